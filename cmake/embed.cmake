@@ -1,0 +1,16 @@
+# Turns a list of files into a C source that holds them as NUL-terminated strings,
+# in the order given: cmake -DOUT=f.c -DNAME=sym -DFILES="a;b" -P embed.cmake
+set(body "#include <stddef.h>\n")
+set(names "")
+set(i 0)
+foreach(f IN LISTS FILES)
+    file(READ "${f}" hex HEX)
+    string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+    string(APPEND body "static const char ${NAME}_${i}[] = {${bytes}0x00};\n")
+    string(APPEND names "${NAME}_${i}, ")
+    math(EXPR i "${i} + 1")
+endforeach()
+string(APPEND body "const char *const ${NAME}[] = {${names}NULL};\n")
+string(APPEND body "const size_t ${NAME}_count = ${i};\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(RENAME "${OUT}.tmp" "${OUT}")

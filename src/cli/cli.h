@@ -1,0 +1,30 @@
+#ifndef OIDCD_CLI_CLI_H
+#define OIDCD_CLI_CLI_H
+
+#include <stdbool.h>
+
+#include "core/config.h"
+
+/* Exit statuses of every command. */
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+/* Each command gets the words after its name and the loaded configuration,
+ * and returns an exit status. */
+int cli_serve(int argc, char **argv, const struct config *cfg);
+int cli_client(int argc, char **argv, const struct config *cfg);
+int cli_key(int argc, char **argv, const struct config *cfg);
+int cli_migrate(int argc, char **argv, const struct config *cfg);
+
+/* If argv[*i] is the flag `name` ("--x"), returns 1 and, when value is not
+ * NULL, sets *value from "--x=V" or from the next word (advancing *i).
+ * Returns -1 when the value is missing, 0 when argv[*i] is another word. */
+int args_flag(int argc, char **argv, int *i, const char *name, const char **value);
+
+/* Prints "oidcd: " and the message to stderr; returns status. */
+int cli_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Opens the configured database, printing why on failure. */
+struct store;
+int cli_open_store(const struct config *cfg, struct store **out);
+
+#endif

@@ -1,0 +1,160 @@
+/* oidcd serve: open everything, serve until SIGTERM or SIGINT, then drain. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "endpoints/app.h"
+#include "http/server.h"
+#include "jose/kek.h"
+#include "jose/keys.h"
+#include "store/store.h"
+
+#define SWEEP_EVERY_S 60
+#define DRAIN_MS 10000
+
+/* Background upkeep: notice key changes made elsewhere within a second, and
+ * delete what has expired. */
+struct upkeep {
+    struct app *app;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    bool stop;
+};
+
+static void *upkeep_run(void *arg)
+{
+    struct upkeep *u = arg;
+    int64_t last_sweep = 0, removed;
+    struct timespec until;
+
+    pthread_mutex_lock(&u->lock);
+    while (!u->stop) {
+        pthread_mutex_unlock(&u->lock);
+        keystore_refresh(u->app->oauth.keys);
+        if (clock_now() - last_sweep >= SWEEP_EVERY_S) {
+            last_sweep = clock_now();
+            if (store_sweep(u->app->oauth.store, last_sweep, &removed) == ERR_OK && removed)
+                log_kv(LOG_INFO, "swept expired rows", NULL);
+        }
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 500 * 1000 * 1000;
+        if (until.tv_nsec >= 1000000000) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000;
+        }
+        pthread_mutex_lock(&u->lock);
+        if (!u->stop)
+            pthread_cond_timedwait(&u->wake, &u->lock, &until);
+    }
+    pthread_mutex_unlock(&u->lock);
+    return NULL;
+}
+
+static void upkeep_stop(struct upkeep *u, pthread_t thread)
+{
+    pthread_mutex_lock(&u->lock);
+    u->stop = true;
+    pthread_cond_signal(&u->wake);
+    pthread_mutex_unlock(&u->lock);
+    pthread_join(thread, NULL);
+}
+
+/* Opens the store and the keys, making the first key when there is none. */
+static int open_state(const struct config *cfg, struct store **s, struct keystore **keys)
+{
+    char why[512] = "";
+    struct kek kek;
+    enum err rc;
+
+    if (cli_open_store(cfg, s))
+        return EXIT_FAIL;
+    if (kek_load_or_create(cfg->encryption_key_file, &kek, why, sizeof why))
+        return cli_fail(EXIT_FAIL, "%s", why);
+    rc = keystore_open(*s, &kek, keys, why, sizeof why);
+    if (rc)
+        return cli_fail(EXIT_FAIL, "%s", why[0] ? why : err_str(rc));
+    rc = keystore_ensure(*keys, cfg->key_algorithm);
+    if (rc)
+        return cli_fail(EXIT_FAIL, "cannot create the first signing key: %s", err_str(rc));
+    return EXIT_OK;
+}
+
+static int wait_for_signal(void)
+{
+    sigset_t set;
+    int sig = 0;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigwait(&set, &sig);
+    return sig;
+}
+
+static int run(const struct config *cfg, struct app *app)
+{
+    struct http_server_options opts = {0};
+    struct http_server *srv = NULL;
+    struct upkeep u = {.app = app, .lock = PTHREAD_MUTEX_INITIALIZER,
+                       .wake = PTHREAD_COND_INITIALIZER};
+    struct route *routes = NULL;
+    pthread_t thread;
+    char why[512] = "";
+    int sig;
+
+    if (routes_build(cfg, &routes, &opts.nroutes))
+        return cli_fail(EXIT_FAIL, "out of memory");
+    opts.host = cfg->listen_host;
+    opts.port = cfg->listen_port;
+    opts.threads = (unsigned)cfg->threads;
+    opts.connection_timeout = (unsigned)cfg->connection_timeout;
+    opts.routes = routes;
+    opts.app = app;
+    if (http_server_start(&opts, &srv, why, sizeof why)) {
+        routes_free(routes, opts.nroutes);
+        return cli_fail(EXIT_FAIL, "%s", why);
+    }
+    pthread_create(&thread, NULL, upkeep_run, &u);
+    log_kv(LOG_INFO, "serving", "issuer", cfg->issuer, "listen", cfg->listen_host, NULL);
+    sig = wait_for_signal();
+    log_kv(LOG_INFO, "shutting down", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM", NULL);
+    http_server_stop(srv, DRAIN_MS);
+    upkeep_stop(&u, thread);
+    routes_free(routes, opts.nroutes);
+    log_kv(LOG_INFO, "stopped", NULL);
+    return EXIT_OK;
+}
+
+int cli_serve(int argc, char **argv, const struct config *cfg)
+{
+    struct store *s = NULL;
+    struct keystore *keys = NULL;
+    struct app app;
+    sigset_t set;
+    int status;
+
+    (void)argv;
+    if (argc > 0)
+        return cli_fail(EXIT_USAGE, "usage: oidcd serve [--config FILE]");
+    /* every thread made from here on leaves these signals to sigwait */
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    status = open_state(cfg, &s, &keys);
+    if (status == EXIT_OK) {
+        app.oauth.cfg = cfg;
+        app.oauth.store = s;
+        app.oauth.keys = keys;
+        status = run(cfg, &app);
+    }
+    keystore_free(keys);
+    store_close(s);
+    return status;
+}

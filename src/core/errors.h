@@ -1,0 +1,40 @@
+#ifndef OIDCD_CORE_ERRORS_H
+#define OIDCD_CORE_ERRORS_H
+
+/* The one result type. ERR_OK is zero so `if (rc) goto out;` reads naturally.
+ * The first group are OAuth/OIDC protocol errors that reach clients; http/
+ * maps each to its status and body in one table. */
+enum err {
+    ERR_OK = 0,
+    ERR_INVALID_REQUEST,
+    ERR_INVALID_CLIENT,
+    ERR_INVALID_GRANT,
+    ERR_UNAUTHORIZED_CLIENT,
+    ERR_UNSUPPORTED_GRANT_TYPE,
+    ERR_INVALID_SCOPE,
+    ERR_INVALID_TOKEN,
+    ERR_INSUFFICIENT_SCOPE,
+    ERR_ACCESS_DENIED,
+    ERR_NOT_FOUND,
+    ERR_METHOD_NOT_ALLOWED,
+    ERR_TOO_LARGE,
+    ERR_TEMPORARILY_UNAVAILABLE,
+    ERR_SERVER_ERROR,
+    /* internal: never shown to a client as such (they become server_error) */
+    ERR_NOMEM,
+    ERR_IO,
+    ERR_CONFIG,
+    ERR_CRYPTO,
+    ERR_STORE,
+    ERR_CONFLICT,
+    ERR_COUNT
+};
+
+/* The OAuth error code for e ("invalid_request", …); internal errors give
+ * "server_error". Never NULL. */
+const char *err_code(enum err e);
+
+/* A short human-readable name for any value, for logs and the CLI. */
+const char *err_str(enum err e);
+
+#endif

@@ -1,0 +1,111 @@
+#include "core/log.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+static enum log_level min_level = LOG_INFO;
+static const char *const level_names[] = {"debug", "info", "warn", "error"};
+
+void log_set_level(enum log_level level)
+{
+    min_level = level;
+}
+
+struct line {
+    char data[2048];
+    size_t len;
+};
+
+static void put(struct line *l, const char *s, size_t n)
+{
+    size_t room = sizeof l->data - 1 - l->len;
+
+    if (n > room)
+        n = room;
+    memcpy(l->data + l->len, s, n);
+    l->len += n;
+}
+
+static bool needs_quotes(const char *v)
+{
+    if (!*v)
+        return true;
+    for (; *v; v++) {
+        unsigned char c = (unsigned char)*v;
+        if (c <= ' ' || c == '"' || c == '=' || c == '\\' || c >= 0x7f)
+            return true;
+    }
+    return false;
+}
+
+static void put_value(struct line *l, const char *v)
+{
+    static const char hex[] = "0123456789abcdef";
+    bool quote = needs_quotes(v);
+
+    if (quote)
+        put(l, "\"", 1);
+    for (; *v; v++) {
+        unsigned char c = (unsigned char)*v;
+        if (c == '"' || c == '\\') {
+            char esc[2] = {'\\', (char)c};
+            put(l, esc, 2);
+        } else if (c < ' ' || c == 0x7f) {
+            char esc[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
+            put(l, esc, 4);
+        } else {
+            put(l, (const char *)&c, 1);
+        }
+    }
+    if (quote)
+        put(l, "\"", 1);
+}
+
+static void put_pair(struct line *l, const char *key, const char *value)
+{
+    put(l, " ", 1);
+    put(l, key, strlen(key));
+    put(l, "=", 1);
+    put_value(l, value);
+}
+
+void log_kv(enum log_level level, const char *msg, ...)
+{
+    struct line l = {.len = 0};
+    struct timeval tv;
+    struct tm tm;
+    char ts[40];
+    const char *key, *value;
+    va_list ap;
+
+    if (level < min_level)
+        return;
+    gettimeofday(&tv, NULL);
+    gmtime_r(&tv.tv_sec, &tm);
+    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
+    put(&l, "ts=", 3);
+    put(&l, ts, strlen(ts));
+    ts[0] = '.';
+    ts[1] = (char)('0' + tv.tv_usec / 100000);
+    ts[2] = (char)('0' + tv.tv_usec / 10000 % 10);
+    ts[3] = (char)('0' + tv.tv_usec / 1000 % 10);
+    ts[4] = 'Z';
+    put(&l, ts, 5);
+    put_pair(&l, "level", level_names[level]);
+    put_pair(&l, "msg", msg);
+    va_start(ap, msg);
+    while ((key = va_arg(ap, const char *)) != NULL) {
+        value = va_arg(ap, const char *);
+        if (value)
+            put_pair(&l, key, value);
+    }
+    va_end(ap);
+    l.data[l.len++] = '\n';
+    /* one write per line; a short write to stderr is not worth retrying */
+    if (write(STDERR_FILENO, l.data, l.len) < 0)
+        return;
+}

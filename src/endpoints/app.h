@@ -1,0 +1,22 @@
+#ifndef OIDCD_ENDPOINTS_APP_H
+#define OIDCD_ENDPOINTS_APP_H
+
+#include "http/http.h"
+#include "oauth/oauth.h"
+
+/* The running server as handlers see it (the `app` of every handler). */
+struct app {
+    struct oauth_ctx oauth;
+};
+
+void endpoint_token(void *app, const struct http_request *req, struct http_response *resp);
+void endpoint_jwks(void *app, const struct http_request *req, struct http_response *resp);
+void endpoint_discovery(void *app, const struct http_request *req, struct http_response *resp);
+void endpoint_health(void *app, const struct http_request *req, struct http_response *resp);
+
+/* The route table for cfg: every path under the issuer's path. Caller frees
+ * with routes_free. */
+enum err routes_build(const struct config *cfg, struct route **out, size_t *n);
+void routes_free(struct route *routes, size_t n);
+
+#endif

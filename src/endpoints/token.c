@@ -1,0 +1,66 @@
+/* POST /token (RFC 6749 §3.2, §5). */
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <string.h>
+
+#include "endpoints/app.h"
+#include "oauth/client_auth.h"
+#include "oauth/grant_client_credentials.h"
+
+static void send_tokens(struct http_response *resp, const struct token_response *t)
+{
+    json_t *body = json_pack("{s:s, s:s, s:I}", "access_token", t->access_token, "token_type",
+                             "Bearer", "expires_in", (json_int_t)t->expires_in);
+
+    if (body && t->scope)
+        json_object_set_new(body, "scope", json_string(t->scope));
+    if (body && t->refresh_token)
+        json_object_set_new(body, "refresh_token", json_string(t->refresh_token));
+    http_response_json(resp, 200, body);
+}
+
+static enum err run_grant(struct app *a, const struct http_request *req,
+                          const struct client *client, struct token_response *out,
+                          const char **why)
+{
+    const char *grant_type, *scope;
+
+    if (params_get_one(&req->form, "grant_type", &grant_type) ||
+        params_get_one(&req->form, "scope", &scope)) {
+        *why = "a parameter was given more than once";
+        return ERR_INVALID_REQUEST;
+    }
+    if (!grant_type) {
+        *why = "grant_type is required";
+        return ERR_INVALID_REQUEST;
+    }
+    if (strcmp(grant_type, "client_credentials") == 0)
+        return grant_client_credentials(&a->oauth, client, scope, out, why);
+    *why = "unsupported grant_type";
+    return ERR_UNSUPPORTED_GRANT_TYPE;
+}
+
+void endpoint_token(void *app, const struct http_request *req, struct http_response *resp)
+{
+    struct client_credentials cred;
+    struct client client = {0};
+    struct token_response tokens = {0};
+    const char *why = NULL;
+    enum err rc;
+
+    rc = client_auth_collect(req->authorization, &req->form, &cred, &why);
+    if (!rc)
+        rc = client_auth_verify(((struct app *)app)->oauth.store, &cred, &client, &why);
+    OPENSSL_cleanse(cred.secret, sizeof cred.secret);
+    if (rc)
+        goto out;
+    memcpy(resp->client_id, client.id, sizeof resp->client_id);
+    rc = run_grant(app, req, &client, &tokens, &why);
+    if (!rc)
+        send_tokens(resp, &tokens);
+out:
+    if (rc)
+        http_response_error(resp, rc, why);
+    token_response_clear(&tokens);
+    client_clear(&client);
+}

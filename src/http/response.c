@@ -1,0 +1,114 @@
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/http.h"
+
+void http_response_json(struct http_response *r, int status, struct json_t *obj)
+{
+    char *text = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
+
+    json_decref(obj);
+    if (!text) {
+        http_response_body(r, 500, "application/json", "{\"error\":\"server_error\"}", 25);
+        return;
+    }
+    free(r->body);
+    r->status = status;
+    r->content_type = "application/json";
+    r->body = text;
+    r->body_len = strlen(text);
+}
+
+void http_response_body(struct http_response *r, int status, const char *content_type,
+                        const char *body, size_t len)
+{
+    char *copy = malloc(len + 1);
+
+    free(r->body);
+    r->body = copy;
+    r->body_len = copy ? len : 0;
+    if (copy) {
+        memcpy(copy, body, len);
+        copy[len] = '\0';
+    }
+    r->status = copy ? status : 500;
+    r->content_type = content_type;
+}
+
+void http_response_header(struct http_response *r, const char *name, const char *value)
+{
+    char *copy;
+
+    if (r->nheaders == HTTP_MAX_HEADERS)
+        return;
+    copy = strdup(value);
+    if (!copy)
+        return;
+    r->headers[r->nheaders].name = name;
+    r->headers[r->nheaders].value = copy;
+    r->nheaders++;
+}
+
+static bool has_header(const struct http_response *r, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < r->nheaders; i++)
+        if (strcmp(r->headers[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+static int status_of(enum err e)
+{
+    switch (e) {
+    case ERR_INVALID_REQUEST:
+    case ERR_INVALID_GRANT:
+    case ERR_UNAUTHORIZED_CLIENT:
+    case ERR_UNSUPPORTED_GRANT_TYPE:
+    case ERR_INVALID_SCOPE:
+        return 400;
+    case ERR_INVALID_CLIENT:
+    case ERR_INVALID_TOKEN:
+        return 401;
+    case ERR_INSUFFICIENT_SCOPE:
+    case ERR_ACCESS_DENIED:
+        return 403;
+    case ERR_NOT_FOUND:
+        return 404;
+    case ERR_METHOD_NOT_ALLOWED:
+        return 405;
+    case ERR_TOO_LARGE:
+        return 413;
+    case ERR_TEMPORARILY_UNAVAILABLE:
+        return 503;
+    default:
+        return 500;
+    }
+}
+
+void http_response_error(struct http_response *r, enum err e, const char *desc)
+{
+    int status = status_of(e);
+    json_t *body = json_object();
+
+    json_object_set_new(body, "error", json_string(err_code(e)));
+    /* internal failures are described in the log, not to the client */
+    if (desc && status != 500)
+        json_object_set_new(body, "error_description", json_string(desc));
+    if (e == ERR_INVALID_CLIENT && !has_header(r, "WWW-Authenticate"))
+        http_response_header(r, "WWW-Authenticate", "Basic realm=\"oidcd\"");
+    r->error = err_code(e);
+    http_response_json(r, status, body);
+}
+
+void http_response_clear(struct http_response *r)
+{
+    size_t i;
+
+    free(r->body);
+    for (i = 0; i < r->nheaders; i++)
+        free(r->headers[i].value);
+    memset(r, 0, sizeof *r);
+}

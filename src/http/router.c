@@ -1,0 +1,58 @@
+#include "http/router.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+enum http_method router_method(const char *name)
+{
+    if (strcmp(name, "GET") == 0)
+        return HTTP_GET;
+    if (strcmp(name, "POST") == 0)
+        return HTTP_POST;
+    if (strcmp(name, "HEAD") == 0)
+        return HTTP_HEAD;
+    return HTTP_OTHER;
+}
+
+const struct route *router_match(const struct route *routes, size_t n, const char *path)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (strcmp(routes[i].path, path) == 0)
+            return &routes[i];
+    return NULL;
+}
+
+bool router_allows(const struct route *route, enum http_method method)
+{
+    unsigned m = route->methods;
+
+    if (m & HTTP_GET)
+        m |= HTTP_HEAD;
+    return (m & method) != 0;
+}
+
+void router_allow_header(const struct route *route, char *out, size_t n)
+{
+    snprintf(out, n, "%s%s%s", route->methods & HTTP_GET ? "GET, HEAD" : "",
+             (route->methods & HTTP_GET) && (route->methods & HTTP_POST) ? ", " : "",
+             route->methods & HTTP_POST ? "POST" : "");
+}
+
+bool router_content_type_is(const char *value, const char *wanted)
+{
+    size_t n = strlen(wanted);
+
+    if (!value)
+        return false;
+    while (*value == ' ')
+        value++;
+    if (strncasecmp(value, wanted, n) != 0)
+        return false;
+    value += n;
+    while (*value == ' ')
+        value++;
+    return *value == '\0' || *value == ';';
+}

@@ -1,0 +1,301 @@
+/* The libmicrohttpd glue: one exchange per request, the route table's checks
+ * (method, content type, body cap) before any handler, the access log. */
+#include "http/server.h"
+
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "http/router.h"
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    struct http_server_options opts;
+    atomic_int in_flight;
+};
+
+/* One request and its response. */
+struct exchange {
+    struct http_server *srv;
+    double started_ms;
+    char *query; /* the raw query string, from the URI */
+    const struct route *route;
+    enum http_method method;
+    bool begun;
+    bool too_large;
+    struct buf body;
+    struct http_response resp;
+    char log_path[256];
+    char method_name[16];
+};
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    struct http_server *srv = cls;
+    struct exchange *ex = calloc(1, sizeof *ex);
+    const char *q;
+
+    (void)conn;
+    if (!ex)
+        return NULL;
+    ex->srv = srv;
+    ex->started_ms = clock_ms();
+    q = strchr(uri, '?');
+    ex->query = strdup(q ? q + 1 : "");
+    atomic_fetch_add(&srv->in_flight, 1);
+    return ex;
+}
+
+static void exchange_free(struct exchange *ex)
+{
+    atomic_fetch_sub(&ex->srv->in_flight, 1);
+    buf_free(&ex->body);
+    http_response_clear(&ex->resp);
+    free(ex->query);
+    free(ex);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct exchange *ex = *con_cls;
+    char status[8], ms[24];
+
+    (void)cls;
+    (void)conn;
+    if (!ex)
+        return;
+    snprintf(status, sizeof status, "%d", ex->resp.status);
+    snprintf(ms, sizeof ms, "%.2f", clock_ms() - ex->started_ms);
+    log_kv(LOG_INFO, "request", "method", ex->method_name, "path", ex->log_path, "status",
+           ex->resp.status ? status : "0", "ms", ms, "client_id",
+           ex->resp.client_id[0] ? ex->resp.client_id : NULL, "error", ex->resp.error,
+           "aborted", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? NULL : "true", NULL);
+    exchange_free(ex);
+    *con_cls = NULL;
+}
+
+static enum MHD_Result queue(struct MHD_Connection *conn, struct exchange *ex)
+{
+    struct http_response *r = &ex->resp;
+    struct MHD_Response *mr;
+    enum MHD_Result ret;
+    size_t i;
+
+    if (!r->status)
+        http_response_error(r, ERR_SERVER_ERROR, NULL);
+    mr = MHD_create_response_from_buffer(r->body_len, r->body ? r->body : (char *)"",
+                                         MHD_RESPMEM_MUST_COPY);
+    if (!mr)
+        return MHD_NO;
+    if (r->content_type)
+        MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
+    for (i = 0; i < r->nheaders; i++)
+        MHD_add_response_header(mr, r->headers[i].name, r->headers[i].value);
+    if (!ex->route || ex->route->no_store) {
+        MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+        MHD_add_response_header(mr, MHD_HTTP_HEADER_PRAGMA, "no-cache");
+    } else if (ex->route->cache_control) {
+        MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL, ex->route->cache_control);
+    }
+    ret = MHD_queue_response(conn, (unsigned)r->status, mr);
+    MHD_destroy_response(mr);
+    return ret;
+}
+
+static enum MHD_Result reject(struct MHD_Connection *conn, struct exchange *ex, enum err e,
+                              const char *desc)
+{
+    http_response_error(&ex->resp, e, desc);
+    return queue(conn, ex);
+}
+
+/* The checks the route table drives, made on the request head before any
+ * body is read. Returns false when ex->resp already holds the answer. */
+static bool admit(struct MHD_Connection *conn, struct exchange *ex, const char *url)
+{
+    const struct http_server_options *o = &ex->srv->opts;
+    const char *len;
+    char allow[32];
+
+    ex->route = router_match(o->routes, o->nroutes, url);
+    if (!ex->route) {
+        http_response_error(&ex->resp, ERR_NOT_FOUND, "no such endpoint");
+        return false;
+    }
+    if (!router_allows(ex->route, ex->method)) {
+        router_allow_header(ex->route, allow, sizeof allow);
+        http_response_header(&ex->resp, MHD_HTTP_HEADER_ALLOW, allow);
+        http_response_error(&ex->resp, ERR_METHOD_NOT_ALLOWED, "method not allowed");
+        return false;
+    }
+    len = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (len && strtoull(len, NULL, 10) > ex->route->max_body) {
+        http_response_error(&ex->resp, ERR_TOO_LARGE, "request body too large");
+        return false;
+    }
+    if (ex->route->body == BODY_FORM && ex->method == HTTP_POST &&
+        !router_content_type_is(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                            MHD_HTTP_HEADER_CONTENT_TYPE),
+                                "application/x-www-form-urlencoded")) {
+        http_response_error(&ex->resp, ERR_INVALID_REQUEST,
+                            "Content-Type must be application/x-www-form-urlencoded");
+        return false;
+    }
+    buf_init(&ex->body, ex->route->max_body);
+    return true;
+}
+
+static void dispatch(struct MHD_Connection *conn, struct exchange *ex)
+{
+    struct http_request req = {0};
+    enum err rc;
+
+    req.method = ex->method;
+    req.path = ex->route->path;
+    req.authorization =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    rc = form_parse(ex->query, strlen(ex->query), &req.query);
+    if (!rc && ex->route->body == BODY_FORM)
+        rc = form_parse(ex->body.data ? ex->body.data : "", ex->body.len, &req.form);
+    if (rc)
+        http_response_error(&ex->resp, rc,
+                            rc == ERR_NOMEM ? NULL : "malformed or too many parameters");
+    else
+        ex->route->handler(ex->srv->opts.app, &req, &ex->resp);
+    params_free(&req.query);
+    params_free(&req.form);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    struct exchange *ex = *con_cls;
+
+    (void)cls;
+    (void)version;
+    if (!ex)
+        return MHD_NO;
+    if (!ex->begun) {
+        ex->begun = true;
+        ex->method = router_method(method);
+        snprintf(ex->method_name, sizeof ex->method_name, "%s", method);
+        snprintf(ex->log_path, sizeof ex->log_path, "%s", url);
+        /* answering before the body is read makes MHD close the connection
+         * afterwards, so an oversized body is never read at all */
+        if (!admit(conn, ex, url))
+            return queue(conn, ex);
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (!ex->too_large && buf_append(&ex->body, upload_data, *upload_data_size))
+            ex->too_large = true;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (ex->too_large)
+        return reject(conn, ex, ERR_TOO_LARGE, "request body too large");
+    dispatch(conn, ex);
+    return queue(conn, ex);
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char msg[512];
+    size_t n;
+
+    (void)cls;
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    n = strlen(msg);
+    while (n && msg[n - 1] == '\n')
+        msg[--n] = '\0';
+    log_kv(LOG_WARN, "http", "detail", msg, NULL);
+}
+
+static enum err resolve(const char *host, int port, struct sockaddr_storage *out, char *why,
+                        size_t whylen)
+{
+    struct addrinfo hints = {0}, *res = NULL;
+    char service[8];
+    int rc;
+
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    snprintf(service, sizeof service, "%d", port);
+    rc = getaddrinfo(host, service, &hints, &res);
+    if (rc || !res) {
+        snprintf(why, whylen, "cannot resolve listen address %s: %s", host, gai_strerror(rc));
+        return ERR_CONFIG;
+    }
+    memcpy(out, res->ai_addr, res->ai_addrlen);
+    freeaddrinfo(res);
+    return ERR_OK;
+}
+
+enum err http_server_start(const struct http_server_options *opts, struct http_server **out,
+                           char *why, size_t whylen)
+{
+    struct http_server *srv = calloc(1, sizeof *srv);
+    struct sockaddr_storage addr;
+    unsigned flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    enum err rc;
+
+    if (!srv)
+        return ERR_NOMEM;
+    rc = resolve(opts->host, opts->port, &addr, why, whylen);
+    if (rc) {
+        free(srv);
+        return rc;
+    }
+    if (addr.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    srv->opts = *opts;
+    srv->daemon = MHD_start_daemon(
+        flags, (uint16_t)opts->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
+        on_mhd_log, srv, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, opts->threads,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)LIMIT_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
+        opts->connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LIMIT_HEADER_BYTES,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_END);
+    if (!srv->daemon) {
+        snprintf(why, whylen, "cannot listen on %s:%d (address in use or not permitted)",
+                 opts->host, opts->port);
+        free(srv);
+        return ERR_IO;
+    }
+    *out = srv;
+    return ERR_OK;
+}
+
+void http_server_stop(struct http_server *srv, unsigned grace_ms)
+{
+    struct timespec tick = {0, 10 * 1000 * 1000};
+    unsigned waited = 0;
+    MHD_socket fd;
+
+    if (!srv)
+        return;
+    fd = MHD_quiesce_daemon(srv->daemon);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    while (atomic_load(&srv->in_flight) > 0 && waited < grace_ms) {
+        nanosleep(&tick, NULL);
+        waited += 10;
+    }
+    MHD_stop_daemon(srv->daemon);
+    free(srv);
+}

@@ -1,0 +1,27 @@
+#ifndef OIDCD_HTTP_SERVER_H
+#define OIDCD_HTTP_SERVER_H
+
+#include "http/http.h"
+
+struct http_server_options {
+    const char *host; /* numeric or name; resolved once at start */
+    int port;
+    unsigned threads;
+    unsigned connection_timeout; /* seconds a connection may stay idle */
+    const struct route *routes;  /* borrowed for the server's lifetime */
+    size_t nroutes;
+    void *app; /* handed to every handler */
+};
+
+struct http_server;
+
+/* Binds and starts serving on a pool of opts->threads threads. On failure
+ * writes a one-line reason into why. */
+enum err http_server_start(const struct http_server_options *opts, struct http_server **out,
+                           char *why, size_t whylen);
+
+/* Stops accepting, lets requests in flight finish (up to grace_ms), closes
+ * every connection and frees the server. */
+void http_server_stop(struct http_server *srv, unsigned grace_ms);
+
+#endif

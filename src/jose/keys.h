@@ -1,0 +1,54 @@
+#ifndef OIDCD_JOSE_KEYS_H
+#define OIDCD_JOSE_KEYS_H
+
+/* The keystore: every published signing key, decrypted once when loaded and
+ * reloaded when another process changes the keys. Safe to share by threads. */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/errors.h"
+#include "core/strlist.h"
+#include "jose/kek.h"
+#include "store/store.h"
+
+struct keystore;
+
+enum key_state { KEY_NEXT, KEY_CURRENT, KEY_RETIRED };
+
+/* Loads and decrypts every stored key. ERR_CRYPTO (with why naming the key)
+ * when a key does not decrypt: the encryption key file is not the one the
+ * keys were sealed with. Caller frees with keystore_free. */
+enum err keystore_open(struct store *s, const struct kek *kek, struct keystore **out, char *why,
+                       size_t whylen);
+void keystore_free(struct keystore *ks);
+
+/* Creates a first key of alg when there is none. */
+enum err keystore_ensure(struct keystore *ks, const char *alg);
+
+/* Reloads the keys when the stored ones changed since the last load. Cheap
+ * when nothing changed (one indexed read). */
+enum err keystore_refresh(struct keystore *ks);
+
+/* Signs payload as a compact JWS with the current key and the given typ.
+ * *out is newly allocated (caller frees). ERR_CRYPTO when no key signs now. */
+enum err keystore_sign(struct keystore *ks, const char *typ, const char *payload, size_t len,
+                       char **out);
+
+/* The JWKS document of every published key; newly allocated, caller frees. */
+char *keystore_jwks(struct keystore *ks);
+
+/* The distinct algorithms of the published keys, appended to out. */
+enum err keystore_algs(struct keystore *ks, struct strlist *out);
+
+/* Generates and stores a new key of alg that signs from not_before on; the
+ * keys it supersedes stay published until retire_others. kid receives its id. */
+enum err keys_create(struct store *s, const struct kek *kek, const char *alg, int64_t not_before,
+                     int64_t retire_others, char kid[64]);
+
+/* The state at time now of keys[i] among keys (ordered as store_key_list
+ * gives them). */
+enum key_state key_state(const struct signing_key *keys, size_t n, size_t i, int64_t now);
+const char *key_state_name(enum key_state s);
+
+#endif

@@ -1,0 +1,80 @@
+/* oidcd: argv → serve | client | key | migrate */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/config.h"
+#include "core/log.h"
+
+static const char usage[] =
+    "usage: oidcd [--config FILE] COMMAND …\n"
+    "\n"
+    "  serve                         run the server\n"
+    "  client create --name NAME …   register a client (see docs/CLI.md)\n"
+    "  client list|show|update|delete|rotate-secret …\n"
+    "  key list                      signing keys and their state\n"
+    "  key rotate [--alg RS256|ES256] [--publish-ahead SECONDS]\n"
+    "  migrate                       apply pending database migrations\n";
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv, const struct config *cfg);
+} commands[] = {
+    {"serve", cli_serve},
+    {"client", cli_client},
+    {"key", cli_key},
+    {"migrate", cli_migrate},
+};
+
+/* Takes --config FILE (or --config=FILE) out of argv wherever it stands. */
+static int take_config(int *argc, char **argv, const char **path)
+{
+    int i, kept = 1, m;
+
+    for (i = 1; i < *argc; i++) {
+        m = args_flag(*argc, argv, &i, "--config", path);
+        if (m < 0)
+            return -1;
+        if (m == 0)
+            argv[kept++] = argv[i];
+    }
+    *argc = kept;
+    argv[kept] = NULL;
+    return 0;
+}
+
+static enum log_level level_of(const char *name)
+{
+    if (strcmp(name, "debug") == 0)
+        return LOG_DEBUG;
+    if (strcmp(name, "warn") == 0)
+        return LOG_WARN;
+    if (strcmp(name, "error") == 0)
+        return LOG_ERROR;
+    return LOG_INFO;
+}
+
+int main(int argc, char **argv)
+{
+    const char *path = NULL;
+    char why[1024] = "";
+    struct config cfg;
+    size_t i;
+
+    if (take_config(&argc, argv, &path))
+        return cli_fail(EXIT_USAGE, "--config needs a file name");
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+        fputs(usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_USAGE : EXIT_OK;
+    }
+    for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(argv[1], commands[i].name) != 0)
+            continue;
+        if (config_load(&cfg, path, why, sizeof why))
+            return cli_fail(EXIT_USAGE, "%s", why);
+        log_set_level(level_of(cfg.log_level));
+        return commands[i].run(argc - 2, argv + 2, &cfg);
+    }
+    fputs(usage, stderr);
+    return EXIT_USAGE;
+}

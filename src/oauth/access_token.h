@@ -1,0 +1,22 @@
+#ifndef OIDCD_OAUTH_ACCESS_TOKEN_H
+#define OIDCD_OAUTH_ACCESS_TOKEN_H
+
+#include <stdint.h>
+
+#include "oauth/oauth.h"
+
+/* What an access token grants. Borrowed strings. */
+struct access_grant {
+    const struct client *client;
+    const char *subject;  /* the user, or the client_id for client_credentials */
+    const char *audience; /* who the token is for */
+    const char *scope;    /* space-separated */
+};
+
+/* Issues an access token in the client's format: a JWT per RFC 9068 signed
+ * with the current key, or an opaque 256-bit token stored as its SHA-256.
+ * *out is newly allocated (caller frees); *expires_in gets its lifetime. */
+enum err access_token_issue(const struct oauth_ctx *ctx, const struct access_grant *g, char **out,
+                            long *expires_in);
+
+#endif

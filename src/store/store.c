@@ -1,0 +1,185 @@
+#include "store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const struct store_ops sqlite_store_ops;
+
+static const struct store_ops *const backends[] = {&sqlite_store_ops};
+
+enum err store_open(const char *url, struct store **out, char *why, size_t whylen)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof backends / sizeof backends[0]; i++) {
+        const char *scheme = backends[i]->scheme;
+        if (strncmp(url, scheme, strlen(scheme)) == 0)
+            return backends[i]->open(url, out, why, whylen);
+    }
+    snprintf(why, whylen, "database.url \"%s\": unsupported scheme (use sqlite:PATH)", url);
+    return ERR_CONFIG;
+}
+
+void store_close(struct store *s)
+{
+    if (s)
+        s->ops->close(s);
+}
+
+enum err store_migrate(struct store *s)
+{
+    return s->ops->migrate(s);
+}
+
+enum err store_client_get(struct store *s, const char *id, struct client *out)
+{
+    return s->ops->client_get(s, id, out);
+}
+
+enum err store_client_insert(struct store *s, const struct client *c)
+{
+    return s->ops->client_insert(s, c);
+}
+
+enum err store_client_update(struct store *s, const struct client *c)
+{
+    return s->ops->client_update(s, c);
+}
+
+enum err store_client_delete(struct store *s, const char *id)
+{
+    return s->ops->client_delete(s, id);
+}
+
+enum err store_client_list(struct store *s, struct client **out, size_t *n)
+{
+    return s->ops->client_list(s, out, n);
+}
+
+enum err store_key_add(struct store *s, const struct signing_key *k, int64_t retire_others)
+{
+    return s->ops->key_add(s, k, retire_others);
+}
+
+enum err store_key_list(struct store *s, struct signing_key **out, size_t *n)
+{
+    return s->ops->key_list(s, out, n);
+}
+
+enum err store_keys_version(struct store *s, int64_t *version)
+{
+    return s->ops->keys_version(s, version);
+}
+
+enum err store_token_insert(struct store *s, const struct token *t)
+{
+    return s->ops->token_insert(s, t);
+}
+
+enum err store_sweep(struct store *s, int64_t now, int64_t *removed)
+{
+    return s->ops->sweep(s, now, removed);
+}
+
+void client_clear(struct client *c)
+{
+    if (!c)
+        return;
+    free(c->name);
+    free(c->scope);
+    strlist_free(&c->grant_types);
+    strlist_free(&c->response_types);
+    strlist_free(&c->redirect_uris);
+    strlist_free(&c->post_logout_redirect_uris);
+    memset(c, 0, sizeof *c);
+}
+
+void client_list_free(struct client *list, size_t n)
+{
+    size_t i;
+
+    for (i = 0; list && i < n; i++)
+        client_clear(&list[i]);
+    free(list);
+}
+
+void signing_key_clear(struct signing_key *k)
+{
+    if (!k)
+        return;
+    free(k->private_enc);
+    free(k->public_jwk);
+    memset(k, 0, sizeof *k);
+}
+
+void signing_key_list_free(struct signing_key *list, size_t n)
+{
+    size_t i;
+
+    for (i = 0; list && i < n; i++)
+        signing_key_clear(&list[i]);
+    free(list);
+}
+
+static const char *const type_names[] = {"confidential", "public"};
+static const char *const method_names[] = {"client_secret_basic", "client_secret_post", "none"};
+static const char *const format_names[] = {"jwt", "opaque"};
+
+static enum err parse_name(const char *s, const char *const *names, size_t n, int *out)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (strcmp(s, names[i]) == 0) {
+            *out = (int)i;
+            return ERR_OK;
+        }
+    }
+    return ERR_INVALID_REQUEST;
+}
+
+const char *client_type_name(enum client_type t)
+{
+    return type_names[t];
+}
+
+const char *auth_method_name(enum auth_method m)
+{
+    return method_names[m];
+}
+
+const char *token_format_name(enum token_format f)
+{
+    return format_names[f];
+}
+
+enum err client_type_parse(const char *s, enum client_type *out)
+{
+    int v;
+    enum err rc = parse_name(s, type_names, 2, &v);
+
+    if (!rc)
+        *out = (enum client_type)v;
+    return rc;
+}
+
+enum err auth_method_parse(const char *s, enum auth_method *out)
+{
+    int v;
+    enum err rc = parse_name(s, method_names, 3, &v);
+
+    if (!rc)
+        *out = (enum auth_method)v;
+    return rc;
+}
+
+enum err token_format_parse(const char *s, enum token_format *out)
+{
+    int v;
+    enum err rc = parse_name(s, format_names, 2, &v);
+
+    if (!rc)
+        *out = (enum token_format)v;
+    return rc;
+}

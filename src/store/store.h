@@ -1,0 +1,135 @@
+#ifndef OIDCD_STORE_STORE_H
+#define OIDCD_STORE_STORE_H
+
+/* The one storage interface. Everything above store/ sees these typed structs
+ * and functions; the backend (SQLite now, PostgreSQL later) is picked by the
+ * database URL's scheme. Every function may be called from any thread; each
+ * thread gets its own connection. Functions return ERR_OK, ERR_NOT_FOUND,
+ * ERR_CONFLICT, ERR_NOMEM, or ERR_STORE (the backend failed; logged there). */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/errors.h"
+#include "core/hash.h"
+#include "core/limits.h"
+#include "core/strlist.h"
+
+enum client_type { CLIENT_CONFIDENTIAL, CLIENT_PUBLIC };
+enum auth_method { AUTH_CLIENT_SECRET_BASIC, AUTH_CLIENT_SECRET_POST, AUTH_NONE };
+enum token_format { TOKEN_FORMAT_JWT, TOKEN_FORMAT_OPAQUE };
+
+struct client {
+    char id[LIMIT_CLIENT_ID + 1];
+    char *name;
+    enum client_type type;
+    bool has_secret;
+    unsigned char secret_hash[HASH_LEN];
+    struct strlist grant_types;    /* "client_credentials", … */
+    struct strlist response_types; /* "code", "code id_token", … */
+    struct strlist redirect_uris;
+    struct strlist post_logout_redirect_uris;
+    char *scope; /* space-separated */
+    enum auth_method auth_method;
+    enum token_format token_format;
+    bool enabled;
+    int64_t created_at;
+};
+
+struct signing_key {
+    char kid[64];
+    char alg[8];
+    unsigned char *private_enc; /* the private JWK, encrypted by jose/kek */
+    size_t private_enc_len;
+    char *public_jwk;     /* JSON */
+    int64_t created_at;
+    int64_t not_before;   /* signs from then on */
+    int64_t retire_after; /* 0 = still current; else unpublished after this */
+};
+
+/* A token the server must look up later (opaque access tokens). Only the
+ * SHA-256 of the token is stored. */
+struct token {
+    unsigned char hash[HASH_LEN];
+    char jti[64];
+    char client_id[LIMIT_CLIENT_ID + 1];
+    char *subject;
+    char *scope;
+    int64_t issued_at;
+    int64_t expires_at;
+};
+
+struct store;
+
+struct store_ops {
+    const char *scheme; /* "sqlite:" */
+    enum err (*open)(const char *url, struct store **out, char *why, size_t whylen);
+    void (*close)(struct store *s);
+    enum err (*migrate)(struct store *s);
+    enum err (*client_get)(struct store *s, const char *id, struct client *out);
+    enum err (*client_insert)(struct store *s, const struct client *c);
+    enum err (*client_update)(struct store *s, const struct client *c);
+    enum err (*client_delete)(struct store *s, const char *id);
+    enum err (*client_list)(struct store *s, struct client **out, size_t *n);
+    enum err (*key_add)(struct store *s, const struct signing_key *k, int64_t retire_others);
+    enum err (*key_list)(struct store *s, struct signing_key **out, size_t *n);
+    enum err (*keys_version)(struct store *s, int64_t *version);
+    enum err (*token_insert)(struct store *s, const struct token *t);
+    enum err (*sweep)(struct store *s, int64_t now, int64_t *removed);
+};
+
+struct store {
+    const struct store_ops *ops;
+};
+
+/* Opens the database named by url ("sqlite:PATH") and applies pending
+ * migrations. On failure writes a one-line reason into why. The caller closes
+ * it with store_close after every thread that used it has stopped. */
+enum err store_open(const char *url, struct store **out, char *why, size_t whylen);
+void store_close(struct store *s);
+
+/* Applies every migration not yet recorded in schema_version. Idempotent and
+ * safe to run from several processes at once. */
+enum err store_migrate(struct store *s);
+
+/* Fills *out (caller frees with client_clear). ERR_NOT_FOUND. */
+enum err store_client_get(struct store *s, const char *id, struct client *out);
+/* ERR_CONFLICT if the id exists. */
+enum err store_client_insert(struct store *s, const struct client *c);
+/* Replaces every field of the client with c->id. ERR_NOT_FOUND. */
+enum err store_client_update(struct store *s, const struct client *c);
+/* Deletes the client and every token issued to it. ERR_NOT_FOUND. */
+enum err store_client_delete(struct store *s, const char *id);
+/* All clients, oldest first; caller frees with client_list_free. */
+enum err store_client_list(struct store *s, struct client **out, size_t *n);
+
+/* Adds k and, in the same transaction, sets retire_after = retire_others on
+ * every key that has none yet (the keys k supersedes). */
+enum err store_key_add(struct store *s, const struct signing_key *k, int64_t retire_others);
+/* Keys still published (retire_after unset or in the future is not filtered
+ * here: all rows), oldest first; caller frees with signing_key_list_free. */
+enum err store_key_list(struct store *s, struct signing_key **out, size_t *n);
+/* A number that changes whenever any signing key row changes. */
+enum err store_keys_version(struct store *s, int64_t *version);
+
+enum err store_token_insert(struct store *s, const struct token *t);
+
+/* Deletes expired tokens and keys retired before now; *removed counts rows. */
+enum err store_sweep(struct store *s, int64_t now, int64_t *removed);
+
+void client_clear(struct client *c);
+void client_list_free(struct client *list, size_t n);
+void signing_key_clear(struct signing_key *k);
+void signing_key_list_free(struct signing_key *list, size_t n);
+
+/* Names used in storage, the CLI and discovery. */
+const char *client_type_name(enum client_type t);
+const char *auth_method_name(enum auth_method m);
+const char *token_format_name(enum token_format f);
+/* Parse those names; ERR_INVALID_REQUEST for anything else. */
+enum err client_type_parse(const char *s, enum client_type *out);
+enum err auth_method_parse(const char *s, enum auth_method *out);
+enum err token_format_parse(const char *s, enum token_format *out);
+
+#endif
