@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum kind { K_STRING, K_LONG, K_CHOICE, K_LISTEN, K_ISSUER };
@@ -192,13 +193,23 @@ static enum err load_file(struct config *c, const char *path, char *why, size_t 
 {
     struct ini_state st = {c, path, why, whylen, false};
     FILE *f = fopen(path, "r");
+    struct stat st_file;
     int line;
 
     if (!f) {
         snprintf(why, whylen, "cannot read config file %s: %s", path, strerror(errno));
         return ERR_CONFIG;
     }
+    if (fstat(fileno(f), &st_file) != 0 || S_ISDIR(st_file.st_mode)) {
+        snprintf(why, whylen, "cannot read config file %s: not a file", path);
+        fclose(f);
+        return ERR_CONFIG;
+    }
     line = ini_parse_file(f, on_ini_value, &st);
+    if (ferror(f) && !st.failed) {
+        snprintf(why, whylen, "cannot read config file %s: %s", path, strerror(errno));
+        st.failed = true;
+    }
     fclose(f);
     if (st.failed)
         return ERR_CONFIG;

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every test (unit and black-box) twice: on the normal build and on an
+# AddressSanitizer + UndefinedBehaviorSanitizer build. Prints CTest's summary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DOIDCD_SANITIZE=ON >/dev/null
+cmake --build build-asan -j"$(nproc)"
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+status=0
+echo "== tests: build/"
+(cd build && ctest --output-on-failure) || status=1
+echo "== tests: build-asan/ (AddressSanitizer + UndefinedBehaviorSanitizer)"
+(cd build-asan && ctest --output-on-failure) || status=1
+exit $status
