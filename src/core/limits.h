@@ -14,5 +14,8 @@
 #define LIMIT_URI 2048                 /* bytes of one URI */
 #define LIMIT_URIS 32                  /* URIs registered for one client */
 #define LIMIT_CONNECTIONS 1024         /* concurrent HTTP connections */
+#define LIMIT_JWT 8192                 /* bytes of a compact JWS */
+#define LIMIT_JWKS 65536               /* bytes of a JWKS document */
+#define LIMIT_JWKS_KEYS 32             /* keys in one JWKS */
 
 #endif
