@@ -1,5 +1,6 @@
 # Turns a list of files into a C source that holds them as NUL-terminated strings,
-# in the order given: cmake -DOUT=f.c -DNAME=sym -DFILES="a;b" -P embed.cmake
+# in the order given: cmake -DOUT=f.c -DNAME=sym -DFILES="a|b" -P embed.cmake
+string(REPLACE "|" ";" FILES "${FILES}")
 set(body "#include <stddef.h>\n")
 set(names "")
 set(i 0)

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum kind { K_STRING, K_LONG, K_CHOICE, K_LISTEN, K_ISSUER };
+enum kind { K_STRING, K_LONG, K_BOOL, K_CHOICE, K_LISTEN, K_ISSUER };
 
 struct setting {
     const char *section;
@@ -28,6 +28,7 @@ struct setting {
      0, 0, NULL}
 #define LONG(sec, k, field, d, lo, hi)                                                             \
     {sec, k, K_LONG, offsetof(struct config, field), 0, d, lo, hi, NULL}
+#define BOOL(sec, k, field, d) {sec, k, K_BOOL, offsetof(struct config, field), 0, d, 0, 0, NULL}
 #define CHOICE(sec, k, field, d, set)                                                              \
     {sec, k, K_CHOICE, offsetof(struct config, field), sizeof(((struct config *)0)->field), d,     \
      0, 0, set}
@@ -44,6 +45,9 @@ static const struct setting settings[] = {
     CHOICE("keys", "algorithm", key_algorithm, "RS256", "RS256 ES256"),
     LONG("keys", "publish_ahead", publish_ahead, "60", 0, 31536000),
     CHOICE("log", "level", log_level, "info", "debug info warn error"),
+    BOOL("introspection", "validate_audience_scope", introspection_validate_audience_scope,
+         "true"),
+    BOOL("introspection", "response_scope", introspection_response_scope, "false"),
 };
 
 #define NSETTINGS (sizeof settings / sizeof settings[0])
@@ -74,6 +78,17 @@ static bool word_in(const char *v, const char *set)
             set++;
     }
     return false;
+}
+
+static enum err parse_bool(const char *v, bool *out)
+{
+    if (word_in(v, "true yes on 1"))
+        *out = true;
+    else if (word_in(v, "false no off 0"))
+        *out = false;
+    else
+        return ERR_CONFIG;
+    return ERR_OK;
 }
 
 static enum err copy_str(char *dst, size_t size, const char *v)
@@ -137,6 +152,8 @@ static enum err apply(struct config *c, const struct setting *s, const char *v)
         return *v ? copy_str(field, s->size, v) : ERR_CONFIG;
     case K_LONG:
         return parse_long(v, s->min, s->max, (long *)(void *)field);
+    case K_BOOL:
+        return parse_bool(v, (bool *)field);
     case K_CHOICE:
         return word_in(v, s->choices) ? copy_str(field, s->size, v) : ERR_CONFIG;
     case K_LISTEN:
@@ -153,6 +170,9 @@ static void say_bad_value(const struct setting *s, const char *v, const char *fr
     if (s->kind == K_LONG)
         snprintf(why, n, "%s: bad value \"%s\" for %s.%s (a whole number from %ld to %ld)", from,
                  v, s->section, s->key, s->min, s->max);
+    else if (s->kind == K_BOOL)
+        snprintf(why, n, "%s: bad value \"%s\" for %s.%s (true or false)", from, v, s->section,
+                 s->key);
     else if (s->kind == K_CHOICE)
         snprintf(why, n, "%s: bad value \"%s\" for %s.%s (one of: %s)", from, v, s->section,
                  s->key, s->choices);

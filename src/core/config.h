@@ -22,6 +22,8 @@ struct config {
     char key_algorithm[8];          /* keys.algorithm for the first key */
     long publish_ahead;             /* keys.publish_ahead, seconds */
     char log_level[8];              /* log.level */
+    bool introspection_validate_audience_scope; /* introspection.validate_audience_scope */
+    bool introspection_response_scope;          /* introspection.response_scope */
 };
 
 /* Fills c with the defaults, then the INI file at path (when path is not

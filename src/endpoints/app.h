@@ -10,6 +10,17 @@ struct app {
 };
 
 void endpoint_token(void *app, const struct http_request *req, struct http_response *resp);
+void endpoint_introspect(void *app, const struct http_request *req, struct http_response *resp);
+void endpoint_revoke(void *app, const struct http_request *req, struct http_response *resp);
+void endpoint_gate(void *app, const struct http_request *req, struct http_response *resp);
+
+/* Authenticates the client calling a back-channel endpoint (token,
+ * introspection, revocation) by Basic or body credentials, as it is
+ * registered; fills *client (caller frees with client_clear) and records its
+ * id for the access log. */
+enum err endpoint_authenticate(struct app *app, const struct http_request *req,
+                               struct http_response *resp, struct client *client,
+                               const char **why);
 void endpoint_jwks(void *app, const struct http_request *req, struct http_response *resp);
 void endpoint_discovery(void *app, const struct http_request *req, struct http_response *resp);
 void endpoint_health(void *app, const struct http_request *req, struct http_response *resp);

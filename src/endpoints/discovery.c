@@ -31,6 +31,12 @@ static enum err all_scopes(struct store *s, struct strlist *out)
     return rc;
 }
 
+/* How clients authenticate at the back-channel endpoints. */
+static json_t *secret_methods(void)
+{
+    return json_pack("[ss]", "client_secret_basic", "client_secret_post");
+}
+
 static json_t *endpoint_url(const struct config *cfg, const char *path)
 {
     char url[2048];
@@ -54,11 +60,15 @@ void endpoint_discovery(void *app, const struct http_request *req, struct http_r
         http_response_error(resp, rc, NULL);
         goto out;
     }
-    doc = json_pack("{s:s, s:o, s:o, s:[s], s:[ss], s:[], s:[s], s:o, s:o}", "issuer",
-                    o->cfg->issuer, "token_endpoint", endpoint_url(o->cfg, "/token"), "jwks_uri",
-                    endpoint_url(o->cfg, "/jwks"), "grant_types_supported", "client_credentials",
-                    "token_endpoint_auth_methods_supported", "client_secret_basic",
-                    "client_secret_post", "response_types_supported", "subject_types_supported",
+    doc = json_pack("{s:s, s:o, s:o, s:o, s:o, s:[s], s:o, s:o, s:o, s:[], s:[s], s:o, s:o}",
+                    "issuer", o->cfg->issuer, "token_endpoint", endpoint_url(o->cfg, "/token"),
+                    "jwks_uri", endpoint_url(o->cfg, "/jwks"), "introspection_endpoint",
+                    endpoint_url(o->cfg, "/introspect"), "revocation_endpoint",
+                    endpoint_url(o->cfg, "/revoke"), "grant_types_supported",
+                    "client_credentials", "token_endpoint_auth_methods_supported",
+                    secret_methods(), "introspection_endpoint_auth_methods_supported",
+                    secret_methods(), "revocation_endpoint_auth_methods_supported",
+                    secret_methods(), "response_types_supported", "subject_types_supported",
                     "public", "id_token_signing_alg_values_supported", string_array(&algs),
                     "scopes_supported", string_array(&scopes));
     http_response_json(resp, doc ? 200 : 500, doc);

@@ -14,6 +14,10 @@ static const struct {
     struct route route;
 } table[] = {
     {"/token", false, {NULL, HTTP_POST, BODY_FORM, LIMIT_FORM_BODY, true, NULL, endpoint_token}},
+    {"/introspect", false,
+     {NULL, HTTP_POST, BODY_FORM, LIMIT_FORM_BODY, true, NULL, endpoint_introspect}},
+    {"/revoke", false, {NULL, HTTP_POST, BODY_FORM, LIMIT_FORM_BODY, true, NULL, endpoint_revoke}},
+    {"/gate", false, {NULL, HTTP_GET, BODY_NONE, 0, true, NULL, endpoint_gate}},
     {"/jwks", false, {NULL, HTTP_GET, BODY_NONE, 0, false, "public, max-age=60", endpoint_jwks}},
     {"/.well-known/openid-configuration", false,
      {NULL, HTTP_GET, BODY_NONE, 0, false, "public, max-age=60", endpoint_discovery}},

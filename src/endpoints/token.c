@@ -1,10 +1,8 @@
 /* POST /token (RFC 6749 §3.2, §5). */
 #include <jansson.h>
-#include <openssl/crypto.h>
 #include <string.h>
 
 #include "endpoints/app.h"
-#include "oauth/client_auth.h"
 #include "oauth/grant_client_credentials.h"
 
 static void send_tokens(struct http_response *resp, const struct token_response *t)
@@ -42,23 +40,16 @@ static enum err run_grant(struct app *a, const struct http_request *req,
 
 void endpoint_token(void *app, const struct http_request *req, struct http_response *resp)
 {
-    struct client_credentials cred;
     struct client client = {0};
     struct token_response tokens = {0};
     const char *why = NULL;
     enum err rc;
 
-    rc = client_auth_collect(req->authorization, &req->form, &cred, &why);
+    rc = endpoint_authenticate(app, req, resp, &client, &why);
     if (!rc)
-        rc = client_auth_verify(((struct app *)app)->oauth.store, &cred, &client, &why);
-    OPENSSL_cleanse(cred.secret, sizeof cred.secret);
-    if (rc)
-        goto out;
-    memcpy(resp->client_id, client.id, sizeof resp->client_id);
-    rc = run_grant(app, req, &client, &tokens, &why);
+        rc = run_grant(app, req, &client, &tokens, &why);
     if (!rc)
         send_tokens(resp, &tokens);
-out:
     if (rc)
         http_response_error(resp, rc, why);
     token_response_clear(&tokens);

@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "jose/jwk.h"
 #include "jose/jws.h"
+#include "jose/jwt.h"
 
 struct loaded_key {
     char kid[64];
@@ -26,6 +27,7 @@ struct keyset {
     struct loaded_key *keys;
     size_t n;
     char *jwks;
+    struct jwks *verify; /* the published public keys, parsed */
     int64_t version;
 };
 
@@ -46,6 +48,7 @@ static void keyset_free(struct keyset *set)
         cjose_jwk_release(set->keys[i].jwk);
     free(set->keys);
     free(set->jwks);
+    jwks_free(set->verify);
     free(set);
 }
 
@@ -143,6 +146,9 @@ static enum err keyset_load(struct store *s, const struct kek *kek, struct keyse
         rc = ERR_NOMEM;
         goto out;
     }
+    rc = jwks_parse(set->jwks, strlen(set->jwks), &set->verify);
+    if (rc)
+        goto out;
     for (i = 0; i < n && !rc; i++, set->n++) {
         rc = decrypt_key(kek, &rows[i], &set->keys[i]);
         if (rc == ERR_CRYPTO)
@@ -270,6 +276,17 @@ enum err keystore_sign(struct keystore *ks, const char *typ, const char *payload
     rc = k ? jws_sign(k->jwk, k->alg, k->kid, typ, payload, len, out) : ERR_CRYPTO;
     keyset_release(ks, set);
     return rc;
+}
+
+enum err keystore_verify(struct keystore *ks, const char *token, size_t len, struct jwt *out,
+                         const char **why)
+{
+    struct keyset *set = keyset_acquire(ks);
+    enum err rc = jwt_verify(token, len, set->verify, out, why);
+
+    keyset_release(ks, set);
+    /* an unknown kid is just an invalid token here: these are our own keys */
+    return rc == ERR_NOT_FOUND ? ERR_INVALID_TOKEN : rc;
 }
 
 char *keystore_jwks(struct keystore *ks)

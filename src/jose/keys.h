@@ -35,6 +35,12 @@ enum err keystore_refresh(struct keystore *ks);
 enum err keystore_sign(struct keystore *ks, const char *typ, const char *payload, size_t len,
                        char **out);
 
+/* Verifies a compact JWS signed by one of the published keys and decodes
+ * its claims (see jwt_verify; caller frees out with jwt_clear). */
+struct jwt;
+enum err keystore_verify(struct keystore *ks, const char *token, size_t len, struct jwt *out,
+                         const char **why);
+
 /* The JWKS document of every published key; newly allocated, caller frees. */
 char *keystore_jwks(struct keystore *ks);
 

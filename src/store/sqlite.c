@@ -25,7 +25,12 @@ enum stmt_id {
     ST_KEY_LIST,
     ST_KEYS_VERSION,
     ST_TOKEN_INSERT,
+    ST_TOKEN_GET,
+    ST_TOKEN_DELETE,
+    ST_REVOCATION_ADD,
+    ST_REVOCATION_HAS,
     ST_SWEEP_TOKENS,
+    ST_SWEEP_REVOCATIONS,
     ST_SWEEP_KEYS,
     ST_BEGIN,
     ST_COMMIT,
@@ -58,7 +63,14 @@ static const char *const sql[ST_COUNT] = {
     [ST_KEYS_VERSION] = "SELECT value FROM meta WHERE name = 'keys_version'",
     [ST_TOKEN_INSERT] = "INSERT INTO tokens (hash, kind, jti, client_id, subject, scope, "
                         "issued_at, expires_at) VALUES (?1, 'access', ?2, ?3, ?4, ?5, ?6, ?7)",
+    [ST_TOKEN_GET] = "SELECT jti, client_id, subject, scope, issued_at, expires_at "
+                     "FROM tokens WHERE hash = ?1",
+    [ST_TOKEN_DELETE] = "DELETE FROM tokens WHERE hash = ?1",
+    [ST_REVOCATION_ADD] = "INSERT INTO revoked_tokens (jti, client_id, expires_at) "
+                          "VALUES (?1, ?2, ?3) ON CONFLICT (jti) DO NOTHING",
+    [ST_REVOCATION_HAS] = "SELECT 1 FROM revoked_tokens WHERE jti = ?1",
     [ST_SWEEP_TOKENS] = "DELETE FROM tokens WHERE expires_at < ?1",
+    [ST_SWEEP_REVOCATIONS] = "DELETE FROM revoked_tokens WHERE expires_at < ?1",
     [ST_SWEEP_KEYS] = "DELETE FROM signing_keys WHERE retire_after IS NOT NULL "
                       "AND retire_after < ?1",
     [ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -514,6 +526,99 @@ static enum err sqlite_token_insert(struct store *s, const struct token *t)
     return exec_stmt(c, st, "token_insert");
 }
 
+static enum err row_to_token(sqlite3_stmt *st, struct token *t)
+{
+    const char *jti = (const char *)sqlite3_column_text(st, 0);
+    const char *client_id = (const char *)sqlite3_column_text(st, 1);
+
+    if (!jti || !client_id || strlen(jti) >= sizeof t->jti || strlen(client_id) > LIMIT_CLIENT_ID)
+        return ERR_STORE;
+    memcpy(t->jti, jti, strlen(jti) + 1);
+    memcpy(t->client_id, client_id, strlen(client_id) + 1);
+    t->subject = column_dup(st, 2);
+    t->scope = column_dup(st, 3);
+    t->issued_at = sqlite3_column_int64(st, 4);
+    t->expires_at = sqlite3_column_int64(st, 5);
+    if (!t->subject || !t->scope) {
+        token_clear(t);
+        return ERR_NOMEM;
+    }
+    return ERR_OK;
+}
+
+static enum err sqlite_token_get(struct store *s, const unsigned char hash[HASH_LEN],
+                                 struct token *out)
+{
+    struct conn *c = conn_get(s);
+    sqlite3_stmt *st = c ? stmt(c, ST_TOKEN_GET) : NULL;
+    enum err e;
+    int rc;
+
+    if (!st)
+        return ERR_STORE;
+    memset(out, 0, sizeof *out);
+    sqlite3_bind_blob(st, 1, hash, HASH_LEN, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        e = row_to_token(st, out);
+    else if (rc == SQLITE_DONE)
+        e = ERR_NOT_FOUND;
+    else
+        e = fail(c->db, rc, "token_get");
+    if (!e)
+        memcpy(out->hash, hash, HASH_LEN);
+    done(st);
+    return e;
+}
+
+static enum err sqlite_token_delete(struct store *s, const unsigned char hash[HASH_LEN])
+{
+    struct conn *c = conn_get(s);
+    sqlite3_stmt *st = c ? stmt(c, ST_TOKEN_DELETE) : NULL;
+    enum err e;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_blob(st, 1, hash, HASH_LEN, SQLITE_STATIC);
+    e = exec_stmt(c, st, "token_delete");
+    if (!e && sqlite3_changes(c->db) == 0)
+        e = ERR_NOT_FOUND;
+    return e;
+}
+
+static enum err sqlite_revocation_add(struct store *s, const char *jti, const char *client_id,
+                                      int64_t expires_at)
+{
+    struct conn *c = conn_get(s);
+    sqlite3_stmt *st = c ? stmt(c, ST_REVOCATION_ADD) : NULL;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_text(st, 1, jti, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, client_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, expires_at);
+    return exec_stmt(c, st, "revocation_add");
+}
+
+static enum err sqlite_revocation_has(struct store *s, const char *jti, bool *revoked)
+{
+    struct conn *c = conn_get(s);
+    sqlite3_stmt *st = c ? stmt(c, ST_REVOCATION_HAS) : NULL;
+    enum err e = ERR_OK;
+    int rc;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_text(st, 1, jti, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        *revoked = rc == SQLITE_ROW;
+    else
+        e = fail(c->db, rc, "revocation_has");
+    done(st);
+    return e;
+}
+
 static enum err sweep_one(struct conn *c, enum stmt_id id, int64_t now, int64_t *removed)
 {
     sqlite3_stmt *st = stmt(c, id);
@@ -537,6 +642,8 @@ static enum err sqlite_sweep(struct store *s, int64_t now, int64_t *removed)
     if (!c)
         return ERR_STORE;
     e = sweep_one(c, ST_SWEEP_TOKENS, now, removed);
+    if (!e)
+        e = sweep_one(c, ST_SWEEP_REVOCATIONS, now, removed);
     if (!e)
         e = sweep_one(c, ST_SWEEP_KEYS, now, removed);
     return e;
@@ -657,5 +764,9 @@ const struct store_ops sqlite_store_ops = {
     .key_list = sqlite_key_list,
     .keys_version = sqlite_keys_version,
     .token_insert = sqlite_token_insert,
+    .token_get = sqlite_token_get,
+    .token_delete = sqlite_token_delete,
+    .revocation_add = sqlite_revocation_add,
+    .revocation_has = sqlite_revocation_has,
     .sweep = sqlite_sweep,
 };

@@ -77,6 +77,27 @@ enum err store_token_insert(struct store *s, const struct token *t)
     return s->ops->token_insert(s, t);
 }
 
+enum err store_token_get(struct store *s, const unsigned char hash[HASH_LEN], struct token *out)
+{
+    return s->ops->token_get(s, hash, out);
+}
+
+enum err store_token_delete(struct store *s, const unsigned char hash[HASH_LEN])
+{
+    return s->ops->token_delete(s, hash);
+}
+
+enum err store_revocation_add(struct store *s, const char *jti, const char *client_id,
+                              int64_t expires_at)
+{
+    return s->ops->revocation_add(s, jti, client_id, expires_at);
+}
+
+enum err store_revocation_has(struct store *s, const char *jti, bool *revoked)
+{
+    return s->ops->revocation_has(s, jti, revoked);
+}
+
 enum err store_sweep(struct store *s, int64_t now, int64_t *removed)
 {
     return s->ops->sweep(s, now, removed);
@@ -93,6 +114,15 @@ void client_clear(struct client *c)
     strlist_free(&c->redirect_uris);
     strlist_free(&c->post_logout_redirect_uris);
     memset(c, 0, sizeof *c);
+}
+
+void token_clear(struct token *t)
+{
+    if (!t)
+        return;
+    free(t->subject);
+    free(t->scope);
+    memset(t, 0, sizeof *t);
 }
 
 void client_list_free(struct client *list, size_t n)

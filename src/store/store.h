@@ -76,6 +76,11 @@ struct store_ops {
     enum err (*key_list)(struct store *s, struct signing_key **out, size_t *n);
     enum err (*keys_version)(struct store *s, int64_t *version);
     enum err (*token_insert)(struct store *s, const struct token *t);
+    enum err (*token_get)(struct store *s, const unsigned char hash[HASH_LEN], struct token *out);
+    enum err (*token_delete)(struct store *s, const unsigned char hash[HASH_LEN]);
+    enum err (*revocation_add)(struct store *s, const char *jti, const char *client_id,
+                               int64_t expires_at);
+    enum err (*revocation_has)(struct store *s, const char *jti, bool *revoked);
     enum err (*sweep)(struct store *s, int64_t now, int64_t *removed);
 };
 
@@ -114,11 +119,24 @@ enum err store_key_list(struct store *s, struct signing_key **out, size_t *n);
 enum err store_keys_version(struct store *s, int64_t *version);
 
 enum err store_token_insert(struct store *s, const struct token *t);
+/* The stored token with this SHA-256 (caller frees with token_clear).
+ * ERR_NOT_FOUND. */
+enum err store_token_get(struct store *s, const unsigned char hash[HASH_LEN], struct token *out);
+/* Deletes it; ERR_NOT_FOUND when there was none. */
+enum err store_token_delete(struct store *s, const unsigned char hash[HASH_LEN]);
 
-/* Deletes expired tokens and keys retired before now; *removed counts rows. */
+/* Records that the JWT with this jti is revoked until expires_at (adding it
+ * twice is not an error). Committed before it returns. */
+enum err store_revocation_add(struct store *s, const char *jti, const char *client_id,
+                              int64_t expires_at);
+enum err store_revocation_has(struct store *s, const char *jti, bool *revoked);
+
+/* Deletes expired tokens and revocations, and keys retired before now;
+ * *removed counts rows. */
 enum err store_sweep(struct store *s, int64_t now, int64_t *removed);
 
 void client_clear(struct client *c);
+void token_clear(struct token *t);
 void client_list_free(struct client *list, size_t n);
 void signing_key_clear(struct signing_key *k);
 void signing_key_list_free(struct signing_key *list, size_t n);

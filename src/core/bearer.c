@@ -1,0 +1,90 @@
+#include "core/bearer.h"
+
+#include <stdbool.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/limits.h"
+
+/* b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" */
+static bool b64token_char(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+}
+
+enum err bearer_parse(const char *value, size_t len, const char **token, size_t *toklen)
+{
+    size_t i = 6, start, end;
+
+    if (!value || len < 6 || strncasecmp(value, "Bearer", 6) != 0)
+        return ERR_NOT_FOUND;
+    if (len > 6 && value[6] != ' ')
+        return ERR_NOT_FOUND; /* "Bearerx …" is another scheme */
+    while (i < len && value[i] == ' ')
+        i++;
+    start = i;
+    while (i < len && b64token_char((unsigned char)value[i]))
+        i++;
+    if (i == start)
+        return ERR_INVALID_TOKEN;
+    while (i < len && value[i] == '=')
+        i++;
+    end = i;
+    while (i < len && value[i] == ' ')
+        i++;
+    if (i != len || end - start > LIMIT_JWT)
+        return ERR_INVALID_TOKEN;
+    *token = value + start;
+    *toklen = end - start;
+    return ERR_OK;
+}
+
+/* Appends name="value" (with a ", " before all but the first) at *at. */
+static bool put_param(char *out, size_t n, size_t *at, const char *name, const char *value)
+{
+    size_t need = strlen(name) + 4 + (*at > 7 ? 2 : 0);
+    const char *v;
+
+    if (*at + need >= n)
+        return false;
+    if (*at > 7) {
+        out[(*at)++] = ',';
+        out[(*at)++] = ' ';
+    }
+    memcpy(out + *at, name, strlen(name));
+    *at += strlen(name);
+    out[(*at)++] = '=';
+    out[(*at)++] = '"';
+    for (v = value; *v; v++) {
+        unsigned char c = (unsigned char)*v;
+        if (c < 0x20 || c == 0x7f)
+            continue;
+        if (*at + 3 >= n)
+            return false;
+        if (c == '"' || c == '\\')
+            out[(*at)++] = '\\';
+        out[(*at)++] = (char)c;
+    }
+    if (*at + 2 > n)
+        return false;
+    out[(*at)++] = '"';
+    out[*at] = '\0';
+    return true;
+}
+
+enum err bearer_challenge(char *out, size_t n, const char *realm, const char *error,
+                          const char *desc, const char *scope)
+{
+    size_t at = 7;
+
+    if (n < 8)
+        return ERR_TOO_LARGE;
+    memcpy(out, "Bearer ", 8);
+    if (!put_param(out, n, &at, "realm", realm) ||
+        (error && !put_param(out, n, &at, "error", error)) ||
+        (desc && !put_param(out, n, &at, "error_description", desc)) ||
+        (scope && !put_param(out, n, &at, "scope", scope)))
+        return ERR_TOO_LARGE;
+    return ERR_OK;
+}

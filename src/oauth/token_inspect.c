@@ -1,0 +1,188 @@
+#include "oauth/token_inspect.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/hash.h"
+#include "jose/jwt.h"
+
+static bool looks_like_jwt(const char *token, size_t len)
+{
+    const char *dot = memchr(token, '.', len);
+
+    return dot && memchr(dot + 1, '.', len - (size_t)(dot + 1 - token));
+}
+
+static bool copy_to(char *dst, size_t size, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+
+    if (!s || n >= size)
+        return false;
+    memcpy(dst, s, n + 1);
+    return true;
+}
+
+static enum err read_jwt(const struct oauth_ctx *ctx, const char *token, size_t len,
+                         struct token_info *out, const char **why)
+{
+    struct jwt t;
+    /* expiry is checked by token_inspect, so a long leeway here */
+    struct jwt_expect e = {ctx->cfg->issuer, "at+jwt", NULL, 0, 0};
+    enum err rc;
+
+    rc = keystore_verify(ctx->keys, token, len, &t, why);
+    if (rc)
+        return rc;
+    e.now = jwt_claim_int(&t, "exp") - 1;
+    rc = jwt_check(&t, &e, why);
+    if (!rc && (!copy_to(out->client_id, sizeof out->client_id, jwt_claim_str(&t, "client_id")) ||
+                !copy_to(out->jti, sizeof out->jti, jwt_claim_str(&t, "jti")))) {
+        *why = "token lacks client_id or jti";
+        rc = ERR_INVALID_TOKEN;
+    }
+    if (!rc) {
+        out->is_jwt = true;
+        out->subject = strdup(jwt_claim_str(&t, "sub") ? jwt_claim_str(&t, "sub") : "");
+        out->audience = strdup(jwt_claim_str(&t, "aud") ? jwt_claim_str(&t, "aud") : "");
+        out->scope = strdup(jwt_claim_str(&t, "scope") ? jwt_claim_str(&t, "scope") : "");
+        out->issued_at = jwt_claim_int(&t, "iat");
+        out->expires_at = jwt_claim_int(&t, "exp");
+        if (!out->subject || !out->audience || !out->scope)
+            rc = ERR_NOMEM;
+    }
+    jwt_clear(&t);
+    return rc;
+}
+
+static enum err read_opaque(const struct oauth_ctx *ctx, const char *token, size_t len,
+                            struct token_info *out, const char **why)
+{
+    unsigned char hash[HASH_LEN];
+    struct token t;
+    enum err rc;
+
+    hash_sha256(token, len, hash);
+    rc = store_token_get(ctx->store, hash, &t);
+    if (rc == ERR_NOT_FOUND) {
+        *why = "unknown token";
+        return ERR_INVALID_TOKEN;
+    }
+    if (rc)
+        return rc;
+    memcpy(out->client_id, t.client_id, sizeof out->client_id);
+    memcpy(out->jti, t.jti, sizeof out->jti);
+    out->subject = t.subject;
+    out->scope = t.scope;
+    /* stored access tokens are for the client they were issued to */
+    out->audience = strdup(t.client_id);
+    out->issued_at = t.issued_at;
+    out->expires_at = t.expires_at;
+    return out->audience ? ERR_OK : ERR_NOMEM;
+}
+
+enum err token_read(const struct oauth_ctx *ctx, const char *token, size_t len,
+                    struct token_info *out, const char **why)
+{
+    enum err rc;
+
+    memset(out, 0, sizeof *out);
+    *why = "malformed token";
+    if (len == 0 || len > LIMIT_JWT)
+        return ERR_INVALID_TOKEN;
+    if (looks_like_jwt(token, len))
+        rc = read_jwt(ctx, token, len, out, why);
+    else
+        rc = read_opaque(ctx, token, len, out, why);
+    if (rc)
+        token_info_clear(out);
+    return rc;
+}
+
+/* Active: not expired, not revoked, client registered and enabled. */
+static enum err check_active(const struct oauth_ctx *ctx, const struct token_info *t,
+                             const char **why)
+{
+    struct client client;
+    bool revoked = false;
+    enum err rc;
+
+    if (t->expires_at <= clock_now()) {
+        *why = "token expired";
+        return ERR_INVALID_TOKEN;
+    }
+    if (t->is_jwt) {
+        rc = store_revocation_has(ctx->store, t->jti, &revoked);
+        if (rc)
+            return rc;
+        if (revoked) {
+            *why = "token revoked";
+            return ERR_INVALID_TOKEN;
+        }
+    }
+    rc = store_client_get(ctx->store, t->client_id, &client);
+    if (rc == ERR_NOT_FOUND) {
+        *why = "client no longer registered";
+        return ERR_INVALID_TOKEN;
+    }
+    if (rc)
+        return rc;
+    if (!client.enabled) {
+        *why = "client disabled";
+        rc = ERR_INVALID_TOKEN;
+    }
+    client_clear(&client);
+    return rc;
+}
+
+enum err token_inspect(const struct oauth_ctx *ctx, const char *token, size_t len,
+                       struct token_info *out, const char **why)
+{
+    enum err rc = token_read(ctx, token, len, out, why);
+
+    if (!rc)
+        rc = check_active(ctx, out, why);
+    if (rc)
+        token_info_clear(out);
+    return rc;
+}
+
+enum err token_revoke(const struct oauth_ctx *ctx, const char *client_id, const char *token,
+                      size_t len)
+{
+    struct token_info t;
+    unsigned char hash[HASH_LEN];
+    const char *why;
+    enum err rc;
+
+    rc = token_read(ctx, token, len, &t, &why);
+    if (rc == ERR_INVALID_TOKEN)
+        return ERR_OK;
+    if (rc)
+        return rc;
+    if (strcmp(t.client_id, client_id) != 0 || t.expires_at <= clock_now()) {
+        token_info_clear(&t);
+        return ERR_OK;
+    }
+    if (t.is_jwt) {
+        rc = store_revocation_add(ctx->store, t.jti, t.client_id, t.expires_at);
+    } else {
+        hash_sha256(token, len, hash);
+        rc = store_token_delete(ctx->store, hash);
+        if (rc == ERR_NOT_FOUND)
+            rc = ERR_OK;
+    }
+    token_info_clear(&t);
+    return rc;
+}
+
+void token_info_clear(struct token_info *t)
+{
+    if (!t)
+        return;
+    free(t->subject);
+    free(t->audience);
+    free(t->scope);
+    memset(t, 0, sizeof *t);
+}

@@ -1,0 +1,46 @@
+#ifndef OIDCD_OAUTH_TOKEN_INSPECT_H
+#define OIDCD_OAUTH_TOKEN_INSPECT_H
+
+/* What an access token says, for introspection (RFC 7662), the gate and
+ * revocation (RFC 7009). */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "oauth/oauth.h"
+
+struct token_info {
+    bool is_jwt;
+    char client_id[LIMIT_CLIENT_ID + 1];
+    char jti[64];
+    char *subject;
+    char *audience;
+    char *scope;
+    int64_t issued_at;
+    int64_t expires_at;
+};
+
+/* Reads a token this server issued — a JWT it signed or an opaque token it
+ * stored — whether active or not. ERR_OK with out filled (caller frees with
+ * token_info_clear); ERR_INVALID_TOKEN when it is not one of ours (bad
+ * signature, unknown, malformed), with *why; other errors when the store
+ * fails. */
+enum err token_read(const struct oauth_ctx *ctx, const char *token, size_t len,
+                    struct token_info *out, const char **why);
+
+/* Like token_read, and the token must be active now: not expired, not
+ * revoked, and its client still registered and enabled. ERR_INVALID_TOKEN
+ * (with *why) when it is not. */
+enum err token_inspect(const struct oauth_ctx *ctx, const char *token, size_t len,
+                       struct token_info *out, const char **why);
+
+/* Revokes the token when it was issued to client_id (RFC 7009 §2.1); a token
+ * of another client, an unknown or an expired one is left as it is and is not
+ * an error (§2.2). The revocation is committed before this returns. */
+enum err token_revoke(const struct oauth_ctx *ctx, const char *client_id, const char *token,
+                      size_t len);
+
+void token_info_clear(struct token_info *t);
+
+#endif
