@@ -241,7 +241,7 @@ static int cmd_update(int argc, char **argv, struct store *s)
     int status;
     enum err rc;
 
-    if (argc < 1 || argv[0][0] == '-')
+    if (argc < 1)
         return cli_fail(EXIT_USAGE, "usage: oidcd client update ID [flags]");
     status = load(s, argv[0], &c);
     if (status == EXIT_OK)
@@ -266,7 +266,7 @@ static int cmd_rotate_secret(int argc, char **argv, struct store *s)
     int i, status;
     enum err rc;
 
-    if (argc < 1 || argv[0][0] == '-')
+    if (argc < 1)
         return cli_fail(EXIT_USAGE, "usage: oidcd client rotate-secret ID [--json]");
     for (i = 1; i < argc; i++) {
         if (args_flag(argc, argv, &i, "--json", NULL) != 1)
@@ -292,7 +292,7 @@ static int cmd_show(int argc, char **argv, struct store *s)
     struct client_flags f = {0};
     int status;
 
-    if (argc < 1 || argv[0][0] == '-')
+    if (argc < 1)
         return cli_fail(EXIT_USAGE, "usage: oidcd client show ID [--json]");
     status = parse_flags(argc, argv, 1, false, &c, &f);
     client_clear(&c);
@@ -338,7 +338,7 @@ static int cmd_delete(int argc, char **argv, struct store *s)
 {
     enum err rc;
 
-    if (argc != 1 || argv[0][0] == '-')
+    if (argc != 1)
         return cli_fail(EXIT_USAGE, "usage: oidcd client delete ID");
     rc = store_client_delete(s, argv[0]);
     if (rc == ERR_NOT_FOUND)

@@ -92,7 +92,16 @@ enum err client_check(const struct client *c, const char **why)
 
 enum err client_new_id(struct client *c)
 {
-    return rand_token(c->id, ID_BYTES);
+    enum err rc;
+    int tries;
+
+    /* an id that starts with '-' would read as an option on a command line */
+    for (tries = 0; tries < 64; tries++) {
+        rc = rand_token(c->id, ID_BYTES);
+        if (rc || (c->id[0] != '-' && c->id[0] != '_'))
+            return rc;
+    }
+    return ERR_CRYPTO;
 }
 
 enum err client_new_secret(struct client *c, char secret[CLIENT_SECRET_TEXT])

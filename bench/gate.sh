@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# /gate and /introspect throughput against a hello-world libmicrohttpd server
+# (bench/hello.c, the same thread pool and epoll set-up) in one run.
+# Usage: bench/gate.sh [seconds] [connections]   (needs wrk and build/bench-hello:
+#        cmake --build build --target bench-hello)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-10}
+conns=${2:-16}
+hello=${HELLO_BIN:-build/bench-hello}
+source bench/lib.sh
+
+create_client books-cli "read_books add_books"
+books_id=$client_id books_secret=$client_secret
+create_client books-api "token_introspection $books_id"
+export RS_AUTH=$(printf '%s:%s' "$client_id" "$client_secret" | base64 -w0)
+start_server
+export TOKEN=$(get_token "$books_id" "$books_secret")
+
+hello_port=$((port + 1))
+"$hello" "$hello_port" "$(nproc)" &
+extra_pids="${extra_pids:-} $!"
+sleep 0.3
+
+run() { # name url script
+    wrk -t2 -c"$conns" -d1s -s "$3" "$2" >/dev/null # warm-up
+    local r
+    r=$(wrk -t2 -c"$conns" -d"${secs}s" -s "$3" "$2" | tail -1)
+    echo "$1: $r" >&2
+    rps_of "$r"
+}
+echo "== wrk -t2 -c$conns -d${secs}s each"
+ceiling=$(run hello "http://127.0.0.1:$hello_port/" bench/hello.lua)
+gate=$(run gate "http://127.0.0.1:$port/gate?scope=read_books" bench/gate.lua)
+introspect=$(run introspect "http://127.0.0.1:$port/introspect" bench/introspect.lua)
+echo "ratio gate/hello: $(ratio "$gate" "$ceiling")"
+echo "ratio introspect/hello: $(ratio "$introspect" "$ceiling")"

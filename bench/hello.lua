@@ -1,0 +1,2 @@
+-- wrk script: the ceiling, a plain GET.
+dofile("bench/report.lua")

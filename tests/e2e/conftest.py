@@ -1,0 +1,352 @@
+"""Fixtures and helpers for the oidcd black-box tests.
+
+Each test gets its own server: a fresh temporary directory (config, SQLite
+database, key-encryption-key file, stderr log) and a free loopback port.
+The binary is taken from $OIDCD_BIN (default: <repo>/build/oidcd).
+"""
+
+import base64
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+import requests
+from jwcrypto import jwk, jws
+
+REPO = Path(__file__).resolve().parents[2]
+OIDCD_BIN = os.environ.get("OIDCD_BIN", str(REPO / "build" / "oidcd"))
+
+START_TIMEOUT = 10.0
+STOP_TIMEOUT = 5.0
+CLI_TIMEOUT = 20.0
+HTTP_TIMEOUT = 10.0
+PRIVATE_JWK_MEMBERS = ("d", "p", "q", "dp", "dq", "qi")
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def clean_env(overrides=None):
+    """The caller's environment without any OIDCD_* variable, plus overrides."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OIDCD_")}
+    env.update(overrides or {})
+    return env
+
+
+def write_ini(path, sections):
+    lines = []
+    for section, values in sections.items():
+        lines.append(f"[{section}]")
+        lines.extend(f"{key} = {value}" for key, value in values.items())
+        lines.append("")
+    Path(path).write_text("\n".join(lines))
+
+
+def wait_until(predicate, timeout=2.0, interval=0.05):
+    """Call predicate until it returns a truthy value or timeout passes.
+
+    Returns the last value returned by predicate (falsy on timeout)."""
+    deadline = time.monotonic() + timeout
+    for _ in range(int(timeout / interval) + 2):
+        value = predicate()
+        if value or time.monotonic() >= deadline:
+            return value
+        time.sleep(interval)
+    return predicate()
+
+
+def recv_until_closed(sock, timeout=5.0, limit=1 << 20, until=None):
+    """Read from sock until the peer closes, timeout passes, limit bytes arrive
+    or (if given) the bytes `until` have been received."""
+    deadline = time.monotonic() + timeout
+    data = b""
+    for _ in range(1024):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or len(data) >= limit or (until and until in data):
+            break
+        sock.settimeout(remaining)
+        try:
+            chunk = sock.recv(65536)
+        except (ConnectionResetError, socket.timeout):
+            break
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def b64url_decode(segment):
+    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+
+
+def jwt_header(token):
+    return json.loads(b64url_decode(token.split(".")[0]))
+
+
+def jwt_claims_unverified(token):
+    return json.loads(b64url_decode(token.split(".")[1]))
+
+
+def verify_jwt(token, jwks_json):
+    """Verify a compact JWS against a JWKS document; return (header, claims).
+
+    The algorithm is taken from the published key, never from the token."""
+    header = jwt_header(token)
+    keyset = jwk.JWKSet.from_json(json.dumps(jwks_json))
+    key = keyset.get_key(header["kid"])
+    assert key is not None, f"kid {header['kid']!r} not in JWKS"
+    published = [k for k in jwks_json["keys"] if k["kid"] == header["kid"]][0]
+    assert header["alg"] == published["alg"]
+    signed = jws.JWS()
+    signed.deserialize(token)
+    signed.verify(key, alg=published["alg"])  # raises on a bad signature
+    return header, json.loads(signed.payload)
+
+
+def basic_header(client_id, secret, quote=urllib.parse.quote_plus):
+    """An Authorization header per RFC 6749 §2.3.1: form-encode, then base64."""
+    raw = f"{quote(client_id)}:{quote(secret)}".encode()
+    return "Basic " + base64.b64encode(raw).decode()
+
+
+def percent_encode_all(text):
+    return "".join(f"%{b:02X}" for b in text.encode())
+
+
+def assert_oauth_error(resp, status, error):
+    """An RFC 6749 §5.2 error: status, JSON body with the code, no-store."""
+    assert resp.status_code == status, (resp.status_code, resp.text)
+    assert resp.headers.get("Content-Type", "").split(";")[0].strip() == "application/json"
+    assert resp.json()["error"] == error, resp.text
+    assert "no-store" in resp.headers.get("Cache-Control", "")
+
+
+def assert_basic_challenge(resp):
+    challenge = resp.headers.get("WWW-Authenticate", "")
+    assert challenge.lower().startswith("basic"), challenge
+
+
+class Server:
+    """One oidcd instance with its own directory, config, database and log."""
+
+    def __init__(self, workdir, issuer_path="", config=None, env=None):
+        self.dir = Path(workdir)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.issuer = f"http://127.0.0.1:{self.port}{issuer_path}"
+        self.config_path = self.dir / "oidcd.ini"
+        self.db_path = self.dir / "oidcd.db"
+        self.kek_path = self.dir / "oidcd.kek"
+        self.log_path = self.dir / "server.log"
+        self.env = dict(env or {})
+        self.proc = None
+        self.sections = {
+            "server": {
+                "issuer": self.issuer,
+                "listen": f"127.0.0.1:{self.port}",
+                "threads": 2,
+            },
+            "database": {"url": f"sqlite:{self.db_path}"},
+            "tokens": {"access_token_ttl": 3600},
+            "keys": {"encryption_key_file": self.kek_path},
+        }
+        for section, values in (config or {}).items():
+            self.sections.setdefault(section, {}).update(values)
+        write_ini(self.config_path, self.sections)
+
+    # -- process ---------------------------------------------------------
+
+    def spawn(self, env=None):
+        """Start `oidcd serve` without waiting for it to be ready."""
+        log = open(self.log_path, "ab")
+        try:
+            self.proc = subprocess.Popen(
+                [OIDCD_BIN, "serve", "--config", str(self.config_path)],
+                cwd=self.dir,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                env=clean_env({**self.env, **(env or {})}),
+            )
+        finally:
+            log.close()
+        return self.proc
+
+    def start(self, env=None):
+        self.spawn(env)
+        deadline = time.monotonic() + START_TIMEOUT
+        for _ in range(int(START_TIMEOUT / 0.02) + 1):
+            if self.proc.poll() is not None:
+                raise AssertionError(
+                    f"oidcd exited with {self.proc.returncode}:\n{self.log_text()}")
+            if self.is_healthy(timeout=0.5):
+                return self
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(0.02)
+        self.kill()
+        raise AssertionError(f"oidcd not ready after {START_TIMEOUT} s:\n{self.log_text()}")
+
+    def is_running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def is_healthy(self, timeout=2.0):
+        try:
+            return requests.get(self.url("/healthz"), timeout=timeout).status_code == 200
+        except requests.RequestException:
+            return False
+
+    def stop(self, sig=signal.SIGTERM, timeout=STOP_TIMEOUT):
+        """Send sig and wait; return the exit status (None if it did not exit)."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def kill(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=STOP_TIMEOUT)
+
+    # -- HTTP --------------------------------------------------------------
+
+    def url(self, path):
+        """An endpoint URL under the issuer (which may carry a path)."""
+        return self.issuer + path
+
+    def root_url(self, path):
+        """A URL under the host root, ignoring the issuer's path."""
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def get(self, path, **kwargs):
+        kwargs.setdefault("timeout", HTTP_TIMEOUT)
+        return requests.get(self.url(path), **kwargs)
+
+    def jwks(self):
+        resp = self.get("/jwks")
+        assert resp.status_code == 200, resp.text
+        return resp.json()
+
+    def post_token(self, data=None, auth=None, headers=None, **kwargs):
+        """POST to the token endpoint; data defaults to client_credentials."""
+        if data is None:
+            data = {"grant_type": "client_credentials"}
+        kwargs.setdefault("timeout", HTTP_TIMEOUT)
+        return requests.post(self.url("/token"), data=data, auth=auth,
+                             headers=headers, **kwargs)
+
+    def token_basic(self, client, **form):
+        data = {"grant_type": "client_credentials", **form}
+        return self.post_token(data, auth=(client["client_id"], client["client_secret"]))
+
+    def token_post(self, client, **form):
+        data = {"grant_type": "client_credentials",
+                "client_id": client["client_id"],
+                "client_secret": client["client_secret"], **form}
+        return self.post_token(data)
+
+    # -- CLI ---------------------------------------------------------------
+
+    def cli(self, *args, env=None, config=True):
+        """Run `oidcd ARGS --config FILE`; return the CompletedProcess."""
+        argv = [OIDCD_BIN, *map(str, args)]
+        if config:
+            argv += ["--config", str(self.config_path)]
+        return subprocess.run(argv, capture_output=True, text=True, timeout=CLI_TIMEOUT,
+                              cwd=self.dir, stdin=subprocess.DEVNULL,
+                              env=clean_env({**self.env, **(env or {})}))
+
+    def cli_json(self, *args):
+        result = self.cli(*args, "--json")
+        assert result.returncode == 0, (args, result.returncode, result.stderr)
+        return json.loads(result.stdout)
+
+    def create_client(self, name="client", **flags):
+        """`client create` with flags given as keyword arguments.
+
+        snake_case names become --kebab-case flags, lists repeat the flag,
+        True gives a bare flag. Returns the printed JSON object."""
+        flags.setdefault("grant_types", "client_credentials")
+        flags.setdefault("scope", "read write")
+        return self.cli_json("client", "create", "--name", name, *cli_flags(flags))
+
+    # -- files -------------------------------------------------------------
+
+    def log_text(self):
+        try:
+            return self.log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return ""
+
+
+def cli_flags(flags):
+    argv = []
+    for key, value in flags.items():
+        flag = "--" + key.replace("_", "-")
+        if value is None or value is False:
+            continue
+        if value is True:
+            argv.append(flag)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                argv += [flag, str(item)]
+        else:
+            argv += [flag, str(value)]
+    return argv
+
+
+@pytest.fixture
+def make_server(tmp_path):
+    """Factory: make_server(issuer_path="", config={...}, env={...}, start=True).
+
+    Every server made here is checked at teardown: if still running it must
+    answer /healthz (so no error test may have broken it), then it is stopped."""
+    servers = []
+
+    def make(issuer_path="", config=None, env=None, start=True):
+        server = Server(tmp_path / f"srv{len(servers)}", issuer_path, config, env)
+        servers.append(server)
+        if start:
+            server.start()
+        return server
+
+    yield make
+
+    unhealthy = []
+    for server in servers:
+        if server.is_running() and not server.is_healthy():
+            unhealthy.append(server.issuer)
+        if server.stop() is None:
+            server.kill()
+    assert not unhealthy, f"server stopped answering /healthz: {unhealthy}"
+
+
+@pytest.fixture
+def server(make_server):
+    return make_server()
+
+
+@pytest.fixture
+def client(server):
+    """A confidential client_credentials client using client_secret_basic."""
+    return server.create_client(name="machine", scope="read write admin")
+
+
+@pytest.fixture
+def post_client(server):
+    """A confidential client_credentials client using client_secret_post."""
+    return server.create_client(name="machine-post", scope="read write",
+                                token_endpoint_auth_method="client_secret_post")

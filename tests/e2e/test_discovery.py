@@ -1,0 +1,104 @@
+"""Discovery documents, health, routing, and an issuer with a path."""
+
+import pytest
+import requests
+
+from conftest import verify_jwt
+
+DISCOVERY_PATHS = ["/.well-known/openid-configuration",
+                   "/.well-known/oauth-authorization-server"]
+
+
+def assert_metadata(doc, issuer):
+    assert doc["issuer"] == issuer
+    assert doc["token_endpoint"] == issuer + "/token"
+    assert doc["jwks_uri"] == issuer + "/jwks"
+    assert "client_credentials" in doc["grant_types_supported"]
+    assert "client_secret_basic" in doc["token_endpoint_auth_methods_supported"]
+    assert "client_secret_post" in doc["token_endpoint_auth_methods_supported"]
+    assert isinstance(doc["response_types_supported"], list)
+    assert isinstance(doc["subject_types_supported"], list)
+    assert "public" in doc["subject_types_supported"]
+    assert "RS256" in doc["id_token_signing_alg_values_supported"]
+    assert "none" not in doc["id_token_signing_alg_values_supported"]
+    assert isinstance(doc["scopes_supported"], list)
+
+
+@pytest.mark.parametrize("path", DISCOVERY_PATHS)
+def test_discovery_document(server, path):
+    resp = server.get(path)
+    assert resp.status_code == 200
+    assert resp.headers["Content-Type"].split(";")[0].strip() == "application/json"
+    assert_metadata(resp.json(), server.issuer)
+
+
+def test_jwks_uri_from_discovery_serves_keys(server):
+    doc = server.get("/.well-known/openid-configuration").json()
+    keys = requests.get(doc["jwks_uri"], timeout=10).json()["keys"]
+    assert keys and keys == server.jwks()["keys"]
+
+
+def test_healthz(server):
+    assert server.get("/healthz").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/nope", "/tokens", "/token/extra", "/.well-known/nope"])
+def test_unknown_path_is_404(server, path):
+    assert server.get(path).status_code == 404
+
+
+def test_unknown_path_post_is_404(server):
+    resp = requests.post(server.url("/nope"), data={"grant_type": "client_credentials"},
+                         timeout=10)
+    assert resp.status_code == 404
+
+
+# -- issuer with a path --------------------------------------------------------
+
+@pytest.fixture
+def path_server(make_server):
+    return make_server(issuer_path="/oidc")
+
+
+def test_issuer_path_token_endpoint(path_server):
+    assert path_server.issuer.endswith("/oidc")
+    client = path_server.create_client()
+    resp = path_server.token_basic(client)  # POST /oidc/token
+    assert resp.url.endswith("/oidc/token")
+    assert resp.status_code == 200, resp.text
+    claims = verify_jwt(resp.json()["access_token"], path_server.jwks())[1]
+    assert claims["iss"] == path_server.issuer
+
+
+def test_issuer_path_openid_configuration(path_server):
+    resp = path_server.get("/.well-known/openid-configuration")  # under /oidc
+    assert resp.status_code == 200
+    doc = resp.json()
+    assert_metadata(doc, path_server.issuer)
+    assert doc["token_endpoint"].endswith("/oidc/token")
+
+
+def test_issuer_path_rfc8414_metadata(path_server):
+    resp = requests.get(path_server.root_url("/.well-known/oauth-authorization-server/oidc"),
+                        timeout=10)
+    assert resp.status_code == 200
+    assert_metadata(resp.json(), path_server.issuer)
+
+
+def test_issuer_path_jwks(path_server):
+    resp = requests.get(path_server.root_url("/oidc/jwks"), timeout=10)
+    assert resp.status_code == 200
+    assert len(resp.json()["keys"]) == 1
+
+
+def test_issuer_path_unprefixed_token_is_404(path_server):
+    client = path_server.create_client()
+    resp = requests.post(path_server.root_url("/token"),
+                         data={"grant_type": "client_credentials"},
+                         auth=(client["client_id"], client["client_secret"]), timeout=10)
+    assert resp.status_code == 404
+
+
+def test_issuer_path_healthz(path_server):
+    # The readiness poll already used issuer + /healthz; confirm it explicitly.
+    assert path_server.get("/healthz").status_code == 200
