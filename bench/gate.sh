@@ -15,7 +15,8 @@ books_id=$client_id books_secret=$client_secret
 create_client books-api "token_introspection $books_id"
 export RS_AUTH=$(printf '%s:%s' "$client_id" "$client_secret" | base64 -w0)
 start_server
-export TOKEN=$(get_token "$books_id" "$books_secret")
+TOKEN=$(get_token "$books_id" "$books_secret")
+export TOKEN
 
 hello_port=$((port + 1))
 "$hello" "$hello_port" "$(nproc)" &

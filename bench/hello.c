@@ -15,7 +15,12 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
     struct MHD_Response *r;
     enum MHD_Result ret;
 
-    (void)cls, (void)url, (void)method, (void)version, (void)data, (void)state;
+    (void)cls, (void)url, (void)method, (void)version, (void)data;
+    /* answering on the first call would make MHD close the connection */
+    if (!*state) {
+        *state = (void *)1;
+        return MHD_YES;
+    }
     if (*size) {
         *size = 0;
         return MHD_YES;

@@ -37,7 +37,11 @@ create_client() {
 }
 
 start_server() {
-    oidcd serve 2>"$dir/serve.log" &
+    if curl -s "http://127.0.0.1:$port/" >/dev/null 2>&1; then
+        echo "port $port is already in use (set PORT=…)" >&2
+        exit 1
+    fi
+    "$bin" --config "$dir/oidcd.ini" serve 2>"$dir/serve.log" &
     pid=$!
     for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.1; done
     echo "server did not start" >&2

@@ -12,6 +12,7 @@
 #include "http/server.h"
 #include "jose/kek.h"
 #include "jose/keys.h"
+#include "oauth/token_cache.h"
 #include "store/store.h"
 
 #define SWEEP_EVERY_S 60
@@ -154,6 +155,7 @@ int cli_serve(int argc, char **argv, const struct config *cfg)
         app.oauth.keys = keys;
         status = run(cfg, &app);
     }
+    token_cache_clear();
     keystore_free(keys);
     store_close(s);
     return status;

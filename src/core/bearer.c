@@ -15,12 +15,15 @@ static bool b64token_char(unsigned char c)
 
 enum err bearer_parse(const char *value, size_t len, const char **token, size_t *toklen)
 {
-    size_t i = 6, start, end;
+    size_t i, start, end;
 
+    while (value && len > 0 && *value == ' ')
+        value++, len--;
     if (!value || len < 6 || strncasecmp(value, "Bearer", 6) != 0)
         return ERR_NOT_FOUND;
     if (len > 6 && value[6] != ' ')
         return ERR_NOT_FOUND; /* "Bearerx …" is another scheme */
+    i = 6;
     while (i < len && value[i] == ' ')
         i++;
     start = i;
@@ -58,7 +61,8 @@ static bool put_param(char *out, size_t n, size_t *at, const char *name, const c
     out[(*at)++] = '"';
     for (v = value; *v; v++) {
         unsigned char c = (unsigned char)*v;
-        if (c < 0x20 || c == 0x7f)
+        /* a CR or LF would split the header; nothing here needs non-ASCII */
+        if (c < 0x20 || c >= 0x7f)
             continue;
         if (*at + 3 >= n)
             return false;

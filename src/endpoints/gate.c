@@ -22,7 +22,7 @@ static void deny(struct http_response *resp, enum err e, const char *why, const 
         bearer_challenge(challenge, sizeof challenge, REALM, error, NULL, NULL);
     http_response_header(resp, "WWW-Authenticate", challenge);
     if (e == ERR_NOT_FOUND)
-        http_response_json(resp, 401, json_pack("{s:s}", "error", "invalid_request"));
+        http_response_body(resp, 401, "text/plain", "", 0);
     else
         http_response_error(resp, e, why);
     resp->error = error ? error : "no_token";

@@ -289,6 +289,15 @@ enum err keystore_verify(struct keystore *ks, const char *token, size_t len, str
     return rc == ERR_NOT_FOUND ? ERR_INVALID_TOKEN : rc;
 }
 
+int64_t keystore_version(struct keystore *ks)
+{
+    struct keyset *set = keyset_acquire(ks);
+    int64_t v = set->version;
+
+    keyset_release(ks, set);
+    return v;
+}
+
 char *keystore_jwks(struct keystore *ks)
 {
     struct keyset *set = keyset_acquire(ks);

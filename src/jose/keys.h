@@ -41,6 +41,9 @@ struct jwt;
 enum err keystore_verify(struct keystore *ks, const char *token, size_t len, struct jwt *out,
                          const char **why);
 
+/* A number that changes whenever the loaded keys do. */
+int64_t keystore_version(struct keystore *ks);
+
 /* The JWKS document of every published key; newly allocated, caller frees. */
 char *keystore_jwks(struct keystore *ks);
 

@@ -6,6 +6,7 @@
 #include "core/clock.h"
 #include "core/hash.h"
 #include "jose/jwt.h"
+#include "oauth/token_cache.h"
 
 static bool looks_like_jwt(const char *token, size_t len)
 {
@@ -56,6 +57,23 @@ static enum err read_jwt(const struct oauth_ctx *ctx, const char *token, size_t 
     return rc;
 }
 
+/* The signature check is the cost of a JWT; a token seen before skips it. */
+static enum err read_jwt_cached(const struct oauth_ctx *ctx, const char *token, size_t len,
+                                struct token_info *out, const char **why)
+{
+    unsigned char hash[HASH_LEN];
+    int64_t version = keystore_version(ctx->keys);
+    enum err rc;
+
+    hash_sha256(token, len, hash);
+    if (token_cache_get(hash, version, clock_now(), out))
+        return ERR_OK;
+    rc = read_jwt(ctx, token, len, out, why);
+    if (!rc)
+        token_cache_put(hash, version, out);
+    return rc;
+}
+
 static enum err read_opaque(const struct oauth_ctx *ctx, const char *token, size_t len,
                             struct token_info *out, const char **why)
 {
@@ -92,7 +110,7 @@ enum err token_read(const struct oauth_ctx *ctx, const char *token, size_t len,
     if (len == 0 || len > LIMIT_JWT)
         return ERR_INVALID_TOKEN;
     if (looks_like_jwt(token, len))
-        rc = read_jwt(ctx, token, len, out, why);
+        rc = read_jwt_cached(ctx, token, len, out, why);
     else
         rc = read_opaque(ctx, token, len, out, why);
     if (rc)
@@ -104,36 +122,26 @@ enum err token_read(const struct oauth_ctx *ctx, const char *token, size_t len,
 static enum err check_active(const struct oauth_ctx *ctx, const struct token_info *t,
                              const char **why)
 {
-    struct client client;
-    bool revoked = false;
+    struct token_state st;
     enum err rc;
 
     if (t->expires_at <= clock_now()) {
         *why = "token expired";
         return ERR_INVALID_TOKEN;
     }
-    if (t->is_jwt) {
-        rc = store_revocation_has(ctx->store, t->jti, &revoked);
-        if (rc)
-            return rc;
-        if (revoked) {
-            *why = "token revoked";
-            return ERR_INVALID_TOKEN;
-        }
-    }
-    rc = store_client_get(ctx->store, t->client_id, &client);
-    if (rc == ERR_NOT_FOUND) {
-        *why = "client no longer registered";
-        return ERR_INVALID_TOKEN;
-    }
+    /* opaque tokens are deleted when revoked: only JWTs have a record */
+    rc = store_token_state(ctx->store, t->client_id, t->is_jwt ? t->jti : NULL, &st);
     if (rc)
         return rc;
-    if (!client.enabled) {
+    if (st.revoked)
+        *why = "token revoked";
+    else if (!st.client_exists)
+        *why = "client no longer registered";
+    else if (!st.client_enabled)
         *why = "client disabled";
-        rc = ERR_INVALID_TOKEN;
-    }
-    client_clear(&client);
-    return rc;
+    else
+        return ERR_OK;
+    return ERR_INVALID_TOKEN;
 }
 
 enum err token_inspect(const struct oauth_ctx *ctx, const char *token, size_t len,

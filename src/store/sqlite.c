@@ -28,7 +28,7 @@ enum stmt_id {
     ST_TOKEN_GET,
     ST_TOKEN_DELETE,
     ST_REVOCATION_ADD,
-    ST_REVOCATION_HAS,
+    ST_TOKEN_STATE,
     ST_SWEEP_TOKENS,
     ST_SWEEP_REVOCATIONS,
     ST_SWEEP_KEYS,
@@ -68,7 +68,8 @@ static const char *const sql[ST_COUNT] = {
     [ST_TOKEN_DELETE] = "DELETE FROM tokens WHERE hash = ?1",
     [ST_REVOCATION_ADD] = "INSERT INTO revoked_tokens (jti, client_id, expires_at) "
                           "VALUES (?1, ?2, ?3) ON CONFLICT (jti) DO NOTHING",
-    [ST_REVOCATION_HAS] = "SELECT 1 FROM revoked_tokens WHERE jti = ?1",
+    [ST_TOKEN_STATE] = "SELECT enabled, EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = ?2) "
+                       "FROM clients WHERE id = ?1",
     [ST_SWEEP_TOKENS] = "DELETE FROM tokens WHERE expires_at < ?1",
     [ST_SWEEP_REVOCATIONS] = "DELETE FROM revoked_tokens WHERE expires_at < ?1",
     [ST_SWEEP_KEYS] = "DELETE FROM signing_keys WHERE retire_after IS NOT NULL "
@@ -600,21 +601,28 @@ static enum err sqlite_revocation_add(struct store *s, const char *jti, const ch
     return exec_stmt(c, st, "revocation_add");
 }
 
-static enum err sqlite_revocation_has(struct store *s, const char *jti, bool *revoked)
+static enum err sqlite_token_state(struct store *s, const char *client_id, const char *jti,
+                                   struct token_state *out)
 {
     struct conn *c = conn_get(s);
-    sqlite3_stmt *st = c ? stmt(c, ST_REVOCATION_HAS) : NULL;
+    sqlite3_stmt *st = c ? stmt(c, ST_TOKEN_STATE) : NULL;
     enum err e = ERR_OK;
     int rc;
 
     if (!st)
         return ERR_STORE;
-    sqlite3_bind_text(st, 1, jti, -1, SQLITE_STATIC);
+    memset(out, 0, sizeof *out);
+    sqlite3_bind_text(st, 1, client_id, -1, SQLITE_STATIC);
+    if (jti)
+        sqlite3_bind_text(st, 2, jti, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-        *revoked = rc == SQLITE_ROW;
-    else
-        e = fail(c->db, rc, "revocation_has");
+    if (rc == SQLITE_ROW) {
+        out->client_exists = true;
+        out->client_enabled = sqlite3_column_int(st, 0) != 0;
+        out->revoked = sqlite3_column_int(st, 1) != 0;
+    } else if (rc != SQLITE_DONE) {
+        e = fail(c->db, rc, "token_state");
+    }
     done(st);
     return e;
 }
@@ -767,6 +775,6 @@ const struct store_ops sqlite_store_ops = {
     .token_get = sqlite_token_get,
     .token_delete = sqlite_token_delete,
     .revocation_add = sqlite_revocation_add,
-    .revocation_has = sqlite_revocation_has,
+    .token_state = sqlite_token_state,
     .sweep = sqlite_sweep,
 };

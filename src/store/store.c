@@ -93,9 +93,10 @@ enum err store_revocation_add(struct store *s, const char *jti, const char *clie
     return s->ops->revocation_add(s, jti, client_id, expires_at);
 }
 
-enum err store_revocation_has(struct store *s, const char *jti, bool *revoked)
+enum err store_token_state(struct store *s, const char *client_id, const char *jti,
+                           struct token_state *out)
 {
-    return s->ops->revocation_has(s, jti, revoked);
+    return s->ops->token_state(s, client_id, jti, out);
 }
 
 enum err store_sweep(struct store *s, int64_t now, int64_t *removed)

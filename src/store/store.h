@@ -60,6 +60,13 @@ struct token {
     int64_t expires_at;
 };
 
+/* Whether a token is still good, as far as the store knows. */
+struct token_state {
+    bool client_exists;
+    bool client_enabled;
+    bool revoked; /* a revocation is recorded for the jti */
+};
+
 struct store;
 
 struct store_ops {
@@ -80,7 +87,8 @@ struct store_ops {
     enum err (*token_delete)(struct store *s, const unsigned char hash[HASH_LEN]);
     enum err (*revocation_add)(struct store *s, const char *jti, const char *client_id,
                                int64_t expires_at);
-    enum err (*revocation_has)(struct store *s, const char *jti, bool *revoked);
+    enum err (*token_state)(struct store *s, const char *client_id, const char *jti,
+                            struct token_state *out);
     enum err (*sweep)(struct store *s, int64_t now, int64_t *removed);
 };
 
@@ -129,7 +137,11 @@ enum err store_token_delete(struct store *s, const unsigned char hash[HASH_LEN])
  * twice is not an error). Committed before it returns. */
 enum err store_revocation_add(struct store *s, const char *jti, const char *client_id,
                               int64_t expires_at);
-enum err store_revocation_has(struct store *s, const char *jti, bool *revoked);
+
+/* In one read: whether client_id is registered and enabled, and whether jti
+ * (may be NULL) is revoked. The check made on every presented token. */
+enum err store_token_state(struct store *s, const char *client_id, const char *jti,
+                           struct token_state *out);
 
 /* Deletes expired tokens and revocations, and keys retired before now;
  * *removed counts rows. */
