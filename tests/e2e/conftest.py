@@ -84,8 +84,39 @@ def recv_until_closed(sock, timeout=5.0, limit=1 << 20, until=None):
     return data
 
 
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
 def b64url_decode(segment):
     return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+
+
+def flip_signature_byte(token):
+    """The same JWT with one byte in the middle of its signature flipped."""
+    head, payload, sig = token.split(".")
+    raw = bytearray(b64url_decode(sig))
+    raw[len(raw) // 2] ^= 0x01
+    return f"{head}.{payload}.{b64url(bytes(raw))}"
+
+
+def make_owner(server, fmt="jwt", scope="read_books add_books", name="owner", **flags):
+    """A client_credentials client whose tokens are JWTs or opaque (fmt)."""
+    flags["scope"] = scope
+    if fmt == "opaque":
+        flags["access_token_format"] = "opaque"
+    return server.create_client(name=name, **flags)
+
+
+def get_token(server, client, **form):
+    """The token response for client (Basic auth); asserts it succeeded."""
+    resp = server.token_basic(client, **form)
+    assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
+def get_access_token(server, client, **form):
+    return get_token(server, client, **form)["access_token"]
 
 
 def jwt_header(token):

@@ -6,18 +6,17 @@ introspection cases are skipped only when the server has no /introspect.
 books-api is taken from $BOOKS_API_BIN (default: <repo>/build/books-api).
 """
 
-import base64
 import hashlib
 import hmac
 import json
 import os
 import signal
 import subprocess
-import time
 
 import pytest
 import requests
 
+from conftest import b64url
 from conftest import REPO, b64url_decode, clean_env, free_port, jwt_header, wait_until
 
 BOOKS_API_BIN = os.environ.get("BOOKS_API_BIN", str(REPO / "build" / "books-api"))
@@ -26,10 +25,6 @@ STOP_TIMEOUT = 5.0
 HTTP_TIMEOUT = 10.0
 REALM = "books"
 INTROSPECTION_ENV = {"OIDCD_INTROSPECTION_RESPONSE_SCOPE": "true"}
-
-
-def b64url(data):
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
 class BooksApi:

@@ -15,6 +15,7 @@ import time
 import pytest
 import requests
 
+from conftest import b64url, b64url_decode, flip_signature_byte, make_owner, get_token
 from conftest import HTTP_TIMEOUT, wait_until
 
 FORMATS = ["jwt", "opaque"]
@@ -22,33 +23,6 @@ BARE_CHALLENGE = 'Bearer realm="oidcd"'
 
 
 # -- helpers -------------------------------------------------------------------
-
-def b64url(data):
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def b64url_decode(segment):
-    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-
-
-def flip_signature_byte(token):
-    head, payload, sig = token.split(".")
-    raw = bytearray(b64url_decode(sig))
-    raw[len(raw) // 2] ^= 0x01
-    return f"{head}.{payload}.{b64url(bytes(raw))}"
-
-
-def make_owner(server, fmt="jwt", scope="read_books add_books", name="owner"):
-    flags = {"scope": scope}
-    if fmt == "opaque":
-        flags["access_token_format"] = "opaque"
-    return server.create_client(name=name, **flags)
-
-
-def get_token(server, client, **form):
-    resp = server.token_basic(client, **form)
-    assert resp.status_code == 200, resp.text
-    return resp.json()
 
 
 def gate(server, token=None, query="", authorization=None):

@@ -6,7 +6,6 @@ active for the caller only if the token's audience (the issuing client) is
 also a word of the caller's scope.
 """
 
-import base64
 import json
 import os
 import time
@@ -14,6 +13,7 @@ import time
 import pytest
 import requests
 
+from conftest import b64url, b64url_decode, flip_signature_byte, make_owner, get_token
 from conftest import (HTTP_TIMEOUT, assert_basic_challenge, assert_oauth_error,
                       basic_header, jwt_claims_unverified, verify_jwt, wait_until)
 
@@ -21,34 +21,6 @@ FORMATS = ["jwt", "opaque"]
 
 
 # -- helpers -------------------------------------------------------------------
-
-def b64url(data):
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def b64url_decode(segment):
-    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-
-
-def flip_signature_byte(token):
-    """The same JWT with one byte in the middle of its signature flipped."""
-    head, payload, sig = token.split(".")
-    raw = bytearray(b64url_decode(sig))
-    raw[len(raw) // 2] ^= 0x01
-    return f"{head}.{payload}.{b64url(bytes(raw))}"
-
-
-def make_owner(server, fmt="jwt", scope="read_books add_books", name="owner"):
-    flags = {"scope": scope}
-    if fmt == "opaque":
-        flags["access_token_format"] = "opaque"
-    return server.create_client(name=name, **flags)
-
-
-def get_token(server, client, **form):
-    resp = server.token_basic(client, **form)
-    assert resp.status_code == 200, resp.text
-    return resp.json()
 
 
 def make_introspector(server, *audiences, name="rs", extra="", **flags):

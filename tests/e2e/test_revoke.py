@@ -13,6 +13,7 @@ import time
 import pytest
 import requests
 
+from conftest import b64url, get_access_token, make_owner
 from conftest import (HTTP_TIMEOUT, assert_basic_challenge, assert_oauth_error,
                       wait_until)
 
@@ -20,21 +21,6 @@ FORMATS = ["jwt", "opaque"]
 
 
 # -- helpers -------------------------------------------------------------------
-
-def b64url(data):
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def make_owner(server, fmt="jwt", scope="read_books add_books", name="owner", **flags):
-    if fmt == "opaque":
-        flags["access_token_format"] = "opaque"
-    return server.create_client(name=name, scope=scope, **flags)
-
-
-def get_token(server, client, **form):
-    resp = server.token_basic(client, **form)
-    assert resp.status_code == 200, resp.text
-    return resp.json()["access_token"]
 
 
 def make_introspector(server, *audiences, name="rs"):
@@ -96,7 +82,7 @@ def assert_revoked_ok(resp):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_owner_revokes_token(server, fmt):
     owner = make_owner(server, fmt)
-    token = get_token(server, owner)
+    token = get_access_token(server, owner)
     rs = make_introspector(server, owner)
     assert is_active(server, rs, token)
     assert gate(server, token, "read_books").status_code == 200
@@ -128,7 +114,7 @@ def test_owner_revokes_with_client_secret_post(server, fmt):
 def test_hint_does_not_prevent_revocation(server, fmt, hint):
     # RFC 7009 §2.1: a wrong hint extends the search; an invalid one is ignored
     owner = make_owner(server, fmt)
-    token = get_token(server, owner)
+    token = get_access_token(server, owner)
     rs = make_introspector(server, owner)
     assert_revoked_ok(revoke(server, owner, data={"token": token, "token_type_hint": hint}))
     assert not is_active(server, rs, token)
@@ -137,7 +123,7 @@ def test_hint_does_not_prevent_revocation(server, fmt, hint):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_revoking_twice_is_200_both_times(server, fmt):
     owner = make_owner(server, fmt)
-    token = get_token(server, owner)
+    token = get_access_token(server, owner)
     rs = make_introspector(server, owner)
     assert_revoked_ok(revoke(server, owner, token))
     assert_revoked_ok(revoke(server, owner, token))
@@ -147,7 +133,7 @@ def test_revoking_twice_is_200_both_times(server, fmt):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_other_tokens_of_same_client_stay_active(server, fmt):
     owner = make_owner(server, fmt)
-    tokens = [get_token(server, owner) for _ in range(3)]
+    tokens = [get_access_token(server, owner) for _ in range(3)]
     assert len(set(tokens)) == 3
     rs = make_introspector(server, owner)
     assert_revoked_ok(revoke(server, owner, tokens[1]))
@@ -158,16 +144,16 @@ def test_other_tokens_of_same_client_stay_active(server, fmt):
     assert_gate_invalid_token(gate(server, tokens[1], "read_books"))
     assert gate(server, tokens[2], "read_books").status_code == 200
     # a token issued after the revocation is active too
-    fresh = get_token(server, owner)
+    fresh = get_access_token(server, owner)
     assert is_active(server, rs, fresh)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_client_can_still_get_tokens_after_revocation(server, fmt):
     owner = make_owner(server, fmt)
-    token = get_token(server, owner)
+    token = get_access_token(server, owner)
     assert_revoked_ok(revoke(server, owner, token))
-    fresh = get_token(server, owner)
+    fresh = get_access_token(server, owner)
     assert fresh != token
     assert gate(server, fresh, "read_books").status_code == 200
 
@@ -178,7 +164,7 @@ def test_client_can_still_get_tokens_after_revocation(server, fmt):
 def test_other_client_cannot_revoke(server, fmt):
     owner = make_owner(server, fmt)
     intruder = make_owner(server, fmt, name="intruder")
-    token = get_token(server, owner)
+    token = get_access_token(server, owner)
     rs = make_introspector(server, owner)
     assert_revoked_ok(revoke(server, intruder, token))
     assert is_active(server, rs, token)
@@ -188,7 +174,7 @@ def test_other_client_cannot_revoke(server, fmt):
 def test_introspector_cannot_revoke_others_token(server):
     # even a client allowed to introspect the token does not own it
     owner = make_owner(server)
-    token = get_token(server, owner)
+    token = get_access_token(server, owner)
     rs = make_introspector(server, owner)
     assert_revoked_ok(revoke(server, rs, token))
     assert is_active(server, rs, token)
@@ -207,13 +193,13 @@ def test_unknown_token_is_200(server, token):
     owner = make_owner(server)
     assert_revoked_ok(revoke(server, owner, token))
     # and nothing else was touched
-    good = get_token(server, owner)
+    good = get_access_token(server, owner)
     assert gate(server, good).status_code == 200
 
 
 def test_tampered_jwt_revocation_does_not_revoke_original(server):
     owner = make_owner(server)
-    token = get_token(server, owner)
+    token = get_access_token(server, owner)
     rs = make_introspector(server, owner)
     head, payload, sig = token.split(".")
     raw = bytearray(base64.urlsafe_b64decode(sig + "=" * (-len(sig) % 4)))
@@ -227,7 +213,7 @@ def test_foreign_jwt_revocation_is_200(make_server):
     server = make_server()
     stranger = make_server()
     stranger_owner = make_owner(stranger)
-    foreign = get_token(stranger, stranger_owner)
+    foreign = get_access_token(stranger, stranger_owner)
     owner = make_owner(server)
     assert_revoked_ok(revoke(server, owner, foreign))
     # the stranger's own instance is not affected, of course
@@ -238,7 +224,7 @@ def test_foreign_jwt_revocation_is_200(make_server):
 def test_expired_token_revocation_is_200(make_server):
     server = make_server(env={"OIDCD_TOKENS_ACCESS_TOKEN_TTL": "1"})
     owner = make_owner(server)
-    token = get_token(server, owner)
+    token = get_access_token(server, owner)
     time.sleep(2.2)
     assert_revoked_ok(revoke(server, owner, token))
 
@@ -249,8 +235,8 @@ def test_expired_token_revocation_is_200(make_server):
 def test_revocation_survives_restart(make_server, fmt):
     server = make_server()
     owner = make_owner(server, fmt)
-    revoked = get_token(server, owner)
-    kept = get_token(server, owner)
+    revoked = get_access_token(server, owner)
+    kept = get_access_token(server, owner)
     rs = make_introspector(server, owner)
     assert_revoked_ok(revoke(server, owner, revoked))
     assert not is_active(server, rs, revoked)
@@ -268,7 +254,7 @@ def test_revocation_right_before_sigterm_survives(make_server):
     # acknowledged means committed (DESIGN §8): stop at once after the 200
     server = make_server()
     owner = make_owner(server)
-    tokens = [get_token(server, owner) for _ in range(3)]
+    tokens = [get_access_token(server, owner) for _ in range(3)]
     rs = make_introspector(server, owner)
     for token in tokens:
         assert_revoked_ok(revoke(server, owner, token))
@@ -282,7 +268,7 @@ def test_revocation_right_before_sigterm_survives(make_server):
 
 def test_no_credentials_is_invalid_client(server):
     owner = make_owner(server)
-    token = get_token(server, owner)
+    token = get_access_token(server, owner)
     resp = revoke(server, None, token)
     assert_oauth_error(resp, 401, "invalid_client")
     rs = make_introspector(server, owner)
@@ -291,7 +277,7 @@ def test_no_credentials_is_invalid_client(server):
 
 def test_wrong_secret_is_invalid_client(server):
     owner = make_owner(server)
-    token = get_token(server, owner)
+    token = get_access_token(server, owner)
     secret = owner["client_secret"]
     bad = dict(owner, client_secret=secret[:-1] + ("A" if secret[-1] != "A" else "B"))
     resp = revoke(server, bad, token)
@@ -314,7 +300,7 @@ def test_bad_credentials_without_token_is_401(server):
 
 def test_disabled_client_cannot_revoke(server):
     owner = make_owner(server)
-    token = get_token(server, owner)
+    token = get_access_token(server, owner)
     assert server.cli("client", "update", owner["client_id"], "--disable").returncode == 0
     resp = None
     for _ in range(30):  # changes show within a second (DESIGN §8)
@@ -327,7 +313,7 @@ def test_disabled_client_cannot_revoke(server):
 
 def test_basic_client_using_body_credentials_is_refused(server):
     owner = make_owner(server)
-    token = get_token(server, owner)
+    token = get_access_token(server, owner)
     resp = requests.post(server.url("/revoke"), timeout=HTTP_TIMEOUT,
                          data={"token": token, "client_id": owner["client_id"],
                                "client_secret": owner["client_secret"]})
@@ -345,14 +331,14 @@ def test_missing_token_is_invalid_request(server):
 
 def test_duplicated_token_is_invalid_request(server):
     owner = make_owner(server)
-    token = get_token(server, owner)
+    token = get_access_token(server, owner)
     resp = revoke(server, owner, data=[("token", token), ("token", token)])
     assert_oauth_error(resp, 400, "invalid_request")
 
 
 def test_json_body_is_refused(server):
     owner = make_owner(server)
-    token = get_token(server, owner)
+    token = get_access_token(server, owner)
     resp = requests.post(server.url("/revoke"), timeout=HTTP_TIMEOUT,
                          data=json.dumps({"token": token}),
                          headers={"Content-Type": "application/json"},
@@ -364,7 +350,7 @@ def test_json_body_is_refused(server):
 
 def test_get_is_405(server):
     owner = make_owner(server)
-    token = get_token(server, owner)
+    token = get_access_token(server, owner)
     resp = requests.get(server.url("/revoke"), params={"token": token}, timeout=HTTP_TIMEOUT,
                         auth=(owner["client_id"], owner["client_secret"]))
     assert resp.status_code == 405, resp.text
@@ -375,7 +361,7 @@ def test_get_is_405(server):
 
 def test_revocation_does_not_log_token(server):
     owner = make_owner(server)
-    token = get_token(server, owner)
+    token = get_access_token(server, owner)
     assert_revoked_ok(revoke(server, owner, token))
     # the access line is written after the answer: wait for it (bounded)
     assert wait_until(lambda: "path=/revoke " in server.log_text(), timeout=3.0), \
