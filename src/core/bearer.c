@@ -85,7 +85,7 @@ enum err bearer_challenge(char *out, size_t n, const char *realm, const char *er
     if (n < 8)
         return ERR_TOO_LARGE;
     memcpy(out, "Bearer ", 8);
-    if (!put_param(out, n, &at, "realm", realm) ||
+    if (!put_param(out, n, &at, "realm", realm ? realm : "") ||
         (error && !put_param(out, n, &at, "error", error)) ||
         (desc && !put_param(out, n, &at, "error_description", desc)) ||
         (scope && !put_param(out, n, &at, "scope", scope)))

@@ -16,7 +16,7 @@ enum err bearer_parse(const char *value, size_t len, const char **token, size_t 
 
 /* Writes an RFC 6750 §3 WWW-Authenticate value into out (n bytes):
  *   Bearer realm="R"[, error="E"][, error_description="D"][, scope="S"]
- * NULL parts are left out. Quotes and backslashes are escaped, control and
+ * NULL parts are left out (a NULL realm is empty). Quotes and backslashes are escaped, control and
  * non-ASCII bytes dropped, so no value can break the header. ERR_TOO_LARGE when it does not fit. */
 enum err bearer_challenge(char *out, size_t n, const char *realm, const char *error,
                           const char *desc, const char *scope);

@@ -114,7 +114,8 @@ static enum err parse_listen(struct config *c, const char *v)
         v++;
         hlen -= 2;
     }
-    if (hlen >= sizeof c->listen_host || parse_long(colon + 1, 1, 65535, &port))
+    if (hlen == 0 || memchr(v, '[', hlen) || memchr(v, ']', hlen) ||
+        hlen >= sizeof c->listen_host || parse_long(colon + 1, 1, 65535, &port))
         return ERR_CONFIG;
     memcpy(c->listen_host, v, hlen);
     c->listen_host[hlen] = '\0';

@@ -42,6 +42,35 @@ static bool copy_str(char *dst, size_t size, const char *s)
     return true;
 }
 
+/* True when text is strict unpadded base64url. cjose's own decoder aborts
+ * the process on some malformed input, so nothing reaches it unchecked. */
+static bool strict_b64url(const char *text, size_t len)
+{
+    unsigned char out[LIMIT_JWT];
+    size_t n;
+
+    return len <= sizeof out && b64url_decode(text, len, out, &n) == ERR_OK;
+}
+
+/* Drops private members and refuses a key whose base64url members are not
+ * strictly encoded. */
+static bool key_members_ok(json_t *k)
+{
+    static const char *const priv[] = {"d", "p", "q", "dp", "dq", "qi", "oth", "k"};
+    static const char *const b64[] = {"n", "e", "x", "y"};
+    size_t i;
+
+    for (i = 0; i < sizeof priv / sizeof priv[0]; i++)
+        json_object_del(k, priv[i]);
+    for (i = 0; i < sizeof b64 / sizeof b64[0]; i++) {
+        json_t *v = json_object_get(k, b64[i]);
+        if (v && (!json_is_string(v) ||
+                  !strict_b64url(json_string_value(v), json_string_length(v))))
+            return false;
+    }
+    return true;
+}
+
 /* The algorithm a key is for: its "alg", or what its type implies. */
 static const char *key_alg(json_t *k)
 {
@@ -84,8 +113,9 @@ static void add_key(struct jwks *set, json_t *k)
         return;
     if (!copy_str(slot->kid, sizeof slot->kid, kid ? kid : ""))
         return;
-    /* never hand private members on: import the public parts only */
-    json_object_del(k, "d");
+    /* import the public parts only, and only well-formed ones */
+    if (!key_members_ok(k))
+        return;
     text = json_dumps(k, JSON_COMPACT);
     slot->jwk = text ? cjose_jwk_import(text, strlen(text), &err) : NULL;
     free(text);
@@ -259,6 +289,11 @@ enum err jwt_verify(const char *token, size_t len, const struct jwks *set, struc
     rc = read_header(token, (size_t)(dot1 - token), out, why);
     if (rc)
         return rc;
+    if (!strict_b64url(dot1 + 1, (size_t)(dot2 - dot1 - 1)) ||
+        !strict_b64url(dot2 + 1, len - (size_t)(dot2 + 1 - token))) {
+        *why = "malformed token";
+        return ERR_INVALID_TOKEN;
+    }
     key = find_key(set, out->kid);
     if (!key) {
         *why = "unknown signing key";
@@ -314,9 +349,10 @@ enum err jwt_check(const struct jwt *t, const struct jwt_expect *e, const char *
         *why = "wrong audience";
     else if (!json_is_integer(exp))
         *why = "no expiry";
-    else if (json_integer_value(exp) + e->leeway <= e->now)
+    /* written so that no claim value can overflow the arithmetic */
+    else if (json_integer_value(exp) <= e->now - e->leeway)
         *why = "token expired";
-    else if (nbf && (!json_is_integer(nbf) || json_integer_value(nbf) - e->leeway > e->now))
+    else if (nbf && (!json_is_integer(nbf) || json_integer_value(nbf) > e->now + e->leeway))
         *why = "token not yet valid";
     return *why ? ERR_INVALID_TOKEN : ERR_OK;
 }

@@ -112,6 +112,8 @@ static void bad_values_are_errors(void **state)
         "[tokens]\naccess_token_ttl = -5\n",
         "[tokens]\naccess_token_ttl = 0\n",
         "[server]\nlisten = nohost\n",
+        "[server]\nlisten = []:80\n",
+        "[server]\nlisten = [:80\n",
         "[server]\nlisten = 127.0.0.1:99999\n",
         "[server]\nissuer = ftp://x\n",
         "[server]\nissuer = https://x/\n",

@@ -238,6 +238,52 @@ static void jwks_skips_what_it_cannot_use(void **state)
     assert_int_equal(jwks_parse("{\"keys\":", 8, &set), ERR_INVALID_REQUEST);
 }
 
+/* Inputs that made cjose's base64url decoder abort the process: they must be
+ * refused before they reach it. */
+static void malformed_base64_never_reaches_cjose(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const sigs[] = {"AAAAA=", "A===", "AAAAA", "AA=A"};
+    const char doc[] = "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"k\",\"n\":\"n8OXC=TRS6w\","
+                       "\"e\":\"AQAB\"}]}";
+    char hdr[256], *t;
+    struct jwks *set = NULL;
+    struct jwt out;
+    const char *why;
+    size_t i;
+
+    snprintf(hdr, sizeof hdr, "{\"alg\":\"RS256\",\"kid\":\"%s\"}", f->rsa_kid);
+    for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        t = forge(hdr, "{}", sigs[i]);
+        assert_int_equal(jwt_verify(t, strlen(t), f->set, &out, &why), ERR_INVALID_TOKEN);
+        free(t);
+    }
+    assert_int_equal(jwks_parse(doc, strlen(doc), &set), ERR_OK);
+    assert_int_equal(jwks_count(set), 0);
+    jwks_free(set);
+}
+
+static void claim_extremes_do_not_overflow(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const payloads[] = {
+        "{\"iss\":\"i\",\"exp\":9223372036854775807}",
+        "{\"iss\":\"i\",\"exp\":2000000000,\"nbf\":-9223372036854775807}",
+    };
+    struct jwt_expect e = {"i", NULL, NULL, 1800000000, 60};
+    struct jwt t;
+    const char *why;
+    size_t i;
+
+    for (i = 0; i < 2; i++) {
+        char *a = sign(f->rsa, "RS256", f->rsa_kid, "at+jwt", payloads[i]);
+        assert_int_equal(jwt_verify(a, strlen(a), f->set, &t, &why), ERR_OK);
+        assert_int_equal(jwt_check(&t, &e, &why), ERR_OK);
+        jwt_clear(&t);
+        free(a);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -250,6 +296,8 @@ int main(void)
         cmocka_unit_test(refuses_malformed),
         cmocka_unit_test(checks_claims),
         cmocka_unit_test(jwks_skips_what_it_cannot_use),
+        cmocka_unit_test(malformed_base64_never_reaches_cjose),
+        cmocka_unit_test(claim_extremes_do_not_overflow),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
