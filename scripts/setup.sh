@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-    build-essential cmake pkg-config valgrind
+    build-essential cmake pkg-config valgrind clang-14 libclang-rt-14-dev
     libmicrohttpd-dev libjansson-dev libssl-dev libcjose-dev libsqlite3-dev
     libinih-dev libcmocka-dev libcurl4-openssl-dev
     python3 python3-pytest python3-requests python3-authlib python3-jwcrypto

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test (unit and black-box) twice: on the normal build and on an
-# AddressSanitizer + UndefinedBehaviorSanitizer build. Prints CTest's summary.
+# Runs every test (unit and black-box) twice: on the normal build (with the unit
+# programs also under valgrind) and on an AddressSanitizer +
+# UndefinedBehaviorSanitizer build; then replays the fuzz corpora. Prints
+# CTest's summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -16,4 +18,6 @@ echo "== tests: build/"
 (cd build && ctest --output-on-failure) || status=1
 echo "== tests: build-asan/ (AddressSanitizer + UndefinedBehaviorSanitizer)"
 (cd build-asan && ctest --output-on-failure) || status=1
+echo "== fuzz corpora replayed (libFuzzer, ASan + UBSan)"
+fuzz/run.sh replay || status=1
 exit $status

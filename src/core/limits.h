@@ -5,6 +5,7 @@
 #define LIMIT_FORM_BODY 16384          /* bytes of a form-encoded request body */
 #define LIMIT_PARAMS 64                /* parameters in one query or body */
 #define LIMIT_HEADER_BYTES 32768       /* the whole request head (MHD memory pool) */
+#define LIMIT_TARGET 8192              /* bytes of a request target (path and query) */
 #define LIMIT_CLIENT_ID 128            /* bytes of a client_id */
 #define LIMIT_SECRET 256               /* bytes of a client_secret */
 #define LIMIT_SCOPE 2048               /* bytes of a scope string */

@@ -9,17 +9,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "http/connections.h"
 #include "http/router.h"
 
 struct http_server {
     struct MHD_Daemon *daemon;
     struct http_server_options opts;
+    struct conn_table *conns;
     atomic_int in_flight;
 };
 
@@ -38,13 +41,76 @@ struct exchange {
     char method_name[16];
 };
 
+static struct conn_state *conn_state_of(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+    return info ? info->socket_context : NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    struct http_server *srv = cls;
+    const union MHD_ConnectionInfo *info;
+
+    if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        conns_remove(srv->conns, *socket_context);
+        *socket_context = NULL;
+        return;
+    }
+    info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    *socket_context = info ? conns_add(srv->conns, info->connect_fd) : NULL;
+}
+
+/* A request target too long or with far too many parameters. libmicrohttpd
+ * splits the query into its per-connection memory before any handler runs,
+ * and when that memory runs out it cannot even send its own error; so such a
+ * request is answered here, straight on the socket, and the connection shut.
+ * Nothing else is in flight on it: a new request line is being read. Targets
+ * with a few too many parameters get the ordinary 400 from the form parser. */
+#define MAX_TARGET_PARAMS 256
+
+static bool refuse_target(struct MHD_Connection *conn, const char *uri)
+{
+    static const char answer[] = "HTTP/1.1 400 Bad Request\r\n"
+                                 "Content-Type: application/json\r\n"
+                                 "Cache-Control: no-store\r\n"
+                                 "Connection: close\r\n"
+                                 "Content-Length: 74\r\n\r\n"
+                                 "{\"error\":\"invalid_request\",\"error_description\":"
+                                 "\"request target too large\"}";
+    const union MHD_ConnectionInfo *info;
+    size_t params = 1, n = 0;
+    char path[128];
+
+    for (; uri[n] && n <= LIMIT_TARGET; n++)
+        params += uri[n] == '&' || uri[n] == ';';
+    if (n <= LIMIT_TARGET && params <= MAX_TARGET_PARAMS)
+        return false;
+    info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (info) {
+        if (send(info->connect_fd, answer, sizeof answer - 1, MSG_NOSIGNAL) < 0)
+            log_kv(LOG_DEBUG, "could not answer an oversized request target", NULL);
+        shutdown(info->connect_fd, SHUT_RDWR);
+    }
+    /* the method is not known yet at this point of libmicrohttpd's parsing */
+    snprintf(path, sizeof path, "%.*s", (int)strcspn(uri, "?"), uri);
+    log_kv(LOG_INFO, "request", "method", "-", "path", path, "status", "400", "error",
+           "invalid_request", "detail", "request target too large", NULL);
+    return true;
+}
+
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
     struct http_server *srv = cls;
-    struct exchange *ex = calloc(1, sizeof *ex);
+    struct exchange *ex;
     const char *q;
 
-    (void)conn;
+    if (refuse_target(conn, uri))
+        return NULL;
+    ex = calloc(1, sizeof *ex);
     if (!ex)
         return NULL;
     ex->srv = srv;
@@ -67,11 +133,12 @@ static void exchange_free(struct exchange *ex)
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
+    struct http_server *srv = cls;
     struct exchange *ex = *con_cls;
     char status[8], ms[24];
 
-    (void)cls;
-    (void)conn;
+    /* the response is out: the clock of the connection's next request starts */
+    conns_set_busy(srv->conns, conn_state_of(conn), false);
     if (!ex)
         return;
     snprintf(status, sizeof status, "%d", ex->resp.status);
@@ -109,6 +176,7 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct exchange *ex)
     }
     ret = MHD_queue_response(conn, (unsigned)r->status, mr);
     MHD_destroy_response(mr);
+    conns_set_busy(ex->srv->conns, conn_state_of(conn), true);
     return ret;
 }
 
@@ -263,6 +331,10 @@ enum err http_server_start(const struct http_server_options *opts, struct http_s
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     srv->opts = *opts;
+    if (conns_start(opts->connection_timeout, &srv->conns)) {
+        free(srv);
+        return ERR_NOMEM;
+    }
     srv->daemon = MHD_start_daemon(
         flags, (uint16_t)opts->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
         on_mhd_log, srv, MHD_OPTION_SOCK_ADDR,
@@ -270,8 +342,9 @@ enum err http_server_start(const struct http_server_options *opts, struct http_s
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)LIMIT_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
         opts->connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LIMIT_HEADER_BYTES,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_END);
     if (!srv->daemon) {
+        conns_stop(srv->conns);
         snprintf(why, whylen, "cannot listen on %s:%d (address in use or not permitted)",
                  opts->host, opts->port);
         free(srv);
@@ -297,5 +370,6 @@ void http_server_stop(struct http_server *srv, unsigned grace_ms)
         waited += 10;
     }
     MHD_stop_daemon(srv->daemon);
+    conns_stop(srv->conns);
     free(srv);
 }
