@@ -32,7 +32,10 @@ run() { # name url script
 }
 echo "== wrk -t2 -c$conns -d${secs}s each"
 ceiling=$(run hello "http://127.0.0.1:$hello_port/" bench/hello.lua)
+# the same POST /introspect request, answered by the hello server
+ceiling_post=$(run hello-post "http://127.0.0.1:$hello_port/" bench/introspect.lua)
 gate=$(run gate "http://127.0.0.1:$port/gate?scope=read_books" bench/gate.lua)
 introspect=$(run introspect "http://127.0.0.1:$port/introspect" bench/introspect.lua)
 echo "ratio gate/hello: $(ratio "$gate" "$ceiling")"
 echo "ratio introspect/hello: $(ratio "$introspect" "$ceiling")"
+echo "ratio introspect/hello-post: $(ratio "$introspect" "$ceiling_post")"

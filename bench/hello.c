@@ -1,5 +1,6 @@
 /* The ceiling for /introspect and /gate: the same libmicrohttpd set-up as
- * oidcd (thread pool, epoll) answering every request with a fixed 200.
+ * oidcd (one epoll daemon per thread on a shared SO_REUSEPORT address)
+ * answering every request with a fixed 200.
  * Usage: bench-hello PORT [THREADS] — runs until SIGINT/SIGTERM. */
 #include <microhttpd.h>
 #include <signal.h>
@@ -36,22 +37,28 @@ int main(int argc, char **argv)
 {
     unsigned port = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 10) : 18766;
     unsigned threads = argc > 2 ? (unsigned)strtoul(argv[2], NULL, 10) : 2;
-    struct MHD_Daemon *d;
+    struct MHD_Daemon *d[64];
     sigset_t set;
+    unsigned i;
     int sig;
 
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
-    d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, (uint16_t)port, NULL,
-                         NULL, answer, NULL, MHD_OPTION_THREAD_POOL_SIZE, threads,
-                         MHD_OPTION_CONNECTION_LIMIT, 1024u, MHD_OPTION_END);
-    if (!d) {
-        fprintf(stderr, "cannot listen on port %u\n", port);
-        return 1;
+    if (threads < 1 || threads > 64)
+        threads = 2;
+    for (i = 0; i < threads; i++) {
+        d[i] = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, (uint16_t)port,
+                                NULL, NULL, answer, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+                                MHD_OPTION_CONNECTION_LIMIT, 1024u, MHD_OPTION_END);
+        if (!d[i]) {
+            fprintf(stderr, "cannot listen on port %u\n", port);
+            return 1;
+        }
     }
     sigwait(&set, &sig);
-    MHD_stop_daemon(d);
+    for (i = 0; i < threads; i++)
+        MHD_stop_daemon(d[i]);
     return 0;
 }

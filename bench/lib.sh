@@ -21,7 +21,7 @@ url = sqlite:$dir/oidcd.db
 [keys]
 encryption_key_file = $dir/oidcd.kek
 [log]
-level = warn
+level = info
 INI
 
 oidcd() { "$bin" --config "$dir/oidcd.ini" "$@"; }
@@ -31,7 +31,7 @@ create_client() {
     local name=$1 scope=$2
     shift 2
     oidcd client create --name "$name" --grant-types client_credentials --scope "$scope" \
-        --json "$@" >"$dir/$name.json"
+        --json "$@" >"$dir/$name.json" 2>>"$dir/cli.log"
     client_id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["client_id"])' "$dir/$name.json")
     client_secret=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["client_secret"])' "$dir/$name.json")
 }

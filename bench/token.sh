@@ -19,10 +19,10 @@ echo "== ceiling: openssl speed -seconds 5 -multi $(nproc) rsa2048"
 ceiling=$(openssl speed -seconds 5 -multi "$(nproc)" rsa2048 2>/dev/null | awk '/^rsa 2048/ {print $6}')
 echo "rsa2048 signs/s: $ceiling"
 
-echo "== wrk -t2 -c$conns -d${secs}s POST /token (client_credentials, Basic, keep-alive, $format)"
-wrk -t2 -c"$conns" -d1s -s bench/token.lua "http://127.0.0.1:$port/token" >/dev/null # warm-up
+echo "== wrk -t1 -c$conns -d${secs}s POST /token (client_credentials, Basic, keep-alive, $format)"
+wrk -t1 -c"$conns" -d1s -s bench/token.lua "http://127.0.0.1:$port/token" >/dev/null # warm-up
 rss_watch "$dir/rss"
-result=$(wrk -t2 -c"$conns" -d"${secs}s" -s bench/token.lua "http://127.0.0.1:$port/token" | tail -1)
+result=$(wrk -t1 -c"$conns" -d"${secs}s" -s bench/token.lua "http://127.0.0.1:$port/token" | tail -1)
 echo "$result"
 echo "server peak RSS: $(( $(sort -n "$dir/rss" | tail -1) / 1024 )) MiB"
 echo "ratio tokens/s / rsa2048 signs/s: $(ratio "$(rps_of "$result")" "$ceiling")"

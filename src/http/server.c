@@ -19,8 +19,15 @@
 #include "http/connections.h"
 #include "http/router.h"
 
+#define MAX_DAEMONS 64
+
 struct http_server {
-    struct MHD_Daemon *daemon;
+    /* one single-threaded daemon per worker thread, all listening on the same
+     * address (SO_REUSEPORT): the kernel spreads new connections over them.
+     * One daemon with a thread pool lets whichever thread wakes first accept
+     * every waiting connection, which can leave the other threads idle. */
+    struct MHD_Daemon *daemons[MAX_DAEMONS];
+    unsigned ndaemons;
     struct http_server_options opts;
     struct conn_table *conns;
     atomic_int in_flight;
@@ -312,6 +319,51 @@ static enum err resolve(const char *host, int port, struct sockaddr_storage *out
     return ERR_OK;
 }
 
+/* Fails when something already listens on addr, even with SO_REUSEPORT:
+ * another server on our port must be an error, not a silent share. */
+static enum err probe_address(const struct sockaddr_storage *addr, char *why, size_t whylen,
+                              const struct http_server_options *opts)
+{
+    socklen_t len = addr->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                : sizeof(struct sockaddr_in);
+    int fd = socket(addr->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+    enum err rc = ERR_OK;
+
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) ||
+        bind(fd, (const struct sockaddr *)addr, len)) {
+        snprintf(why, whylen, "cannot listen on %s:%d (address in use or not permitted)",
+                 opts->host, opts->port);
+        rc = ERR_IO;
+    }
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
+static struct MHD_Daemon *start_daemon(struct http_server *srv, unsigned flags,
+                                       struct sockaddr_storage *addr)
+{
+    const struct http_server_options *o = &srv->opts;
+
+    return MHD_start_daemon(
+        flags, (uint16_t)o->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
+        on_mhd_log, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)addr,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)(LIMIT_CONNECTIONS / srv->ndaemons), MHD_OPTION_CONNECTION_TIMEOUT,
+        o->connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LIMIT_HEADER_BYTES,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_END);
+}
+
+static void stop_daemons(struct http_server *srv)
+{
+    unsigned i;
+
+    for (i = 0; i < srv->ndaemons; i++)
+        if (srv->daemons[i])
+            MHD_stop_daemon(srv->daemons[i]);
+}
+
 enum err http_server_start(const struct http_server_options *opts, struct http_server **out,
                            char *why, size_t whylen)
 {
@@ -319,36 +371,38 @@ enum err http_server_start(const struct http_server_options *opts, struct http_s
     struct sockaddr_storage addr;
     unsigned flags =
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned i;
     enum err rc;
 
     if (!srv)
         return ERR_NOMEM;
+    srv->opts = *opts;
+    srv->ndaemons = opts->threads < 1 ? 1 : opts->threads > MAX_DAEMONS ? MAX_DAEMONS
+                                                                        : opts->threads;
     rc = resolve(opts->host, opts->port, &addr, why, whylen);
+    if (!rc)
+        rc = probe_address(&addr, why, whylen, opts);
+    if (!rc)
+        rc = conns_start(opts->connection_timeout, &srv->conns);
     if (rc) {
         free(srv);
         return rc;
     }
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
-    srv->opts = *opts;
-    if (conns_start(opts->connection_timeout, &srv->conns)) {
-        free(srv);
-        return ERR_NOMEM;
+    for (i = 0; i < srv->ndaemons && !rc; i++) {
+        srv->daemons[i] = start_daemon(srv, flags, &addr);
+        if (!srv->daemons[i]) {
+            snprintf(why, whylen, "cannot listen on %s:%d (address in use or not permitted)",
+                     opts->host, opts->port);
+            rc = ERR_IO;
+        }
     }
-    srv->daemon = MHD_start_daemon(
-        flags, (uint16_t)opts->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
-        on_mhd_log, srv, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, opts->threads,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)LIMIT_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
-        opts->connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LIMIT_HEADER_BYTES,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_END);
-    if (!srv->daemon) {
+    if (rc) {
+        stop_daemons(srv);
         conns_stop(srv->conns);
-        snprintf(why, whylen, "cannot listen on %s:%d (address in use or not permitted)",
-                 opts->host, opts->port);
         free(srv);
-        return ERR_IO;
+        return rc;
     }
     *out = srv;
     return ERR_OK;
@@ -357,19 +411,21 @@ enum err http_server_start(const struct http_server_options *opts, struct http_s
 void http_server_stop(struct http_server *srv, unsigned grace_ms)
 {
     struct timespec tick = {0, 10 * 1000 * 1000};
-    unsigned waited = 0;
+    unsigned waited = 0, i;
     MHD_socket fd;
 
     if (!srv)
         return;
-    fd = MHD_quiesce_daemon(srv->daemon);
-    if (fd != MHD_INVALID_SOCKET)
-        close(fd);
+    for (i = 0; i < srv->ndaemons; i++) {
+        fd = MHD_quiesce_daemon(srv->daemons[i]);
+        if (fd != MHD_INVALID_SOCKET)
+            close(fd);
+    }
     while (atomic_load(&srv->in_flight) > 0 && waited < grace_ms) {
         nanosleep(&tick, NULL);
         waited += 10;
     }
-    MHD_stop_daemon(srv->daemon);
+    stop_daemons(srv);
     conns_stop(srv->conns);
     free(srv);
 }

@@ -15,8 +15,9 @@ struct http_server_options {
 
 struct http_server;
 
-/* Binds and starts serving on a pool of opts->threads threads. On failure
- * writes a one-line reason into why. */
+/* Binds and starts serving with opts->threads threads, each its own
+ * libmicrohttpd daemon on the shared address. Fails when something already
+ * listens there. On failure writes a one-line reason into why. */
 enum err http_server_start(const struct http_server_options *opts, struct http_server **out,
                            char *why, size_t whylen);
 
