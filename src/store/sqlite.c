@@ -82,6 +82,8 @@ static const char *const sql[ST_COUNT] = {
 struct conn {
     sqlite3 *db;
     sqlite3_stmt *stmts[ST_COUNT];
+    pthread_mutex_t *write_lock; /* the store's */
+    bool in_txn;                 /* holds write_lock for an explicit transaction */
     struct conn *next;
 };
 
@@ -90,6 +92,11 @@ struct sqlite_store {
     char *path;
     pthread_key_t key;
     pthread_mutex_t lock; /* guards conns */
+    /* Writers of this process take turns here rather than in SQLite's busy
+     * handler, which sleeps in steps of up to 100 ms and so turned a brief
+     * wait for the write lock into long latency spikes. Other processes
+     * (the CLI) still meet the busy handler, rarely. */
+    pthread_mutex_t write_lock;
     struct conn *conns;
 };
 
@@ -160,6 +167,7 @@ static struct conn *conn_get(struct store *s)
         return c;
     if (conn_open(ss->path, &c))
         return NULL;
+    c->write_lock = &ss->write_lock;
     pthread_setspecific(ss->key, c);
     pthread_mutex_lock(&ss->lock);
     c->next = ss->conns;
@@ -186,13 +194,47 @@ static void done(sqlite3_stmt *st)
 }
 
 /* Runs a statement that returns no rows. */
+static enum err exec_simple(struct conn *c, enum stmt_id id);
+
+/* Runs a statement that returns no rows (a write), one writer of this
+ * process at a time. */
 static enum err exec_stmt(struct conn *c, sqlite3_stmt *st, const char *what)
 {
-    int rc = sqlite3_step(st);
-    enum err e = rc == SQLITE_DONE ? ERR_OK : fail(c->db, rc, what);
+    enum err e;
+    int rc;
 
+    if (!c->in_txn)
+        pthread_mutex_lock(c->write_lock);
+    rc = sqlite3_step(st);
+    if (!c->in_txn)
+        pthread_mutex_unlock(c->write_lock);
+    e = rc == SQLITE_DONE ? ERR_OK : fail(c->db, rc, what);
     done(st);
     return e;
+}
+
+/* BEGIN IMMEDIATE, holding the write turn until txn_end. */
+static enum err txn_begin(struct conn *c)
+{
+    enum err e;
+
+    pthread_mutex_lock(c->write_lock);
+    c->in_txn = true;
+    e = exec_simple(c, ST_BEGIN);
+    if (e) {
+        c->in_txn = false;
+        pthread_mutex_unlock(c->write_lock);
+    }
+    return e;
+}
+
+static enum err txn_end(struct conn *c, enum err result)
+{
+    enum err e = exec_simple(c, result ? ST_ROLLBACK : ST_COMMIT);
+
+    c->in_txn = false;
+    pthread_mutex_unlock(c->write_lock);
+    return result ? result : e;
 }
 
 static enum err exec_simple(struct conn *c, enum stmt_id id)
@@ -435,17 +477,13 @@ static enum err sqlite_key_add(struct store *s, const struct signing_key *k, int
 
     if (!c)
         return ERR_STORE;
-    e = exec_simple(c, ST_BEGIN);
+    e = txn_begin(c);
     if (e)
         return e;
     e = insert_key(c, k);
     if (!e)
         e = retire_keys(c, k->kid, retire_others);
-    if (!e)
-        e = exec_simple(c, ST_COMMIT);
-    if (e)
-        exec_simple(c, ST_ROLLBACK);
-    return e;
+    return txn_end(c, e);
 }
 
 static enum err fill_key(sqlite3_stmt *st, void *item)
@@ -702,16 +740,13 @@ static enum err sqlite_migrate(struct store *s)
     if (!c)
         return ERR_STORE;
     /* IMMEDIATE: two processes migrating at once take turns, not fail */
-    if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return fail(c->db, SQLITE_BUSY, "migrate");
+    e = txn_begin(c);
+    if (e)
+        return e;
     e = schema_version(c, &version);
     while (!e && (size_t)version < sqlite_migrations_count)
         e = apply_migration(c, ++version);
-    if (!e && sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-        e = fail(c->db, SQLITE_ERROR, "migrate");
-    if (e)
-        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-    return e;
+    return txn_end(c, e);
 }
 
 static void sqlite_close(struct store *s)
@@ -725,6 +760,7 @@ static void sqlite_close(struct store *s)
     }
     pthread_key_delete(ss->key);
     pthread_mutex_destroy(&ss->lock);
+    pthread_mutex_destroy(&ss->write_lock);
     free(ss->path);
     free(ss);
 }
@@ -741,6 +777,7 @@ static enum err sqlite_open(const char *url, struct store **out, char *why, size
     ss->base.ops = &sqlite_store_ops;
     ss->path = strdup(path);
     pthread_mutex_init(&ss->lock, NULL);
+    pthread_mutex_init(&ss->write_lock, NULL);
     if (!ss->path || pthread_key_create(&ss->key, NULL)) {
         free(ss->path);
         free(ss);
