@@ -12,6 +12,7 @@
 #include "http/server.h"
 #include "jose/kek.h"
 #include "jose/keys.h"
+#include "oauth/client_cache.h"
 #include "oauth/token_cache.h"
 #include "store/store.h"
 
@@ -156,6 +157,7 @@ int cli_serve(int argc, char **argv, const struct config *cfg)
         status = run(cfg, &app);
     }
     token_cache_clear();
+    client_cache_clear();
     keystore_free(keys);
     store_close(s);
     return status;

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "core/b64url.h"
+#include "oauth/client_cache.h"
 
 static enum err decode_part(const char *in, size_t n, char *out, size_t cap)
 {
@@ -132,7 +133,7 @@ enum err client_auth_verify(struct store *s, const struct client_credentials *cr
         *why = "no client authentication";
         return ERR_INVALID_CLIENT;
     }
-    rc = store_client_get(s, cred->id, client);
+    rc = client_cache_get(s, cred->id, client);
     if (rc == ERR_NOT_FOUND) {
         *why = "unknown client";
         return ERR_INVALID_CLIENT;

@@ -36,7 +36,9 @@ enum err client_auth_collect(const char *authorization, const struct params *for
 /* Looks up the client and checks the credentials against it: it must exist,
  * be enabled, and authenticate the way it is registered, with its secret
  * (compared in constant time through its SHA-256). ERR_INVALID_CLIENT
- * otherwise. On success fills *client (caller frees with client_clear). */
+ * otherwise. The client may come from a cache up to a second old
+ * (oauth/client_cache.h). On success fills *client (caller frees with
+ * client_clear). */
 enum err client_auth_verify(struct store *s, const struct client_credentials *cred,
                             struct client *client, const char **why);
 

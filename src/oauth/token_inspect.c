@@ -69,8 +69,10 @@ static enum err read_jwt_cached(const struct oauth_ctx *ctx, const char *token, 
     if (token_cache_get(hash, version, clock_now(), out))
         return ERR_OK;
     rc = read_jwt(ctx, token, len, out, why);
-    if (!rc)
+    if (!rc) {
+        memcpy(out->hash, hash, HASH_LEN);
         token_cache_put(hash, version, out);
+    }
     return rc;
 }
 
@@ -123,16 +125,22 @@ static enum err check_active(const struct oauth_ctx *ctx, const struct token_inf
                              const char **why)
 {
     struct token_state st;
+    uint64_t generation;
     enum err rc;
 
     if (t->expires_at <= clock_now()) {
         *why = "token expired";
         return ERR_INVALID_TOKEN;
     }
-    /* opaque tokens are deleted when revoked: only JWTs have a record */
-    rc = store_token_state(ctx->store, t->client_id, t->is_jwt ? t->jti : NULL, &st);
-    if (rc)
-        return rc;
+    if (!t->is_jwt || !token_cache_state_get(t->hash, &st)) {
+        generation = token_cache_generation();
+        /* opaque tokens are deleted when revoked: only JWTs have a record */
+        rc = store_token_state(ctx->store, t->client_id, t->is_jwt ? t->jti : NULL, &st);
+        if (rc)
+            return rc;
+        if (t->is_jwt)
+            token_cache_state_put(t->hash, generation, &st);
+    }
     if (st.revoked)
         *why = "token revoked";
     else if (!st.client_exists)
@@ -175,6 +183,7 @@ enum err token_revoke(const struct oauth_ctx *ctx, const char *client_id, const 
     }
     if (t.is_jwt) {
         rc = store_revocation_add(ctx->store, t.jti, t.client_id, t.expires_at);
+        token_cache_forget_states();
     } else {
         hash_sha256(token, len, hash);
         rc = store_token_delete(ctx->store, hash);

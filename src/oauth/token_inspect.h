@@ -8,10 +8,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/hash.h"
 #include "oauth/oauth.h"
 
 struct token_info {
     bool is_jwt;
+    unsigned char hash[HASH_LEN]; /* SHA-256 of the token */
     char client_id[LIMIT_CLIENT_ID + 1];
     char jti[64];
     char *subject;

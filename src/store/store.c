@@ -126,6 +126,42 @@ void token_clear(struct token *t)
     memset(t, 0, sizeof *t);
 }
 
+static enum err strlist_copy(struct strlist *dst, const struct strlist *src)
+{
+    size_t i;
+    enum err rc = ERR_OK;
+
+    for (i = 0; i < src->n && !rc; i++)
+        rc = strlist_add(dst, src->items[i], strlen(src->items[i]));
+    return rc;
+}
+
+enum err client_copy(struct client *dst, const struct client *src)
+{
+    enum err rc = ERR_OK;
+
+    *dst = *src;
+    memset(&dst->grant_types, 0, sizeof dst->grant_types);
+    memset(&dst->response_types, 0, sizeof dst->response_types);
+    memset(&dst->redirect_uris, 0, sizeof dst->redirect_uris);
+    memset(&dst->post_logout_redirect_uris, 0, sizeof dst->post_logout_redirect_uris);
+    dst->name = src->name ? strdup(src->name) : NULL;
+    dst->scope = src->scope ? strdup(src->scope) : NULL;
+    if ((src->name && !dst->name) || (src->scope && !dst->scope))
+        rc = ERR_NOMEM;
+    if (!rc)
+        rc = strlist_copy(&dst->grant_types, &src->grant_types);
+    if (!rc)
+        rc = strlist_copy(&dst->response_types, &src->response_types);
+    if (!rc)
+        rc = strlist_copy(&dst->redirect_uris, &src->redirect_uris);
+    if (!rc)
+        rc = strlist_copy(&dst->post_logout_redirect_uris, &src->post_logout_redirect_uris);
+    if (rc)
+        client_clear(dst);
+    return rc;
+}
+
 void client_list_free(struct client *list, size_t n)
 {
     size_t i;

@@ -148,6 +148,8 @@ enum err store_token_state(struct store *s, const char *client_id, const char *j
 enum err store_sweep(struct store *s, int64_t now, int64_t *removed);
 
 void client_clear(struct client *c);
+/* A deep copy of src into dst (free with client_clear). ERR_NOMEM. */
+enum err client_copy(struct client *dst, const struct client *src);
 void token_clear(struct token *t);
 void client_list_free(struct client *list, size_t n);
 void signing_key_clear(struct signing_key *k);

@@ -399,3 +399,33 @@ def test_gate_never_logs_the_token(server):
     for secret in (opaque_token, garbage, *jwt_token.split("."), tampered.split(".")[2]):
         assert secret not in text, secret
     assert "Bearer" not in text
+
+
+# -- what the gate remembers between requests ----------------------------------
+
+def test_revocation_here_is_seen_at_once_by_a_gate_that_saw_the_token(server):
+    # The gate remembers a token's state for up to a second; a revocation made
+    # by this server must void that at once, not after the second.
+    owner = make_owner(server)
+    token = get_token(server, owner)["access_token"]
+    for _ in range(3):
+        assert gate(server, token, "scope=read_books").status_code == 200
+    resp = requests.post(server.url("/revoke"), data={"token": token},
+                         auth=(owner["client_id"], owner["client_secret"]), timeout=HTTP_TIMEOUT)
+    assert resp.status_code == 200
+    refused = gate(server, token, "scope=read_books")
+    assert refused.status_code == 401
+    assert 'error="invalid_token"' in refused.headers["WWW-Authenticate"]
+
+
+def test_client_disabled_by_the_cli_is_refused_within_a_second(server):
+    owner = make_owner(server)
+    token = get_token(server, owner)["access_token"]
+    for _ in range(3):
+        assert gate(server, token, "scope=read_books").status_code == 200
+    assert server.cli("client", "update", owner["client_id"], "--disable").returncode == 0
+    started = time.monotonic()
+    refused = wait_until(lambda: gate(server, token, "scope=read_books").status_code == 401,
+                         timeout=2.5, interval=0.05)
+    assert refused, "a disabled client's token still passed the gate after 2.5 s"
+    assert time.monotonic() - started < 2.0
