@@ -73,22 +73,37 @@ static void put_pair(struct line *l, const char *key, const char *value)
     put_value(l, value);
 }
 
+/* "2026-11-28T07:36:06" for t, formatted once a second per thread: every
+ * request logs a line, and calendar conversion is not free. */
+static const char *second_text(time_t t)
+{
+    static _Thread_local time_t cached_t = -1;
+    static _Thread_local char cached[32];
+    struct tm tm;
+
+    if (t != cached_t) {
+        gmtime_r(&t, &tm);
+        strftime(cached, sizeof cached, "%Y-%m-%dT%H:%M:%S", &tm);
+        cached_t = t;
+    }
+    return cached;
+}
+
 void log_kv(enum log_level level, const char *msg, ...)
 {
-    struct line l = {.len = 0};
+    struct line l; /* not zeroed: only data[0..len) is ever read */
     struct timeval tv;
-    struct tm tm;
-    char ts[40];
-    const char *key, *value;
+    char ts[8];
+    const char *key, *value, *second;
     va_list ap;
 
     if (level < min_level)
         return;
+    l.len = 0;
     gettimeofday(&tv, NULL);
-    gmtime_r(&tv.tv_sec, &tm);
-    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
+    second = second_text(tv.tv_sec);
     put(&l, "ts=", 3);
-    put(&l, ts, strlen(ts));
+    put(&l, second, strlen(second));
     ts[0] = '.';
     ts[1] = (char)('0' + tv.tv_usec / 100000);
     ts[2] = (char)('0' + tv.tv_usec / 10000 % 10);
