@@ -6,44 +6,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/clock.h"
 #include "core/log.h"
-#include "store/store.h"
+#include "store/sqlite_internal.h"
 
 extern const char *const sqlite_migrations[];
 extern const size_t sqlite_migrations_count;
 extern const struct store_ops sqlite_store_ops;
-
-enum stmt_id {
-    ST_CLIENT_GET,
-    ST_CLIENT_INSERT,
-    ST_CLIENT_UPDATE,
-    ST_CLIENT_DELETE,
-    ST_CLIENT_LIST,
-    ST_KEY_INSERT,
-    ST_KEY_RETIRE,
-    ST_KEY_LIST,
-    ST_KEYS_VERSION,
-    ST_TOKEN_INSERT,
-    ST_TOKEN_GET,
-    ST_TOKEN_DELETE,
-    ST_REVOCATION_ADD,
-    ST_TOKEN_STATE,
-    ST_SWEEP_TOKENS,
-    ST_SWEEP_REVOCATIONS,
-    ST_SWEEP_KEYS,
-    ST_BEGIN,
-    ST_COMMIT,
-    ST_ROLLBACK,
-    ST_COUNT
-};
 
 #define CLIENT_COLUMNS                                                                             \
     "id, name, type, secret_hash, grant_types, response_types, redirect_uris, "                    \
     "post_logout_redirect_uris, scope, token_endpoint_auth_method, access_token_format, "          \
     "enabled, created_at"
 
-static const char *const sql[ST_COUNT] = {
+const char *const sqlite_sql[ST_COUNT] = {
     [ST_CLIENT_GET] = "SELECT " CLIENT_COLUMNS " FROM clients WHERE id = ?1",
     [ST_CLIENT_INSERT] = "INSERT INTO clients (" CLIENT_COLUMNS ", updated_at) "
                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
@@ -79,14 +54,6 @@ static const char *const sql[ST_COUNT] = {
     [ST_ROLLBACK] = "ROLLBACK",
 };
 
-struct conn {
-    sqlite3 *db;
-    sqlite3_stmt *stmts[ST_COUNT];
-    pthread_mutex_t *write_lock; /* the store's */
-    bool in_txn;                 /* holds write_lock for an explicit transaction */
-    struct conn *next;
-};
-
 struct sqlite_store {
     struct store base;
     char *path;
@@ -102,7 +69,7 @@ struct sqlite_store {
 
 /* Maps an SQLite result to ours. A full disk, a read-only file or a lock
  * held past the busy timeout are passing conditions: the client may retry. */
-static enum err fail(sqlite3 *db, int rc, const char *what)
+enum err sqlite_fail(sqlite3 *db, int rc, const char *what)
 {
     log_kv(LOG_ERROR, "database error", "op", what, "error", sqlite3_errmsg(db), NULL);
     switch (rc & 0xff) {
@@ -138,7 +105,7 @@ static enum err conn_open(const char *path, struct conn **out)
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(c->db, pragmas, NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        enum err e = c->db ? fail(c->db, rc, "open") : ERR_NOMEM;
+        enum err e = c->db ? sqlite_fail(c->db, rc, "open") : ERR_NOMEM;
         sqlite3_close(c->db);
         free(c);
         return e;
@@ -158,7 +125,7 @@ static void conn_close(struct conn *c)
 }
 
 /* This thread's connection, opened on first use. */
-static struct conn *conn_get(struct store *s)
+struct conn *sqlite_conn_get(struct store *s)
 {
     struct sqlite_store *ss = (struct sqlite_store *)s;
     struct conn *c = pthread_getspecific(ss->key);
@@ -177,28 +144,28 @@ static struct conn *conn_get(struct store *s)
 }
 
 /* The prepared statement id on c, reset and ready for binding. */
-static sqlite3_stmt *stmt(struct conn *c, enum stmt_id id)
+sqlite3_stmt *sqlite_stmt(struct conn *c, enum stmt_id id)
 {
-    if (!c->stmts[id] && sqlite3_prepare_v3(c->db, sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+    if (!c->stmts[id] && sqlite3_prepare_v3(c->db, sqlite_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
                                             &c->stmts[id], NULL) != SQLITE_OK) {
-        fail(c->db, SQLITE_ERROR, sql[id]);
+        sqlite_fail(c->db, SQLITE_ERROR, sqlite_sql[id]);
         return NULL;
     }
     return c->stmts[id];
 }
 
-static void done(sqlite3_stmt *st)
+void sqlite_done(sqlite3_stmt *st)
 {
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
 }
 
 /* Runs a statement that returns no rows. */
-static enum err exec_simple(struct conn *c, enum stmt_id id);
+enum err sqlite_exec_simple(struct conn *c, enum stmt_id id);
 
 /* Runs a statement that returns no rows (a write), one writer of this
  * process at a time. */
-static enum err exec_stmt(struct conn *c, sqlite3_stmt *st, const char *what)
+enum err sqlite_exec(struct conn *c, sqlite3_stmt *st, const char *what)
 {
     enum err e;
     int rc;
@@ -208,19 +175,19 @@ static enum err exec_stmt(struct conn *c, sqlite3_stmt *st, const char *what)
     rc = sqlite3_step(st);
     if (!c->in_txn)
         pthread_mutex_unlock(c->write_lock);
-    e = rc == SQLITE_DONE ? ERR_OK : fail(c->db, rc, what);
-    done(st);
+    e = rc == SQLITE_DONE ? ERR_OK : sqlite_fail(c->db, rc, what);
+    sqlite_done(st);
     return e;
 }
 
 /* BEGIN IMMEDIATE, holding the write turn until txn_end. */
-static enum err txn_begin(struct conn *c)
+enum err sqlite_txn_begin(struct conn *c)
 {
     enum err e;
 
     pthread_mutex_lock(c->write_lock);
     c->in_txn = true;
-    e = exec_simple(c, ST_BEGIN);
+    e = sqlite_exec_simple(c, ST_BEGIN);
     if (e) {
         c->in_txn = false;
         pthread_mutex_unlock(c->write_lock);
@@ -228,172 +195,32 @@ static enum err txn_begin(struct conn *c)
     return e;
 }
 
-static enum err txn_end(struct conn *c, enum err result)
+enum err sqlite_txn_end(struct conn *c, enum err result)
 {
-    enum err e = exec_simple(c, result ? ST_ROLLBACK : ST_COMMIT);
+    enum err e = sqlite_exec_simple(c, result ? ST_ROLLBACK : ST_COMMIT);
 
     c->in_txn = false;
     pthread_mutex_unlock(c->write_lock);
     return result ? result : e;
 }
 
-static enum err exec_simple(struct conn *c, enum stmt_id id)
+enum err sqlite_exec_simple(struct conn *c, enum stmt_id id)
 {
-    sqlite3_stmt *st = stmt(c, id);
+    sqlite3_stmt *st = sqlite_stmt(c, id);
 
-    return st ? exec_stmt(c, st, sql[id]) : ERR_STORE;
+    return st ? sqlite_exec(c, st, sqlite_sql[id]) : ERR_STORE;
 }
 
-static char *column_dup(sqlite3_stmt *st, int col)
+char *sqlite_column_dup(sqlite3_stmt *st, int col)
 {
     const unsigned char *t = sqlite3_column_text(st, col);
 
     return strdup(t ? (const char *)t : "");
 }
 
-static enum err row_to_client(sqlite3_stmt *st, struct client *c)
-{
-    const char *id = (const char *)sqlite3_column_text(st, 0);
-    const char *type = (const char *)sqlite3_column_text(st, 2);
-    const char *method = (const char *)sqlite3_column_text(st, 9);
-    const char *format = (const char *)sqlite3_column_text(st, 10);
-    enum err rc = ERR_OK;
-
-    memset(c, 0, sizeof *c);
-    if (!id || strlen(id) > LIMIT_CLIENT_ID || !type || !method || !format)
-        return ERR_STORE;
-    memcpy(c->id, id, strlen(id) + 1);
-    if (client_type_parse(type, &c->type) || auth_method_parse(method, &c->auth_method) ||
-        token_format_parse(format, &c->token_format))
-        return ERR_STORE;
-    if (sqlite3_column_bytes(st, 3) == HASH_LEN) {
-        memcpy(c->secret_hash, sqlite3_column_blob(st, 3), HASH_LEN);
-        c->has_secret = true;
-    }
-    c->name = column_dup(st, 1);
-    c->scope = column_dup(st, 8);
-    if (!c->name || !c->scope)
-        rc = ERR_NOMEM;
-    if (!rc)
-        rc = strlist_split(&c->grant_types, (const char *)sqlite3_column_text(st, 4), " ");
-    if (!rc)
-        rc = strlist_split(&c->response_types, (const char *)sqlite3_column_text(st, 5), ",");
-    if (!rc)
-        rc = strlist_split(&c->redirect_uris, (const char *)sqlite3_column_text(st, 6), " ");
-    if (!rc)
-        rc = strlist_split(&c->post_logout_redirect_uris,
-                           (const char *)sqlite3_column_text(st, 7), " ");
-    c->enabled = sqlite3_column_int(st, 11) != 0;
-    c->created_at = sqlite3_column_int64(st, 12);
-    if (rc)
-        client_clear(c);
-    return rc;
-}
-
-static enum err sqlite_client_get(struct store *s, const char *id, struct client *out)
-{
-    struct conn *c = conn_get(s);
-    sqlite3_stmt *st = c ? stmt(c, ST_CLIENT_GET) : NULL;
-    enum err e;
-    int rc;
-
-    if (!st)
-        return ERR_STORE;
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        e = row_to_client(st, out);
-    else if (rc == SQLITE_DONE)
-        e = ERR_NOT_FOUND;
-    else
-        e = fail(c->db, rc, "client_get");
-    done(st);
-    return e;
-}
-
-/* Binds every column of c for ST_CLIENT_INSERT / ST_CLIENT_UPDATE. The joined
- * lists are freed by SQLite (SQLITE_TRANSIENT copies them first). */
-static enum err bind_client(sqlite3_stmt *st, const struct client *c)
-{
-    char *lists[4] = {
-        strlist_join(&c->grant_types, " "),
-        strlist_join(&c->response_types, ","),
-        strlist_join(&c->redirect_uris, " "),
-        strlist_join(&c->post_logout_redirect_uris, " "),
-    };
-    enum err e = ERR_OK;
-    int i;
-
-    for (i = 0; i < 4; i++)
-        if (!lists[i])
-            e = ERR_NOMEM;
-    if (!e) {
-        sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, c->name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, client_type_name(c->type), -1, SQLITE_STATIC);
-        if (c->has_secret)
-            sqlite3_bind_blob(st, 4, c->secret_hash, HASH_LEN, SQLITE_STATIC);
-        for (i = 0; i < 4; i++)
-            sqlite3_bind_text(st, 5 + i, lists[i], -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 9, c->scope ? c->scope : "", -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 10, auth_method_name(c->auth_method), -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 11, token_format_name(c->token_format), -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 12, c->enabled);
-        sqlite3_bind_int64(st, 13, c->created_at);
-        sqlite3_bind_int64(st, 14, clock_now());
-    }
-    for (i = 0; i < 4; i++)
-        free(lists[i]);
-    return e;
-}
-
-static enum err client_write(struct store *s, const struct client *cl, enum stmt_id id)
-{
-    struct conn *c = conn_get(s);
-    sqlite3_stmt *st = c ? stmt(c, id) : NULL;
-    enum err e;
-
-    if (!st)
-        return ERR_STORE;
-    e = bind_client(st, cl);
-    if (e) {
-        done(st);
-        return e;
-    }
-    e = exec_stmt(c, st, sql[id]);
-    if (!e && id == ST_CLIENT_UPDATE && sqlite3_changes(c->db) == 0)
-        e = ERR_NOT_FOUND;
-    return e;
-}
-
-static enum err sqlite_client_insert(struct store *s, const struct client *cl)
-{
-    return client_write(s, cl, ST_CLIENT_INSERT);
-}
-
-static enum err sqlite_client_update(struct store *s, const struct client *cl)
-{
-    return client_write(s, cl, ST_CLIENT_UPDATE);
-}
-
-static enum err sqlite_client_delete(struct store *s, const char *id)
-{
-    struct conn *c = conn_get(s);
-    sqlite3_stmt *st = c ? stmt(c, ST_CLIENT_DELETE) : NULL;
-    enum err e;
-
-    if (!st)
-        return ERR_STORE;
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    e = exec_stmt(c, st, "client_delete");
-    if (!e && sqlite3_changes(c->db) == 0)
-        e = ERR_NOT_FOUND;
-    return e;
-}
-
 /* Steps st to the end, growing *out by one element of `size` bytes per row
  * and filling it with fill(). */
-static enum err collect(struct conn *c, sqlite3_stmt *st, size_t size,
+enum err sqlite_collect(struct conn *c, sqlite3_stmt *st, size_t size,
                         enum err (*fill)(sqlite3_stmt *, void *), void **out, size_t *n)
 {
     char *items = NULL, *grown;
@@ -414,284 +241,10 @@ static enum err collect(struct conn *c, sqlite3_stmt *st, size_t size,
         count++;
     }
     if (!e && rc != SQLITE_DONE)
-        e = fail(c->db, rc, "list");
-    done(st);
+        e = sqlite_fail(c->db, rc, "list");
+    sqlite_done(st);
     *out = items;
     *n = count;
-    return e;
-}
-
-static enum err fill_client(sqlite3_stmt *st, void *item)
-{
-    return row_to_client(st, item);
-}
-
-static enum err sqlite_client_list(struct store *s, struct client **out, size_t *n)
-{
-    struct conn *c = conn_get(s);
-    sqlite3_stmt *st = c ? stmt(c, ST_CLIENT_LIST) : NULL;
-    void *items;
-    enum err e;
-
-    if (!st)
-        return ERR_STORE;
-    e = collect(c, st, sizeof **out, fill_client, &items, n);
-    if (e) {
-        client_list_free(items, *n);
-        return e;
-    }
-    *out = items;
-    return ERR_OK;
-}
-
-static enum err insert_key(struct conn *c, const struct signing_key *k)
-{
-    sqlite3_stmt *st = stmt(c, ST_KEY_INSERT);
-
-    if (!st)
-        return ERR_STORE;
-    sqlite3_bind_text(st, 1, k->kid, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, k->alg, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 3, k->private_enc, (int)k->private_enc_len, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, k->public_jwk, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, k->created_at);
-    sqlite3_bind_int64(st, 6, k->not_before);
-    return exec_stmt(c, st, "key_insert");
-}
-
-static enum err retire_keys(struct conn *c, const char *except, int64_t when)
-{
-    sqlite3_stmt *st = stmt(c, ST_KEY_RETIRE);
-
-    if (!st)
-        return ERR_STORE;
-    sqlite3_bind_text(st, 1, except, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, when);
-    return exec_stmt(c, st, "key_retire");
-}
-
-static enum err sqlite_key_add(struct store *s, const struct signing_key *k, int64_t retire_others)
-{
-    struct conn *c = conn_get(s);
-    enum err e;
-
-    if (!c)
-        return ERR_STORE;
-    e = txn_begin(c);
-    if (e)
-        return e;
-    e = insert_key(c, k);
-    if (!e)
-        e = retire_keys(c, k->kid, retire_others);
-    return txn_end(c, e);
-}
-
-static enum err fill_key(sqlite3_stmt *st, void *item)
-{
-    struct signing_key *k = item;
-    const char *kid = (const char *)sqlite3_column_text(st, 0);
-    const char *alg = (const char *)sqlite3_column_text(st, 1);
-    int len = sqlite3_column_bytes(st, 2);
-
-    memset(k, 0, sizeof *k);
-    if (!kid || !alg || strlen(kid) >= sizeof k->kid || strlen(alg) >= sizeof k->alg || len <= 0)
-        return ERR_STORE;
-    memcpy(k->kid, kid, strlen(kid) + 1);
-    memcpy(k->alg, alg, strlen(alg) + 1);
-    k->private_enc = malloc((size_t)len);
-    k->public_jwk = column_dup(st, 3);
-    if (!k->private_enc || !k->public_jwk) {
-        signing_key_clear(k);
-        return ERR_NOMEM;
-    }
-    memcpy(k->private_enc, sqlite3_column_blob(st, 2), (size_t)len);
-    k->private_enc_len = (size_t)len;
-    k->created_at = sqlite3_column_int64(st, 4);
-    k->not_before = sqlite3_column_int64(st, 5);
-    k->retire_after = sqlite3_column_int64(st, 6);
-    return ERR_OK;
-}
-
-static enum err sqlite_key_list(struct store *s, struct signing_key **out, size_t *n)
-{
-    struct conn *c = conn_get(s);
-    sqlite3_stmt *st = c ? stmt(c, ST_KEY_LIST) : NULL;
-    void *items;
-    enum err e;
-
-    if (!st)
-        return ERR_STORE;
-    e = collect(c, st, sizeof **out, fill_key, &items, n);
-    if (e) {
-        signing_key_list_free(items, *n);
-        return e;
-    }
-    *out = items;
-    return ERR_OK;
-}
-
-static enum err sqlite_keys_version(struct store *s, int64_t *version)
-{
-    struct conn *c = conn_get(s);
-    sqlite3_stmt *st = c ? stmt(c, ST_KEYS_VERSION) : NULL;
-    enum err e = ERR_OK;
-    int rc;
-
-    if (!st)
-        return ERR_STORE;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *version = sqlite3_column_int64(st, 0);
-    else
-        e = fail(c->db, rc, "keys_version");
-    done(st);
-    return e;
-}
-
-static enum err sqlite_token_insert(struct store *s, const struct token *t)
-{
-    struct conn *c = conn_get(s);
-    sqlite3_stmt *st = c ? stmt(c, ST_TOKEN_INSERT) : NULL;
-
-    if (!st)
-        return ERR_STORE;
-    sqlite3_bind_blob(st, 1, t->hash, HASH_LEN, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, t->jti, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, t->client_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, t->subject, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, t->scope, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 6, t->issued_at);
-    sqlite3_bind_int64(st, 7, t->expires_at);
-    return exec_stmt(c, st, "token_insert");
-}
-
-static enum err row_to_token(sqlite3_stmt *st, struct token *t)
-{
-    const char *jti = (const char *)sqlite3_column_text(st, 0);
-    const char *client_id = (const char *)sqlite3_column_text(st, 1);
-
-    if (!jti || !client_id || strlen(jti) >= sizeof t->jti || strlen(client_id) > LIMIT_CLIENT_ID)
-        return ERR_STORE;
-    memcpy(t->jti, jti, strlen(jti) + 1);
-    memcpy(t->client_id, client_id, strlen(client_id) + 1);
-    t->subject = column_dup(st, 2);
-    t->scope = column_dup(st, 3);
-    t->issued_at = sqlite3_column_int64(st, 4);
-    t->expires_at = sqlite3_column_int64(st, 5);
-    if (!t->subject || !t->scope) {
-        token_clear(t);
-        return ERR_NOMEM;
-    }
-    return ERR_OK;
-}
-
-static enum err sqlite_token_get(struct store *s, const unsigned char hash[HASH_LEN],
-                                 struct token *out)
-{
-    struct conn *c = conn_get(s);
-    sqlite3_stmt *st = c ? stmt(c, ST_TOKEN_GET) : NULL;
-    enum err e;
-    int rc;
-
-    if (!st)
-        return ERR_STORE;
-    memset(out, 0, sizeof *out);
-    sqlite3_bind_blob(st, 1, hash, HASH_LEN, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        e = row_to_token(st, out);
-    else if (rc == SQLITE_DONE)
-        e = ERR_NOT_FOUND;
-    else
-        e = fail(c->db, rc, "token_get");
-    if (!e)
-        memcpy(out->hash, hash, HASH_LEN);
-    done(st);
-    return e;
-}
-
-static enum err sqlite_token_delete(struct store *s, const unsigned char hash[HASH_LEN])
-{
-    struct conn *c = conn_get(s);
-    sqlite3_stmt *st = c ? stmt(c, ST_TOKEN_DELETE) : NULL;
-    enum err e;
-
-    if (!st)
-        return ERR_STORE;
-    sqlite3_bind_blob(st, 1, hash, HASH_LEN, SQLITE_STATIC);
-    e = exec_stmt(c, st, "token_delete");
-    if (!e && sqlite3_changes(c->db) == 0)
-        e = ERR_NOT_FOUND;
-    return e;
-}
-
-static enum err sqlite_revocation_add(struct store *s, const char *jti, const char *client_id,
-                                      int64_t expires_at)
-{
-    struct conn *c = conn_get(s);
-    sqlite3_stmt *st = c ? stmt(c, ST_REVOCATION_ADD) : NULL;
-
-    if (!st)
-        return ERR_STORE;
-    sqlite3_bind_text(st, 1, jti, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, client_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, expires_at);
-    return exec_stmt(c, st, "revocation_add");
-}
-
-static enum err sqlite_token_state(struct store *s, const char *client_id, const char *jti,
-                                   struct token_state *out)
-{
-    struct conn *c = conn_get(s);
-    sqlite3_stmt *st = c ? stmt(c, ST_TOKEN_STATE) : NULL;
-    enum err e = ERR_OK;
-    int rc;
-
-    if (!st)
-        return ERR_STORE;
-    memset(out, 0, sizeof *out);
-    sqlite3_bind_text(st, 1, client_id, -1, SQLITE_STATIC);
-    if (jti)
-        sqlite3_bind_text(st, 2, jti, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        out->client_exists = true;
-        out->client_enabled = sqlite3_column_int(st, 0) != 0;
-        out->revoked = sqlite3_column_int(st, 1) != 0;
-    } else if (rc != SQLITE_DONE) {
-        e = fail(c->db, rc, "token_state");
-    }
-    done(st);
-    return e;
-}
-
-static enum err sweep_one(struct conn *c, enum stmt_id id, int64_t now, int64_t *removed)
-{
-    sqlite3_stmt *st = stmt(c, id);
-    enum err e;
-
-    if (!st)
-        return ERR_STORE;
-    sqlite3_bind_int64(st, 1, now);
-    e = exec_stmt(c, st, "sweep");
-    if (!e)
-        *removed += sqlite3_changes(c->db);
-    return e;
-}
-
-static enum err sqlite_sweep(struct store *s, int64_t now, int64_t *removed)
-{
-    struct conn *c = conn_get(s);
-    enum err e;
-
-    *removed = 0;
-    if (!c)
-        return ERR_STORE;
-    e = sweep_one(c, ST_SWEEP_TOKENS, now, removed);
-    if (!e)
-        e = sweep_one(c, ST_SWEEP_REVOCATIONS, now, removed);
-    if (!e)
-        e = sweep_one(c, ST_SWEEP_KEYS, now, removed);
     return e;
 }
 
@@ -710,7 +263,7 @@ static enum err schema_version(struct conn *c, int *version)
         rc = SQLITE_OK;
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_OK ? ERR_OK : fail(c->db, rc, "schema_version");
+    return rc == SQLITE_OK ? ERR_OK : sqlite_fail(c->db, rc, "schema_version");
 }
 
 static enum err apply_migration(struct conn *c, int version)
@@ -725,7 +278,7 @@ static enum err apply_migration(struct conn *c, int version)
         rc = sqlite3_exec(c->db, record, NULL, NULL, NULL);
     }
     if (rc != SQLITE_OK)
-        return fail(c->db, rc, "migrate");
+        return sqlite_fail(c->db, rc, "migrate");
     log_kv(LOG_INFO, "applied migration", "backend", "sqlite", "version",
            (snprintf(record, sizeof record, "%d", version), record), NULL);
     return ERR_OK;
@@ -733,20 +286,20 @@ static enum err apply_migration(struct conn *c, int version)
 
 static enum err sqlite_migrate(struct store *s)
 {
-    struct conn *c = conn_get(s);
+    struct conn *c = sqlite_conn_get(s);
     int version = 0;
     enum err e;
 
     if (!c)
         return ERR_STORE;
     /* IMMEDIATE: two processes migrating at once take turns, not fail */
-    e = txn_begin(c);
+    e = sqlite_txn_begin(c);
     if (e)
         return e;
     e = schema_version(c, &version);
     while (!e && (size_t)version < sqlite_migrations_count)
         e = apply_migration(c, ++version);
-    return txn_end(c, e);
+    return sqlite_txn_end(c, e);
 }
 
 static void sqlite_close(struct store *s)
@@ -783,7 +336,7 @@ static enum err sqlite_open(const char *url, struct store **out, char *why, size
         free(ss);
         return ERR_NOMEM;
     }
-    c = conn_get(&ss->base);
+    c = sqlite_conn_get(&ss->base);
     e = c ? sqlite_migrate(&ss->base) : ERR_STORE;
     if (e) {
         snprintf(why, whylen, "cannot open database %s (%s)", url,

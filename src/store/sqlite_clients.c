@@ -1,0 +1,169 @@
+/* SQLite backend: the clients table. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "store/sqlite_internal.h"
+
+static enum err row_to_client(sqlite3_stmt *st, struct client *c)
+{
+    const char *id = (const char *)sqlite3_column_text(st, 0);
+    const char *type = (const char *)sqlite3_column_text(st, 2);
+    const char *method = (const char *)sqlite3_column_text(st, 9);
+    const char *format = (const char *)sqlite3_column_text(st, 10);
+    enum err rc = ERR_OK;
+
+    memset(c, 0, sizeof *c);
+    if (!id || strlen(id) > LIMIT_CLIENT_ID || !type || !method || !format)
+        return ERR_STORE;
+    memcpy(c->id, id, strlen(id) + 1);
+    if (client_type_parse(type, &c->type) || auth_method_parse(method, &c->auth_method) ||
+        token_format_parse(format, &c->token_format))
+        return ERR_STORE;
+    if (sqlite3_column_bytes(st, 3) == HASH_LEN) {
+        memcpy(c->secret_hash, sqlite3_column_blob(st, 3), HASH_LEN);
+        c->has_secret = true;
+    }
+    c->name = sqlite_column_dup(st, 1);
+    c->scope = sqlite_column_dup(st, 8);
+    if (!c->name || !c->scope)
+        rc = ERR_NOMEM;
+    if (!rc)
+        rc = strlist_split(&c->grant_types, (const char *)sqlite3_column_text(st, 4), " ");
+    if (!rc)
+        rc = strlist_split(&c->response_types, (const char *)sqlite3_column_text(st, 5), ",");
+    if (!rc)
+        rc = strlist_split(&c->redirect_uris, (const char *)sqlite3_column_text(st, 6), " ");
+    if (!rc)
+        rc = strlist_split(&c->post_logout_redirect_uris, (const char *)sqlite3_column_text(st, 7),
+                           " ");
+    c->enabled = sqlite3_column_int(st, 11) != 0;
+    c->created_at = sqlite3_column_int64(st, 12);
+    if (rc)
+        client_clear(c);
+    return rc;
+}
+
+enum err sqlite_client_get(struct store *s, const char *id, struct client *out)
+{
+    struct conn *c = sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_CLIENT_GET) : NULL;
+    enum err e;
+    int rc;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        e = row_to_client(st, out);
+    else if (rc == SQLITE_DONE)
+        e = ERR_NOT_FOUND;
+    else
+        e = sqlite_fail(c->db, rc, "client_get");
+    sqlite_done(st);
+    return e;
+}
+
+/* Binds every column of c for ST_CLIENT_INSERT / ST_CLIENT_UPDATE. The joined
+ * lists are freed by SQLite (SQLITE_TRANSIENT copies them first). */
+static enum err bind_client(sqlite3_stmt *st, const struct client *c)
+{
+    char *lists[4] = {
+        strlist_join(&c->grant_types, " "),
+        strlist_join(&c->response_types, ","),
+        strlist_join(&c->redirect_uris, " "),
+        strlist_join(&c->post_logout_redirect_uris, " "),
+    };
+    enum err e = ERR_OK;
+    int i;
+
+    for (i = 0; i < 4; i++)
+        if (!lists[i])
+            e = ERR_NOMEM;
+    if (!e) {
+        sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, c->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, client_type_name(c->type), -1, SQLITE_STATIC);
+        if (c->has_secret)
+            sqlite3_bind_blob(st, 4, c->secret_hash, HASH_LEN, SQLITE_STATIC);
+        for (i = 0; i < 4; i++)
+            sqlite3_bind_text(st, 5 + i, lists[i], -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 9, c->scope ? c->scope : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 10, auth_method_name(c->auth_method), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 11, token_format_name(c->token_format), -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 12, c->enabled);
+        sqlite3_bind_int64(st, 13, c->created_at);
+        sqlite3_bind_int64(st, 14, clock_now());
+    }
+    for (i = 0; i < 4; i++)
+        free(lists[i]);
+    return e;
+}
+
+static enum err client_write(struct store *s, const struct client *cl, enum stmt_id id)
+{
+    struct conn *c = sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? sqlite_stmt(c, id) : NULL;
+    enum err e;
+
+    if (!st)
+        return ERR_STORE;
+    e = bind_client(st, cl);
+    if (e) {
+        sqlite_done(st);
+        return e;
+    }
+    e = sqlite_exec(c, st, sqlite_sql[id]);
+    if (!e && id == ST_CLIENT_UPDATE && sqlite3_changes(c->db) == 0)
+        e = ERR_NOT_FOUND;
+    return e;
+}
+
+enum err sqlite_client_insert(struct store *s, const struct client *cl)
+{
+    return client_write(s, cl, ST_CLIENT_INSERT);
+}
+
+enum err sqlite_client_update(struct store *s, const struct client *cl)
+{
+    return client_write(s, cl, ST_CLIENT_UPDATE);
+}
+
+enum err sqlite_client_delete(struct store *s, const char *id)
+{
+    struct conn *c = sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_CLIENT_DELETE) : NULL;
+    enum err e;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    e = sqlite_exec(c, st, "client_delete");
+    if (!e && sqlite3_changes(c->db) == 0)
+        e = ERR_NOT_FOUND;
+    return e;
+}
+
+static enum err fill_client(sqlite3_stmt *st, void *item)
+{
+    return row_to_client(st, item);
+}
+
+enum err sqlite_client_list(struct store *s, struct client **out, size_t *n)
+{
+    struct conn *c = sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_CLIENT_LIST) : NULL;
+    void *items;
+    enum err e;
+
+    if (!st)
+        return ERR_STORE;
+    e = sqlite_collect(c, st, sizeof **out, fill_client, &items, n);
+    if (e) {
+        client_list_free(items, *n);
+        return e;
+    }
+    *out = items;
+    return ERR_OK;
+}

@@ -1,0 +1,96 @@
+#ifndef OIDCD_STORE_SQLITE_INTERNAL_H
+#define OIDCD_STORE_SQLITE_INTERNAL_H
+
+/* What the files of the SQLite backend share: sqlite.c (connections,
+ * statements, migrations), sqlite_clients.c and sqlite_tokens.c (the rows).
+ * Nothing here is seen above store/. */
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "store/store.h"
+
+enum stmt_id {
+    ST_CLIENT_GET,
+    ST_CLIENT_INSERT,
+    ST_CLIENT_UPDATE,
+    ST_CLIENT_DELETE,
+    ST_CLIENT_LIST,
+    ST_KEY_INSERT,
+    ST_KEY_RETIRE,
+    ST_KEY_LIST,
+    ST_KEYS_VERSION,
+    ST_TOKEN_INSERT,
+    ST_TOKEN_GET,
+    ST_TOKEN_DELETE,
+    ST_REVOCATION_ADD,
+    ST_TOKEN_STATE,
+    ST_SWEEP_TOKENS,
+    ST_SWEEP_REVOCATIONS,
+    ST_SWEEP_KEYS,
+    ST_BEGIN,
+    ST_COMMIT,
+    ST_ROLLBACK,
+    ST_COUNT
+};
+
+extern const char *const sqlite_sql[ST_COUNT];
+
+struct conn {
+    sqlite3 *db;
+    sqlite3_stmt *stmts[ST_COUNT];
+    pthread_mutex_t *write_lock; /* the store's */
+    bool in_txn;                 /* holds write_lock for an explicit transaction */
+    struct conn *next;
+};
+
+/* This thread's connection, opened on first use; NULL on failure. */
+struct conn *sqlite_conn_get(struct store *s);
+
+/* The prepared statement id on c, ready for binding; NULL on failure. */
+sqlite3_stmt *sqlite_stmt(struct conn *c, enum stmt_id id);
+
+/* Resets st and clears its bindings. */
+void sqlite_done(sqlite3_stmt *st);
+
+/* Logs an SQLite failure and maps it to ours. */
+enum err sqlite_fail(sqlite3 *db, int rc, const char *what);
+
+/* Runs a statement that returns no rows (a write), one writer of this
+ * process at a time; sqlite_exec_simple does so for a statement by id. */
+enum err sqlite_exec(struct conn *c, sqlite3_stmt *st, const char *what);
+enum err sqlite_exec_simple(struct conn *c, enum stmt_id id);
+
+/* BEGIN IMMEDIATE holding the write turn; the end commits when result is
+ * ERR_OK, else rolls back, and returns the first error. */
+enum err sqlite_txn_begin(struct conn *c);
+enum err sqlite_txn_end(struct conn *c, enum err result);
+
+/* A copy of a text column ("" for NULL); NULL when out of memory. */
+char *sqlite_column_dup(sqlite3_stmt *st, int col);
+
+/* Steps st to the end, growing *out by one element of size bytes per row,
+ * filled by fill(). */
+enum err sqlite_collect(struct conn *c, sqlite3_stmt *st, size_t size,
+                        enum err (*fill)(sqlite3_stmt *, void *), void **out, size_t *n);
+
+/* The rows (sqlite_clients.c, sqlite_tokens.c), for the ops table. */
+enum err sqlite_client_get(struct store *s, const char *id, struct client *out);
+enum err sqlite_client_insert(struct store *s, const struct client *c);
+enum err sqlite_client_update(struct store *s, const struct client *c);
+enum err sqlite_client_delete(struct store *s, const char *id);
+enum err sqlite_client_list(struct store *s, struct client **out, size_t *n);
+enum err sqlite_key_add(struct store *s, const struct signing_key *k, int64_t retire_others);
+enum err sqlite_key_list(struct store *s, struct signing_key **out, size_t *n);
+enum err sqlite_keys_version(struct store *s, int64_t *version);
+enum err sqlite_token_insert(struct store *s, const struct token *t);
+enum err sqlite_token_get(struct store *s, const unsigned char hash[HASH_LEN], struct token *out);
+enum err sqlite_token_delete(struct store *s, const unsigned char hash[HASH_LEN]);
+enum err sqlite_revocation_add(struct store *s, const char *jti, const char *client_id,
+                               int64_t expires_at);
+enum err sqlite_token_state(struct store *s, const char *client_id, const char *jti,
+                            struct token_state *out);
+enum err sqlite_sweep(struct store *s, int64_t now, int64_t *removed);
+
+#endif
