@@ -8,8 +8,8 @@
 
 #include "core/form.h"
 
-static const char *const names[] = {"grant_type", "client_id", "client_secret", "scope",
-                                    "token", "redirect_uri", ""};
+static const char *const names[] = {"grant_type",   "client_id", "client_secret", "scope", "token",
+                                    "redirect_uri", ""};
 
 static void check_text(const char *s, size_t max)
 {

@@ -6,15 +6,14 @@
 #include "core/config.h"
 #include "core/log.h"
 
-static const char usage[] =
-    "usage: oidcd [--config FILE] COMMAND …\n"
-    "\n"
-    "  serve                         run the server\n"
-    "  client create --name NAME …   register a client (see docs/CLI.md)\n"
-    "  client list|show|update|delete|rotate-secret …\n"
-    "  key list                      signing keys and their state\n"
-    "  key rotate [--alg RS256|ES256] [--publish-ahead SECONDS]\n"
-    "  migrate                       apply pending database migrations\n";
+static const char usage[] = "usage: oidcd [--config FILE] COMMAND …\n"
+                            "\n"
+                            "  serve                         run the server\n"
+                            "  client create --name NAME …   register a client (see docs/CLI.md)\n"
+                            "  client list|show|update|delete|rotate-secret …\n"
+                            "  key list                      signing keys and their state\n"
+                            "  key rotate [--alg RS256|ES256] [--publish-ahead SECONDS]\n"
+                            "  migrate                       apply pending database migrations\n";
 
 static const struct {
     const char *name;

@@ -114,15 +114,15 @@ static json_t *list_json(const struct strlist *l)
 /* The client as JSON; secret is added when not NULL. */
 static json_t *client_json(const struct client *c, const char *secret)
 {
-    json_t *o = json_pack(
-        "{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:s, s:b, s:I}", "client_id", c->id, "name",
-        c->name, "type", client_type_name(c->type), "grant_types", list_json(&c->grant_types),
-        "response_types", list_json(&c->response_types), "redirect_uris",
-        list_json(&c->redirect_uris), "post_logout_redirect_uris",
-        list_json(&c->post_logout_redirect_uris), "scope", c->scope ? c->scope : "",
-        "token_endpoint_auth_method", auth_method_name(c->auth_method), "access_token_format",
-        token_format_name(c->token_format), "enabled", c->enabled, "created_at",
-        (json_int_t)c->created_at);
+    json_t *o =
+        json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:s, s:b, s:I}", "client_id",
+                  c->id, "name", c->name, "type", client_type_name(c->type), "grant_types",
+                  list_json(&c->grant_types), "response_types", list_json(&c->response_types),
+                  "redirect_uris", list_json(&c->redirect_uris), "post_logout_redirect_uris",
+                  list_json(&c->post_logout_redirect_uris), "scope", c->scope ? c->scope : "",
+                  "token_endpoint_auth_method", auth_method_name(c->auth_method),
+                  "access_token_format", token_format_name(c->token_format), "enabled", c->enabled,
+                  "created_at", (json_int_t)c->created_at);
 
     if (o && secret)
         json_object_set_new(o, "client_secret", json_string(secret));

@@ -32,12 +32,11 @@ static int cmd_list(int argc, char **argv, struct store *s)
         const char *state = key_state_name(key_state(keys, n, i, now));
         if (json)
             json_array_append_new(
-                arr, json_pack("{s:s, s:s, s:s, s:I, s:I, s:o}", "kid", keys[i].kid, "alg",
-                               keys[i].alg, "state", state, "created_at",
-                               (json_int_t)keys[i].created_at, "not_before",
-                               (json_int_t)keys[i].not_before, "retire_after",
-                               keys[i].retire_after ? json_integer(keys[i].retire_after)
-                                                    : json_null()));
+                arr,
+                json_pack("{s:s, s:s, s:s, s:I, s:I, s:o}", "kid", keys[i].kid, "alg", keys[i].alg,
+                          "state", state, "created_at", (json_int_t)keys[i].created_at,
+                          "not_before", (json_int_t)keys[i].not_before, "retire_after",
+                          keys[i].retire_after ? json_integer(keys[i].retire_after) : json_null()));
         else
             printf("%s  %-5s  %-7s\n", keys[i].kid, keys[i].alg, state);
     }

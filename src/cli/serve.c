@@ -102,8 +102,8 @@ static int run(const struct config *cfg, struct app *app)
 {
     struct http_server_options opts = {0};
     struct http_server *srv = NULL;
-    struct upkeep u = {.app = app, .lock = PTHREAD_MUTEX_INITIALIZER,
-                       .wake = PTHREAD_COND_INITIALIZER};
+    struct upkeep u = {
+        .app = app, .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
     struct route *routes = NULL;
     pthread_t thread;
     char why[512] = "";

@@ -17,21 +17,30 @@ struct setting {
     const char *key;
     enum kind kind;
     size_t offset;
-    size_t size;     /* K_STRING, K_CHOICE, K_ISSUER: the field's size */
-    const char *def; /* default, as it would be written in the file */
-    long min, max;   /* K_LONG */
+    size_t size;         /* K_STRING, K_CHOICE, K_ISSUER: the field's size */
+    const char *def;     /* default, as it would be written in the file */
+    long min, max;       /* K_LONG */
     const char *choices; /* K_CHOICE: space-separated */
 };
 
 #define STR(sec, k, field, d)                                                                      \
-    {sec, k, K_STRING, offsetof(struct config, field), sizeof(((struct config *)0)->field), d,     \
-     0, 0, NULL}
+    {                                                                                              \
+        sec, k, K_STRING, offsetof(struct config, field), sizeof(((struct config *)0)->field), d,  \
+            0, 0, NULL                                                                             \
+    }
 #define LONG(sec, k, field, d, lo, hi)                                                             \
-    {sec, k, K_LONG, offsetof(struct config, field), 0, d, lo, hi, NULL}
-#define BOOL(sec, k, field, d) {sec, k, K_BOOL, offsetof(struct config, field), 0, d, 0, 0, NULL}
+    {                                                                                              \
+        sec, k, K_LONG, offsetof(struct config, field), 0, d, lo, hi, NULL                         \
+    }
+#define BOOL(sec, k, field, d)                                                                     \
+    {                                                                                              \
+        sec, k, K_BOOL, offsetof(struct config, field), 0, d, 0, 0, NULL                           \
+    }
 #define CHOICE(sec, k, field, d, set)                                                              \
-    {sec, k, K_CHOICE, offsetof(struct config, field), sizeof(((struct config *)0)->field), d,     \
-     0, 0, set}
+    {                                                                                              \
+        sec, k, K_CHOICE, offsetof(struct config, field), sizeof(((struct config *)0)->field), d,  \
+            0, 0, set                                                                              \
+    }
 
 static const struct setting settings[] = {
     {"server", "issuer", K_ISSUER, offsetof(struct config, issuer),
@@ -45,8 +54,7 @@ static const struct setting settings[] = {
     CHOICE("keys", "algorithm", key_algorithm, "RS256", "RS256 ES256"),
     LONG("keys", "publish_ahead", publish_ahead, "60", 0, 31536000),
     CHOICE("log", "level", log_level, "info", "debug info warn error"),
-    BOOL("introspection", "validate_audience_scope", introspection_validate_audience_scope,
-         "true"),
+    BOOL("introspection", "validate_audience_scope", introspection_validate_audience_scope, "true"),
     BOOL("introspection", "response_scope", introspection_response_scope, "false"),
 };
 
@@ -169,14 +177,14 @@ static void say_bad_value(const struct setting *s, const char *v, const char *fr
                           size_t n)
 {
     if (s->kind == K_LONG)
-        snprintf(why, n, "%s: bad value \"%s\" for %s.%s (a whole number from %ld to %ld)", from,
-                 v, s->section, s->key, s->min, s->max);
+        snprintf(why, n, "%s: bad value \"%s\" for %s.%s (a whole number from %ld to %ld)", from, v,
+                 s->section, s->key, s->min, s->max);
     else if (s->kind == K_BOOL)
         snprintf(why, n, "%s: bad value \"%s\" for %s.%s (true or false)", from, v, s->section,
                  s->key);
     else if (s->kind == K_CHOICE)
-        snprintf(why, n, "%s: bad value \"%s\" for %s.%s (one of: %s)", from, v, s->section,
-                 s->key, s->choices);
+        snprintf(why, n, "%s: bad value \"%s\" for %s.%s (one of: %s)", from, v, s->section, s->key,
+                 s->choices);
     else
         snprintf(why, n, "%s: bad value \"%s\" for %s.%s", from, v, s->section, s->key);
 }

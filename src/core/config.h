@@ -14,14 +14,14 @@ struct config {
     char issuer_path[1024]; /* derived: the issuer's path ("" or "/oidc") */
     char listen_host[256];  /* server.listen = host:port */
     int listen_port;
-    long threads;            /* server.threads; 0 = one per CPU */
-    long connection_timeout; /* server.connection_timeout, seconds */
-    char database_url[1024]; /* database.url */
-    long access_token_ttl;   /* tokens.access_token_ttl, seconds */
-    char encryption_key_file[1024]; /* keys.encryption_key_file */
-    char key_algorithm[8];          /* keys.algorithm for the first key */
-    long publish_ahead;             /* keys.publish_ahead, seconds */
-    char log_level[8];              /* log.level */
+    long threads;                               /* server.threads; 0 = one per CPU */
+    long connection_timeout;                    /* server.connection_timeout, seconds */
+    char database_url[1024];                    /* database.url */
+    long access_token_ttl;                      /* tokens.access_token_ttl, seconds */
+    char encryption_key_file[1024];             /* keys.encryption_key_file */
+    char key_algorithm[8];                      /* keys.algorithm for the first key */
+    long publish_ahead;                         /* keys.publish_ahead, seconds */
+    char log_level[8];                          /* log.level */
     bool introspection_validate_audience_scope; /* introspection.validate_audience_scope */
     bool introspection_response_scope;          /* introspection.response_scope */
 };

@@ -2,21 +2,21 @@
 #define OIDCD_CORE_LIMITS_H
 
 /* Every outside input has a cap here; past it the caller gets a clear error. */
-#define LIMIT_FORM_BODY 16384          /* bytes of a form-encoded request body */
-#define LIMIT_PARAMS 64                /* parameters in one query or body */
-#define LIMIT_HEADER_BYTES 32768       /* the whole request head (MHD memory pool) */
-#define LIMIT_TARGET 8192              /* bytes of a request target (path and query) */
-#define LIMIT_CLIENT_ID 128            /* bytes of a client_id */
-#define LIMIT_SECRET 256               /* bytes of a client_secret */
-#define LIMIT_SCOPE 2048               /* bytes of a scope string */
-#define LIMIT_SCOPE_TOKENS 64          /* scope tokens in one scope string */
-#define LIMIT_AUTH_HEADER 1024         /* bytes of an Authorization header */
-#define LIMIT_NAME 256                 /* bytes of a client name */
-#define LIMIT_URI 2048                 /* bytes of one URI */
-#define LIMIT_URIS 32                  /* URIs registered for one client */
-#define LIMIT_CONNECTIONS 1024         /* concurrent HTTP connections */
-#define LIMIT_JWT 8192                 /* bytes of a compact JWS */
-#define LIMIT_JWKS 65536               /* bytes of a JWKS document */
-#define LIMIT_JWKS_KEYS 32             /* keys in one JWKS */
+#define LIMIT_FORM_BODY 16384    /* bytes of a form-encoded request body */
+#define LIMIT_PARAMS 64          /* parameters in one query or body */
+#define LIMIT_HEADER_BYTES 32768 /* the whole request head (MHD memory pool) */
+#define LIMIT_TARGET 8192        /* bytes of a request target (path and query) */
+#define LIMIT_CLIENT_ID 128      /* bytes of a client_id */
+#define LIMIT_SECRET 256         /* bytes of a client_secret */
+#define LIMIT_SCOPE 2048         /* bytes of a scope string */
+#define LIMIT_SCOPE_TOKENS 64    /* scope tokens in one scope string */
+#define LIMIT_AUTH_HEADER 1024   /* bytes of an Authorization header */
+#define LIMIT_NAME 256           /* bytes of a client name */
+#define LIMIT_URI 2048           /* bytes of one URI */
+#define LIMIT_URIS 32            /* URIs registered for one client */
+#define LIMIT_CONNECTIONS 1024   /* concurrent HTTP connections */
+#define LIMIT_JWT 8192           /* bytes of a compact JWS */
+#define LIMIT_JWKS 65536         /* bytes of a JWKS document */
+#define LIMIT_JWKS_KEYS 32       /* keys in one JWKS */
 
 #endif

@@ -9,8 +9,7 @@ enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
  * After msg come NULL-terminated key/value string pairs; a NULL value is
  * skipped. Values are quoted and escaped as logfmt needs. Never pass a secret,
  * token, code or password. */
-void log_kv(enum log_level level, const char *msg, ...)
-    __attribute__((sentinel));
+void log_kv(enum log_level level, const char *msg, ...) __attribute__((sentinel));
 
 /* Lines below this level are dropped. */
 void log_set_level(enum log_level level);

@@ -19,8 +19,7 @@ void endpoint_gate(void *app, const struct http_request *req, struct http_respon
  * registered; fills *client (caller frees with client_clear) and records its
  * id for the access log. */
 enum err endpoint_authenticate(struct app *app, const struct http_request *req,
-                               struct http_response *resp, struct client *client,
-                               const char **why);
+                               struct http_response *resp, struct client *client, const char **why);
 void endpoint_jwks(void *app, const struct http_request *req, struct http_response *resp);
 void endpoint_discovery(void *app, const struct http_request *req, struct http_response *resp);
 void endpoint_health(void *app, const struct http_request *req, struct http_response *resp);

@@ -5,8 +5,7 @@
 #include "oauth/client_auth.h"
 
 enum err endpoint_authenticate(struct app *app, const struct http_request *req,
-                               struct http_response *resp, struct client *client,
-                               const char **why)
+                               struct http_response *resp, struct client *client, const char **why)
 {
     struct client_credentials cred;
     enum err rc;

@@ -60,17 +60,16 @@ void endpoint_discovery(void *app, const struct http_request *req, struct http_r
         http_response_error(resp, rc, NULL);
         goto out;
     }
-    doc = json_pack("{s:s, s:o, s:o, s:o, s:o, s:[s], s:o, s:o, s:o, s:[], s:[s], s:o, s:o}",
-                    "issuer", o->cfg->issuer, "token_endpoint", endpoint_url(o->cfg, "/token"),
-                    "jwks_uri", endpoint_url(o->cfg, "/jwks"), "introspection_endpoint",
-                    endpoint_url(o->cfg, "/introspect"), "revocation_endpoint",
-                    endpoint_url(o->cfg, "/revoke"), "grant_types_supported",
-                    "client_credentials", "token_endpoint_auth_methods_supported",
-                    secret_methods(), "introspection_endpoint_auth_methods_supported",
-                    secret_methods(), "revocation_endpoint_auth_methods_supported",
-                    secret_methods(), "response_types_supported", "subject_types_supported",
-                    "public", "id_token_signing_alg_values_supported", string_array(&algs),
-                    "scopes_supported", string_array(&scopes));
+    doc = json_pack(
+        "{s:s, s:o, s:o, s:o, s:o, s:[s], s:o, s:o, s:o, s:[], s:[s], s:o, s:o}", "issuer",
+        o->cfg->issuer, "token_endpoint", endpoint_url(o->cfg, "/token"), "jwks_uri",
+        endpoint_url(o->cfg, "/jwks"), "introspection_endpoint",
+        endpoint_url(o->cfg, "/introspect"), "revocation_endpoint", endpoint_url(o->cfg, "/revoke"),
+        "grant_types_supported", "client_credentials", "token_endpoint_auth_methods_supported",
+        secret_methods(), "introspection_endpoint_auth_methods_supported", secret_methods(),
+        "revocation_endpoint_auth_methods_supported", secret_methods(), "response_types_supported",
+        "subject_types_supported", "public", "id_token_signing_alg_values_supported",
+        string_array(&algs), "scopes_supported", string_array(&scopes));
     http_response_json(resp, doc ? 200 : 500, doc);
 out:
     strlist_free(&algs);

@@ -14,17 +14,21 @@ static const struct {
     struct route route;
 } table[] = {
     {"/token", false, {NULL, HTTP_POST, BODY_FORM, LIMIT_FORM_BODY, true, NULL, endpoint_token}},
-    {"/introspect", false,
+    {"/introspect",
+     false,
      {NULL, HTTP_POST, BODY_FORM, LIMIT_FORM_BODY, true, NULL, endpoint_introspect}},
     {"/revoke", false, {NULL, HTTP_POST, BODY_FORM, LIMIT_FORM_BODY, true, NULL, endpoint_revoke}},
     {"/gate", false, {NULL, HTTP_GET, BODY_NONE, 0, true, NULL, endpoint_gate}},
     {"/jwks", false, {NULL, HTTP_GET, BODY_NONE, 0, false, "public, max-age=60", endpoint_jwks}},
-    {"/.well-known/openid-configuration", false,
+    {"/.well-known/openid-configuration",
+     false,
      {NULL, HTTP_GET, BODY_NONE, 0, false, "public, max-age=60", endpoint_discovery}},
-    {WELL_KNOWN_AS, false,
+    {WELL_KNOWN_AS,
+     false,
      {NULL, HTTP_GET, BODY_NONE, 0, false, "public, max-age=60", endpoint_discovery}},
     /* RFC 8414 §3: for an issuer with a path the well-known part comes first */
-    {WELL_KNOWN_AS, true,
+    {WELL_KNOWN_AS,
+     true,
      {NULL, HTTP_GET, BODY_NONE, 0, false, "public, max-age=60", endpoint_discovery}},
     {"/healthz", false, {NULL, HTTP_GET, BODY_NONE, 0, true, NULL, endpoint_health}},
 };

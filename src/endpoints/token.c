@@ -18,8 +18,7 @@ static void send_tokens(struct http_response *resp, const struct token_response 
 }
 
 static enum err run_grant(struct app *a, const struct http_request *req,
-                          const struct client *client, struct token_response *out,
-                          const char **why)
+                          const struct client *client, struct token_response *out, const char **why)
 {
     const char *grant_type, *scope;
 

@@ -41,8 +41,7 @@ struct http_response {
     const char *error;
 };
 
-typedef void (*http_handler)(void *app, const struct http_request *req,
-                             struct http_response *resp);
+typedef void (*http_handler)(void *app, const struct http_request *req, struct http_response *resp);
 
 struct route {
     const char *path;    /* exact match on the request path */

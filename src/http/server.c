@@ -152,8 +152,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     snprintf(ms, sizeof ms, "%.2f", clock_ms() - ex->started_ms);
     log_kv(LOG_INFO, "request", "method", ex->method_name, "path", ex->log_path, "status",
            ex->resp.status ? status : "0", "ms", ms, "client_id",
-           ex->resp.client_id[0] ? ex->resp.client_id : NULL, "error", ex->resp.error,
-           "aborted", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? NULL : "true", NULL);
+           ex->resp.client_id[0] ? ex->resp.client_id : NULL, "error", ex->resp.error, "aborted",
+           toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? NULL : "true", NULL);
     exchange_free(ex);
     *con_cls = NULL;
 }
@@ -219,9 +219,9 @@ static bool admit(struct MHD_Connection *conn, struct exchange *ex, const char *
         return false;
     }
     if (ex->route->body == BODY_FORM && ex->method == HTTP_POST &&
-        !router_content_type_is(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                            MHD_HTTP_HEADER_CONTENT_TYPE),
-                                "application/x-www-form-urlencoded")) {
+        !router_content_type_is(
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
+            "application/x-www-form-urlencoded")) {
         http_response_error(&ex->resp, ERR_INVALID_REQUEST,
                             "Content-Type must be application/x-www-form-urlencoded");
         return false;
@@ -254,9 +254,8 @@ static void dispatch(struct MHD_Connection *conn, struct exchange *ex)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     struct exchange *ex = *con_cls;
 
@@ -326,8 +325,8 @@ static enum err resolve(const char *host, int port, struct sockaddr_storage *out
 static enum err probe_address(const struct sockaddr_storage *addr, char *why, size_t whylen,
                               const struct http_server_options *opts)
 {
-    socklen_t len = addr->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-                                                : sizeof(struct sockaddr_in);
+    socklen_t len =
+        addr->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
     int fd = socket(addr->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
     enum err rc = ERR_OK;
 
@@ -379,8 +378,9 @@ enum err http_server_start(const struct http_server_options *opts, struct http_s
     if (!srv)
         return ERR_NOMEM;
     srv->opts = *opts;
-    srv->ndaemons = opts->threads < 1 ? 1 : opts->threads > MAX_DAEMONS ? MAX_DAEMONS
-                                                                        : opts->threads;
+    srv->ndaemons = opts->threads < 1             ? 1
+                    : opts->threads > MAX_DAEMONS ? MAX_DAEMONS
+                                                  : opts->threads;
     rc = resolve(opts->host, opts->port, &addr, why, whylen);
     if (!rc)
         rc = probe_address(&addr, why, whylen, opts);

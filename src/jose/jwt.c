@@ -64,8 +64,8 @@ static bool key_members_ok(json_t *k)
         json_object_del(k, priv[i]);
     for (i = 0; i < sizeof b64 / sizeof b64[0]; i++) {
         json_t *v = json_object_get(k, b64[i]);
-        if (v && (!json_is_string(v) ||
-                  !strict_b64url(json_string_value(v), json_string_length(v))))
+        if (v &&
+            (!json_is_string(v) || !strict_b64url(json_string_value(v), json_string_length(v))))
             return false;
     }
     return true;
@@ -236,8 +236,7 @@ static enum err read_header(const char *part, size_t len, struct jwt *out, const
     typ = json_string_value(json_object_get(h, "typ"));
     if (json_object_get(h, "crit")) {
         *why = "unsupported critical header";
-    } else if (!copy_str(out->alg, sizeof out->alg,
-                         json_string_value(json_object_get(h, "alg"))) ||
+    } else if (!copy_str(out->alg, sizeof out->alg, json_string_value(json_object_get(h, "alg"))) ||
                !alg_supported(out->alg)) {
         *why = "unsupported algorithm";
     } else if ((kid && !copy_str(out->kid, sizeof out->kid, kid)) ||

@@ -32,7 +32,7 @@ bool jwks_has_alg(const struct jwks *set, const char *alg);
 struct jwt {
     char alg[16];
     char kid[128];
-    char typ[64];  /* "" when absent */
+    char typ[64];   /* "" when absent */
     json_t *claims; /* the payload, a JSON object; owned */
 };
 

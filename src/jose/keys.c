@@ -125,8 +125,8 @@ out:
 }
 
 /* Reads every key from the store and decrypts it into a new keyset. */
-static enum err keyset_load(struct store *s, const struct kek *kek, struct keyset **out,
-                            char *why, size_t whylen)
+static enum err keyset_load(struct store *s, const struct kek *kek, struct keyset **out, char *why,
+                            size_t whylen)
 {
     struct signing_key *rows = NULL;
     struct keyset *set = calloc(1, sizeof *set);
@@ -228,8 +228,7 @@ enum err keystore_refresh(struct keystore *ks)
     keyset_release(ks, set);
     rc = keyset_load(ks->store, &ks->kek, &fresh, why, sizeof why);
     if (rc) {
-        log_kv(LOG_ERROR, "cannot reload signing keys", "error", why[0] ? why : err_str(rc),
-               NULL);
+        log_kv(LOG_ERROR, "cannot reload signing keys", "error", why[0] ? why : err_str(rc), NULL);
         return rc;
     }
     keystore_swap(ks, fresh);

@@ -38,8 +38,7 @@ out:
 }
 
 enum err grant_client_credentials(const struct oauth_ctx *ctx, const struct client *client,
-                                  const char *scope, struct token_response *out,
-                                  const char **why)
+                                  const char *scope, struct token_response *out, const char **why)
 {
     struct access_grant g;
     enum err rc;

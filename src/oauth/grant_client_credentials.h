@@ -9,7 +9,6 @@
  * registered for the grant; ERR_INVALID_SCOPE. *why gets a static
  * description on failure. */
 enum err grant_client_credentials(const struct oauth_ctx *ctx, const struct client *client,
-                                  const char *scope, struct token_response *out,
-                                  const char **why);
+                                  const char *scope, struct token_response *out, const char **why);
 
 #endif

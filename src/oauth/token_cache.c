@@ -20,7 +20,7 @@ struct entry {
     struct token_info info;
     bool has_state;
     struct token_state state;
-    double state_ms;          /* when the store gave it */
+    double state_ms;           /* when the store gave it */
     uint64_t state_generation; /* states_generation then */
 };
 

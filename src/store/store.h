@@ -42,7 +42,7 @@ struct signing_key {
     char alg[8];
     unsigned char *private_enc; /* the private JWK, encrypted by jose/kek */
     size_t private_enc_len;
-    char *public_jwk;     /* JSON */
+    char *public_jwk; /* JSON */
     int64_t created_at;
     int64_t not_before;   /* signs from then on */
     int64_t retire_after; /* 0 = still current; else unpublished after this */

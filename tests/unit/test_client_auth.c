@@ -60,13 +60,13 @@ static void secret_may_hold_colons(void **state)
 static void refuses_malformed(void **state)
 {
     static const char *const bad[] = {
-        "Bearer abc",          /* other scheme */
-        "Basic",               /* nothing */
-        "Basic !!!!",          /* not base64 */
-        "Basic bm9jb2xvbg==",  /* "nocolon" */
-        "Basic OnNlY3JldA==",  /* ":secret", empty id */
-        "Basic aWQ6JQ==",      /* "id:%" bad escape */
-        "Basic aWQ6YQBi",      /* "id:a\0b" */
+        "Bearer abc",         /* other scheme */
+        "Basic",              /* nothing */
+        "Basic !!!!",         /* not base64 */
+        "Basic bm9jb2xvbg==", /* "nocolon" */
+        "Basic OnNlY3JldA==", /* ":secret", empty id */
+        "Basic aWQ6JQ==",     /* "id:%" bad escape */
+        "Basic aWQ6YQBi",     /* "id:a\0b" */
     };
     struct client_credentials c;
     size_t i;

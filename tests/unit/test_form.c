@@ -42,8 +42,7 @@ static void duplicate_is_an_error_for_get_one(void **state)
 
 static void refuses_bad_escapes_and_controls(void **state)
 {
-    static const char *const bad[] = {"a=%", "a=%4", "a=%zz", "a=%00", "a=x%0Ay", "%=1",
-                                      "a=\x01"};
+    static const char *const bad[] = {"a=%", "a=%4", "a=%zz", "a=%00", "a=x%0Ay", "%=1", "a=\x01"};
     struct params p;
     size_t i;
 

@@ -187,8 +187,7 @@ static void refuses_malformed(void **state)
     size_t i;
 
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        assert_int_equal(jwt_verify(bad[i], strlen(bad[i]), f->set, &t, &why),
-                         ERR_INVALID_TOKEN);
+        assert_int_equal(jwt_verify(bad[i], strlen(bad[i]), f->set, &t, &why), ERR_INVALID_TOKEN);
 }
 
 static void checks_claims(void **state)
