@@ -15,11 +15,12 @@ LIBS="$(pkg-config --cflags --libs jansson cjose openssl inih sqlite3 libmicroht
 sources() {
     case $1 in
     form) echo src/core/form.c ;;
-    basic) echo src/oauth/client_auth.c src/core/form.c src/core/b64url.c src/core/hash.c ;;
+    basic) echo src/oauth/client_auth.c src/core/form.c src/core/b64url.c src/core/hash.c \
+        src/core/text.c ;;
     bearer) echo src/core/bearer.c ;;
     jwt) echo src/jose/jwt.c src/jose/jwk.c src/jose/jws.c src/core/b64url.c src/core/hash.c \
-        src/core/log.c ;;
-    config) echo src/core/config.c ;;
+        src/core/log.c src/core/text.c ;;
+    config) echo src/core/config.c src/core/text.c ;;
     scope) echo src/oauth/scope.c src/core/strlist.c ;;
     b64url) echo src/core/b64url.c ;;
     redirect_uri) echo src/oauth/client_rules.c src/oauth/scope.c src/core/strlist.c \

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/text.h"
+
 enum kind { K_STRING, K_LONG, K_BOOL, K_CHOICE, K_LISTEN, K_ISSUER };
 
 struct setting {
@@ -101,12 +103,7 @@ static enum err parse_bool(const char *v, bool *out)
 
 static enum err copy_str(char *dst, size_t size, const char *v)
 {
-    size_t n = strlen(v);
-
-    if (n >= size)
-        return ERR_CONFIG;
-    memcpy(dst, v, n + 1);
-    return ERR_OK;
+    return text_copy(dst, size, v) ? ERR_OK : ERR_CONFIG;
 }
 
 static enum err parse_listen(struct config *c, const char *v)

@@ -8,6 +8,7 @@
 
 #include "core/b64url.h"
 #include "core/limits.h"
+#include "core/text.h"
 
 struct jwks_key {
     char kid[128];
@@ -30,16 +31,6 @@ static bool alg_supported(const char *alg)
         if (strcmp(*a, alg) == 0)
             return true;
     return false;
-}
-
-static bool copy_str(char *dst, size_t size, const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-
-    if (!s || n >= size)
-        return false;
-    memcpy(dst, s, n + 1);
-    return true;
 }
 
 /* True when text is strict unpadded base64url. cjose's own decoder aborts
@@ -109,9 +100,9 @@ static void add_key(struct jwks *set, json_t *k)
 
     if (set->n == LIMIT_JWKS_KEYS || !json_is_object(k) || (use && strcmp(use, "sig") != 0))
         return;
-    if (!alg || !alg_supported(alg) || !copy_str(slot->alg, sizeof slot->alg, alg))
+    if (!alg || !alg_supported(alg) || !text_copy(slot->alg, sizeof slot->alg, alg))
         return;
-    if (!copy_str(slot->kid, sizeof slot->kid, kid ? kid : ""))
+    if (!text_copy(slot->kid, sizeof slot->kid, kid ? kid : ""))
         return;
     /* import the public parts only, and only well-formed ones */
     if (!key_members_ok(k))
@@ -236,11 +227,12 @@ static enum err read_header(const char *part, size_t len, struct jwt *out, const
     typ = json_string_value(json_object_get(h, "typ"));
     if (json_object_get(h, "crit")) {
         *why = "unsupported critical header";
-    } else if (!copy_str(out->alg, sizeof out->alg, json_string_value(json_object_get(h, "alg"))) ||
+    } else if (!text_copy(out->alg, sizeof out->alg,
+                          json_string_value(json_object_get(h, "alg"))) ||
                !alg_supported(out->alg)) {
         *why = "unsupported algorithm";
-    } else if ((kid && !copy_str(out->kid, sizeof out->kid, kid)) ||
-               (typ && !copy_str(out->typ, sizeof out->typ, typ))) {
+    } else if ((kid && !text_copy(out->kid, sizeof out->kid, kid)) ||
+               (typ && !text_copy(out->typ, sizeof out->typ, typ))) {
         *why = "malformed token header";
     } else {
         rc = ERR_OK;

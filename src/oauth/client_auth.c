@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "core/b64url.h"
+#include "core/text.h"
 #include "oauth/client_cache.h"
 
 static enum err decode_part(const char *in, size_t n, char *out, size_t cap)
@@ -54,12 +55,7 @@ enum err client_auth_parse_basic(const char *value, size_t len, struct client_cr
 
 static enum err copy_param(const char *v, char *out, size_t cap)
 {
-    size_t n = strlen(v);
-
-    if (n >= cap)
-        return ERR_INVALID_REQUEST;
-    memcpy(out, v, n + 1);
-    return ERR_OK;
+    return text_copy(out, cap, v) ? ERR_OK : ERR_INVALID_REQUEST;
 }
 
 static enum err collect_post(const struct params *form, struct client_credentials *out,

@@ -5,6 +5,7 @@
 
 #include "core/clock.h"
 #include "core/hash.h"
+#include "core/text.h"
 #include "jose/jwt.h"
 #include "oauth/token_cache.h"
 
@@ -13,16 +14,6 @@ static bool looks_like_jwt(const char *token, size_t len)
     const char *dot = memchr(token, '.', len);
 
     return dot && memchr(dot + 1, '.', len - (size_t)(dot + 1 - token));
-}
-
-static bool copy_to(char *dst, size_t size, const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-
-    if (!s || n >= size)
-        return false;
-    memcpy(dst, s, n + 1);
-    return true;
 }
 
 static enum err read_jwt(const struct oauth_ctx *ctx, const char *token, size_t len,
@@ -38,8 +29,8 @@ static enum err read_jwt(const struct oauth_ctx *ctx, const char *token, size_t 
         return rc;
     e.now = jwt_claim_int(&t, "exp") - 1;
     rc = jwt_check(&t, &e, why);
-    if (!rc && (!copy_to(out->client_id, sizeof out->client_id, jwt_claim_str(&t, "client_id")) ||
-                !copy_to(out->jti, sizeof out->jti, jwt_claim_str(&t, "jti")))) {
+    if (!rc && (!text_copy(out->client_id, sizeof out->client_id, jwt_claim_str(&t, "client_id")) ||
+                !text_copy(out->jti, sizeof out->jti, jwt_claim_str(&t, "jti")))) {
         *why = "token lacks client_id or jti";
         rc = ERR_INVALID_TOKEN;
     }
