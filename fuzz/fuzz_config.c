@@ -1,8 +1,9 @@
 /* libFuzzer target: core/config.c config_load on an INI file whose content
- * is the input. The file is made once with mkstemp and rewritten each run;
- * OIDCD_* variables are removed first so only the file counts. Checks: the
- * reason is a NUL-terminated line on failure; on success every value is in
- * its documented range. */
+ * is the input. The file is made once with mkstemp in /dev/shm (memory, so a
+ * run costs no disk write) and rewritten each run; OIDCD_* variables are
+ * removed first so only the file counts. Checks: the reason is a
+ * NUL-terminated line on failure; on success every value is in its
+ * documented range. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@
 
 extern char **environ;
 
-static char path[] = "/tmp/oidcd-fuzz-config-XXXXXX";
+static char path[] = "/dev/shm/oidcd-fuzz-config-XXXXXX";
 static int fd = -1;
 
 static void cleanup(void)

@@ -43,12 +43,7 @@ static void *upkeep_run(void *arg)
             if (store_sweep(u->app->oauth.store, last_sweep, &removed) == ERR_OK && removed)
                 log_kv(LOG_INFO, "swept expired rows", NULL);
         }
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += 500 * 1000 * 1000;
-        if (until.tv_nsec >= 1000000000) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000;
-        }
+        until = clock_deadline_in(500);
         pthread_mutex_lock(&u->lock);
         if (!u->stop)
             pthread_cond_timedwait(&u->wake, &u->lock, &until);
@@ -122,6 +117,8 @@ static int run(const struct config *cfg, struct app *app)
         return cli_fail(EXIT_FAIL, "%s", why);
     }
     pthread_create(&thread, NULL, upkeep_run, &u);
+    if (!log_batch_start(cfg->log_flush_interval_ms))
+        log_kv(LOG_WARN, "could not start the log flusher: every line is written at once", NULL);
     log_kv(LOG_INFO, "serving", "issuer", cfg->issuer, "listen", cfg->listen_host, NULL);
     sig = wait_for_signal();
     log_kv(LOG_INFO, "shutting down", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM", NULL);
@@ -129,6 +126,7 @@ static int run(const struct config *cfg, struct app *app)
     upkeep_stop(&u, thread);
     routes_free(routes, opts.nroutes);
     log_kv(LOG_INFO, "stopped", NULL);
+    log_batch_stop();
     return EXIT_OK;
 }
 

@@ -10,6 +10,20 @@ int64_t clock_now(void)
     return (int64_t)ts.tv_sec;
 }
 
+struct timespec clock_deadline_in(long ms)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += ms / 1000;
+    ts.tv_nsec += ms % 1000 * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    return ts;
+}
+
 double clock_ms(void)
 {
     struct timespec ts;

@@ -1,5 +1,7 @@
 #include "core/log.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <string.h>
@@ -7,12 +9,109 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
+
 static enum log_level min_level = LOG_INFO;
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
 
 void log_set_level(enum log_level level)
 {
     min_level = level;
+}
+
+/* While batching is on, info and debug lines (one per request) wait in
+ * `pending` and go out in one write when it fills or when the flusher wakes;
+ * warn and error lines are written at once, after whatever waits, so the
+ * order of lines is kept. */
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    pthread_t flusher;
+    bool on, stop;
+    long interval_ms;
+    size_t len;
+    char pending[64 * 1024];
+} out = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
+
+static void write_all(const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(STDERR_FILENO, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return; /* nowhere else to report a failing stderr */
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+static void flush_locked(void)
+{
+    write_all(out.pending, out.len);
+    out.len = 0;
+}
+
+static void emit(enum log_level level, const char *line, size_t n)
+{
+    pthread_mutex_lock(&out.lock);
+    if (!out.on || level >= LOG_WARN) {
+        flush_locked();
+        write_all(line, n);
+    } else {
+        if (out.len + n > sizeof out.pending)
+            flush_locked();
+        memcpy(out.pending + out.len, line, n);
+        out.len += n;
+    }
+    pthread_mutex_unlock(&out.lock);
+}
+
+static void *flusher_run(void *arg)
+{
+    struct timespec until;
+
+    (void)arg;
+    pthread_mutex_lock(&out.lock);
+    while (!out.stop) {
+        until = clock_deadline_in(out.interval_ms);
+        pthread_cond_timedwait(&out.wake, &out.lock, &until);
+        flush_locked();
+    }
+    pthread_mutex_unlock(&out.lock);
+    return NULL;
+}
+
+bool log_batch_start(long interval_ms)
+{
+    bool started;
+
+    if (interval_ms <= 0 || out.on)
+        return true;
+    out.interval_ms = interval_ms;
+    out.stop = false;
+    pthread_mutex_lock(&out.lock);
+    started = pthread_create(&out.flusher, NULL, flusher_run, NULL) == 0;
+    out.on = started;
+    pthread_mutex_unlock(&out.lock);
+    return started;
+}
+
+void log_batch_stop(void)
+{
+    pthread_mutex_lock(&out.lock);
+    if (!out.on) {
+        pthread_mutex_unlock(&out.lock);
+        return;
+    }
+    out.stop = true;
+    out.on = false;
+    pthread_cond_signal(&out.wake);
+    pthread_mutex_unlock(&out.lock);
+    pthread_join(out.flusher, NULL);
+    pthread_mutex_lock(&out.lock);
+    flush_locked();
+    pthread_mutex_unlock(&out.lock);
 }
 
 struct line {
@@ -120,7 +219,5 @@ void log_kv(enum log_level level, const char *msg, ...)
     }
     va_end(ap);
     l.data[l.len++] = '\n';
-    /* one write per line; a short write to stderr is not worth retrying */
-    if (write(STDERR_FILENO, l.data, l.len) < 0)
-        return;
+    emit(level, l.data, l.len);
 }

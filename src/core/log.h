@@ -3,8 +3,10 @@
 
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
-/* Writes one logfmt line to stderr in a single write(2), so lines from several
- * threads never interleave:
+#include <stdbool.h>
+
+/* Writes one logfmt line to stderr; lines from several threads never
+ * interleave:
  *   ts=2026-11-28T07:36:06.123Z level=info msg="…" key=value …
  * After msg come NULL-terminated key/value string pairs; a NULL value is
  * skipped. Values are quoted and escaped as logfmt needs. Never pass a secret,
@@ -13,5 +15,14 @@ void log_kv(enum log_level level, const char *msg, ...) __attribute__((sentinel)
 
 /* Lines below this level are dropped. */
 void log_set_level(enum log_level level);
+
+/* Batching, for a server that logs every request: from log_batch_start on,
+ * debug and info lines are held in a 64 KiB buffer written when it fills or
+ * every interval_ms by a flusher thread; warn and error lines are written at
+ * once (after what is held). interval_ms <= 0 keeps one write per line.
+ * Returns false if the flusher thread could not start. log_batch_stop writes
+ * what is held and returns to one write per line. */
+bool log_batch_start(long interval_ms);
+void log_batch_stop(void);
 
 #endif

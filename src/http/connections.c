@@ -51,12 +51,7 @@ static void *reaper_run(void *arg)
     pthread_mutex_lock(&t->lock);
     while (!t->stop) {
         reap(t, clock_ms());
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += TICK_MS * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
+        until = clock_deadline_in(TICK_MS);
         pthread_cond_timedwait(&t->wake, &t->lock, &until);
     }
     pthread_mutex_unlock(&t->lock);

@@ -26,6 +26,7 @@ START_TIMEOUT = 10.0
 STOP_TIMEOUT = 5.0
 CLI_TIMEOUT = 20.0
 HTTP_TIMEOUT = 10.0
+LOG_FLUSH_MS = 20  # log.flush_interval_ms of every test server
 PRIVATE_JWK_MEMBERS = ("d", "p", "q", "dp", "dq", "qi")
 
 
@@ -189,6 +190,8 @@ class Server:
             "database": {"url": f"sqlite:{self.db_path}"},
             "tokens": {"access_token_ttl": 3600},
             "keys": {"encryption_key_file": self.kek_path},
+            # request lines are batched (the default path) on a short interval
+            "log": {"flush_interval_ms": LOG_FLUSH_MS},
         }
         for section, values in (config or {}).items():
             self.sections.setdefault(section, {}).update(values)
@@ -317,6 +320,10 @@ class Server:
     # -- files -------------------------------------------------------------
 
     def log_text(self):
+        """The log so far; while the server runs, after its batched request
+        lines have had time to be written."""
+        if self.is_running():
+            time.sleep(LOG_FLUSH_MS * 10 / 1000)
         try:
             return self.log_path.read_text(errors="replace")
         except FileNotFoundError:

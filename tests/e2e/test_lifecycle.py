@@ -126,3 +126,28 @@ def test_data_survives_restart(make_server):
     server.start()
     assert server.token_basic(client).status_code == 200
     assert server.stop() == 0
+
+
+def test_batched_request_lines_are_all_written_on_sigterm(make_server):
+    """With a flush interval longer than the test, request lines are held in
+    memory; SIGTERM must write every one of them, in order, before exit."""
+    server = make_server(config={"log": {"flush_interval_ms": 10000}})
+    for _ in range(25):
+        assert server.get("/healthz").status_code == 200
+    assert server.stop(signal.SIGTERM, timeout=5) == 0
+    lines = server.log_text().splitlines()
+    requests_logged = [i for i, line in enumerate(lines) if "path=/healthz status=200" in line]
+    # the start-up readiness probes are logged too, hence at least 25
+    assert len(requests_logged) >= 25, lines
+    assert "msg=stopped" in lines[-1]
+    assert max(requests_logged) < len(lines) - 1
+
+
+def test_unbatched_log_writes_each_request_line_at_once(make_server):
+    server = make_server(config={"log": {"flush_interval_ms": 0}})
+    before = len(server.log_path.read_text())
+    assert server.get("/jwks").status_code == 200
+    deadline = time.monotonic() + 2
+    while "path=/jwks status=200" not in server.log_path.read_text()[before:]:
+        assert time.monotonic() < deadline, server.log_path.read_text()
+        time.sleep(0.01)
