@@ -1,20 +1,29 @@
 /* POST /token (RFC 6749 §3.2, §5). */
-#include <jansson.h>
 #include <string.h>
 
+#include "core/json_writer.h"
 #include "endpoints/app.h"
 #include "oauth/grant_client_credentials.h"
 
+/* Tokens are at most LIMIT_JWT bytes; with the scope, far below this. */
+#define BODY_MAX (64 * 1024)
+
 static void send_tokens(struct http_response *resp, const struct token_response *t)
 {
-    json_t *body = json_pack("{s:s, s:s, s:I}", "access_token", t->access_token, "token_type",
-                             "Bearer", "expires_in", (json_int_t)t->expires_in);
+    struct json_writer w;
+    size_t len = 0;
+    char *text;
 
-    if (body && t->scope)
-        json_object_set_new(body, "scope", json_string(t->scope));
-    if (body && t->refresh_token)
-        json_object_set_new(body, "refresh_token", json_string(t->refresh_token));
-    http_response_json(resp, 200, body);
+    json_writer_begin(&w, BODY_MAX);
+    json_writer_string(&w, "access_token", t->access_token);
+    json_writer_string(&w, "token_type", "Bearer");
+    json_writer_int(&w, "expires_in", t->expires_in);
+    if (t->scope)
+        json_writer_string(&w, "scope", t->scope);
+    if (t->refresh_token)
+        json_writer_string(&w, "refresh_token", t->refresh_token);
+    text = json_writer_finish(&w, &len);
+    http_response_json_text(resp, 200, text, len);
 }
 
 static enum err run_grant(struct app *a, const struct http_request *req,

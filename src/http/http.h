@@ -57,6 +57,10 @@ struct route {
 struct json_t;
 void http_response_json(struct http_response *r, int status, struct json_t *obj);
 
+/* Sets a JSON body the response takes over (malloc'd, len bytes, as from
+ * json_writer_finish); NULL text makes a 500 server_error. */
+void http_response_json_text(struct http_response *r, int status, char *text, size_t len);
+
 /* Sets a body that is copied. */
 void http_response_body(struct http_response *r, int status, const char *content_type,
                         const char *body, size_t len);

@@ -2,13 +2,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json_writer.h"
 #include "http/http.h"
 
-void http_response_json(struct http_response *r, int status, struct json_t *obj)
-{
-    char *text = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
+/* error_description is one of our own sentences: far below this */
+#define ERROR_BODY_MAX (16 * 1024)
 
-    json_decref(obj);
+void http_response_json_text(struct http_response *r, int status, char *text, size_t len)
+{
     if (!text) {
         http_response_body(r, 500, "application/json", "{\"error\":\"server_error\"}", 25);
         return;
@@ -17,7 +18,15 @@ void http_response_json(struct http_response *r, int status, struct json_t *obj)
     r->status = status;
     r->content_type = "application/json";
     r->body = text;
-    r->body_len = strlen(text);
+    r->body_len = len;
+}
+
+void http_response_json(struct http_response *r, int status, struct json_t *obj)
+{
+    char *text = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
+
+    json_decref(obj);
+    http_response_json_text(r, status, text, text ? strlen(text) : 0);
 }
 
 void http_response_body(struct http_response *r, int status, const char *content_type,
@@ -91,16 +100,20 @@ static int status_of(enum err e)
 void http_response_error(struct http_response *r, enum err e, const char *desc)
 {
     int status = status_of(e);
-    json_t *body = json_object();
+    struct json_writer w;
+    char *text;
+    size_t len = 0;
 
-    json_object_set_new(body, "error", json_string(err_code(e)));
+    json_writer_begin(&w, ERROR_BODY_MAX);
+    json_writer_string(&w, "error", err_code(e));
     /* internal failures are described in the log, not to the client */
     if (desc && status != 500)
-        json_object_set_new(body, "error_description", json_string(desc));
+        json_writer_string(&w, "error_description", desc);
+    text = json_writer_finish(&w, &len);
     if (e == ERR_INVALID_CLIENT && !has_header(r, "WWW-Authenticate"))
         http_response_header(r, "WWW-Authenticate", "Basic realm=\"oidcd\"");
     r->error = err_code(e);
-    http_response_json(r, status, body);
+    http_response_json_text(r, status, text, len);
 }
 
 void http_response_clear(struct http_response *r)

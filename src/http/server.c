@@ -167,10 +167,14 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct exchange *ex)
 
     if (!r->status)
         http_response_error(r, ERR_SERVER_ERROR, NULL);
-    mr = MHD_create_response_from_buffer(r->body_len, r->body ? r->body : (char *)"",
-                                         MHD_RESPMEM_MUST_COPY);
+    /* libmicrohttpd takes the body over and frees it with the response */
+    if (r->body)
+        mr = MHD_create_response_from_buffer(r->body_len, r->body, MHD_RESPMEM_MUST_FREE);
+    else
+        mr = MHD_create_response_from_buffer(0, (char *)"", MHD_RESPMEM_PERSISTENT);
     if (!mr)
         return MHD_NO;
+    r->body = NULL;
     if (r->content_type)
         MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
     for (i = 0; i < r->nheaders; i++)

@@ -1,34 +1,40 @@
 #include "oauth/access_token.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/b64url.h"
 #include "core/clock.h"
 #include "core/hash.h"
+#include "core/json_writer.h"
 #include "core/rand.h"
 
 #define JTI_BYTES 16
 #define OPAQUE_BYTES 32
+/* issuer, ids and scope are bounded (core/limits.h): claims stay far below */
+#define CLAIMS_MAX (16 * 1024)
 
 static enum err issue_jwt(const struct oauth_ctx *ctx, const struct access_grant *g,
                           const char *jti, int64_t now, char **out)
 {
-    json_t *claims;
-    char *payload = NULL;
+    struct json_writer w;
+    char *payload;
+    size_t len = 0;
     enum err rc = ERR_NOMEM;
 
-    claims = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:s}", "iss", ctx->cfg->issuer, "sub",
-                       g->subject, "aud", g->audience, "exp",
-                       (json_int_t)(now + ctx->cfg->access_token_ttl), "iat", (json_int_t)now,
-                       "jti", jti, "client_id", g->client->id, "scope", g->scope);
-    if (claims)
-        payload = json_dumps(claims, JSON_COMPACT);
+    json_writer_begin(&w, CLAIMS_MAX);
+    json_writer_string(&w, "iss", ctx->cfg->issuer);
+    json_writer_string(&w, "sub", g->subject);
+    json_writer_string(&w, "aud", g->audience);
+    json_writer_int(&w, "exp", now + ctx->cfg->access_token_ttl);
+    json_writer_int(&w, "iat", now);
+    json_writer_string(&w, "jti", jti);
+    json_writer_string(&w, "client_id", g->client->id);
+    json_writer_string(&w, "scope", g->scope);
+    payload = json_writer_finish(&w, &len);
     if (payload)
-        rc = keystore_sign(ctx->keys, "at+jwt", payload, strlen(payload), out);
+        rc = keystore_sign(ctx->keys, "at+jwt", payload, len, out);
     free(payload);
-    json_decref(claims);
     return rc;
 }
 

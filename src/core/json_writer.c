@@ -1,0 +1,152 @@
+#include "core/json_writer.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+static void put(struct json_writer *w, const void *p, size_t n)
+{
+    if (!w->rc)
+        w->rc = buf_append(&w->b, p, n);
+}
+
+/* Length of the well-formed UTF-8 sequence (RFC 3629) at s, or 0: no
+ * overlong forms, no surrogates, nothing past U+10FFFF. */
+static size_t utf8_len(const unsigned char *s, const unsigned char *end)
+{
+    size_t len, i;
+    uint32_t cp;
+
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        len = 2, cp = s[0] & 0x1fu;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef)
+        len = 3, cp = s[0] & 0x0fu;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        len = 4, cp = s[0] & 0x07u;
+    else
+        return 0;
+    if ((size_t)(end - s) < len)
+        return 0;
+    for (i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3fu);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+        return 0;
+    return len;
+}
+
+static void put_escaped(struct json_writer *w, unsigned char c)
+{
+    static const char hex[] = "0123456789abcdef";
+    char esc[6] = {'\\', (char)c};
+
+    switch (c) {
+    case '"':
+    case '\\':
+        break;
+    case '\b':
+        esc[1] = 'b';
+        break;
+    case '\f':
+        esc[1] = 'f';
+        break;
+    case '\n':
+        esc[1] = 'n';
+        break;
+    case '\r':
+        esc[1] = 'r';
+        break;
+    case '\t':
+        esc[1] = 't';
+        break;
+    default:
+        memcpy(esc + 1, "u00", 3);
+        esc[4] = hex[c >> 4];
+        esc[5] = hex[c & 15];
+        put(w, esc, 6);
+        return;
+    }
+    put(w, esc, 2);
+}
+
+/* Runs of plain ASCII go out in one append; the rest byte by byte. */
+static void put_string(struct json_writer *w, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s), *run = p;
+    size_t n;
+
+    put(w, "\"", 1);
+    while (p < end) {
+        if (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') {
+            p++;
+            continue;
+        }
+        put(w, run, (size_t)(p - run));
+        if (*p < 0x80) {
+            put_escaped(w, *p);
+            n = 1;
+        } else if ((n = utf8_len(p, end)) != 0) {
+            put(w, p, n);
+        } else {
+            put(w, "\\ufffd", 6);
+            n = 1;
+        }
+        p += n;
+        run = p;
+    }
+    put(w, run, (size_t)(p - run));
+    put(w, "\"", 1);
+}
+
+static void put_key(struct json_writer *w, const char *key)
+{
+    put(w, w->any ? "," : "{", 1);
+    w->any = true;
+    put_string(w, key);
+    put(w, ":", 1);
+}
+
+void json_writer_begin(struct json_writer *w, size_t max)
+{
+    buf_init(&w->b, max);
+    w->rc = ERR_OK;
+    w->any = false;
+}
+
+void json_writer_string(struct json_writer *w, const char *key, const char *value)
+{
+    put_key(w, key);
+    put_string(w, value);
+}
+
+void json_writer_int(struct json_writer *w, const char *key, int64_t value)
+{
+    char text[24];
+    int n = snprintf(text, sizeof text, "%" PRId64, value);
+
+    put_key(w, key);
+    put(w, text, (size_t)n);
+}
+
+void json_writer_bool(struct json_writer *w, const char *key, bool value)
+{
+    put_key(w, key);
+    put(w, value ? "true" : "false", value ? 4 : 5);
+}
+
+char *json_writer_finish(struct json_writer *w, size_t *len)
+{
+    char *text;
+
+    put(w, w->any ? "}" : "{}", w->any ? 1 : 2);
+    if (w->rc) {
+        buf_free(&w->b);
+        return NULL;
+    }
+    *len = w->b.len;
+    text = buf_take(&w->b);
+    return text;
+}
