@@ -1,5 +1,6 @@
 #include "core/form.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,12 +15,24 @@ static int hexval(unsigned char c)
     return -1;
 }
 
+/* Bytes not copied as they are: '%', '+' and control bytes. */
+static const bool special[256] = {[0 ... 0x1f] = true, ['%'] = true, ['+'] = true, [0x7f] = true};
+
 enum err form_decode(const char *in, size_t len, char *out, size_t *outlen)
 {
-    size_t i, o = 0;
+    size_t i, o = 0, run;
 
     for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char)in[i];
+        /* most values (tokens, ids) are one plain run: copy it at once */
+        for (run = i; run < len && !special[(unsigned char)in[run]]; run++)
+            ;
+        if (run > i) {
+            memcpy(out + o, in + i, run - i);
+            o += run - i;
+            i = run - 1;
+            continue;
+        }
         if (c == '+') {
             c = ' ';
         } else if (c == '%') {
@@ -80,9 +93,9 @@ enum err form_parse(const char *buf, size_t len, struct params *out)
     out->arena = malloc(len + 2 * LIMIT_PARAMS + 2);
     if (!out->arena)
         return ERR_NOMEM;
-    for (i = 0; i <= len && !rc; i++) {
-        if (i < len && buf[i] != '&')
-            continue;
+    while (start <= len && !rc) {
+        const char *amp = memchr(buf + start, '&', len - start);
+        i = amp ? (size_t)(amp - buf) : len;
         if (i > start)
             rc = add_pair(out, buf + start, i - start, &pos);
         start = i + 1;

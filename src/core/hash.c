@@ -1,11 +1,25 @@
 #include "core/hash.h"
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/sha.h>
+#include <pthread.h>
+
+/* OpenSSL 3 looks SHA256() up in its provider store on every call, under a
+ * lock all threads share; the method is fetched once here instead. */
+static EVP_MD *sha256;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void fetch_sha256(void)
+{
+    sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
 
 void hash_sha256(const void *in, size_t n, unsigned char out[HASH_LEN])
 {
-    SHA256(in, n, out);
+    pthread_once(&sha256_once, fetch_sha256);
+    if (!sha256 || !EVP_Digest(in, n, out, NULL, sha256, NULL))
+        SHA256(in, n, out);
 }
 
 bool hash_matches(const char *secret, size_t n, const unsigned char stored[HASH_LEN])

@@ -1,8 +1,8 @@
 #include "core/json_writer.h"
 
-#include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
+
+#include "core/text.h"
 
 static void put(struct json_writer *w, const void *p, size_t n)
 {
@@ -124,11 +124,11 @@ void json_writer_string(struct json_writer *w, const char *key, const char *valu
 
 void json_writer_int(struct json_writer *w, const char *key, int64_t value)
 {
-    char text[24];
-    int n = snprintf(text, sizeof text, "%" PRId64, value);
+    char text[TEXT_INT_SIZE];
+    size_t n = text_int(text, value);
 
     put_key(w, key);
-    put(w, text, (size_t)n);
+    put(w, text, n);
 }
 
 void json_writer_bool(struct json_writer *w, const char *key, bool value)

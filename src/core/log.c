@@ -145,21 +145,25 @@ static void put_value(struct line *l, const char *v)
 {
     static const char hex[] = "0123456789abcdef";
     bool quote = needs_quotes(v);
+    const char *run = v; /* start of the bytes not yet put, none escaped */
 
     if (quote)
         put(l, "\"", 1);
     for (; *v; v++) {
         unsigned char c = (unsigned char)*v;
+        if (c != '"' && c != '\\' && c >= ' ' && c != 0x7f)
+            continue;
+        put(l, run, (size_t)(v - run));
+        run = v + 1;
         if (c == '"' || c == '\\') {
             char esc[2] = {'\\', (char)c};
             put(l, esc, 2);
-        } else if (c < ' ' || c == 0x7f) {
+        } else {
             char esc[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
             put(l, esc, 4);
-        } else {
-            put(l, (const char *)&c, 1);
         }
     }
+    put(l, run, (size_t)(v - run));
     if (quote)
         put(l, "\"", 1);
 }

@@ -2,6 +2,25 @@
 
 #include <string.h>
 
+size_t text_int(char *out, int64_t v)
+{
+    char digits[TEXT_INT_SIZE];
+    /* the magnitude as unsigned: -INT64_MIN does not fit an int64_t */
+    uint64_t m = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    size_t n = 0, len = 0;
+
+    do {
+        digits[n++] = (char)('0' + m % 10);
+        m /= 10;
+    } while (m);
+    if (v < 0)
+        out[len++] = '-';
+    while (n)
+        out[len++] = digits[--n];
+    out[len] = '\0';
+    return len;
+}
+
 bool text_copy(char *dst, size_t size, const char *s)
 {
     size_t n = s ? strlen(s) : 0;

@@ -3,9 +3,15 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Copies the NUL-terminated s into dst of size bytes. False (dst untouched)
  * when s is NULL or does not fit with its NUL: never a truncated copy. */
 bool text_copy(char *dst, size_t size, const char *s);
+
+/* Writes v in decimal and a NUL into out, which holds TEXT_INT_SIZE bytes;
+ * returns the number of digits (and sign) written. */
+#define TEXT_INT_SIZE 21
+size_t text_int(char *out, int64_t v);
 
 #endif

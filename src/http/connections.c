@@ -10,11 +10,13 @@
 
 #define TICK_MS 250
 
+/* busy and since_ms change twice a request on the connection's own thread:
+ * atomics, so that needs no lock; the list itself is under the table's. */
 struct conn_state {
     int fd;
-    double since_ms; /* start, or end of the last response */
-    bool busy;       /* a response is queued or being sent */
-    bool cut;        /* already shut down by the reaper */
+    _Atomic double since_ms; /* start, or end of the last response */
+    _Atomic bool busy;       /* a response is queued or being sent */
+    bool cut;                /* already shut down by the reaper */
     struct conn_state *prev, *next;
 };
 
@@ -127,13 +129,12 @@ void conns_remove(struct conn_table *t, struct conn_state *cs)
     free(cs);
 }
 
-void conns_set_busy(struct conn_table *t, struct conn_state *cs, bool busy)
+void conns_set_busy(struct conn_state *cs, bool busy)
 {
     if (!cs)
         return;
-    pthread_mutex_lock(&t->lock);
-    cs->busy = busy;
+    /* the new start first: the reaper never sees "idle" with an old one */
     if (!busy)
         cs->since_ms = clock_ms();
-    pthread_mutex_unlock(&t->lock);
+    cs->busy = busy;
 }

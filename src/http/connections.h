@@ -30,6 +30,6 @@ void conns_remove(struct conn_table *t, struct conn_state *cs);
 
 /* A response was queued (busy) or finished sending (not busy: the clock of
  * the next request starts). NULL is fine. */
-void conns_set_busy(struct conn_table *t, struct conn_state *cs, bool busy);
+void conns_set_busy(struct conn_state *cs, bool busy);
 
 #endif

@@ -16,6 +16,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/text.h"
 #include "http/connections.h"
 #include "http/router.h"
 
@@ -137,23 +138,44 @@ static void exchange_free(struct exchange *ex)
     free(ex);
 }
 
+/* For the log: as much of s as fits. */
+static void copy_cut(char *dst, size_t size, const char *s)
+{
+    size_t n = strnlen(s, size - 1);
+
+    memcpy(dst, s, n);
+    dst[n] = '\0';
+}
+
+/* "12.34": milliseconds with two decimals, for the access log */
+static void format_ms(char out[TEXT_INT_SIZE + 3], double ms)
+{
+    int64_t hundredths = (int64_t)(ms * 100.0 + 0.5);
+    size_t n = text_int(out, hundredths / 100);
+
+    out[n] = '.';
+    out[n + 1] = (char)('0' + hundredths % 100 / 10);
+    out[n + 2] = (char)('0' + hundredths % 10);
+    out[n + 3] = '\0';
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    struct http_server *srv = cls;
     struct exchange *ex = *con_cls;
-    char status[8], ms[24];
+    char status[TEXT_INT_SIZE], ms[TEXT_INT_SIZE + 3];
 
+    (void)cls;
     /* the response is out: the clock of the connection's next request starts */
-    conns_set_busy(srv->conns, conn_state_of(conn), false);
+    conns_set_busy(conn_state_of(conn), false);
     if (!ex)
         return;
-    snprintf(status, sizeof status, "%d", ex->resp.status);
-    snprintf(ms, sizeof ms, "%.2f", clock_ms() - ex->started_ms);
-    log_kv(LOG_INFO, "request", "method", ex->method_name, "path", ex->log_path, "status",
-           ex->resp.status ? status : "0", "ms", ms, "client_id",
-           ex->resp.client_id[0] ? ex->resp.client_id : NULL, "error", ex->resp.error, "aborted",
-           toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? NULL : "true", NULL);
+    text_int(status, ex->resp.status);
+    format_ms(ms, clock_ms() - ex->started_ms);
+    log_kv(LOG_INFO, "request", "method", ex->method_name, "path", ex->log_path, "status", status,
+           "ms", ms, "client_id", ex->resp.client_id[0] ? ex->resp.client_id : NULL, "error",
+           ex->resp.error, "aborted", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? NULL : "true",
+           NULL);
     exchange_free(ex);
     *con_cls = NULL;
 }
@@ -187,7 +209,7 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct exchange *ex)
     }
     ret = MHD_queue_response(conn, (unsigned)r->status, mr);
     MHD_destroy_response(mr);
-    conns_set_busy(ex->srv->conns, conn_state_of(conn), true);
+    conns_set_busy(conn_state_of(conn), true);
     return ret;
 }
 
@@ -270,8 +292,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!ex->begun) {
         ex->begun = true;
         ex->method = router_method(method);
-        snprintf(ex->method_name, sizeof ex->method_name, "%s", method);
-        snprintf(ex->log_path, sizeof ex->log_path, "%s", url);
+        copy_cut(ex->method_name, sizeof ex->method_name, method);
+        copy_cut(ex->log_path, sizeof ex->log_path, url);
         /* answering before the body is read makes MHD close the connection
          * afterwards, so an oversized body is never read at all */
         if (!admit(conn, ex, url))

@@ -78,6 +78,20 @@ static void unbatched_lines_are_written_at_once(void **state)
     free(text);
 }
 
+static void values_are_quoted_and_escaped(void **state)
+{
+    char *text;
+
+    (void)state;
+    log_kv(LOG_INFO, "request", "plain", "abc", "space", "a b", "quote", "say \"hi\"", "ctl",
+           "a\nb\x01\x7f", "empty", "", "backslash", "c:\\d", NULL);
+    text = written();
+    assert_non_null(strstr(text, " level=info msg=request plain=abc space=\"a b\" quote=\"say "
+                                 "\\\"hi\\\"\" ctl=\"a\\x0ab\\x01\\x7f\" empty=\"\" "
+                                 "backslash=\"c:\\\\d\"\n"));
+    free(text);
+}
+
 static void batched_info_lines_wait_until_stop(void **state)
 {
     char *text;
@@ -172,6 +186,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(unbatched_lines_are_written_at_once, redirect, restore),
+        cmocka_unit_test_setup_teardown(values_are_quoted_and_escaped, redirect, restore),
         cmocka_unit_test_setup_teardown(batched_info_lines_wait_until_stop, redirect, restore),
         cmocka_unit_test_setup_teardown(warn_line_goes_out_at_once_after_held_lines, redirect,
                                         restore),

@@ -1,0 +1,58 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/text.h"
+
+static void copy_fits_or_refuses(void **state)
+{
+    char dst[4] = "old";
+
+    (void)state;
+    assert_true(text_copy(dst, sizeof dst, "abc"));
+    assert_string_equal(dst, "abc");
+    assert_false(text_copy(dst, sizeof dst, "abcd")); /* no room for the NUL */
+    assert_string_equal(dst, "abc");                  /* untouched */
+    assert_false(text_copy(dst, sizeof dst, NULL));
+    assert_true(text_copy(dst, sizeof dst, ""));
+    assert_string_equal(dst, "");
+}
+
+static void int_in_decimal(void **state)
+{
+    static const struct {
+        int64_t v;
+        const char *text;
+    } cases[] = {
+        {0, "0"},
+        {7, "7"},
+        {-7, "-7"},
+        {200, "200"},
+        {1795000000, "1795000000"},
+        {INT64_MAX, "9223372036854775807"},
+        {INT64_MIN, "-9223372036854775808"},
+    };
+    char out[TEXT_INT_SIZE];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        memset(out, 'x', sizeof out);
+        assert_int_equal(text_int(out, cases[i].v), strlen(cases[i].text));
+        assert_string_equal(out, cases[i].text);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(copy_fits_or_refuses),
+        cmocka_unit_test(int_in_decimal),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
