@@ -1,6 +1,7 @@
 #include "core/form.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,39 @@ static int hexval(unsigned char c)
 /* Bytes not copied as they are: '%', '+' and control bytes. */
 static const bool special[256] = {[0 ... 0x1f] = true, ['%'] = true, ['+'] = true, [0x7f] = true};
 
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* Whether any of the 8 bytes in x is special: x has a byte below 0x20, or a
+ * byte equal to 0x7f, '%' or '+' (a byte of x ^ pattern is zero). Both tests
+ * are exact about "any", which is all that is asked. */
+static bool any_special(uint64_t x)
+{
+    uint64_t below = (x - ONES * 0x20) & ~x & HIGHS;
+    uint64_t del = x ^ (ONES * 0x7f), pct = x ^ (ONES * '%'), plus = x ^ (ONES * '+');
+
+    return (below | ((del - ONES) & ~del & HIGHS) | ((pct - ONES) & ~pct & HIGHS) |
+            ((plus - ONES) & ~plus & HIGHS)) != 0;
+}
+
+/* Length of the run of plain bytes at the start of in: 8 bytes a step while
+ * none is special (tokens and ids are one long run), then byte by byte. */
+static size_t plain_run(const char *in, size_t len)
+{
+    size_t n = 0;
+    uint64_t x;
+
+    while (len - n >= 8) {
+        memcpy(&x, in + n, 8);
+        if (any_special(x))
+            break;
+        n += 8;
+    }
+    while (n < len && !special[(unsigned char)in[n]])
+        n++;
+    return n;
+}
+
 enum err form_decode(const char *in, size_t len, char *out, size_t *outlen)
 {
     size_t i, o = 0, run;
@@ -25,12 +59,11 @@ enum err form_decode(const char *in, size_t len, char *out, size_t *outlen)
     for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char)in[i];
         /* most values (tokens, ids) are one plain run: copy it at once */
-        for (run = i; run < len && !special[(unsigned char)in[run]]; run++)
-            ;
-        if (run > i) {
-            memcpy(out + o, in + i, run - i);
-            o += run - i;
-            i = run - 1;
+        run = plain_run(in + i, len - i);
+        if (run) {
+            memcpy(out + o, in + i, run);
+            o += run;
+            i += run - 1;
             continue;
         }
         if (c == '+') {

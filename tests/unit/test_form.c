@@ -81,6 +81,37 @@ static void keeps_utf8(void **state)
     params_free(&p);
 }
 
+/* Every byte value at every position of a 24-byte value (so in each lane of
+ * the 8-byte steps and in the tail): copied unless it is '+' (a space), '%'
+ * (here a bad escape) or a control byte (refused). */
+static void decodes_every_byte_at_every_position(void **state)
+{
+    char in[24], out[32];
+    size_t pos, n;
+    int b;
+
+    (void)state;
+    for (pos = 0; pos < sizeof in; pos++) {
+        for (b = 1; b < 256; b++) {
+            enum err rc;
+            memset(in, 'a', sizeof in);
+            in[pos] = (char)b;
+            if (b == '%' && pos + 2 < sizeof in)
+                in[pos + 1] = 'z'; /* not a hex digit */
+            rc = form_decode(in, sizeof in, out, &n);
+            if (b < 0x20 || b == 0x7f || b == '%') {
+                assert_int_equal(rc, ERR_INVALID_REQUEST);
+                continue;
+            }
+            assert_int_equal(rc, ERR_OK);
+            assert_int_equal(n, sizeof in);
+            assert_int_equal((unsigned char)out[pos], b == '+' ? ' ' : b);
+            assert_int_equal(out[pos ? 0 : 1], 'a');
+            assert_int_equal(out[n], '\0');
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -89,6 +120,7 @@ int main(void)
         cmocka_unit_test(refuses_bad_escapes_and_controls),
         cmocka_unit_test(caps_parameter_count),
         cmocka_unit_test(keeps_utf8),
+        cmocka_unit_test(decodes_every_byte_at_every_position),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
