@@ -9,7 +9,7 @@ packages=(
     libmicrohttpd-dev libjansson-dev libssl-dev libcjose-dev libsqlite3-dev
     libinih-dev libcmocka-dev libcurl4-openssl-dev
     python3 python3-pytest python3-requests python3-authlib python3-jwcrypto
-    nginx
+    nginx e2fsprogs mount
 )
 
 missing=()
