@@ -118,8 +118,11 @@ void json_writer_begin(struct json_writer *w, size_t max)
 
 void json_writer_string(struct json_writer *w, const char *key, const char *value)
 {
+    if (!value && !w->rc)
+        w->rc = ERR_SERVER_ERROR; /* a member the caller meant to have is missing */
     put_key(w, key);
-    put_string(w, value);
+    if (!w->rc)
+        put_string(w, value);
 }
 
 void json_writer_int(struct json_writer *w, const char *key, int64_t value)

@@ -12,8 +12,8 @@
  * introspection answers, errors) where building a tree first is the larger
  * cost. Keys and string values are escaped; a byte that does not belong to
  * valid UTF-8 is written as U+FFFD, so the output is always valid JSON. The
- * first failure (out of memory, past max bytes) sticks, and
- * json_writer_finish then returns NULL.
+ * first failure (out of memory, past max bytes, a NULL string value) sticks,
+ * and json_writer_finish then returns NULL.
  *
  *   struct json_writer w;
  *   json_writer_begin(&w, 4096);

@@ -135,6 +135,18 @@ static void over_max_fails_and_sticks(void **state)
     assert_null(json_writer_finish(&w, &len));
 }
 
+static void null_string_fails(void **state)
+{
+    struct json_writer w;
+    size_t len = 0;
+
+    (void)state;
+    json_writer_begin(&w, 64);
+    json_writer_string(&w, "k", NULL);
+    json_writer_string(&w, "after", "x");
+    assert_null(json_writer_finish(&w, &len));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -144,6 +156,7 @@ int main(void)
         cmocka_unit_test(keeps_valid_utf8),
         cmocka_unit_test(replaces_invalid_utf8),
         cmocka_unit_test(over_max_fails_and_sticks),
+        cmocka_unit_test(null_string_fails),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
