@@ -90,6 +90,10 @@ time.sleep(1)  # let the server see the clients' connections close
 print(f"requests={stats['ok'] + stats['failed']} failed={stats['failed']} "
       f"mix={stats['by_kind']}")
 print(f"rss_kib start={start_rss} end={rss_kib()} max={max(samples or [0])}")
+# one sample at the end of each tenth of the run: levelling off shows here
+tenths = [samples[min(len(samples) - 1, (i + 1) * len(samples) // 10 - 1)]
+          for i in range(10)] if samples else []
+print(f"rss_kib by tenth: {' '.join(map(str, tenths))}")
 # each server thread opens its database connection on first use: compare
 # from the first sample under load on
 print(f"fds start={start_fds} first_under_load={(fd_samples or [0])[0]} "
