@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test (unit and black-box) twice: on the normal build (with the unit
-# programs also under valgrind) and on an AddressSanitizer +
+# Runs every test (unit and black-box) on the normal build, where the unit
+# programs and the black-box suite run a second time under valgrind memcheck
+# (the server and books-api included), and on an AddressSanitizer +
 # UndefinedBehaviorSanitizer build; then replays the fuzz corpora. Prints
 # CTest's summary.
 set -euo pipefail

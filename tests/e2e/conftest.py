@@ -3,11 +3,20 @@
 Each test gets its own server: a fresh temporary directory (config, SQLite
 database, key-encryption-key file, stderr log) and a free loopback port.
 The binary is taken from $OIDCD_BIN (default: <repo>/build/oidcd).
+
+OIDCD_VALGRIND=1 runs every `oidcd serve` (and books-api, see
+test_books_api.py) under valgrind memcheck, its report in the server's
+directory (valgrind.PID.log). A process that exits with memcheck's status or
+leaves a report, or that does not exit 0 after the harness's SIGTERM, fails
+the test (for a module's shared server: the module's last test). The CLI
+runs natively; OIDCD_VALGRIND=all runs it under memcheck too (about 1 s more
+per run, see Server.cli). Harness timeouts grow by SLOW.
 """
 
 import base64
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -22,12 +31,95 @@ from jwcrypto import jwk, jws
 REPO = Path(__file__).resolve().parents[2]
 OIDCD_BIN = os.environ.get("OIDCD_BIN", str(REPO / "build" / "oidcd"))
 
-START_TIMEOUT = 10.0
-STOP_TIMEOUT = 5.0
-CLI_TIMEOUT = 20.0
-HTTP_TIMEOUT = 10.0
+VALGRIND = os.environ.get("OIDCD_VALGRIND", "") not in ("", "0")
+VALGRIND_CLI = os.environ.get("OIDCD_VALGRIND", "") == "all"
+VALGRIND_STATUS = 99  # --error-exitcode: memcheck found an error or a leak
+# memcheck runs the server 20-50 times slower; every harness timeout grows
+SLOW = 6 if VALGRIND else 1
+
+# under memcheck one RSA-2048 key generation can take a minute (_make_first_key)
+START_TIMEOUT = 120.0 if VALGRIND else 10.0
+STOP_TIMEOUT = 5.0 * SLOW
+CLI_TIMEOUT = 20.0 * SLOW
+HTTP_TIMEOUT = 10.0 * SLOW
 LOG_FLUSH_MS = 20  # log.flush_interval_ms of every test server
 PRIVATE_JWK_MEMBERS = ("d", "p", "q", "dp", "dq", "qi")
+_SERVER_MADE_ITS_FIRST_KEY = False  # see Server._make_first_key
+
+
+def valgrind_argv(log_file):
+    """The memcheck command line to put before a program's argv; its report
+    goes to log_file (valgrind expands %p to the pid)."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        raise AssertionError("OIDCD_VALGRIND is set but valgrind is not installed")
+    return [valgrind, "-q", f"--error-exitcode={VALGRIND_STATUS}", "--leak-check=full",
+            "--errors-for-leak-kinds=definite,indirect", f"--log-file={log_file}"]
+
+
+class Memcheck:
+    """Processes started under memcheck, each judged once it has exited.
+
+    A process fails if it exited with VALGRIND_STATUS or left a report, or if
+    the harness stopped it with SIGTERM/SIGINT and it did not exit 0 (killed
+    after STOP_TIMEOUT, its leaks went unchecked). A process SIGKILLed by a
+    test can report no leaks, but errors seen before the kill still count."""
+
+    def __init__(self):
+        self.running = []  # (label, proc, log path)
+
+    def track(self, label, proc, log_path):
+        proc.oidcd_stop_signal = None
+        self.running.append((label, proc, Path(log_path)))
+
+    def failures(self):
+        """Reports of the tracked processes that have exited since last asked."""
+        found, still = [], []
+        for label, proc, log_path in self.running:
+            if proc.poll() is None:
+                still.append((label, proc, log_path))
+                continue
+            problem = self._judge(proc, log_path)
+            if problem:
+                found.append(f"{label} (pid {proc.pid}): {problem}")
+        self.running = still
+        return found
+
+    @staticmethod
+    def _judge(proc, log_path):
+        try:
+            report = log_path.read_text(errors="replace").strip()
+        except FileNotFoundError:
+            report = ""
+        code = proc.returncode
+        if report or code == VALGRIND_STATUS:
+            return f"memcheck (exit {code}, {log_path}):\n{report[-6000:]}"
+        if proc.oidcd_stop_signal is not None and code != 0:
+            return (f"exit {code} after {proc.oidcd_stop_signal.name}, not 0"
+                    + (f": not gone within {STOP_TIMEOUT} s, leaks unchecked"
+                       if code == -signal.SIGKILL else ""))
+        return None
+
+
+MEMCHECK = Memcheck()
+
+
+@pytest.fixture(autouse=True)
+def memcheck_per_test():
+    """Under OIDCD_VALGRIND: fail the test after which a process failed memcheck."""
+    yield
+    if VALGRIND:
+        failures = MEMCHECK.failures()
+        assert not failures, "\n".join(failures)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def memcheck_per_module():
+    """The same for a module's shared servers, stopped after its last test."""
+    yield
+    if VALGRIND:
+        failures = MEMCHECK.failures()
+        assert not failures, "\n".join(failures)
 
 
 def free_port():
@@ -201,10 +293,14 @@ class Server:
 
     def spawn(self, env=None):
         """Start `oidcd serve` without waiting for it to be ready."""
+        argv = [OIDCD_BIN, "serve", "--config", str(self.config_path)]
+        if VALGRIND:
+            self._make_first_key(env)
+            argv = valgrind_argv(self.dir / "valgrind.%p.log") + argv
         log = open(self.log_path, "ab")
         try:
             self.proc = subprocess.Popen(
-                [OIDCD_BIN, "serve", "--config", str(self.config_path)],
+                argv,
                 cwd=self.dir,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
@@ -213,7 +309,28 @@ class Server:
             )
         finally:
             log.close()
+        if VALGRIND:
+            MEMCHECK.track(f"oidcd serve in {self.dir}", self.proc,
+                           self.dir / f"valgrind.{self.proc.pid}.log")
         return self.proc
+
+    def _make_first_key(self, env):
+        """Under memcheck, generating the first RSA key takes 5-60 s: before a
+        first start, the native CLI makes it as the server would (current at
+        once). The session's first server still makes its own, so that path
+        runs under memcheck too. A CLI failure is left for the server to meet."""
+        global _SERVER_MADE_ITS_FIRST_KEY
+        merged = {**self.env, **(env or {})}
+        alg = merged.get("OIDCD_KEYS_ALGORITHM",
+                         self.sections.get("keys", {}).get("algorithm", "RS256"))
+        url = str(merged.get("OIDCD_DATABASE_URL", self.sections["database"].get("url", "")))
+        if not url.startswith("sqlite:") or (self.dir / url[len("sqlite:"):]).exists() \
+                or alg != "RS256":
+            return
+        if not _SERVER_MADE_ITS_FIRST_KEY:
+            _SERVER_MADE_ITS_FIRST_KEY = True
+            return
+        self.cli("key", "rotate", "--alg", alg, "--publish-ahead", "0", env=env, native=True)
 
     def start(self, env=None):
         self.spawn(env)
@@ -222,7 +339,7 @@ class Server:
             if self.proc.poll() is not None:
                 raise AssertionError(
                     f"oidcd exited with {self.proc.returncode}:\n{self.log_text()}")
-            if self.is_healthy(timeout=0.5):
+            if self.is_healthy(timeout=0.5 * SLOW):
                 return self
             if time.monotonic() >= deadline:
                 break
@@ -233,18 +350,24 @@ class Server:
     def is_running(self):
         return self.proc is not None and self.proc.poll() is None
 
-    def is_healthy(self, timeout=2.0):
+    def is_healthy(self, timeout=2.0 * SLOW):
         try:
             return requests.get(self.url("/healthz"), timeout=timeout).status_code == 200
         except requests.RequestException:
             return False
 
     def stop(self, sig=signal.SIGTERM, timeout=STOP_TIMEOUT):
-        """Send sig and wait; return the exit status (None if it did not exit)."""
+        """Send sig and wait; return the exit status (None if it did not exit).
+
+        Under memcheck the wait is at least STOP_TIMEOUT (the leak check runs
+        at exit); callers that time the stop still see how long it took."""
         if self.proc is None:
             return None
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
+            if VALGRIND and sig in (signal.SIGTERM, signal.SIGINT):
+                self.proc.oidcd_stop_signal = signal.Signals(sig)
+                timeout = max(timeout, STOP_TIMEOUT)
         try:
             return self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -294,14 +417,30 @@ class Server:
 
     # -- CLI ---------------------------------------------------------------
 
-    def cli(self, *args, env=None, config=True):
-        """Run `oidcd ARGS --config FILE`; return the CompletedProcess."""
+    def cli(self, *args, env=None, config=True, native=False):
+        """Run `oidcd ARGS --config FILE`; return the CompletedProcess.
+
+        Under OIDCD_VALGRIND=all (and not native) it runs under memcheck, and
+        a memcheck report fails the test here, whatever the exit status."""
         argv = [OIDCD_BIN, *map(str, args)]
         if config:
             argv += ["--config", str(self.config_path)]
-        return subprocess.run(argv, capture_output=True, text=True, timeout=CLI_TIMEOUT,
-                              cwd=self.dir, stdin=subprocess.DEVNULL,
-                              env=clean_env({**self.env, **(env or {})}))
+        wrap = VALGRIND_CLI and not native
+        if wrap:
+            argv = valgrind_argv(self.dir / "valgrind-cli.%p.log") + argv
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=CLI_TIMEOUT,
+                                cwd=self.dir, stdin=subprocess.DEVNULL,
+                                env=clean_env({**self.env, **(env or {})}))
+        if wrap:
+            reports = [(log, log.read_text(errors="replace").strip())
+                       for log in self.dir.glob("valgrind-cli.*.log")]
+            for log, _ in reports:
+                log.unlink()
+            failed = [f"{log}:\n{text[-6000:]}" for log, text in reports if text]
+            assert not failed and result.returncode != VALGRIND_STATUS, (
+                f"memcheck, `oidcd {' '.join(map(str, args))}` (exit {result.returncode}):\n"
+                + "\n".join(failed))
+        return result
 
     def cli_json(self, *args):
         result = self.cli(*args, "--json")

@@ -3,7 +3,8 @@
 Every case runs in both modes of the library: local (JWT verified with the
 issuer's JWKS) and introspection (RFC 7662 against the issuer). The
 introspection cases are skipped only when the server has no /introspect.
-books-api is taken from $BOOKS_API_BIN (default: <repo>/build/books-api).
+books-api is taken from $BOOKS_API_BIN (default: <repo>/build/books-api);
+under OIDCD_VALGRIND=1 it runs under memcheck like the server (conftest.py).
 """
 
 import hashlib
@@ -17,12 +18,13 @@ import pytest
 import requests
 
 from conftest import b64url
-from conftest import REPO, b64url_decode, clean_env, free_port, jwt_header, wait_until
+from conftest import (MEMCHECK, REPO, SLOW, VALGRIND, b64url_decode, clean_env, free_port,
+                      jwt_header, valgrind_argv, wait_until)
 
 BOOKS_API_BIN = os.environ.get("BOOKS_API_BIN", str(REPO / "build" / "books-api"))
-START_TIMEOUT = 10.0
-STOP_TIMEOUT = 5.0
-HTTP_TIMEOUT = 10.0
+START_TIMEOUT = 10.0 * SLOW
+STOP_TIMEOUT = 5.0 * SLOW
+HTTP_TIMEOUT = 10.0 * SLOW
 REALM = "books"
 INTROSPECTION_ENV = {"OIDCD_INTROSPECTION_RESPONSE_SCOPE": "true"}
 
@@ -34,14 +36,18 @@ class BooksApi:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = workdir / f"books-api-{self.port}.log"
+        argv = [BOOKS_API_BIN, "--issuer", issuer, "--listen", f"127.0.0.1:{self.port}", *args]
+        valgrind_log = workdir / f"books-api-{self.port}.valgrind.log"
+        if VALGRIND:
+            argv = valgrind_argv(valgrind_log) + argv
         log = open(self.log_path, "wb")
         try:
-            self.proc = subprocess.Popen(
-                [BOOKS_API_BIN, "--issuer", issuer, "--listen", f"127.0.0.1:{self.port}",
-                 *args],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=clean_env())
+            self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                         env=clean_env())
         finally:
             log.close()
+        if VALGRIND:
+            MEMCHECK.track(f"books-api on port {self.port}", self.proc, valgrind_log)
         ready = wait_until(self._ready, timeout=START_TIMEOUT)
         if not ready:
             self.proc.kill()
@@ -75,6 +81,8 @@ class BooksApi:
     def stop(self):
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
+            if VALGRIND:
+                self.proc.oidcd_stop_signal = signal.SIGTERM
         try:
             return self.proc.wait(timeout=STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
