@@ -19,7 +19,7 @@ sources() {
         src/core/text.c ;;
     bearer) echo src/core/bearer.c ;;
     jwt) echo src/jose/jwt.c src/jose/jwk.c src/jose/jws.c src/core/b64url.c src/core/hash.c \
-        src/core/log.c src/core/text.c ;;
+        src/core/log.c src/core/clock.c src/core/text.c ;;
     config) echo src/core/config.c src/core/text.c ;;
     scope) echo src/oauth/scope.c src/core/strlist.c ;;
     b64url) echo src/core/b64url.c ;;
