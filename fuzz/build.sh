@@ -17,7 +17,7 @@ sources() {
     form) echo src/core/form.c ;;
     basic) echo src/oauth/client_auth.c src/core/form.c src/core/b64url.c src/core/hash.c \
         src/core/text.c ;;
-    bearer) echo src/core/bearer.c ;;
+    bearer) echo src/core/bearer.c src/core/text.c ;;
     jwt) echo src/jose/jwt.c src/jose/jwk.c src/jose/jws.c src/core/b64url.c src/core/hash.c \
         src/core/log.c src/core/clock.c src/core/text.c ;;
     config) echo src/core/config.c src/core/text.c ;;

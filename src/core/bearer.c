@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "core/limits.h"
+#include "core/text.h"
 
 /* b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" */
 static bool b64token_char(unsigned char c)
@@ -17,8 +18,8 @@ enum err bearer_parse(const char *value, size_t len, const char **token, size_t 
 {
     size_t i, start, end;
 
-    while (value && len > 0 && *value == ' ')
-        value++, len--;
+    if (value)
+        text_trim_ows(&value, &len);
     if (!value || len < 6 || strncasecmp(value, "Bearer", 6) != 0)
         return ERR_NOT_FOUND;
     if (len > 6 && value[6] != ' ')
@@ -34,8 +35,6 @@ enum err bearer_parse(const char *value, size_t len, const char **token, size_t 
     while (i < len && value[i] == '=')
         i++;
     end = i;
-    while (i < len && value[i] == ' ')
-        i++;
     if (i != len || end - start > LIMIT_JWT)
         return ERR_INVALID_TOKEN;
     *token = value + start;

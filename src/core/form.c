@@ -153,7 +153,7 @@ enum err params_get_one(const struct params *p, const char *name, const char **v
 
     *value = NULL;
     for (i = 0; i < p->n; i++) {
-        if (strcmp(p->items[i].name, name) != 0)
+        if (p->items[i].value[0] == '\0' || strcmp(p->items[i].name, name) != 0)
             continue;
         if (*value)
             return ERR_INVALID_REQUEST;

@@ -28,7 +28,8 @@ enum err form_parse(const char *buf, size_t len, struct params *out);
 void params_free(struct params *p);
 
 /* The value of the single parameter called name: ERR_OK with *value set (NULL
- * when absent), or ERR_INVALID_REQUEST when it is given more than once. */
+ * when absent), or ERR_INVALID_REQUEST when it is given more than once. A
+ * parameter sent without a value counts as omitted (RFC 6749 §3.1). */
 enum err params_get_one(const struct params *p, const char *name, const char **value);
 
 /* Decodes form-encoding ('+' is space, %XX) of len bytes into out (which must

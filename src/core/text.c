@@ -30,3 +30,16 @@ bool text_copy(char *dst, size_t size, const char *s)
     memcpy(dst, s, n + 1);
     return true;
 }
+
+bool text_is_ows(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+void text_trim_ows(const char **s, size_t *len)
+{
+    while (*len > 0 && text_is_ows(**s))
+        (*s)++, (*len)--;
+    while (*len > 0 && text_is_ows((*s)[*len - 1]))
+        (*len)--;
+}

@@ -14,4 +14,11 @@ bool text_copy(char *dst, size_t size, const char *s);
 #define TEXT_INT_SIZE 21
 size_t text_int(char *out, int64_t v);
 
+/* True for optional white space in HTTP (RFC 9110 §5.6.3): space or tab. */
+bool text_is_ows(char c);
+
+/* Narrows the len bytes at *s to leave out leading and trailing OWS, which
+ * is not part of a header field's value (RFC 9110 §5.5). */
+void text_trim_ows(const char **s, size_t *len);
+
 #endif

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/text.h"
+
 enum http_method router_method(const char *name)
 {
     if (strcmp(name, "GET") == 0)
@@ -47,12 +49,12 @@ bool router_content_type_is(const char *value, const char *wanted)
 
     if (!value)
         return false;
-    while (*value == ' ')
+    while (text_is_ows(*value))
         value++;
     if (strncasecmp(value, wanted, n) != 0)
         return false;
     value += n;
-    while (*value == ' ')
+    while (text_is_ows(*value))
         value++;
     return *value == '\0' || *value == ';';
 }

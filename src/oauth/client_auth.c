@@ -29,6 +29,7 @@ enum err client_auth_parse_basic(const char *value, size_t len, struct client_cr
     memset(out, 0, sizeof *out);
     if (len > LIMIT_AUTH_HEADER)
         return ERR_INVALID_REQUEST;
+    text_trim_ows(&value, &len);
     if (len < start || strncasecmp(value, "Basic ", start) != 0)
         return ERR_INVALID_CLIENT;
     while (start < len && value[start] == ' ')

@@ -153,6 +153,22 @@ def test_bearer_scheme_is_case_insensitive(server):
                             query="scope=read_books"), owner, "read_books add_books")
 
 
+def test_white_space_around_the_header_value_is_not_part_of_it(server):
+    # RFC 9110 §5.5: leading and trailing OWS (space, tab) is not the field value
+    owner = make_owner(server)
+    token = get_token(server, owner)["access_token"]
+    for tail in ("  ", "\t", " \t"):
+        assert_allowed(gate(server, authorization=f"Bearer {token}{tail}",
+                            query="scope=read_books"), owner, "read_books add_books")
+
+
+def test_empty_scope_parameter_asks_for_no_scope(server):
+    # RFC 6749 §3.1: a parameter without a value counts as omitted
+    owner = make_owner(server)
+    token = get_token(server, owner)["access_token"]
+    assert_allowed(gate(server, token, "scope=&scope=read_books"), owner, "read_books add_books")
+
+
 def test_keep_alive_connection_serves_many_checks(server):
     owner = make_owner(server)
     token = get_token(server, owner)["access_token"]

@@ -34,6 +34,19 @@ static void scheme_is_case_insensitive(void **state)
     assert_int_equal(parse("BASIC Ym9va3MtY2xpOnMzY3IzdA==", &c), ERR_OK);
 }
 
+/* RFC 9110 §5.5: white space around a field value is not part of it. */
+static void white_space_around_the_value_is_ignored(void **state)
+{
+    struct client_credentials c;
+
+    (void)state;
+    assert_int_equal(parse("Basic Ym9va3MtY2xpOnMzY3IzdA==  ", &c), ERR_OK);
+    assert_string_equal(c.secret, "s3cr3t");
+    assert_int_equal(parse("\tBasic Ym9va3MtY2xpOnMzY3IzdA==\t ", &c), ERR_OK);
+    assert_string_equal(c.secret, "s3cr3t");
+    assert_int_equal(parse("Basic Ym9va3MtY2xpOnMzY3IzdA==\n", &c), ERR_INVALID_CLIENT);
+}
+
 /* RFC 6749 §2.3.1: id and secret are form-url-encoded before base64. */
 static void form_decodes_parts(void **state)
 {
@@ -106,6 +119,24 @@ static void collect_refuses_two_methods(void **state)
     params_free(&p);
 }
 
+/* RFC 6749 §3.1: an empty client_id or client_secret beside Basic is omitted. */
+static void collect_ignores_empty_body_credentials(void **state)
+{
+    const char body[] = "grant_type=client_credentials&client_id=&client_secret=";
+    struct client_credentials c;
+    struct params p;
+    const char *why = NULL;
+
+    (void)state;
+    assert_int_equal(form_parse(body, strlen(body), &p), ERR_OK);
+    assert_int_equal(client_auth_collect("Basic eDp5", &p, &c, &why), ERR_OK);
+    assert_int_equal(c.method, CRED_BASIC);
+    assert_string_equal(c.id, "x");
+    assert_string_equal(c.secret, "y");
+    assert_int_equal(client_auth_collect(NULL, &p, &c, &why), ERR_INVALID_CLIENT);
+    params_free(&p);
+}
+
 static void collect_public_client_by_id(void **state)
 {
     const char body[] = "client_id=pub";
@@ -126,11 +157,13 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parses_basic),
         cmocka_unit_test(scheme_is_case_insensitive),
+        cmocka_unit_test(white_space_around_the_value_is_ignored),
         cmocka_unit_test(form_decodes_parts),
         cmocka_unit_test(secret_may_hold_colons),
         cmocka_unit_test(refuses_malformed),
         cmocka_unit_test(refuses_oversized),
         cmocka_unit_test(collect_refuses_two_methods),
+        cmocka_unit_test(collect_ignores_empty_body_credentials),
         cmocka_unit_test(collect_public_client_by_id),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,10 +19,11 @@ static void parses_pairs_and_decodes(void **state)
     assert_int_equal(p.n, 4);
     assert_int_equal(params_get_one(&p, "scope", &v), ERR_OK);
     assert_string_equal(v, "read add x");
+    /* RFC 6749 §3.1: sent without a value is as if omitted */
     assert_int_equal(params_get_one(&p, "empty", &v), ERR_OK);
-    assert_string_equal(v, "");
+    assert_null(v);
     assert_int_equal(params_get_one(&p, "flag", &v), ERR_OK);
-    assert_string_equal(v, "");
+    assert_null(v);
     assert_int_equal(params_get_one(&p, "absent", &v), ERR_OK);
     assert_null(v);
     params_free(&p);
@@ -37,6 +38,24 @@ static void duplicate_is_an_error_for_get_one(void **state)
     (void)state;
     assert_int_equal(form_parse(body, strlen(body), &p), ERR_OK);
     assert_int_equal(params_get_one(&p, "a", &v), ERR_INVALID_REQUEST);
+    params_free(&p);
+}
+
+/* An empty occurrence is omitted, so it does not make a duplicate. */
+static void empty_value_is_not_a_duplicate(void **state)
+{
+    const char body[] = "a=&a=2&b&b=3&c=&c";
+    struct params p;
+    const char *v;
+
+    (void)state;
+    assert_int_equal(form_parse(body, strlen(body), &p), ERR_OK);
+    assert_int_equal(params_get_one(&p, "a", &v), ERR_OK);
+    assert_string_equal(v, "2");
+    assert_int_equal(params_get_one(&p, "b", &v), ERR_OK);
+    assert_string_equal(v, "3");
+    assert_int_equal(params_get_one(&p, "c", &v), ERR_OK);
+    assert_null(v);
     params_free(&p);
 }
 
@@ -117,6 +136,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parses_pairs_and_decodes),
         cmocka_unit_test(duplicate_is_an_error_for_get_one),
+        cmocka_unit_test(empty_value_is_not_a_duplicate),
         cmocka_unit_test(refuses_bad_escapes_and_controls),
         cmocka_unit_test(caps_parameter_count),
         cmocka_unit_test(keeps_utf8),

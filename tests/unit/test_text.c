@@ -47,11 +47,32 @@ static void int_in_decimal(void **state)
     }
 }
 
+static void trims_optional_white_space(void **state)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {{" \ta b\t ", "a b"}, {"ab", "ab"}, {" \t ", ""}, {"", ""}, {"\ta\n", "a\n"}};
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *s = cases[i].in;
+        size_t len = strlen(s);
+
+        text_trim_ows(&s, &len);
+        assert_int_equal(len, strlen(cases[i].out));
+        assert_memory_equal(s, cases[i].out, len);
+    }
+    assert_true(text_is_ows(' ') && text_is_ows('\t'));
+    assert_false(text_is_ows('\n') || text_is_ows('\r') || text_is_ows('\0') || text_is_ows('x'));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(copy_fits_or_refuses),
         cmocka_unit_test(int_in_decimal),
+        cmocka_unit_test(trims_optional_white_space),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
