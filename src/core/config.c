@@ -54,7 +54,7 @@ static const struct setting settings[] = {
     LONG("tokens", "access_token_ttl", access_token_ttl, "3600", 1, 31536000),
     STR("keys", "encryption_key_file", encryption_key_file, "oidcd.kek"),
     CHOICE("keys", "algorithm", key_algorithm, "RS256", "RS256 ES256"),
-    LONG("keys", "publish_ahead", publish_ahead, "60", 0, 31536000),
+    LONG("keys", "publish_ahead", publish_ahead, "120", 0, 31536000),
     CHOICE("log", "level", log_level, "info", "debug info warn error"),
     LONG("log", "flush_interval_ms", log_flush_interval_ms, "100", 0, 10000),
     BOOL("introspection", "validate_audience_scope", introspection_validate_audience_scope, "true"),

@@ -56,6 +56,27 @@ bool strlist_contains(const struct strlist *l, const char *s)
     return false;
 }
 
+static int compare_items(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void strlist_sort_unique(struct strlist *l)
+{
+    size_t i, kept = 0;
+
+    if (l->n == 0)
+        return;
+    qsort(l->items, l->n, sizeof *l->items, compare_items);
+    for (i = 1; i < l->n; i++) {
+        if (strcmp(l->items[i], l->items[kept]) == 0)
+            free(l->items[i]);
+        else
+            l->items[++kept] = l->items[i];
+    }
+    l->n = kept + 1;
+}
+
 char *strlist_join(const struct strlist *l, const char *sep)
 {
     size_t i, len = 1, seplen = strlen(sep), at = 0;

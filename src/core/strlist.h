@@ -21,6 +21,9 @@ enum err strlist_split(struct strlist *l, const char *s, const char *seps);
 
 bool strlist_contains(const struct strlist *l, const char *s);
 
+/* Sorts the items (bytewise) and drops repeats. */
+void strlist_sort_unique(struct strlist *l);
+
 /* The items joined by sep, newly allocated (caller frees); NULL on ENOMEM. */
 char *strlist_join(const struct strlist *l, const char *sep);
 

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/strlist.h"
 #include "endpoints/app.h"
-#include "oauth/scope.h"
 
 static json_t *string_array(const struct strlist *l)
 {
@@ -17,7 +17,8 @@ static json_t *string_array(const struct strlist *l)
     return arr;
 }
 
-/* Every scope some enabled client may be granted. */
+/* Every scope some enabled client may be granted, sorted, each once. (Not
+ * through scope_parse: its cap is for one request, not for all clients.) */
 static enum err all_scopes(struct store *s, struct strlist *out)
 {
     struct client *clients = NULL;
@@ -26,8 +27,10 @@ static enum err all_scopes(struct store *s, struct strlist *out)
 
     for (i = 0; !rc && i < n; i++)
         if (clients[i].enabled)
-            rc = scope_parse(clients[i].scope, out);
+            rc = strlist_split(out, clients[i].scope, " ");
     client_list_free(clients, n);
+    if (!rc)
+        strlist_sort_unique(out);
     return rc;
 }
 

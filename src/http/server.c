@@ -205,7 +205,9 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct exchange *ex)
         MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
         MHD_add_response_header(mr, MHD_HTTP_HEADER_PRAGMA, "no-cache");
     } else if (ex->route->cache_control) {
-        MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL, ex->route->cache_control);
+        /* only a success may be cached: a shared cache must not keep serving a failure */
+        MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL,
+                                r->status == 200 ? ex->route->cache_control : "no-store");
     }
     ret = MHD_queue_response(conn, (unsigned)r->status, mr);
     MHD_destroy_response(mr);

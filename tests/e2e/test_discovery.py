@@ -1,5 +1,8 @@
 """Discovery documents, health, routing, and an issuer with a path."""
 
+import http.client
+import urllib.parse
+
 import pytest
 import requests
 
@@ -102,3 +105,38 @@ def test_issuer_path_unprefixed_token_is_404(path_server):
 def test_issuer_path_healthz(path_server):
     # The readiness poll already used issuer + /healthz; confirm it explicitly.
     assert path_server.get("/healthz").status_code == 200
+
+
+# -- scopes_supported and caching ------------------------------------------------
+
+@pytest.mark.parametrize("path", DISCOVERY_PATHS)
+def test_scopes_supported_is_every_client_scope_beyond_one_request_cap(server, path):
+    # 64 scopes is the cap of one request; the union of all clients may exceed it
+    server.create_client(name="a", scope=" ".join(f"a{i}" for i in range(40)))
+    server.create_client(name="b", scope=" ".join(f"b{i}" for i in range(40)) + " a1")
+    resp = server.get(path)
+    assert resp.status_code == 200, resp.text
+    scopes = resp.json()["scopes_supported"]
+    expected = {f"a{i}" for i in range(40)} | {f"b{i}" for i in range(40)}
+    assert expected <= set(scopes)
+    assert len(scopes) == len(set(scopes))
+    assert scopes == sorted(scopes)
+
+
+@pytest.mark.parametrize("path", ["/jwks"] + DISCOVERY_PATHS)
+def test_only_success_is_publicly_cacheable(server, path):
+    ok = server.get(path)
+    assert ok.status_code == 200
+    assert ok.headers["Cache-Control"] == "public, max-age=60"
+    # http.client sends the target as written (requests would re-quote "%zz")
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        conn.request("GET", urllib.parse.urlsplit(server.url(path)).path + "?a=%zz")
+        bad = conn.getresponse()
+        assert bad.status == 400
+        assert bad.getheader("Cache-Control") == "no-store"
+    finally:
+        conn.close()
+    too_big = requests.get(server.url(path), data=b"x", timeout=10)
+    assert too_big.status_code >= 400
+    assert too_big.headers["Cache-Control"] == "no-store"
