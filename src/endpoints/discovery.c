@@ -40,6 +40,12 @@ static json_t *secret_methods(void)
     return json_pack("[ss]", "client_secret_basic", "client_secret_post");
 }
 
+/* RFC 7009 §2.1: a public client revokes its tokens with its client_id alone. */
+static json_t *revocation_methods(void)
+{
+    return json_pack("[sss]", "client_secret_basic", "client_secret_post", "none");
+}
+
 static json_t *endpoint_url(const struct config *cfg, const char *path)
 {
     char url[2048];
@@ -63,16 +69,17 @@ void endpoint_discovery(void *app, const struct http_request *req, struct http_r
         http_response_error(resp, rc, NULL);
         goto out;
     }
-    doc = json_pack(
-        "{s:s, s:o, s:o, s:o, s:o, s:[s], s:o, s:o, s:o, s:[], s:[s], s:o, s:o}", "issuer",
-        o->cfg->issuer, "token_endpoint", endpoint_url(o->cfg, "/token"), "jwks_uri",
-        endpoint_url(o->cfg, "/jwks"), "introspection_endpoint",
-        endpoint_url(o->cfg, "/introspect"), "revocation_endpoint", endpoint_url(o->cfg, "/revoke"),
-        "grant_types_supported", "client_credentials", "token_endpoint_auth_methods_supported",
-        secret_methods(), "introspection_endpoint_auth_methods_supported", secret_methods(),
-        "revocation_endpoint_auth_methods_supported", secret_methods(), "response_types_supported",
-        "subject_types_supported", "public", "id_token_signing_alg_values_supported",
-        string_array(&algs), "scopes_supported", string_array(&scopes));
+    doc = json_pack("{s:s, s:o, s:o, s:o, s:o, s:[s], s:o, s:o, s:o, s:[], s:[s], s:o, s:o}",
+                    "issuer", o->cfg->issuer, "token_endpoint", endpoint_url(o->cfg, "/token"),
+                    "jwks_uri", endpoint_url(o->cfg, "/jwks"), "introspection_endpoint",
+                    endpoint_url(o->cfg, "/introspect"), "revocation_endpoint",
+                    endpoint_url(o->cfg, "/revoke"), "grant_types_supported", "client_credentials",
+                    "token_endpoint_auth_methods_supported", secret_methods(),
+                    "introspection_endpoint_auth_methods_supported", secret_methods(),
+                    "revocation_endpoint_auth_methods_supported", revocation_methods(),
+                    "response_types_supported", "subject_types_supported", "public",
+                    "id_token_signing_alg_values_supported", string_array(&algs),
+                    "scopes_supported", string_array(&scopes));
     http_response_json(resp, doc ? 200 : 500, doc);
 out:
     strlist_free(&algs);

@@ -50,6 +50,10 @@ void endpoint_introspect(void *app, const struct http_request *req, struct http_
     enum err rc;
 
     rc = endpoint_authenticate(a, req, resp, &caller, &why);
+    if (!rc && caller.type == CLIENT_PUBLIC) {
+        rc = ERR_INVALID_CLIENT; /* RFC 7662 §2.1: the caller must authenticate */
+        why = "a public client cannot introspect: it has no credentials";
+    }
     if (!rc && !scope_has(caller.scope, "token_introspection")) {
         rc = ERR_INSUFFICIENT_SCOPE;
         why = "the caller's scope lacks token_introspection";

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -222,6 +223,26 @@ static enum MHD_Result reject(struct MHD_Connection *conn, struct exchange *ex, 
     return queue(conn, ex);
 }
 
+static enum MHD_Result count_authorization(void *cls, enum MHD_ValueKind kind, const char *key,
+                                           const char *value)
+{
+    (void)kind;
+    (void)value;
+    if (strcasecmp(key, MHD_HTTP_HEADER_AUTHORIZATION) == 0)
+        ++*(unsigned *)cls;
+    return MHD_YES;
+}
+
+/* Authorization is no list (RFC 9110 §5.3, §11.6.2): lookups see only its
+ * first line, so a request with two is refused rather than half read. */
+static bool one_authorization(struct MHD_Connection *conn)
+{
+    unsigned n = 0;
+
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_authorization, &n);
+    return n <= 1;
+}
+
 /* The checks the route table drives, made on the request head before any
  * body is read. Returns false when ex->resp already holds the answer. */
 static bool admit(struct MHD_Connection *conn, struct exchange *ex, const char *url)
@@ -239,6 +260,10 @@ static bool admit(struct MHD_Connection *conn, struct exchange *ex, const char *
         router_allow_header(ex->route, allow, sizeof allow);
         http_response_header(&ex->resp, MHD_HTTP_HEADER_ALLOW, allow);
         http_response_error(&ex->resp, ERR_METHOD_NOT_ALLOWED, "method not allowed");
+        return false;
+    }
+    if (!one_authorization(conn)) {
+        http_response_error(&ex->resp, ERR_INVALID_REQUEST, "more than one Authorization header");
         return false;
     }
     len = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);

@@ -89,8 +89,8 @@ enum err client_auth_collect(const char *authorization, const struct params *for
     enum err rc;
 
     memset(out, 0, sizeof *out);
-    if (!authorization)
-        return collect_post(form, out, why);
+    if (!authorization || authorization[strspn(authorization, " \t")] == '\0')
+        return collect_post(form, out, why); /* an empty header is no method */
     if (params_get_one(form, "client_secret", &secret) || secret) {
         *why = "more than one client authentication method";
         return ERR_INVALID_REQUEST;

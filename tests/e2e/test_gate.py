@@ -7,10 +7,12 @@ a bad token, error="insufficient_scope" (403) with the asked scopes.
 """
 
 import base64
+import http.client
 import json
 import os
 import re
 import time
+import urllib.parse
 
 import pytest
 import requests
@@ -160,6 +162,29 @@ def test_white_space_around_the_header_value_is_not_part_of_it(server):
     for tail in ("  ", "\t", " \t"):
         assert_allowed(gate(server, authorization=f"Bearer {token}{tail}",
                             query="scope=read_books"), owner, "read_books add_books")
+
+
+def test_two_authorization_headers_are_refused(server):
+    owner = make_owner(server)
+    token = get_token(server, owner)["access_token"]
+    path = urllib.parse.urlsplit(server.url("/gate")).path + "?scope=read_books"
+    for pair in ((f"Bearer {token}", "Basic Zm9vOmJhcg=="), ("Bearer junk", f"Bearer {token}")):
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=HTTP_TIMEOUT)
+        try:
+            conn.putrequest("GET", path)
+            for value in pair:
+                conn.putheader("Authorization", value)
+            conn.endheaders()
+            resp = conn.getresponse()
+            assert resp.status == 400
+            assert_no_auth_headers_raw(resp)
+        finally:
+            conn.close()
+
+
+def assert_no_auth_headers_raw(resp):
+    for name in ("X-Auth-Subject", "X-Auth-Client-Id", "X-Auth-Scope"):
+        assert resp.getheader(name) is None
 
 
 def test_empty_scope_parameter_asks_for_no_scope(server):

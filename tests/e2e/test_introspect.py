@@ -6,9 +6,11 @@ active for the caller only if the token's audience (the issuing client) is
 also a word of the caller's scope.
 """
 
+import http.client
 import json
 import os
 import time
+import urllib.parse
 
 import pytest
 import requests
@@ -96,6 +98,8 @@ def test_discovery_lists_introspection_and_revocation(server, path):
     assert "client_secret_basic" in doc["introspection_endpoint_auth_methods_supported"]
     assert "client_secret_basic" in doc["revocation_endpoint_auth_methods_supported"]
     assert "none" not in doc["introspection_endpoint_auth_methods_supported"]
+    # RFC 7009 §2.1: a public client revokes its own tokens with its client_id
+    assert "none" in doc["revocation_endpoint_auth_methods_supported"]
 
 
 # -- active responses ------------------------------------------------------------
@@ -274,6 +278,62 @@ def test_no_credentials_is_invalid_client(server):
     resp = introspect(server, None, issued["access_token"])
     assert_oauth_error(resp, 401, "invalid_client")
     assert "active" not in resp.json()
+
+
+def test_public_client_cannot_introspect(server):
+    # RFC 7662 §2.1/§4: the caller must authenticate; a client_id alone is not that
+    owner = make_owner(server)
+    issued = get_token(server, owner)
+    public = server.create_client(name="spa", type="public", grant_types="client_credentials",
+                                  scope=f"token_introspection {owner['client_id']}")
+    assert public["type"] == "public"
+    resp = requests.post(server.url("/introspect"),
+                         data={"client_id": public["client_id"], "token": issued["access_token"]},
+                         timeout=HTTP_TIMEOUT)
+    assert_oauth_error(resp, 401, "invalid_client")
+    assert "active" not in resp.json()
+
+
+def raw_post(server, path, headers, body):
+    """POST with header lines sent exactly as given (repeats and empty values too)."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=HTTP_TIMEOUT)
+    try:
+        conn.putrequest("POST", urllib.parse.urlsplit(server.url(path)).path)
+        for name, value in headers:
+            conn.putheader(name, value)
+        conn.putheader("Content-Type", "application/x-www-form-urlencoded")
+        conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders(body)
+        resp = conn.getresponse()
+        return resp.status, json.loads(resp.read())
+    finally:
+        conn.close()
+
+
+def test_empty_authorization_header_is_no_method(server):
+    owner = make_owner(server)
+    issued = get_token(server, owner)
+    rs = make_introspector(server, owner, token_endpoint_auth_method="client_secret_post")
+    body = urllib.parse.urlencode({"client_id": rs["client_id"],
+                                   "client_secret": rs["client_secret"],
+                                   "token": issued["access_token"]}).encode()
+    for empty in ("", "  ", "\t"):
+        status, answer = raw_post(server, "/introspect", [("Authorization", empty)], body)
+        assert status == 200, answer
+        assert answer["active"] is True
+
+
+def test_two_authorization_headers_are_invalid_request(server):
+    owner = make_owner(server)
+    issued = get_token(server, owner)
+    rs = make_introspector(server, owner)
+    good = basic_header(rs["client_id"], rs["client_secret"])
+    body = f"token={issued['access_token']}".encode()
+    for pair in ((good, "Basic eDp5"), ("Basic eDp5", good), (good, good)):
+        status, answer = raw_post(server, "/introspect",
+                                  [("Authorization", value) for value in pair], body)
+        assert status == 400
+        assert answer["error"] == "invalid_request"
 
 
 def test_wrong_secret_is_invalid_client(server):

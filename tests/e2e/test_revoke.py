@@ -171,6 +171,21 @@ def test_other_client_cannot_revoke(server, fmt):
     assert gate(server, token, "read_books").status_code == 200
 
 
+def test_public_client_revokes_by_client_id_but_not_others_tokens(server):
+    # RFC 7009 §2.1: a public client identifies itself with client_id alone
+    owner = make_owner(server)
+    token = get_access_token(server, owner)
+    rs = make_introspector(server, owner)
+    public = server.create_client(name="spa", type="public", grant_types="client_credentials")
+    resp = requests.post(server.url("/revoke"),
+                         data={"client_id": public["client_id"], "token": token},
+                         timeout=HTTP_TIMEOUT)
+    assert_revoked_ok(resp)
+    assert is_active(server, rs, token)
+    resp = requests.post(server.url("/revoke"), data={"token": token}, timeout=HTTP_TIMEOUT)
+    assert_oauth_error(resp, 401, "invalid_client")
+
+
 def test_introspector_cannot_revoke_others_token(server):
     # even a client allowed to introspect the token does not own it
     owner = make_owner(server)
