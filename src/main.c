@@ -25,16 +25,26 @@ static const struct {
     {"migrate", cli_migrate},
 };
 
-/* Takes --config FILE (or --config=FILE) out of argv wherever it stands. */
-static int take_config(int *argc, char **argv, const char **path)
+/* Takes --config FILE (or --config=FILE) out of argv wherever it stands.
+ * Given twice, or without a file name, it is a usage error: why says which. */
+static int take_config(int *argc, char **argv, const char **path, char *why, size_t whylen)
 {
+    const char *v = NULL;
     int i, kept = 1, m;
 
     for (i = 1; i < *argc; i++) {
-        m = args_flag(*argc, argv, &i, "--config", path);
-        if (m < 0)
+        m = args_flag(*argc, argv, &i, "--config", &v);
+        if (m < 0 || (m > 0 && !*v)) {
+            snprintf(why, whylen, "--config needs a file name");
             return -1;
-        if (m == 0)
+        }
+        if (m > 0 && *path) {
+            snprintf(why, whylen, "--config is given twice (%s and %s)", *path, v);
+            return -1;
+        }
+        if (m > 0)
+            *path = v;
+        else
             argv[kept++] = argv[i];
     }
     *argc = kept;
@@ -60,8 +70,8 @@ int main(int argc, char **argv)
     struct config cfg;
     size_t i;
 
-    if (take_config(&argc, argv, &path))
-        return cli_fail(EXIT_USAGE, "--config needs a file name");
+    if (take_config(&argc, argv, &path, why, sizeof why))
+        return cli_fail(EXIT_USAGE, "%s", why);
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
         fputs(usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
@@ -74,6 +84,5 @@ int main(int argc, char **argv)
         log_set_level(level_of(cfg.log_level));
         return commands[i].run(argc - 2, argv + 2, &cfg);
     }
-    fputs(usage, stderr);
-    return EXIT_USAGE;
+    return cli_fail(EXIT_USAGE, "unknown command: %s (oidcd --help lists them)", argv[1]);
 }

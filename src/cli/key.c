@@ -7,7 +7,6 @@
 
 #include "cli/cli.h"
 #include "core/clock.h"
-#include "jose/kek.h"
 #include "jose/keys.h"
 #include "store/store.h"
 
@@ -60,10 +59,10 @@ static int parse_seconds(const char *v, long *out)
 
 static int cmd_rotate(int argc, char **argv, const struct config *cfg, struct store *s)
 {
-    const char *alg = "RS256", *v = NULL;
+    const char *alg = cfg->key_algorithm, *v = NULL;
     long ahead = cfg->publish_ahead;
     char why[512] = "", kid[64];
-    struct kek kek;
+    struct keystore *ks = NULL;
     int64_t now = clock_now();
     int a, m;
     enum err rc;
@@ -80,10 +79,14 @@ static int cmd_rotate(int argc, char **argv, const struct config *cfg, struct st
                             "usage: oidcd key rotate [--alg RS256|ES256] [--publish-ahead S]");
         }
     }
-    if (kek_load_or_create(cfg->encryption_key_file, &kek, why, sizeof why))
-        return cli_fail(EXIT_FAIL, "%s", why);
+    /* the new key is sealed with the key that opens the stored ones, never
+     * with a new one a mistyped path would make */
+    rc = keystore_open_kek_file(s, cfg->encryption_key_file, &ks, why, sizeof why);
+    if (rc)
+        return cli_fail(EXIT_FAIL, "%s", why[0] ? why : err_str(rc));
     /* the keys it replaces stay published while tokens they signed live */
-    rc = keys_create(s, &kek, alg, now + ahead, now + ahead + config_max_token_ttl(cfg), kid);
+    rc = keystore_add(ks, alg, now + ahead, now + ahead + config_max_token_ttl(cfg), kid);
+    keystore_free(ks);
     if (rc)
         return cli_fail(EXIT_FAIL, "cannot create key: %s", err_str(rc));
     printf("kid:        %s\nalg:        %s\nsigns from: %lld (in %ld s)\n", kid, alg,

@@ -10,7 +10,6 @@
 #include "core/log.h"
 #include "endpoints/app.h"
 #include "http/server.h"
-#include "jose/kek.h"
 #include "jose/keys.h"
 #include "oauth/client_cache.h"
 #include "oauth/token_cache.h"
@@ -65,14 +64,11 @@ static void upkeep_stop(struct upkeep *u, pthread_t thread)
 static int open_state(const struct config *cfg, struct store **s, struct keystore **keys)
 {
     char why[512] = "";
-    struct kek kek;
     enum err rc;
 
     if (cli_open_store(cfg, s))
         return EXIT_FAIL;
-    if (kek_load_or_create(cfg->encryption_key_file, &kek, why, sizeof why))
-        return cli_fail(EXIT_FAIL, "%s", why);
-    rc = keystore_open(*s, &kek, keys, why, sizeof why);
+    rc = keystore_open_kek_file(*s, cfg->encryption_key_file, keys, why, sizeof why);
     if (rc)
         return cli_fail(EXIT_FAIL, "%s", why[0] ? why : err_str(rc));
     rc = keystore_ensure(*keys, cfg->key_algorithm);

@@ -3,23 +3,28 @@
 #include <ctype.h>
 #include <errno.h>
 #include <ini.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/text.h"
 
-enum kind { K_STRING, K_LONG, K_BOOL, K_CHOICE, K_LISTEN, K_ISSUER };
+enum kind { K_STRING, K_LONG, K_BOOL, K_CHOICE, K_LISTEN, K_ISSUER, K_DATABASE_URL };
+
+/* A config file larger than this is refused rather than read in part. */
+#define CONFIG_FILE_MAX (64 * 1024)
 
 struct setting {
     const char *section;
     const char *key;
     enum kind kind;
     size_t offset;
-    size_t size;         /* K_STRING, K_CHOICE, K_ISSUER: the field's size */
+    size_t size;         /* K_STRING, K_CHOICE, K_ISSUER, K_DATABASE_URL: the field's size */
     const char *def;     /* default, as it would be written in the file */
     long min, max;       /* K_LONG */
     const char *choices; /* K_CHOICE: space-separated */
@@ -50,7 +55,8 @@ static const struct setting settings[] = {
     {"server", "listen", K_LISTEN, 0, 0, "127.0.0.1:8000", 0, 0, NULL},
     LONG("server", "threads", threads, "0", 0, 256),
     LONG("server", "connection_timeout", connection_timeout, "30", 1, 3600),
-    STR("database", "url", database_url, "sqlite:oidcd.db"),
+    {"database", "url", K_DATABASE_URL, offsetof(struct config, database_url),
+     sizeof(((struct config *)0)->database_url), "sqlite:oidcd.db", 0, 0, NULL},
     LONG("tokens", "access_token_ttl", access_token_ttl, "3600", 1, 31536000),
     STR("keys", "encryption_key_file", encryption_key_file, "oidcd.kek"),
     CHOICE("keys", "algorithm", key_algorithm, "RS256", "RS256 ES256"),
@@ -107,12 +113,33 @@ static enum err copy_str(char *dst, size_t size, const char *v)
     return text_copy(dst, size, v) ? ERR_OK : ERR_CONFIG;
 }
 
-static enum err parse_listen(struct config *c, const char *v)
+/* A port as written in a URL or host:port: 1 to 5 digits, 1 to 65535. */
+static bool port_ok(const char *p, size_t n, long *out)
+{
+    long v = 0;
+    size_t i;
+
+    if (n == 0 || n > 5)
+        return false;
+    for (i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)p[i]))
+            return false;
+        v = v * 10 + (p[i] - '0');
+    }
+    if (v < 1 || v > 65535)
+        return false;
+    if (out)
+        *out = v;
+    return true;
+}
+
+static enum err parse_listen(struct config *c, const char *v, const char **hint)
 {
     const char *colon = strrchr(v, ':');
     size_t hlen;
     long port;
 
+    *hint = "host:port with a port from 1 to 65535; [::1]:8000 for IPv6";
     if (!colon || colon == v)
         return ERR_CONFIG;
     hlen = (size_t)(colon - v);
@@ -121,7 +148,7 @@ static enum err parse_listen(struct config *c, const char *v)
         hlen -= 2;
     }
     if (hlen == 0 || memchr(v, '[', hlen) || memchr(v, ']', hlen) ||
-        hlen >= sizeof c->listen_host || parse_long(colon + 1, 1, 65535, &port))
+        hlen >= sizeof c->listen_host || !port_ok(colon + 1, strlen(colon + 1), &port))
         return ERR_CONFIG;
     memcpy(c->listen_host, v, hlen);
     c->listen_host[hlen] = '\0';
@@ -129,20 +156,55 @@ static enum err parse_listen(struct config *c, const char *v)
     return ERR_OK;
 }
 
-/* An issuer is http(s)://authority[/path] with no query, fragment or trailing
- * slash (OpenID Connect Discovery §3, RFC 8414 §2). */
-static enum err parse_issuer(struct config *c, const char *v)
+static bool all_in(const char *s, size_t n, const char *set)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && !strchr(set, s[i]))
+            return false;
+    return true;
+}
+
+/* host[:port] of an issuer (RFC 3986 §3.2): a host name or address, or an
+ * IPv6 address in brackets; no user information; a port from 1 to 65535. */
+static bool authority_ok(const char *a, size_t n)
+{
+    const char *colon;
+    size_t hlen;
+
+    if (n > 0 && a[0] == '[') {
+        const char *close = memchr(a, ']', n);
+        if (!close || close == a + 1 || !all_in(a + 1, (size_t)(close - a - 1), ":."))
+            return false;
+        hlen = (size_t)(close - a) + 1;
+    } else {
+        colon = memchr(a, ':', n);
+        hlen = colon ? (size_t)(colon - a) : n;
+        if (hlen == 0 || !all_in(a, hlen, "-._~"))
+            return false;
+    }
+    if (hlen == n)
+        return true;
+    return a[hlen] == ':' && port_ok(a + hlen + 1, n - hlen - 1, NULL);
+}
+
+/* An issuer is http(s)://host[:port][/path] with no query, fragment or
+ * trailing slash (OpenID Connect Discovery §3, RFC 8414 §2). */
+static enum err parse_issuer(struct config *c, const char *v, const char **hint)
 {
     const char *rest, *slash;
     size_t n = strlen(v);
 
+    *hint = "http(s)://host[:port][/path] with a port from 1 to 65535 and no trailing slash, "
+            "query or fragment";
     if (strncmp(v, "https://", 8) == 0)
         rest = v + 8;
     else if (strncmp(v, "http://", 7) == 0)
         rest = v + 7;
     else
         return ERR_CONFIG;
-    if (!*rest || *rest == '/' || strpbrk(v, "?#") || v[n - 1] == '/' || strpbrk(v, " \t"))
+    if (strpbrk(v, "?# \t") || v[n - 1] == '/' || !authority_ok(rest, strcspn(rest, "/")))
         return ERR_CONFIG;
     if (copy_str(c->issuer, sizeof c->issuer, v))
         return ERR_CONFIG;
@@ -150,12 +212,43 @@ static enum err parse_issuer(struct config *c, const char *v)
     return copy_str(c->issuer_path, sizeof c->issuer_path, slash ? slash : "");
 }
 
-static enum err apply(struct config *c, const struct setting *s, const char *v)
+/* sqlite:PATH, a file that outlives the process: not SQLite's in-memory or
+ * temporary databases (":memory:", ""), which would lose every change the
+ * moment a command ends, nor its URI file names ("file:…?mode=…"). */
+static enum err parse_database_url(char *dst, size_t size, const char *v, const char **hint)
+{
+    const char *path = v + strlen("sqlite:");
+
+    if (strncmp(v, "postgres://", 11) == 0 || strncmp(v, "postgresql://", 13) == 0) {
+        *hint = "PostgreSQL is not supported by this build; use sqlite:PATH";
+        return ERR_CONFIG;
+    }
+    if (strncmp(v, "sqlite:", 7) != 0) {
+        *hint = "use sqlite:PATH";
+        return ERR_CONFIG;
+    }
+    if (*path == '\0' || strcasecmp(path, ":memory:") == 0) {
+        *hint = "sqlite:PATH needs the path of a database file; an in-memory or temporary "
+                "database would lose every change";
+        return ERR_CONFIG;
+    }
+    if (strncasecmp(path, "file:", 5) == 0) {
+        *hint = "SQLite URI file names are not supported; use sqlite:PATH";
+        return ERR_CONFIG;
+    }
+    *hint = "too long";
+    return copy_str(dst, size, v);
+}
+
+/* Sets the field of s from v. On failure *hint may name what is expected. */
+static enum err apply(struct config *c, const struct setting *s, const char *v, const char **hint)
 {
     char *field = (char *)c + s->offset;
 
+    *hint = NULL;
     switch (s->kind) {
     case K_STRING:
+        *hint = *v ? "too long" : "must not be empty";
         return *v ? copy_str(field, s->size, v) : ERR_CONFIG;
     case K_LONG:
         return parse_long(v, s->min, s->max, (long *)(void *)field);
@@ -164,87 +257,257 @@ static enum err apply(struct config *c, const struct setting *s, const char *v)
     case K_CHOICE:
         return word_in(v, s->choices) ? copy_str(field, s->size, v) : ERR_CONFIG;
     case K_LISTEN:
-        return parse_listen(c, v);
+        return parse_listen(c, v, hint);
     case K_ISSUER:
-        return parse_issuer(c, v);
+        return parse_issuer(c, v, hint);
+    case K_DATABASE_URL:
+        return parse_database_url(field, s->size, v, hint);
     }
     return ERR_CONFIG;
 }
 
-static void say_bad_value(const struct setting *s, const char *v, const char *from, char *why,
-                          size_t n)
+/* v as it may be shown in a one-line message: control characters become '?',
+ * and a long value is cut short. */
+static const char *shown(const char *v, char *buf, size_t n)
 {
-    if (s->kind == K_LONG)
-        snprintf(why, n, "%s: bad value \"%s\" for %s.%s (a whole number from %ld to %ld)", from, v,
-                 s->section, s->key, s->min, s->max);
-    else if (s->kind == K_BOOL)
-        snprintf(why, n, "%s: bad value \"%s\" for %s.%s (true or false)", from, v, s->section,
-                 s->key);
-    else if (s->kind == K_CHOICE)
-        snprintf(why, n, "%s: bad value \"%s\" for %s.%s (one of: %s)", from, v, s->section, s->key,
-                 s->choices);
-    else
-        snprintf(why, n, "%s: bad value \"%s\" for %s.%s", from, v, s->section, s->key);
+    size_t i;
+
+    for (i = 0; v[i] && i + 4 < n; i++)
+        buf[i] = iscntrl((unsigned char)v[i]) ? '?' : v[i];
+    if (v[i]) {
+        memcpy(buf + i, "...", 3);
+        i += 3;
+    }
+    buf[i] = '\0';
+    return buf;
 }
 
+static void say_bad_value(const struct setting *s, const char *v, const char *hint,
+                          const char *from, char *why, size_t n)
+{
+    char value[128];
+
+    shown(v, value, sizeof value);
+    if (s->kind == K_LONG)
+        snprintf(why, n, "%s: bad value \"%s\" for %s.%s (a whole number from %ld to %ld)", from,
+                 value, s->section, s->key, s->min, s->max);
+    else if (s->kind == K_BOOL)
+        snprintf(why, n, "%s: bad value \"%s\" for %s.%s (true or false)", from, value, s->section,
+                 s->key);
+    else if (s->kind == K_CHOICE)
+        snprintf(why, n, "%s: bad value \"%s\" for %s.%s (one of: %s)", from, value, s->section,
+                 s->key, s->choices);
+    else if (hint)
+        snprintf(why, n, "%s: bad value \"%s\" for %s.%s (%s)", from, value, s->section, s->key,
+                 hint);
+    else
+        snprintf(why, n, "%s: bad value \"%s\" for %s.%s", from, value, s->section, s->key);
+}
+
+/* Parsing one file. inih reads it through next_line, which counts lines (inih
+ * does not tell its handler where it is), strips leading white space (so no
+ * line continues the previous value) and checks what inih lets pass: lines
+ * too long for its buffer, and sections that hold no setting. */
 struct ini_state {
     struct config *c;
     const char *path;
     char *why;
     size_t whylen;
-    bool failed;
+    const char *next, *end; /* the part of the file not yet read */
+    int line;               /* the line inih is parsing */
+    int err_line;           /* the line why is about; 0 while all is well */
+    int set_on[NSETTINGS];  /* the line that set settings[i], or 0 */
 };
+
+/* Writes "FILE:LINE: message" into why; returns 0 for inih's handler. */
+static int __attribute__((format(printf, 2, 3))) fail_at(struct ini_state *st, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    n = snprintf(st->why, st->whylen, "%s:%d: ", st->path, st->line);
+    if (n >= 0 && (size_t)n < st->whylen) {
+        va_start(ap, fmt);
+        vsnprintf(st->why + n, st->whylen - (size_t)n, fmt, ap);
+        va_end(ap);
+    }
+    st->err_line = st->line;
+    return 0;
+}
+
+static bool section_known(const char *name, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < NSETTINGS; i++)
+        if (strlen(settings[i].section) == n && strncmp(settings[i].section, name, n) == 0)
+            return true;
+    return false;
+}
+
+/* Checks a line that opens a section; false (why written) when it is bad. */
+static bool section_ok(struct ini_state *st, const char *line)
+{
+    const char *close = strchr(line, ']'), *after;
+    size_t n;
+
+    if (!close) {
+        fail_at(st, "syntax error: \"[\" without \"]\"");
+        return false;
+    }
+    after = close + 1 + strspn(close + 1, " \t");
+    if (*after && *after != ';' && *after != '#') {
+        fail_at(st, "syntax error: text after \"]\"");
+        return false;
+    }
+    n = (size_t)(close - line - 1);
+    if (!section_known(line + 1, n)) {
+        fail_at(st, "unknown section [%.*s]", (int)n, line + 1);
+        return false;
+    }
+    return true;
+}
+
+/* Control characters other than tab: none belongs in a setting, and one
+ * echoed into an error message could break it over lines. */
+static bool has_control(const char *p, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (p[i] != '\t' && iscntrl((unsigned char)p[i]))
+            return true;
+    return false;
+}
+
+/* inih's reader (fgets-like): copies the next line, without its line end and
+ * leading white space, into buf of size bytes. */
+static char *next_line(char *buf, int size, void *stream)
+{
+    struct ini_state *st = stream;
+    const char *p = st->next, *nl;
+    size_t n;
+
+    if (st->err_line || p >= st->end)
+        return NULL;
+    nl = memchr(p, '\n', (size_t)(st->end - p));
+    n = nl ? (size_t)(nl - p) : (size_t)(st->end - p);
+    st->next = nl ? nl + 1 : st->end;
+    st->line++;
+    if (n > 0 && p[n - 1] == '\r')
+        n--;
+    if (st->line == 1 && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+        p += 3;
+        n -= 3;
+    }
+    if (has_control(p, n)) {
+        fail_at(st, "syntax error: control character");
+        return NULL;
+    }
+    while (n > 0 && (*p == ' ' || *p == '\t')) {
+        p++;
+        n--;
+    }
+    if (n > 0 && (*p == ';' || *p == '#'))
+        n = 0; /* a comment may be as long as it likes */
+    if (size < 1 || n > (size_t)size - 1) {
+        fail_at(st, "line longer than %d characters (the most a line may hold)", size - 1);
+        return NULL;
+    }
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    if (buf[0] == '[' && !section_ok(st, buf))
+        return NULL;
+    return buf;
+}
 
 static int on_ini_value(void *user, const char *section, const char *key, const char *value)
 {
     struct ini_state *st = user;
+    char where[1100];
+    const char *hint;
     size_t i;
 
-    if (st->failed)
+    if (st->err_line)
         return 0;
-    for (i = 0; i < NSETTINGS; i++) {
-        if (strcmp(settings[i].section, section) || strcmp(settings[i].key, key))
-            continue;
-        if (apply(st->c, &settings[i], value) == ERR_OK)
-            return 1;
-        say_bad_value(&settings[i], value, st->path, st->why, st->whylen);
-        st->failed = true;
-        return 0;
-    }
-    snprintf(st->why, st->whylen, "%s: unknown setting [%s] %s", st->path, section, key);
-    st->failed = true;
+    if (!*section)
+        return fail_at(st, "\"%s\" comes before any [section]", key);
+    for (i = 0; i < NSETTINGS; i++)
+        if (strcmp(settings[i].section, section) == 0 && strcmp(settings[i].key, key) == 0)
+            break;
+    if (i == NSETTINGS)
+        return fail_at(st, "unknown setting [%s] %s", section, key);
+    if (st->set_on[i])
+        return fail_at(st, "[%s] %s is set again (first on line %d)", section, key, st->set_on[i]);
+    st->set_on[i] = st->line;
+    if (apply(st->c, &settings[i], value, &hint) == ERR_OK)
+        return 1;
+    snprintf(where, sizeof where, "%s:%d", st->path, st->line);
+    say_bad_value(&settings[i], value, hint, where, st->why, st->whylen);
+    st->err_line = st->line;
     return 0;
 }
 
-static enum err load_file(struct config *c, const char *path, char *why, size_t whylen)
+/* Reads the whole file (at most CONFIG_FILE_MAX bytes) into a new buffer. */
+static enum err read_whole(const char *path, char **out, size_t *len, char *why, size_t whylen)
 {
-    struct ini_state st = {c, path, why, whylen, false};
     FILE *f = fopen(path, "r");
-    struct stat st_file;
-    int line;
+    struct stat st;
+    char *buf = NULL;
+    size_t n = 0;
+    enum err rc = ERR_CONFIG;
 
     if (!f) {
         snprintf(why, whylen, "cannot read config file %s: %s", path, strerror(errno));
         return ERR_CONFIG;
     }
-    if (fstat(fileno(f), &st_file) != 0 || S_ISDIR(st_file.st_mode)) {
+    if (fstat(fileno(f), &st) != 0 || S_ISDIR(st.st_mode)) {
         snprintf(why, whylen, "cannot read config file %s: not a file", path);
-        fclose(f);
-        return ERR_CONFIG;
+        goto out;
     }
-    line = ini_parse_file(f, on_ini_value, &st);
-    if (ferror(f) && !st.failed) {
+    buf = malloc(CONFIG_FILE_MAX + 1);
+    if (!buf) {
+        snprintf(why, whylen, "cannot read config file %s: out of memory", path);
+        goto out;
+    }
+    n = fread(buf, 1, CONFIG_FILE_MAX + 1, f);
+    if (ferror(f))
         snprintf(why, whylen, "cannot read config file %s: %s", path, strerror(errno));
-        st.failed = true;
-    }
+    else if (n > CONFIG_FILE_MAX)
+        snprintf(why, whylen, "config file %s is larger than %d bytes", path, CONFIG_FILE_MAX);
+    else
+        rc = ERR_OK;
+out:
     fclose(f);
-    if (st.failed)
-        return ERR_CONFIG;
-    if (line) {
-        snprintf(why, whylen, "%s:%d: syntax error", path, line);
-        return ERR_CONFIG;
+    if (rc) {
+        free(buf);
+        return rc;
     }
+    *out = buf;
+    *len = n;
     return ERR_OK;
+}
+
+static enum err load_file(struct config *c, const char *path, char *why, size_t whylen)
+{
+    struct ini_state st = {.c = c, .path = path, .why = why, .whylen = whylen};
+    char *text = NULL;
+    size_t len = 0;
+    int line;
+
+    if (read_whole(path, &text, &len, why, whylen))
+        return ERR_CONFIG;
+    st.next = text;
+    st.end = text + len;
+    line = ini_parse_stream(next_line, &st, on_ini_value, &st);
+    free(text);
+    /* inih goes on after a syntax error; ours stop it. The first one counts. */
+    if (line > 0 && (!st.err_line || line < st.err_line))
+        snprintf(why, whylen, "%s:%d: syntax error (expected [section] or key = value)", path,
+                 line);
+    else if (line < 0 && !st.err_line)
+        snprintf(why, whylen, "cannot parse config file %s", path);
+    return line || st.err_line ? ERR_CONFIG : ERR_OK;
 }
 
 static void env_name(const struct setting *s, char *out, size_t n)
@@ -259,7 +522,7 @@ static void env_name(const struct setting *s, char *out, size_t n)
 static enum err load_env(struct config *c, char *why, size_t whylen)
 {
     char name[128];
-    const char *v;
+    const char *v, *hint;
     size_t i;
 
     for (i = 0; i < NSETTINGS; i++) {
@@ -267,8 +530,8 @@ static enum err load_env(struct config *c, char *why, size_t whylen)
         v = getenv(name);
         if (!v)
             continue;
-        if (apply(c, &settings[i], v)) {
-            say_bad_value(&settings[i], v, name, why, whylen);
+        if (apply(c, &settings[i], v, &hint)) {
+            say_bad_value(&settings[i], v, hint, name, why, whylen);
             return ERR_CONFIG;
         }
     }
@@ -277,12 +540,13 @@ static enum err load_env(struct config *c, char *why, size_t whylen)
 
 enum err config_load(struct config *c, const char *path, char *why, size_t whylen)
 {
+    const char *hint;
     size_t i;
     enum err rc;
 
     memset(c, 0, sizeof *c);
     for (i = 0; i < NSETTINGS; i++) {
-        rc = apply(c, &settings[i], settings[i].def);
+        rc = apply(c, &settings[i], settings[i].def, &hint);
         if (rc) {
             snprintf(why, whylen, "bad built-in default for %s.%s", settings[i].section,
                      settings[i].key);

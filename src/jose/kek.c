@@ -57,7 +57,7 @@ static enum err create_file(const char *path, struct kek *out, char *why, size_t
     return ERR_OK;
 }
 
-static enum err read_file(const char *path, struct kek *out, char *why, size_t whylen)
+enum err kek_load(const char *path, struct kek *out, char *why, size_t whylen)
 {
     char text[HEX_LEN + 8];
     ssize_t n;
@@ -70,6 +70,11 @@ static enum err read_file(const char *path, struct kek *out, char *why, size_t w
         return ERR_IO;
     }
     n = read(fd, text, sizeof text);
+    if (n < 0) {
+        snprintf(why, whylen, "cannot read encryption key file %s: %s", path, strerror(errno));
+        close(fd);
+        return ERR_IO;
+    }
     close(fd);
     while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
         n--;
@@ -97,7 +102,7 @@ enum err kek_load_or_create(const char *path, struct kek *out, char *why, size_t
         if (rc != ERR_IO || errno != EEXIST)
             return rc;
     }
-    return read_file(path, out, why, whylen);
+    return kek_load(path, out, why, whylen);
 }
 
 /* One AES-256-GCM pass; enc selects the direction. tag is read (decrypt) or

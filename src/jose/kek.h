@@ -14,9 +14,14 @@ struct kek {
     unsigned char key[KEK_LEN];
 };
 
-/* Reads the key from path (64 hex digits); when the file does not exist,
- * creates it with mode 0600 holding a fresh random key. On failure writes a
- * one-line reason into why and returns ERR_CONFIG or ERR_IO. */
+/* Reads the key from path (64 hex digits). On failure writes a one-line
+ * reason into why and returns ERR_IO (cannot read, errno tells why) or
+ * ERR_CONFIG (not a key). */
+enum err kek_load(const char *path, struct kek *out, char *why, size_t whylen);
+
+/* Like kek_load, but when the file does not exist, creates it with mode 0600
+ * holding a fresh random key. Only right while no key is sealed yet: see
+ * keystore_open_kek_file. */
 enum err kek_load_or_create(const char *path, struct kek *out, char *why, size_t whylen);
 
 /* Encrypts n bytes, binding them to aad (the key id). *out is newly allocated

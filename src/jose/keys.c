@@ -1,11 +1,13 @@
 #include "jose/keys.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <openssl/crypto.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/clock.h"
 #include "core/log.h"
@@ -37,6 +39,7 @@ struct keystore {
     pthread_mutex_t lock;
     struct keyset *set;
     _Atomic int64_t version; /* set->version, read without the lock */
+    int64_t undecryptable;   /* a store version whose keys did not decrypt, or -1 */
 };
 
 static void keyset_free(struct keyset *set)
@@ -179,6 +182,7 @@ enum err keystore_open(struct store *s, const struct kek *kek, struct keystore *
         return ERR_NOMEM;
     ks->store = s;
     ks->kek = *kek;
+    ks->undecryptable = -1;
     pthread_mutex_init(&ks->lock, NULL);
     rc = keyset_load(s, kek, &ks->set, why, whylen);
     if (rc) {
@@ -188,6 +192,42 @@ enum err keystore_open(struct store *s, const struct kek *kek, struct keystore *
     ks->version = ks->set->version;
     *out = ks;
     return ERR_OK;
+}
+
+enum err keystore_open_kek_file(struct store *s, const char *kek_path, struct keystore **out,
+                                char *why, size_t whylen)
+{
+    struct signing_key *rows = NULL;
+    struct kek kek;
+    size_t n = 0;
+    enum err rc;
+
+    rc = store_key_list(s, &rows, &n);
+    signing_key_list_free(rows, n);
+    if (rc) {
+        snprintf(why, whylen, "cannot read the stored signing keys: %s", err_str(rc));
+        return rc;
+    }
+    if (n == 0) {
+        rc = kek_load_or_create(kek_path, &kek, why, whylen);
+    } else if (access(kek_path, F_OK) != 0 && errno == ENOENT) {
+        snprintf(why, whylen,
+                 "encryption key file %s does not exist: the stored signing keys need the key "
+                 "they were sealed with",
+                 kek_path);
+        return ERR_CONFIG;
+    } else {
+        rc = kek_load(kek_path, &kek, why, whylen);
+    }
+    if (!rc)
+        rc = keystore_open(s, &kek, out, why, whylen);
+    OPENSSL_cleanse(&kek, sizeof kek);
+    if (rc == ERR_CRYPTO)
+        snprintf(why, whylen,
+                 "encryption key file %s does not hold the key the stored signing keys were "
+                 "sealed with",
+                 kek_path);
+    return rc;
 }
 
 void keystore_free(struct keystore *ks)
@@ -229,8 +269,13 @@ enum err keystore_refresh(struct keystore *ks)
         return ERR_OK;
     }
     keyset_release(ks, set);
+    if (version == ks->undecryptable)
+        return ERR_CRYPTO;
     rc = keyset_load(ks->store, &ks->kek, &fresh, why, sizeof why);
     if (rc) {
+        /* the same keys will not decrypt in 500 ms either: say it once */
+        if (rc == ERR_CRYPTO)
+            ks->undecryptable = version;
         log_kv(LOG_ERROR, "cannot reload signing keys", "error", why[0] ? why : err_str(rc), NULL);
         return rc;
     }
@@ -254,6 +299,12 @@ enum err keystore_ensure(struct keystore *ks, const char *alg)
         return rc;
     log_kv(LOG_INFO, "created first signing key", "kid", kid, "alg", alg, NULL);
     return keystore_refresh(ks);
+}
+
+enum err keystore_add(struct keystore *ks, const char *alg, int64_t not_before,
+                      int64_t retire_others, char kid[64])
+{
+    return keys_create(ks->store, &ks->kek, alg, not_before, retire_others, kid);
 }
 
 /* The key that signs at time now: the latest whose not_before has come. */

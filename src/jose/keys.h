@@ -23,11 +23,27 @@ enum err keystore_open(struct store *s, const struct kek *kek, struct keystore *
                        size_t whylen);
 void keystore_free(struct keystore *ks);
 
+/* keystore_open with the key-encryption key in the file kek_path. The file is
+ * created (kek_load_or_create) only while s holds no signing key: once keys
+ * are stored, a missing file is an error, and so (ERR_CRYPTO) is one whose key
+ * does not open every stored key. Nothing is stored either way. why gets a
+ * one-line reason on failure. */
+enum err keystore_open_kek_file(struct store *s, const char *kek_path, struct keystore **out,
+                                char *why, size_t whylen);
+
+/* Generates and stores a new key of alg, sealed with the keystore's
+ * key-encryption key (see keys_create). kid receives its id. The keystore
+ * itself sees it at its next keystore_refresh. */
+enum err keystore_add(struct keystore *ks, const char *alg, int64_t not_before,
+                      int64_t retire_others, char kid[64]);
+
 /* Creates a first key of alg when there is none. */
 enum err keystore_ensure(struct keystore *ks, const char *alg);
 
 /* Reloads the keys when the stored ones changed since the last load. Cheap
- * when nothing changed (one indexed read). */
+ * when nothing changed (one indexed read). Keys that do not decrypt are
+ * logged once and not tried again until they change. Not for two threads at
+ * once (the server's upkeep thread calls it). */
 enum err keystore_refresh(struct keystore *ks);
 
 /* Signs payload as a compact JWS with the current key and the given typ.

@@ -1,10 +1,12 @@
 /* The SQLite backend: one file in WAL mode, one connection per thread with
  * its prepared statements, migrations embedded from migrations/sqlite/. */
+#include <errno.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/log.h"
 #include "store/sqlite_internal.h"
@@ -318,6 +320,39 @@ static void sqlite_close(struct store *s)
     free(ss);
 }
 
+/* The usual mistakes in a sqlite:PATH, named before SQLite meets them: its
+ * own word for them is "unable to open database file", logged on a line of
+ * its own. */
+static enum err sqlite_path_check(const char *url, char *why, size_t whylen)
+{
+    const char *path = url + strlen("sqlite:"), *slash = strrchr(path, '/');
+    char dir[4096];
+    struct stat st;
+
+    if (stat(path, &st) == 0) {
+        if (!S_ISDIR(st.st_mode))
+            return ERR_OK;
+        snprintf(why, whylen, "cannot open database %s: %s is a directory", url, path);
+        return ERR_IO;
+    }
+    if (!slash)
+        return ERR_OK;
+    if ((size_t)(slash - path) + 2 > sizeof dir)
+        return ERR_OK; /* SQLite will say */
+    memcpy(dir, path, (size_t)(slash - path) + 1);
+    dir[slash == path ? 1 : slash - path] = '\0';
+    if (stat(dir, &st) != 0) {
+        snprintf(why, whylen, "cannot open database %s: directory %s: %s", url, dir,
+                 strerror(errno));
+        return ERR_IO;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        snprintf(why, whylen, "cannot open database %s: %s is not a directory", url, dir);
+        return ERR_IO;
+    }
+    return ERR_OK;
+}
+
 static enum err sqlite_open(const char *url, struct store **out, char *why, size_t whylen)
 {
     struct sqlite_store *ss = calloc(1, sizeof *ss);
@@ -327,6 +362,10 @@ static enum err sqlite_open(const char *url, struct store **out, char *why, size
 
     if (!ss)
         return ERR_NOMEM;
+    if (sqlite_path_check(url, why, whylen)) {
+        free(ss);
+        return ERR_IO;
+    }
     ss->base.ops = &sqlite_store_ops;
     ss->path = strdup(path);
     pthread_mutex_init(&ss->lock, NULL);

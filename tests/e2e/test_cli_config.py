@@ -225,6 +225,17 @@ def test_unreadable_config_file_exits_2(tmp_path, command):
 BAD_CONFIGS = {
     "unknown-key": {"server": {"bogus": 1}},
     "unknown-section": {"bogus": {"x": 1}},
+    "unknown-empty-section": {"bogus": {}},
+    "db-postgres": {"database": {"url": "postgres://x"}},
+    "db-postgresql": {"database": {"url": "postgresql://db.example/oidcd"}},
+    "db-no-scheme": {"database": {"url": "oidcd.db"}},
+    "db-empty-path": {"database": {"url": "sqlite:"}},
+    "db-memory": {"database": {"url": "sqlite::memory:"}},
+    "db-uri-filename": {"database": {"url": "sqlite:file:x.db?mode=memory"}},
+    "issuer-empty-host": {"server": {"issuer": "http://:80"}},
+    "issuer-port-too-big": {"server": {"issuer": "http://x:99999"}},
+    "issuer-port-zero": {"server": {"issuer": "http://x:0"}},
+    "issuer-empty-port": {"server": {"issuer": "http://x:"}},
     "threads-abc": {"server": {"threads": "abc"}},
     "ttl-negative": {"tokens": {"access_token_ttl": -5}},
     "ttl-junk": {"tokens": {"access_token_ttl": "10s"}},
@@ -241,11 +252,140 @@ def test_bad_config_exits_2(tmp_path, command, name):
 
 
 @pytest.mark.parametrize("variable,value", [("OIDCD_SERVER_THREADS", "abc"),
-                                            ("OIDCD_TOKENS_ACCESS_TOKEN_TTL", "-5")])
+                                            ("OIDCD_TOKENS_ACCESS_TOKEN_TTL", "-5"),
+                                            ("OIDCD_DATABASE_URL", "sqlite::memory:"),
+                                            ("OIDCD_SERVER_ISSUER", "http://:80")])
 def test_bad_env_value_exits_2(tmp_path, variable, value):
     server = Server(tmp_path)
     run_expecting_config_error([OIDCD_BIN, "serve", "--config", str(server.config_path)],
                                tmp_path, env={variable: value})
+
+
+def test_bad_database_url_is_named(tmp_path):
+    server = Server(tmp_path, config={"database": {"url": "postgres://x"}})
+    line = run_expecting_config_error(
+        [OIDCD_BIN, "client", "list", "--config", str(server.config_path)], tmp_path)
+    assert "database.url" in line and "not supported" in line, line
+    assert f"{server.config_path}:" in line, line
+
+
+def test_memory_database_is_refused_before_anything_is_made(tmp_path):
+    # Accepted, sqlite::memory: took a client and lost it when the command ended.
+    server = Server(tmp_path, config={"database": {"url": "sqlite::memory:"}})
+    run_expecting_config_error(
+        [OIDCD_BIN, "client", "create", "--name", "x", "--grant-types", "client_credentials",
+         "--json", "--config", str(server.config_path)], tmp_path)
+    assert not server.kek_path.exists()
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=["serve", "client-list"])
+def test_database_in_missing_directory_is_one_line(tmp_path, command):
+    missing = tmp_path / "no-such-dir"
+    server = Server(tmp_path, config={"database": {"url": f"sqlite:{missing}/x.db"}})
+    result = subprocess.run([OIDCD_BIN, *command, "--config", str(server.config_path)],
+                            capture_output=True, text=True, timeout=10, cwd=tmp_path,
+                            stdin=subprocess.DEVNULL, env=clean_env())
+    assert result.returncode == 1, (result.returncode, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert str(missing) in lines[0] and "level=" not in lines[0], lines[0]
+    assert not missing.exists()
+
+
+def write_raw_config(server, text):
+    server.config_path.write_text(text)
+    return str(server.config_path)
+
+
+def valid_ini_lines(server):
+    """The server's own config, as lines: every one valid."""
+    return server.config_path.read_text().splitlines()
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=["serve", "client-list"])
+def test_repeated_key_names_both_lines(tmp_path, command):
+    server = Server(tmp_path)
+    lines = valid_ini_lines(server)
+    lines.insert(lines.index("[server]") + 1, "threads = 3")  # before threads = 2
+    first = lines.index("threads = 3") + 1
+    again = lines.index("threads = 2") + 1
+    path = write_raw_config(server, "\n".join(lines) + "\n")
+    line = run_expecting_config_error([OIDCD_BIN, *command, "--config", path], tmp_path,
+                                      env=contained_env(tmp_path))
+    assert f"{path}:{again}:" in line and f"line {first}" in line, line
+    assert "threads" in line, line
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=["serve", "client-list"])
+def test_section_without_bracket_is_a_syntax_error_on_its_line(tmp_path, command):
+    server = Server(tmp_path)
+    lines = valid_ini_lines(server)
+    lines[lines.index("[server]")] = "[server"
+    path = write_raw_config(server, "\n".join(lines) + "\n")
+    line = run_expecting_config_error([OIDCD_BIN, *command, "--config", path], tmp_path,
+                                      env=contained_env(tmp_path))
+    number = lines.index("[server") + 1
+    assert f"{path}:{number}:" in line and "syntax error" in line, line
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=["serve", "client-list"])
+def test_empty_unknown_section_names_its_line(tmp_path, command):
+    server = Server(tmp_path)
+    lines = valid_ini_lines(server) + ["[bogus]"]
+    path = write_raw_config(server, "\n".join(lines) + "\n")
+    line = run_expecting_config_error([OIDCD_BIN, *command, "--config", path], tmp_path,
+                                      env=contained_env(tmp_path))
+    assert f"{path}:{len(lines)}:" in line and "[bogus]" in line, line
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=["serve", "client-list"])
+def test_overlong_line_is_named(tmp_path, command):
+    # inih reads 199 characters at a time: the rest of a long line used to be
+    # parsed as lines of its own ("FILE:3: syntax error" for a 2-line file).
+    server = Server(tmp_path)
+    lines = valid_ini_lines(server)
+    number = next(i for i, line in enumerate(lines) if line.startswith("issuer")) + 1
+    lines[number - 1] = f"issuer = {server.issuer}/{'a' * 250}"
+    path = write_raw_config(server, "\n".join(lines) + "\n")
+    line = run_expecting_config_error([OIDCD_BIN, *command, "--config", path], tmp_path,
+                                      env=contained_env(tmp_path))
+    assert f"{path}:{number}:" in line and "199" in line, line
+
+
+def test_long_comment_and_indented_lines_are_fine(make_server):
+    server = make_server(start=False)
+    lines = ["; " + "x" * 300] + ["  " + line for line in valid_ini_lines(server)]
+    write_raw_config(server, "\n".join(lines) + "\n")
+    server.start()
+    client = server.create_client()
+    assert server.token_basic(client).status_code == 200
+
+
+@pytest.mark.parametrize("order", ["missing-first", "missing-last"])
+def test_config_given_twice_exits_2(tmp_path, order):
+    server = Server(tmp_path)
+    paths = [str(tmp_path / "nonexistent.ini"), str(server.config_path)]
+    if order == "missing-last":
+        paths.reverse()
+    line = run_expecting_config_error(
+        [OIDCD_BIN, "--config", paths[0], "--config", paths[1], "client", "list"], tmp_path,
+        env=contained_env(tmp_path))
+    assert "--config" in line and "twice" in line, line
+
+
+def test_config_given_twice_after_the_command_exits_2(tmp_path):
+    server = Server(tmp_path)
+    path = str(server.config_path)
+    line = run_expecting_config_error(
+        [OIDCD_BIN, "client", "list", "--config", path, f"--config={path}"], tmp_path,
+        env=contained_env(tmp_path))
+    assert "twice" in line, line
+
+
+def test_unknown_command_says_so(tmp_path):
+    line = run_expecting_config_error([OIDCD_BIN, "frob"], tmp_path,
+                                      env=contained_env(tmp_path))
+    assert "unknown command: frob" in line, line
 
 
 def test_kek_file_created_with_mode_0600(server):

@@ -1,5 +1,10 @@
 """Signing keys: JWKS contents, `oidcd key list`, `oidcd key rotate`."""
 
+import os
+import stat
+import subprocess
+import time
+
 from conftest import PRIVATE_JWK_MEMBERS, jwt_header, verify_jwt, wait_until
 
 
@@ -140,3 +145,95 @@ def test_keys_survive_restart(make_server):
     token = server.token_basic(client).json()["access_token"]
     assert jwt_header(token)["kid"] == kid
     verify_jwt(token, server.jwks())
+
+
+# -- the key-encryption key --------------------------------------------------------
+
+def one_line(stderr):
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    return lines[0]
+
+
+def assert_keys_untouched(server, client, kid, log_from):
+    """Only kid is stored, published and signing; the server never tried to
+    load a key it cannot open."""
+    assert [k["kid"] for k in server.cli_json("key", "list")] == [kid]
+    time.sleep(1.2)  # the server looks for key changes every 500 ms
+    assert kids(server.jwks()) == [kid]
+    token = server.token_basic(client).json()["access_token"]
+    assert jwt_header(token)["kid"] == kid
+    verify_jwt(token, server.jwks())
+    assert "cannot reload signing keys" not in server.log_text()[log_from:]
+
+
+def test_rotate_with_a_missing_kek_file_stores_nothing(server, client, tmp_path):
+    kid = jwt_header(server.token_basic(client).json()["access_token"])["kid"]
+    other = tmp_path / "other.kek"
+    log_from = len(server.log_text())
+    result = server.cli("key", "rotate", "--publish-ahead", "0",
+                        env={"OIDCD_KEYS_ENCRYPTION_KEY_FILE": str(other)})
+    assert result.returncode != 0
+    assert str(other) in one_line(result.stderr)
+    assert not other.exists(), "a new key-encryption key was made for a database with keys"
+    assert_keys_untouched(server, client, kid, log_from)
+    assert server.stop() == 0
+    server.start()  # the right key still opens everything
+    assert jwt_header(server.token_basic(client).json()["access_token"])["kid"] == kid
+
+
+def test_rotate_with_another_kek_stores_nothing(server, client, tmp_path):
+    kid = jwt_header(server.token_basic(client).json()["access_token"])["kid"]
+    other = tmp_path / "other.kek"
+    other.write_text(os.urandom(32).hex() + "\n")
+    other.chmod(0o600)
+    content = other.read_bytes()
+    log_from = len(server.log_text())
+    result = server.cli("key", "rotate", "--alg", "ES256", "--publish-ahead", "0",
+                        env={"OIDCD_KEYS_ENCRYPTION_KEY_FILE": str(other)})
+    assert result.returncode != 0
+    assert str(other) in one_line(result.stderr)
+    assert other.read_bytes() == content
+    assert_keys_untouched(server, client, kid, log_from)
+
+
+def test_rotate_makes_the_kek_file_for_an_empty_key_table(make_server):
+    server = make_server(start=False)
+    assert not server.kek_path.exists()
+    result = server.cli("key", "rotate", "--publish-ahead", "0")
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(server.kek_path.stat().st_mode) == 0o600
+    kid = server.cli_json("key", "list")[0]["kid"]
+    server.start()
+    client = server.create_client()
+    assert jwt_header(server.token_basic(client).json()["access_token"])["kid"] == kid
+
+
+def test_serve_does_not_replace_a_missing_kek_file(make_server):
+    server = make_server()
+    assert server.stop() == 0
+    saved = server.kek_path.read_bytes()
+    server.kek_path.unlink()
+    proc = server.spawn()
+    try:
+        code = proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        raise AssertionError("oidcd served without the key its signing keys were sealed with")
+    assert code != 0
+    assert not server.kek_path.exists()
+    server.kek_path.write_bytes(saved)
+    server.kek_path.chmod(0o600)
+    server.start()
+    assert len(server.jwks()["keys"]) == 1
+
+
+def test_rotate_without_alg_follows_keys_algorithm(make_server):
+    server = make_server(config={"keys": {"algorithm": "ES256"}})
+    assert [k["alg"] for k in server.cli_json("key", "list")] == ["ES256"]
+    result = server.cli("key", "rotate", "--publish-ahead", "0")
+    assert result.returncode == 0, result.stderr
+    assert [k["alg"] for k in server.cli_json("key", "list")] == ["ES256", "ES256"]
+    result = server.cli("key", "rotate", "--alg", "RS256", "--publish-ahead", "600")
+    assert result.returncode == 0, result.stderr
+    assert sorted(k["alg"] for k in server.cli_json("key", "list")) == ["ES256", "ES256", "RS256"]

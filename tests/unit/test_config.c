@@ -34,6 +34,7 @@ static int teardown(void **state)
     path[0] = '\0';
     unsetenv("OIDCD_TOKENS_ACCESS_TOKEN_TTL");
     unsetenv("OIDCD_SERVER_ISSUER");
+    unsetenv("OIDCD_DATABASE_URL");
     return 0;
 }
 
@@ -120,6 +121,37 @@ static void bad_values_are_errors(void **state)
         "[server]\nissuer = https://x?a=b\n",
         "[keys]\nalgorithm = HS256\n",
         "not ini at all\n",
+        /* the issuer needs a host, and a port within 1-65535 */
+        "[server]\nissuer = http://:80\n",
+        "[server]\nissuer = http://\n",
+        "[server]\nissuer = https:///oidc\n",
+        "[server]\nissuer = http://x:99999\n",
+        "[server]\nissuer = http://x:0\n",
+        "[server]\nissuer = http://x:\n",
+        "[server]\nissuer = http://x:8o\n",
+        "[server]\nissuer = http://x:80:80\n",
+        "[server]\nissuer = http://user@x\n",
+        "[server]\nissuer = http://[]:80\n",
+        "[server]\nissuer = http://[::1\n",
+        "[server]\nlisten = 127.0.0.1:+80\n",
+        /* database.url: sqlite:PATH with a real path, nothing else */
+        "[database]\nurl = postgres://x\n",
+        "[database]\nurl = postgresql://db/oidcd\n",
+        "[database]\nurl = mysql://x\n",
+        "[database]\nurl = oidcd.db\n",
+        "[database]\nurl = sqlite:\n",
+        "[database]\nurl = sqlite::memory:\n",
+        "[database]\nurl = sqlite:file:oidcd.db?mode=memory\n",
+        /* file structure */
+        "[bogus]\n",
+        "[server]\n[bogus]\n[tokens]\naccess_token_ttl = 5\n",
+        "[server\nthreads = 2\n",
+        "[server] threads = 2\n",
+        "threads = 2\n",
+        "[server]\nthreads = 2\nthreads = 2\n",
+        "[server]\nthreads\n",
+        "[server]\nthreads = 2\r3\n",
+        "[ser\x01ver]\n",
     };
     struct config c;
     char why[256];
@@ -133,6 +165,139 @@ static void bad_values_are_errors(void **state)
         assert_null(strchr(why, '\n'));
         unlink(path);
     }
+}
+
+static void good_values_are_taken(void **state)
+{
+    static const char *const good[] = {
+        "[server]\nissuer = http://[::1]:8000\n",
+        "[server]\nissuer = https://id.example.com:65535/oidc\n",
+        "[server]\nissuer = http://localhost\n",
+        "[server]\nissuer = http://127.0.0.1:1\n",
+        "[database]\nurl = sqlite:/var/lib/oidcd/oidcd.db\n",
+        "[database]\nurl = sqlite:oidcd.db\n",
+        /* a section may be opened again; each key is still set once */
+        "[server]\nthreads = 2\n[tokens]\naccess_token_ttl = 5\n[server]\nlisten = x:1\n",
+        /* comments, indentation, CRLF, a byte-order mark, an empty known section */
+        "\xEF\xBB\xBF; c\r\n# c\r\n  [server]\r\n\tthreads = 2 ; two\r\n[log]\r\n",
+    };
+    struct config c;
+    char why[256];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+        write_file(good[i]);
+        assert_int_equal(config_load(&c, path, why, sizeof why), ERR_OK);
+        unlink(path);
+    }
+}
+
+static void indented_lines_do_not_continue_values(void **state)
+{
+    struct config c;
+    char why[256];
+
+    (void)state;
+    /* inih alone reads the second line as more of threads' value */
+    write_file("[server]\n  threads = 2\n  connection_timeout = 7\n");
+    assert_int_equal(config_load(&c, path, why, sizeof why), ERR_OK);
+    assert_int_equal(c.threads, 2);
+    assert_int_equal(c.connection_timeout, 7);
+}
+
+/* Loads text, expects ERR_CONFIG and a one-line reason holding every one of
+ * the NULL-terminated strings that follow. */
+static void expect_error(const char *text, ...)
+{
+    struct config c;
+    char why[512], where[128];
+    const char *want;
+    va_list ap;
+
+    write_file(text);
+    assert_int_equal(config_load(&c, path, why, sizeof why), ERR_CONFIG);
+    assert_null(strchr(why, '\n'));
+    va_start(ap, text);
+    while ((want = va_arg(ap, const char *)) != NULL) {
+        /* "@N" stands for "PATH:N:" */
+        if (want[0] == '@') {
+            snprintf(where, sizeof where, "%s:%s:", path, want + 1);
+            want = where;
+        }
+        if (!strstr(why, want))
+            fail_msg("\"%s\" not in \"%s\"", want, why);
+    }
+    va_end(ap);
+    unlink(path);
+}
+
+static void errors_name_the_line(void **state)
+{
+    char long_line[400];
+
+    (void)state;
+    expect_error("[server]\nthreads = 2\n\nthreads = 3\n", "@4", "threads", "line 2", NULL);
+    expect_error("; c\n[server\nthreads = 2\n", "@2", "syntax error", NULL);
+    expect_error("[server]\nthreads = 2\n[bogus]\n", "@3", "unknown section [bogus]", NULL);
+    expect_error("[server]\nbogus = 1\n", "@2", "unknown setting [server] bogus", NULL);
+    expect_error("[server]\nthreads = x\n", "@2", "0 to 256", NULL);
+    expect_error("[server]\njunk\nthreads = x\n", "@2", "syntax error", NULL);
+    expect_error("[database]\nurl = postgres://x\n", "@2", "not supported", NULL);
+    expect_error("[database]\nurl = sqlite::memory:\n", "@2", "database.url", NULL);
+    /* a line longer than inih's buffer: named, not split into made-up lines */
+    snprintf(long_line, sizeof long_line, "[server]\nthreads = 2\nissuer = http://x/%0300d\n", 0);
+    expect_error(long_line, "@3", "longer than", NULL);
+}
+
+static void long_comments_are_fine(void **state)
+{
+    char text[600];
+    struct config c;
+    char why[256];
+
+    (void)state;
+    snprintf(text, sizeof text, "; %0400d = threads\n[server]\nthreads = 2\n", 0);
+    write_file(text);
+    assert_int_equal(config_load(&c, path, why, sizeof why), ERR_OK);
+    assert_int_equal(c.threads, 2);
+}
+
+static void oversized_file_is_an_error(void **state)
+{
+    struct config c;
+    char why[256];
+    FILE *f;
+    int i;
+
+    (void)state;
+    write_file("[server]\n");
+    f = fopen(path, "a");
+    assert_non_null(f);
+    for (i = 0; i < 70000 / 10; i++)
+        fputs(";........\n", f);
+    fclose(f);
+    assert_int_equal(config_load(&c, path, why, sizeof why), ERR_CONFIG);
+    assert_non_null(strstr(why, "larger"));
+}
+
+static void env_values_are_checked_like_file_values(void **state)
+{
+    struct config c;
+    char why[256];
+
+    (void)state;
+    setenv("OIDCD_SERVER_ISSUER", "http://x:99999", 1);
+    assert_int_equal(config_load(&c, NULL, why, sizeof why), ERR_CONFIG);
+    assert_non_null(strstr(why, "OIDCD_SERVER_ISSUER"));
+    setenv("OIDCD_SERVER_ISSUER", "http://x\ny", 1);
+    assert_int_equal(config_load(&c, NULL, why, sizeof why), ERR_CONFIG);
+    assert_null(strchr(why, '\n'));
+    unsetenv("OIDCD_SERVER_ISSUER");
+    setenv("OIDCD_DATABASE_URL", "sqlite:", 1);
+    assert_int_equal(config_load(&c, NULL, why, sizeof why), ERR_CONFIG);
+    assert_non_null(strstr(why, "OIDCD_DATABASE_URL"));
+    unsetenv("OIDCD_DATABASE_URL");
 }
 
 static void missing_file_is_an_error(void **state)
@@ -156,6 +321,12 @@ int main(void)
         cmocka_unit_test_teardown(unknown_key_is_an_error, teardown),
         cmocka_unit_test_teardown(bad_values_are_errors, teardown),
         cmocka_unit_test_teardown(missing_file_is_an_error, teardown),
+        cmocka_unit_test_teardown(good_values_are_taken, teardown),
+        cmocka_unit_test_teardown(indented_lines_do_not_continue_values, teardown),
+        cmocka_unit_test_teardown(errors_name_the_line, teardown),
+        cmocka_unit_test_teardown(long_comments_are_fine, teardown),
+        cmocka_unit_test_teardown(oversized_file_is_an_error, teardown),
+        cmocka_unit_test_teardown(env_values_are_checked_like_file_values, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
