@@ -9,12 +9,59 @@
 #include "oauth/client_rules.h"
 #include "store/store.h"
 
+/* -- flags ------------------------------------------------------------------ */
+
+enum flag_id {
+    F_NAME,
+    F_TYPE,
+    F_GRANT_TYPES,
+    F_RESPONSE_TYPES,
+    F_REDIRECT_URI,
+    F_LOGOUT_URI,
+    F_SCOPE,
+    F_METHOD,
+    F_FORMAT,
+    F_JSON,
+    F_ENABLE,
+    F_DISABLE,
+    F_COUNT
+};
+
+#define BIT(id) (1u << (id))
+
+/* The commands that take a flag: create, update, and the ones that only
+ * print (show, list, rotate-secret). */
+enum { ON_CREATE = 1, ON_UPDATE = 2, ON_PRINT = 4 };
+#define ON_WRITE (ON_CREATE | ON_UPDATE)
+
+/* The table every command's words are checked against before anything runs:
+ * a word that is not a flag of the command is refused, and so is a flag
+ * given twice, except the two that build a list. */
+static const struct flag_spec {
+    const char *name;
+    bool takes_value;
+    bool repeats;
+    unsigned on;
+    const char *values; /* for "bad value" when the value is a name from a set */
+} flag_specs[F_COUNT] = {
+    [F_NAME] = {"--name", true, false, ON_WRITE, NULL},
+    [F_TYPE] = {"--type", true, false, ON_WRITE, "confidential or public"},
+    [F_GRANT_TYPES] = {"--grant-types", true, false, ON_WRITE, NULL},
+    [F_RESPONSE_TYPES] = {"--response-types", true, false, ON_WRITE, NULL},
+    [F_REDIRECT_URI] = {"--redirect-uri", true, true, ON_WRITE, NULL},
+    [F_LOGOUT_URI] = {"--post-logout-redirect-uri", true, true, ON_WRITE, NULL},
+    [F_SCOPE] = {"--scope", true, false, ON_WRITE, NULL},
+    [F_METHOD] = {"--token-endpoint-auth-method", true, false, ON_WRITE,
+                  "client_secret_basic, client_secret_post or none"},
+    [F_FORMAT] = {"--access-token-format", true, false, ON_WRITE, "jwt or opaque"},
+    [F_JSON] = {"--json", false, false, ON_WRITE | ON_PRINT, NULL},
+    [F_ENABLE] = {"--enable", false, false, ON_UPDATE, NULL},
+    [F_DISABLE] = {"--disable", false, false, ON_UPDATE, NULL},
+};
+
+/* The flags seen, by BIT(flag_id). */
 struct client_flags {
-    bool json;
-    bool type_set;
-    bool method_set;
-    bool redirects_set;
-    bool logout_redirects_set;
+    unsigned seen;
 };
 
 static enum err replace_list(struct strlist *l, const char *v, const char *seps)
@@ -34,72 +81,114 @@ static enum err replace_str(char **field, const char *v)
     return ERR_OK;
 }
 
-/* Applies one metadata flag at argv[*i] to c. Returns 1 when it was one, 0
- * when it was not, -1 on a bad value (already reported). */
-static int apply_flag(int argc, char **argv, int *i, struct client *c, struct client_flags *f)
+/* Stores the value v of flag id in c. Returns ERR_OK, ERR_NOMEM, or
+ * ERR_INVALID_REQUEST for a value that is not one of the flag's names. */
+static enum err set_flag(enum flag_id id, const char *v, struct client *c)
 {
-    const char *v = NULL;
-    int m;
-
-#define FLAG(name) ((m = args_flag(argc, argv, i, name, &v)) != 0)
-    if (FLAG("--name"))
-        return m < 0 || replace_str(&c->name, v) ? -1 : 1;
-    if (FLAG("--type")) {
-        f->type_set = true;
-        return m < 0 || client_type_parse(v, &c->type) ? -1 : 1;
+    switch (id) {
+    case F_NAME:
+        return replace_str(&c->name, v);
+    case F_TYPE:
+        return client_type_parse(v, &c->type) ? ERR_INVALID_REQUEST : ERR_OK;
+    case F_GRANT_TYPES:
+        return replace_list(&c->grant_types, v, ", ");
+    case F_RESPONSE_TYPES:
+        return replace_list(&c->response_types, v, ",");
+    case F_REDIRECT_URI:
+        return strlist_add(&c->redirect_uris, v, strlen(v));
+    case F_LOGOUT_URI:
+        return strlist_add(&c->post_logout_redirect_uris, v, strlen(v));
+    case F_SCOPE:
+        return replace_str(&c->scope, v);
+    case F_METHOD:
+        return auth_method_parse(v, &c->auth_method) ? ERR_INVALID_REQUEST : ERR_OK;
+    case F_FORMAT:
+        return token_format_parse(v, &c->token_format) ? ERR_INVALID_REQUEST : ERR_OK;
+    default:
+        return ERR_OK; /* a switch: seen is all it records */
     }
-    if (FLAG("--grant-types"))
-        return m < 0 || replace_list(&c->grant_types, v, ", ") ? -1 : 1;
-    if (FLAG("--response-types"))
-        return m < 0 || replace_list(&c->response_types, v, ",") ? -1 : 1;
-    if (FLAG("--redirect-uri")) {
-        if (!f->redirects_set)
-            strlist_free(&c->redirect_uris);
-        f->redirects_set = true;
-        return m < 0 || strlist_add(&c->redirect_uris, v, strlen(v)) ? -1 : 1;
-    }
-    if (FLAG("--post-logout-redirect-uri")) {
-        if (!f->logout_redirects_set)
-            strlist_free(&c->post_logout_redirect_uris);
-        f->logout_redirects_set = true;
-        return m < 0 || strlist_add(&c->post_logout_redirect_uris, v, strlen(v)) ? -1 : 1;
-    }
-    if (FLAG("--scope"))
-        return m < 0 || replace_str(&c->scope, v) ? -1 : 1;
-    if (FLAG("--token-endpoint-auth-method")) {
-        f->method_set = true;
-        return m < 0 || auth_method_parse(v, &c->auth_method) ? -1 : 1;
-    }
-    if (FLAG("--access-token-format"))
-        return m < 0 || token_format_parse(v, &c->token_format) ? -1 : 1;
-#undef FLAG
-    return 0;
 }
 
-/* Parses every flag from argv[start] on into c. Returns EXIT_OK or
- * EXIT_USAGE (reported). */
-static int parse_flags(int argc, char **argv, int start, bool update, struct client *c,
+/* The flag of command `on` that argv[*i] is, moving *i past its value;
+ * F_COUNT when it is none. *m is args_flag's answer for the flag found. */
+static enum flag_id match_flag(int argc, char **argv, int *i, unsigned on, const char **v, int *m)
+{
+    int id;
+
+    for (id = 0; id < F_COUNT; id++) {
+        const struct flag_spec *spec = &flag_specs[id];
+        if ((spec->on & on) &&
+            (*m = args_flag(argc, argv, i, spec->name, spec->takes_value ? v : NULL)) != 0)
+            return (enum flag_id)id;
+    }
+    return F_COUNT;
+}
+
+/* Reads every word from argv[start] on as a flag of command `on`, storing
+ * values in c and what was seen in f. Returns EXIT_OK, or EXIT_USAGE or
+ * EXIT_FAIL (reported, one line). */
+static int parse_flags(int argc, char **argv, int start, unsigned on, struct client *c,
                        struct client_flags *f)
 {
-    int i, m;
+    const char *v = NULL;
+    enum flag_id id;
+    enum err rc;
+    int i, m = 0;
 
     for (i = start; i < argc; i++) {
-        m = apply_flag(argc, argv, &i, c, f);
+        const char *word = argv[i];
+        id = match_flag(argc, argv, &i, on, &v, &m);
+        if (id == F_COUNT)
+            return cli_fail(EXIT_USAGE, "unknown argument %s", word);
         if (m < 0)
-            return cli_fail(EXIT_USAGE, "bad or missing value for %s", argv[i]);
-        if (m > 0)
-            continue;
-        if (args_flag(argc, argv, &i, "--json", NULL) == 1)
-            f->json = true;
-        else if (update && args_flag(argc, argv, &i, "--enable", NULL) == 1)
-            c->enabled = true;
-        else if (update && args_flag(argc, argv, &i, "--disable", NULL) == 1)
-            c->enabled = false;
-        else
-            return cli_fail(EXIT_USAGE, "unknown argument %s", argv[i]);
+            return cli_fail(EXIT_USAGE,
+                            flag_specs[id].takes_value ? "missing value for %s"
+                                                       : "%s takes no value",
+                            flag_specs[id].name);
+        if ((f->seen & BIT(id)) && !flag_specs[id].repeats)
+            return cli_fail(EXIT_USAGE, "%s given twice", flag_specs[id].name);
+        f->seen |= BIT(id);
+        rc = set_flag(id, v, c);
+        if (rc == ERR_NOMEM)
+            return cli_fail(EXIT_FAIL, "out of memory");
+        if (rc)
+            return cli_fail(EXIT_USAGE, "bad value for %s (%s)", flag_specs[id].name,
+                            flag_specs[id].values ? flag_specs[id].values : "see docs/CLI.md");
+        if (id == F_GRANT_TYPES && !c->grant_types.n)
+            return cli_fail(EXIT_USAGE, "--grant-types needs at least one grant type");
     }
+    if ((f->seen & BIT(F_ENABLE)) && (f->seen & BIT(F_DISABLE)))
+        return cli_fail(EXIT_USAGE, "--enable and --disable contradict each other");
     return EXIT_OK;
 }
+
+/* True when word is a flag of any client command ("--name", "--name=x"). */
+static bool is_flag(const char *word)
+{
+    int id;
+
+    for (id = 0; id < F_COUNT; id++) {
+        size_t n = strlen(flag_specs[id].name);
+        if (strncmp(word, flag_specs[id].name, n) == 0 && (!word[n] || word[n] == '='))
+            return true;
+    }
+    return false;
+}
+
+/* The commands that name a client take its ID as their first word, whatever
+ * it looks like (an ID stored by other means may start with '-'); a flag in
+ * that place is a usage error rather than an ID nobody has. */
+static int check_id_first(int argc, char **argv, const char *usage)
+{
+    if (argc < 1)
+        return cli_fail(EXIT_USAGE, "usage: %s", usage);
+    if (is_flag(argv[0]))
+        return cli_fail(EXIT_USAGE, "the client ID comes first, before %s (usage: %s)", argv[0],
+                        usage);
+    return EXIT_OK;
+}
+
+/* -- output ----------------------------------------------------------------- */
 
 static json_t *list_json(const struct strlist *l)
 {
@@ -129,24 +218,32 @@ static json_t *client_json(const struct client *c, const char *secret)
     return o;
 }
 
+#define LABEL "%-27s" /* as wide as "post_logout_redirect_uris: " */
+
+/* One "label: items" line; response types hold spaces, so they get ", ". */
+static void print_list(const char *label, const struct strlist *l, const char *sep)
+{
+    char *joined = strlist_join(l, sep);
+
+    printf(LABEL "%s\n", label, joined ? joined : "");
+    free(joined);
+}
+
 static void print_text(const struct client *c, const char *secret)
 {
-    char *grants = strlist_join(&c->grant_types, " ");
-    char *redirects = strlist_join(&c->redirect_uris, " ");
-
-    printf("client_id:     %s\n", c->id);
+    printf(LABEL "%s\n", "client_id:", c->id);
     if (secret)
-        printf("client_secret: %s        (shown once; stored only as a hash)\n", secret);
-    printf("name:          %s\n", c->name);
-    printf("type:          %s\n", client_type_name(c->type));
-    printf("grant_types:   %s\n", grants ? grants : "");
-    printf("redirect_uris: %s\n", redirects ? redirects : "");
-    printf("scope:         %s\n", c->scope ? c->scope : "");
-    printf("auth_method:   %s\n", auth_method_name(c->auth_method));
-    printf("token_format:  %s\n", token_format_name(c->token_format));
-    printf("enabled:       %s\n", c->enabled ? "yes" : "no");
-    free(grants);
-    free(redirects);
+        printf(LABEL "%s        (shown once; stored only as a hash)\n", "client_secret:", secret);
+    printf(LABEL "%s\n", "name:", c->name);
+    printf(LABEL "%s\n", "type:", client_type_name(c->type));
+    print_list("grant_types:", &c->grant_types, " ");
+    print_list("response_types:", &c->response_types, ", ");
+    print_list("redirect_uris:", &c->redirect_uris, " ");
+    print_list("post_logout_redirect_uris:", &c->post_logout_redirect_uris, " ");
+    printf(LABEL "%s\n", "scope:", c->scope ? c->scope : "");
+    printf(LABEL "%s\n", "auth_method:", auth_method_name(c->auth_method));
+    printf(LABEL "%s\n", "token_format:", token_format_name(c->token_format));
+    printf(LABEL "%s\n", "enabled:", c->enabled ? "yes" : "no");
 }
 
 static void print_client(const struct client *c, const char *secret, bool json)
@@ -163,11 +260,24 @@ static void print_client(const struct client *c, const char *secret, bool json)
     json_decref(o);
 }
 
-static int check(const struct client *c)
+static bool wants_json(const struct client_flags *f)
+{
+    return f->seen & BIT(F_JSON);
+}
+
+/* -- rules -------------------------------------------------------------------- */
+
+/* Puts c in its stored form and checks it (oauth/client_rules.c). */
+static int check(struct client *c)
 {
     const char *why = NULL;
+    enum err rc = client_normalize(c, &why);
 
-    if (client_check(c, &why))
+    if (rc == ERR_NOMEM)
+        return cli_fail(EXIT_FAIL, "out of memory");
+    if (!rc)
+        rc = client_check(c, &why);
+    if (rc)
         return cli_fail(EXIT_USAGE, "%s", why ? why : "invalid client");
     return EXIT_OK;
 }
@@ -177,15 +287,17 @@ static int check(const struct client *c)
 static enum err settle_secret(struct client *c, const struct client_flags *f,
                               char secret[CLIENT_SECRET_TEXT], bool *made)
 {
+    bool method_set = f->seen & BIT(F_METHOD);
+
     *made = false;
     if (c->type == CLIENT_PUBLIC) {
-        if (!f->method_set)
+        if (!method_set)
             c->auth_method = AUTH_NONE;
         c->has_secret = false;
         memset(c->secret_hash, 0, sizeof c->secret_hash);
         return ERR_OK;
     }
-    if (!f->method_set && c->auth_method == AUTH_NONE)
+    if (!method_set && c->auth_method == AUTH_NONE)
         c->auth_method = AUTH_CLIENT_SECRET_BASIC;
     if (c->has_secret)
         return ERR_OK;
@@ -193,22 +305,34 @@ static enum err settle_secret(struct client *c, const struct client_flags *f,
     return client_new_secret(c, secret);
 }
 
+/* Response types follow the grant types when none are given: code for a
+ * client with authorization_code, none for one without. */
+static enum err default_response_types(struct client *c)
+{
+    if (!strlist_contains(&c->grant_types, "authorization_code"))
+        return ERR_OK;
+    return strlist_add(&c->response_types, "code", 4);
+}
+
+/* -- commands ------------------------------------------------------------------ */
+
 static int cmd_create(int argc, char **argv, struct store *s)
 {
     struct client c = {0};
     struct client_flags f = {0};
     char secret[CLIENT_SECRET_TEXT];
-    bool made;
+    bool made = false;
     int status;
     enum err rc;
 
     c.enabled = true;
     c.created_at = clock_now();
-    status = parse_flags(argc, argv, 0, false, &c, &f);
-    if (status == EXIT_OK && !c.grant_types.n)
-        strlist_add(&c.grant_types, "authorization_code", 18);
-    if (status == EXIT_OK && !c.response_types.n)
-        strlist_add(&c.response_types, "code", 4);
+    status = parse_flags(argc, argv, 0, ON_CREATE, &c, &f);
+    if (status == EXIT_OK && !(f.seen & BIT(F_GRANT_TYPES)) &&
+        strlist_add(&c.grant_types, "authorization_code", 18))
+        status = cli_fail(EXIT_FAIL, "out of memory");
+    if (status == EXIT_OK && !(f.seen & BIT(F_RESPONSE_TYPES)) && default_response_types(&c))
+        status = cli_fail(EXIT_FAIL, "out of memory");
     if (status == EXIT_OK && (client_new_id(&c) || settle_secret(&c, &f, secret, &made)))
         status = cli_fail(EXIT_FAIL, "cannot generate credentials");
     if (status == EXIT_OK)
@@ -216,7 +340,7 @@ static int cmd_create(int argc, char **argv, struct store *s)
     if (status == EXIT_OK && (rc = store_client_insert(s, &c)))
         status = cli_fail(EXIT_FAIL, "cannot store client: %s", err_str(rc));
     if (status == EXIT_OK)
-        print_client(&c, made ? secret : NULL, f.json);
+        print_client(&c, made ? secret : NULL, wants_json(&f));
     client_clear(&c);
     return status;
 }
@@ -232,48 +356,105 @@ static int load(struct store *s, const char *id, struct client *c)
     return EXIT_OK;
 }
 
+#define SWAP(a, b, type)                                                                           \
+    do {                                                                                           \
+        type swap_ = (a);                                                                          \
+        (a) = (b);                                                                                 \
+        (b) = swap_;                                                                               \
+    } while (0)
+
+/* Moves the fields given as flags from changes into c; what c held moves to
+ * changes, to be freed with it. */
+static void take_changes(struct client *c, struct client *changes, unsigned seen)
+{
+    if (seen & BIT(F_NAME))
+        SWAP(c->name, changes->name, char *);
+    if (seen & BIT(F_TYPE))
+        c->type = changes->type;
+    if (seen & BIT(F_GRANT_TYPES))
+        SWAP(c->grant_types, changes->grant_types, struct strlist);
+    if (seen & BIT(F_RESPONSE_TYPES))
+        SWAP(c->response_types, changes->response_types, struct strlist);
+    if (seen & BIT(F_REDIRECT_URI))
+        SWAP(c->redirect_uris, changes->redirect_uris, struct strlist);
+    if (seen & BIT(F_LOGOUT_URI))
+        SWAP(c->post_logout_redirect_uris, changes->post_logout_redirect_uris, struct strlist);
+    if (seen & BIT(F_SCOPE))
+        SWAP(c->scope, changes->scope, char *);
+    if (seen & BIT(F_METHOD))
+        c->auth_method = changes->auth_method;
+    if (seen & BIT(F_FORMAT))
+        c->token_format = changes->token_format;
+    if (seen & BIT(F_ENABLE))
+        c->enabled = true;
+    if (seen & BIT(F_DISABLE))
+        c->enabled = false;
+}
+
+/* An update that changes c. Disabling alone is never refused for c's other
+ * fields, so a client stored under older, looser rules can always be
+ * switched off; every other update checks the whole client. */
+static int update_client(struct client *c, const struct client_flags *f,
+                         char secret[CLIENT_SECRET_TEXT], bool *made)
+{
+    *made = false;
+    if ((f->seen & ~BIT(F_JSON)) == BIT(F_DISABLE))
+        return EXIT_OK;
+    if (settle_secret(c, f, secret, made))
+        return cli_fail(EXIT_FAIL, "cannot generate credentials");
+    return check(c);
+}
+
 static int cmd_update(int argc, char **argv, struct store *s)
 {
-    struct client c = {0};
+    struct client c = {0}, changes = {0};
     struct client_flags f = {0};
     char secret[CLIENT_SECRET_TEXT];
     bool made = false;
     int status;
     enum err rc;
 
-    if (argc < 1)
-        return cli_fail(EXIT_USAGE, "usage: oidcd client update ID [flags]");
-    status = load(s, argv[0], &c);
+    status = check_id_first(argc, argv, "oidcd client update ID [flags]");
     if (status == EXIT_OK)
-        status = parse_flags(argc, argv, 1, true, &c, &f);
-    if (status == EXIT_OK && settle_secret(&c, &f, secret, &made))
-        status = cli_fail(EXIT_FAIL, "cannot generate credentials");
+        status = parse_flags(argc, argv, 1, ON_UPDATE, &changes, &f);
     if (status == EXIT_OK)
-        status = check(&c);
+        status = load(s, argv[0], &c);
+    if (status == EXIT_OK) {
+        take_changes(&c, &changes, f.seen);
+        status = update_client(&c, &f, secret, &made);
+    }
     if (status == EXIT_OK && (rc = store_client_update(s, &c)))
         status = cli_fail(EXIT_FAIL, "cannot update client: %s", err_str(rc));
     if (status == EXIT_OK)
-        print_client(&c, made ? secret : NULL, f.json);
+        print_client(&c, made ? secret : NULL, wants_json(&f));
+    client_clear(&changes);
     client_clear(&c);
+    return status;
+}
+
+/* The flags of a command that only prints: --json. */
+static int parse_print_flags(int argc, char **argv, int start, struct client_flags *f)
+{
+    struct client none = {0};
+    int status = parse_flags(argc, argv, start, ON_PRINT, &none, f);
+
+    client_clear(&none);
     return status;
 }
 
 static int cmd_rotate_secret(int argc, char **argv, struct store *s)
 {
     struct client c = {0};
+    struct client_flags f = {0};
     char secret[CLIENT_SECRET_TEXT];
-    bool json = false;
-    int i, status;
+    int status;
     enum err rc;
 
-    if (argc < 1)
-        return cli_fail(EXIT_USAGE, "usage: oidcd client rotate-secret ID [--json]");
-    for (i = 1; i < argc; i++) {
-        if (args_flag(argc, argv, &i, "--json", NULL) != 1)
-            return cli_fail(EXIT_USAGE, "unknown argument %s", argv[i]);
-        json = true;
-    }
-    status = load(s, argv[0], &c);
+    status = check_id_first(argc, argv, "oidcd client rotate-secret ID [--json]");
+    if (status == EXIT_OK)
+        status = parse_print_flags(argc, argv, 1, &f);
+    if (status == EXIT_OK)
+        status = load(s, argv[0], &c);
     if (status == EXIT_OK && c.type == CLIENT_PUBLIC)
         status = cli_fail(EXIT_FAIL, "public client %s has no secret", c.id);
     if (status == EXIT_OK && client_new_secret(&c, secret))
@@ -281,7 +462,7 @@ static int cmd_rotate_secret(int argc, char **argv, struct store *s)
     if (status == EXIT_OK && (rc = store_client_update(s, &c)))
         status = cli_fail(EXIT_FAIL, "cannot update client: %s", err_str(rc));
     if (status == EXIT_OK)
-        print_client(&c, secret, json);
+        print_client(&c, secret, wants_json(&f));
     client_clear(&c);
     return status;
 }
@@ -292,14 +473,13 @@ static int cmd_show(int argc, char **argv, struct store *s)
     struct client_flags f = {0};
     int status;
 
-    if (argc < 1)
-        return cli_fail(EXIT_USAGE, "usage: oidcd client show ID [--json]");
-    status = parse_flags(argc, argv, 1, false, &c, &f);
-    client_clear(&c);
+    status = check_id_first(argc, argv, "oidcd client show ID [--json]");
+    if (status == EXIT_OK)
+        status = parse_print_flags(argc, argv, 1, &f);
     if (status == EXIT_OK)
         status = load(s, argv[0], &c);
     if (status == EXIT_OK)
-        print_client(&c, NULL, f.json);
+        print_client(&c, NULL, wants_json(&f));
     client_clear(&c);
     return status;
 }
@@ -308,17 +488,15 @@ static int cmd_list(int argc, char **argv, struct store *s)
 {
     struct client *list = NULL;
     struct client_flags f = {0};
-    struct client ignored = {0};
     size_t n = 0, i;
     json_t *arr;
-    int status = parse_flags(argc, argv, 0, false, &ignored, &f);
+    int status = parse_print_flags(argc, argv, 0, &f);
 
-    client_clear(&ignored);
     if (status)
         return status;
     if (store_client_list(s, &list, &n))
         return cli_fail(EXIT_FAIL, "cannot list clients");
-    if (f.json) {
+    if (wants_json(&f)) {
         arr = json_array();
         for (i = 0; i < n; i++)
             json_array_append_new(arr, client_json(&list[i], NULL));
@@ -336,10 +514,13 @@ static int cmd_list(int argc, char **argv, struct store *s)
 
 static int cmd_delete(int argc, char **argv, struct store *s)
 {
+    int status = check_id_first(argc, argv, "oidcd client delete ID");
     enum err rc;
 
-    if (argc != 1)
-        return cli_fail(EXIT_USAGE, "usage: oidcd client delete ID");
+    if (status)
+        return status;
+    if (argc > 1)
+        return cli_fail(EXIT_USAGE, "unknown argument %s", argv[1]);
     rc = store_client_delete(s, argv[0]);
     if (rc == ERR_NOT_FOUND)
         return cli_fail(EXIT_FAIL, "no client %s", argv[0]);

@@ -113,26 +113,6 @@ static enum err copy_str(char *dst, size_t size, const char *v)
     return text_copy(dst, size, v) ? ERR_OK : ERR_CONFIG;
 }
 
-/* A port as written in a URL or host:port: 1 to 5 digits, 1 to 65535. */
-static bool port_ok(const char *p, size_t n, long *out)
-{
-    long v = 0;
-    size_t i;
-
-    if (n == 0 || n > 5)
-        return false;
-    for (i = 0; i < n; i++) {
-        if (!isdigit((unsigned char)p[i]))
-            return false;
-        v = v * 10 + (p[i] - '0');
-    }
-    if (v < 1 || v > 65535)
-        return false;
-    if (out)
-        *out = v;
-    return true;
-}
-
 static enum err parse_listen(struct config *c, const char *v, const char **hint)
 {
     const char *colon = strrchr(v, ':');
@@ -148,7 +128,7 @@ static enum err parse_listen(struct config *c, const char *v, const char **hint)
         hlen -= 2;
     }
     if (hlen == 0 || memchr(v, '[', hlen) || memchr(v, ']', hlen) ||
-        hlen >= sizeof c->listen_host || !port_ok(colon + 1, strlen(colon + 1), &port))
+        hlen >= sizeof c->listen_host || !text_port(colon + 1, strlen(colon + 1), &port))
         return ERR_CONFIG;
     memcpy(c->listen_host, v, hlen);
     c->listen_host[hlen] = '\0';
@@ -186,7 +166,7 @@ static bool authority_ok(const char *a, size_t n)
     }
     if (hlen == n)
         return true;
-    return a[hlen] == ':' && port_ok(a + hlen + 1, n - hlen - 1, NULL);
+    return a[hlen] == ':' && text_port(a + hlen + 1, n - hlen - 1, NULL);
 }
 
 /* An issuer is http(s)://host[:port][/path] with no query, fragment or

@@ -43,3 +43,22 @@ void text_trim_ows(const char **s, size_t *len)
     while (*len > 0 && text_is_ows((*s)[*len - 1]))
         (*len)--;
 }
+
+bool text_port(const char *p, size_t n, long *out)
+{
+    long v = 0;
+    size_t i;
+
+    if (n == 0 || n > 5)
+        return false;
+    for (i = 0; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9')
+            return false;
+        v = v * 10 + (p[i] - '0');
+    }
+    if (v < 1 || v > 65535)
+        return false;
+    if (out)
+        *out = v;
+    return true;
+}

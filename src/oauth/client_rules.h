@@ -7,10 +7,29 @@
 
 #define CLIENT_SECRET_TEXT 44 /* 256-bit secret as base64url, with its NUL */
 
-/* Checks the client's metadata: a name; known grant and response types;
- * absolute redirect URIs without fragments or white space; a well-formed
- * scope; an authentication method that fits the type (public: none;
- * confidential: a secret method). ERR_INVALID_REQUEST with *why otherwise. */
+/* Puts c's metadata in the form it is stored in: the scope as scope_parse
+ * reads it (tokens separated by one space, each once); grant types and
+ * response types each once, in first-seen order; the words of a response
+ * type in the order "code id_token token" ("token id_token" becomes
+ * "id_token token"). Changes nothing else and refuses nothing that
+ * client_check would accept. Returns ERR_INVALID_REQUEST with *why (a
+ * static string) for a scope scope_parse refuses, ERR_NOMEM, or ERR_OK. */
+enum err client_normalize(struct client *c, const char **why);
+
+/* Checks the client's metadata: a name; one or more known grant types and
+ * known response types, each listed once, response types spelled as
+ * client_normalize spells them; grant and response types that fit each
+ * other (OpenID Connect Dynamic Client Registration 1.0 §2: a response type
+ * with code needs the grant authorization_code, one with id_token or token
+ * needs implicit, and either grant needs such a response type); redirect and
+ * post-logout redirect URIs that are absolute URIs (RFC 3986 §4.3) of ASCII
+ * characters a URI may hold, at most LIMIT_URI bytes, without fragment, not
+ * of the schemes javascript, data, vbscript or file, and, for http and
+ * https, with "//", a host, an optional port 1-65535 and no user info; at
+ * most LIMIT_URIS of each; a scope scope_parse accepts; an authentication
+ * method that fits the type (public: none; confidential: a secret method).
+ * Returns ERR_OK, or ERR_INVALID_REQUEST with *why (a static string, one
+ * line) naming the first rule broken. */
 enum err client_check(const struct client *c, const char **why);
 
 /* A fresh random client_id into c->id. */

@@ -67,12 +67,30 @@ static void trims_optional_white_space(void **state)
     assert_false(text_is_ows('\n') || text_is_ows('\r') || text_is_ows('\0') || text_is_ows('x'));
 }
 
+static void ports_are_1_to_65535(void **state)
+{
+    static const char *const good[] = {"1", "80", "8000", "65535", "00080"};
+    static const char *const bad[] = {"",   "0",   "65536", "99999", "123456",
+                                      "-1", "+80", "8o",    " 80"};
+    long v = 0;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof good / sizeof good[0]; i++)
+        assert_true(text_port(good[i], strlen(good[i]), NULL));
+    assert_true(text_port("8000x", 4, &v)); /* only n bytes are read */
+    assert_int_equal(v, 8000);
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_false(text_port(bad[i], strlen(bad[i]), &v));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(copy_fits_or_refuses),
         cmocka_unit_test(int_in_decimal),
         cmocka_unit_test(trims_optional_white_space),
+        cmocka_unit_test(ports_are_1_to_65535),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
