@@ -218,7 +218,7 @@ static json_t *client_json(const struct client *c, const char *secret)
     return o;
 }
 
-#define LABEL "%-27s" /* as wide as "post_logout_redirect_uris: " */
+#define LABEL "%-14s " /* values line up after the usual labels; longer ones push theirs */
 
 /* One "label: items" line; response types hold spaces, so they get ", ". */
 static void print_list(const char *label, const struct strlist *l, const char *sep)
