@@ -7,7 +7,8 @@
  * under test: at most LIMIT_URIS URIs of 1 to LIMIT_URI bytes, each an
  * RFC 3986 scheme and ':' followed by more, not javascript/data/vbscript/file,
  * of printable ASCII without '#' or white space; http and https with "//",
- * a host and no user info, a port only as 1-65535. A list with a '#', a
+ * a host and no user info, a port only as 1-65535; brackets only around an
+ * http(s) host. A list with a '#', a
  * control byte or a refused scheme in it must be refused. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -92,9 +93,15 @@ static bool plausible(const char *u)
     for (i = 0; i < len; i++)
         if ((unsigned char)u[i] <= ' ' || (unsigned char)u[i] >= 0x7f || u[i] == '#')
             return false;
-    if ((s == 4 && strncasecmp(u, "http", 4) == 0) || (s == 5 && strncasecmp(u, "https", 5) == 0))
+    if ((s == 4 && strncasecmp(u, "http", 4) == 0) || (s == 5 && strncasecmp(u, "https", 5) == 0)) {
+        /* brackets only around the host: "[" right after "//", one "]" */
+        const char *open = strchr(u, '['), *close = strchr(u, ']');
+        if ((open || close) &&
+            (open != u + s + 3 || !close || strchr(open + 1, '[') || strchr(close + 1, ']')))
+            return false;
         return strncmp(u + s + 1, "//", 2) == 0 && http_authority(u + s + 3);
-    return true;
+    }
+    return !strpbrk(u, "[]");
 }
 
 /* A URI no rule may let through, whatever else it holds. */

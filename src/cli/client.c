@@ -277,6 +277,8 @@ static int check(struct client *c)
         return cli_fail(EXIT_FAIL, "out of memory");
     if (!rc)
         rc = client_check(c, &why);
+    if (rc == ERR_NOMEM)
+        return cli_fail(EXIT_FAIL, "out of memory");
     if (rc)
         return cli_fail(EXIT_USAGE, "%s", why ? why : "invalid client");
     return EXIT_OK;

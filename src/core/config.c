@@ -155,7 +155,7 @@ static bool authority_ok(const char *a, size_t n)
 
     if (n > 0 && a[0] == '[') {
         const char *close = memchr(a, ']', n);
-        if (!close || close == a + 1 || !all_in(a + 1, (size_t)(close - a - 1), ":."))
+        if (!close || !text_is_ipv6(a + 1, (size_t)(close - a - 1)))
             return false;
         hlen = (size_t)(close - a) + 1;
     } else {
@@ -197,7 +197,7 @@ static enum err parse_issuer(struct config *c, const char *v, const char **hint)
  * moment a command ends, nor its URI file names ("file:…?mode=…"). */
 static enum err parse_database_url(char *dst, size_t size, const char *v, const char **hint)
 {
-    const char *path = v + strlen("sqlite:");
+    const char *path;
 
     if (strncmp(v, "postgres://", 11) == 0 || strncmp(v, "postgresql://", 13) == 0) {
         *hint = "PostgreSQL is not supported by this build; use sqlite:PATH";
@@ -207,6 +207,7 @@ static enum err parse_database_url(char *dst, size_t size, const char *v, const 
         *hint = "use sqlite:PATH";
         return ERR_CONFIG;
     }
+    path = v + strlen("sqlite:");
     if (*path == '\0' || strcasecmp(path, ":memory:") == 0) {
         *hint = "sqlite:PATH needs the path of a database file; an in-memory or temporary "
                 "database would lose every change";
@@ -396,8 +397,13 @@ static char *next_line(char *buf, int size, void *stream)
     }
     memcpy(buf, p, n);
     buf[n] = '\0';
-    if (buf[0] == '[' && !section_ok(st, buf))
+    if (buf[0] == '[')
+        return section_ok(st, buf) ? buf : NULL;
+    /* inih also takes "key: value"; this file format is "key = value" */
+    if (n > 0 && buf[strcspn(buf, "=:")] != '=') {
+        fail_at(st, "syntax error: expected key = value");
         return NULL;
+    }
     return buf;
 }
 

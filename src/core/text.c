@@ -1,5 +1,6 @@
 #include "core/text.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 
 size_t text_int(char *out, int64_t v)
@@ -61,4 +62,16 @@ bool text_port(const char *p, size_t n, long *out)
     if (out)
         *out = v;
     return true;
+}
+
+bool text_is_ipv6(const char *p, size_t n)
+{
+    char text[INET6_ADDRSTRLEN];
+    struct in6_addr addr;
+
+    if (n == 0 || n >= sizeof text)
+        return false;
+    memcpy(text, p, n);
+    text[n] = '\0';
+    return inet_pton(AF_INET6, text, &addr) == 1;
 }

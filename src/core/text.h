@@ -18,6 +18,10 @@ size_t text_int(char *out, int64_t v);
  * host:port: 1 to 5 digits worth 1 to 65535, stored in *out unless NULL. */
 bool text_port(const char *p, size_t n, long *out);
 
+/* True when the n bytes at p are an IPv6 address in text form (the part
+ * between the brackets of an IP literal, RFC 3986 §3.2.2). */
+bool text_is_ipv6(const char *p, size_t n);
+
 /* True for optional white space in HTTP (RFC 9110 §5.6.3): space or tab. */
 bool text_is_ows(char c);
 

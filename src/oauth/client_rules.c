@@ -113,18 +113,29 @@ static bool scheme_is(const char *u, size_t n, const char *scheme)
     return strlen(scheme) == n && strncasecmp(u, scheme, n) == 0;
 }
 
-/* The n bytes at a as host [":" port]: an IP literal "[…]" of hex digits,
- * colons and dots, or a non-empty registered name; no user info. */
+/* Brackets belong only around the IP literal of an authority (RFC 3986
+ * §3.2.2): at most one pair, '[' where authority starts (NULL: none may). */
+static bool brackets_ok(const char *u, const char *authority)
+{
+    const char *open = strchr(u, '['), *close = strchr(u, ']');
+
+    if (!open && !close)
+        return true;
+    return open && open == authority && close > open && !strchr(open + 1, '[') &&
+           !strchr(close + 1, ']');
+}
+
+/* The n bytes at a as host [":" port]: an IPv6 literal "[…]" or a non-empty
+ * registered name; no user info. */
 static bool authority_ok(const char *a, size_t n)
 {
     size_t h = 0;
 
     if (n && a[0] == '[') {
-        for (h = 1; h < n && (is_hex((unsigned char)a[h]) || a[h] == ':' || a[h] == '.'); h++)
-            ;
-        if (h == 1 || h >= n || a[h] != ']')
+        const char *close = memchr(a, ']', n);
+        if (!close || !text_is_ipv6(a + 1, (size_t)(close - a - 1)))
             return false;
-        h++;
+        h = (size_t)(close - a) + 1;
     } else {
         while (h < n && (is_host_char((unsigned char)a[h]) || a[h] == '%'))
             h++;
@@ -139,6 +150,7 @@ static enum uri_fault uri_check(const char *u)
     const char *const *bad;
     size_t len = strlen(u), s;
     const char *rest;
+    bool http;
 
     if (len == 0 || len > LIMIT_URI)
         return URI_LENGTH;
@@ -153,7 +165,10 @@ static enum uri_fault uri_check(const char *u)
     if (!uri_chars_ok(u))
         return URI_CHARS;
     rest = u + s + 1;
-    if (scheme_is(u, s, "http") || scheme_is(u, s, "https"))
+    http = scheme_is(u, s, "http") || scheme_is(u, s, "https");
+    if (!brackets_ok(u, http && strncmp(rest, "//", 2) == 0 ? rest + 2 : NULL))
+        return http ? URI_HTTP : URI_CHARS;
+    if (http)
         return strncmp(rest, "//", 2) == 0 && authority_ok(rest + 2, strcspn(rest + 2, "/?"))
                    ? URI_OK
                    : URI_HTTP;

@@ -118,6 +118,14 @@ static const char *const bad_uris[] = {
     "http://[::1/",
     "http://[::1]x/",
     "http://[g::1]/",
+    /* brackets only around an IPv6 host */
+    "http://[1]/",
+    "http://[:]/",
+    "http://[..]/",
+    "https://app.example/cb[1]",
+    "https://app.example/?x=]",
+    "myapp:[",
+    "com.example.app:/cb[x]",
     NULL,
 };
 

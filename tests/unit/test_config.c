@@ -133,6 +133,11 @@ static void bad_values_are_errors(void **state)
         "[server]\nissuer = http://user@x\n",
         "[server]\nissuer = http://[]:80\n",
         "[server]\nissuer = http://[::1\n",
+        "[server]\nissuer = http://[g::1]\n",
+        "[server]\nissuer = http://[zz]:80\n",
+        /* key = value, not inih's other form key: value */
+        "[server]\nthreads: 4\n",
+        "[server]\nissuer: http://x\n",
         "[server]\nlisten = 127.0.0.1:+80\n",
         /* database.url: sqlite:PATH with a real path, nothing else */
         "[database]\nurl = postgres://x\n",
