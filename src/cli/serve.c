@@ -30,16 +30,17 @@ struct upkeep {
 static void *upkeep_run(void *arg)
 {
     struct upkeep *u = arg;
-    int64_t last_sweep = 0, removed;
+    double last_sweep = -1e18; /* monotonic ms: a clock set back delays nothing */
+    int64_t removed;
     struct timespec until;
 
     pthread_mutex_lock(&u->lock);
     while (!u->stop) {
         pthread_mutex_unlock(&u->lock);
         keystore_refresh(u->app->oauth.keys);
-        if (clock_now() - last_sweep >= SWEEP_EVERY_S) {
-            last_sweep = clock_now();
-            if (store_sweep(u->app->oauth.store, last_sweep, &removed) == ERR_OK && removed)
+        if (clock_ms() - last_sweep >= SWEEP_EVERY_S * 1000.0) {
+            last_sweep = clock_ms();
+            if (store_sweep(u->app->oauth.store, clock_now(), &removed) == ERR_OK && removed)
                 log_kv(LOG_INFO, "swept expired rows", NULL);
         }
         until = clock_deadline_in(500);
@@ -93,8 +94,7 @@ static int run(const struct config *cfg, struct app *app)
 {
     struct http_server_options opts = {0};
     struct http_server *srv = NULL;
-    struct upkeep u = {
-        .app = app, .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
+    struct upkeep u = {.app = app, .lock = PTHREAD_MUTEX_INITIALIZER};
     struct route *routes = NULL;
     pthread_t thread;
     char why[512] = "";
@@ -112,6 +112,7 @@ static int run(const struct config *cfg, struct app *app)
         routes_free(routes, opts.nroutes);
         return cli_fail(EXIT_FAIL, "%s", why);
     }
+    clock_cond_init(&u.wake);
     pthread_create(&thread, NULL, upkeep_run, &u);
     if (!log_batch_start(cfg->log_flush_interval_ms))
         log_kv(LOG_WARN, "could not start the log flusher: every line is written at once", NULL);
@@ -120,6 +121,7 @@ static int run(const struct config *cfg, struct app *app)
     log_kv(LOG_INFO, "shutting down", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM", NULL);
     http_server_stop(srv, DRAIN_MS);
     upkeep_stop(&u, thread);
+    pthread_cond_destroy(&u.wake);
     routes_free(routes, opts.nroutes);
     log_kv(LOG_INFO, "stopped", NULL);
     log_batch_stop();

@@ -1,6 +1,7 @@
 #ifndef OIDCD_CORE_CLOCK_H
 #define OIDCD_CORE_CLOCK_H
 
+#include <pthread.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -10,8 +11,12 @@ int64_t clock_now(void);
 /* Monotonic milliseconds (for durations). */
 double clock_ms(void);
 
-/* The CLOCK_REALTIME instant ms milliseconds from now: the deadline that
- * pthread_cond_timedwait takes. */
+/* Initialises a condition variable whose timed waits count on the monotonic
+ * clock, so that setting the wall clock neither stalls nor hurries them. */
+void clock_cond_init(pthread_cond_t *cond);
+
+/* The monotonic instant ms milliseconds from now: the deadline that
+ * pthread_cond_timedwait takes on a condition made by clock_cond_init. */
 struct timespec clock_deadline_in(long ms);
 
 #endif

@@ -90,6 +90,9 @@ bool log_batch_start(long interval_ms)
         return true;
     out.interval_ms = interval_ms;
     out.stop = false;
+    /* idle here: remade so that its waits run on the monotonic clock */
+    pthread_cond_destroy(&out.wake);
+    clock_cond_init(&out.wake);
     pthread_mutex_lock(&out.lock);
     started = pthread_create(&out.flusher, NULL, flusher_run, NULL) == 0;
     out.on = started;

@@ -67,7 +67,7 @@ enum err conns_start(unsigned timeout_s, struct conn_table **out)
     if (!t)
         return ERR_NOMEM;
     pthread_mutex_init(&t->lock, NULL);
-    pthread_cond_init(&t->wake, NULL);
+    clock_cond_init(&t->wake);
     t->timeout_ms = timeout_s * 1000.0;
     if (pthread_create(&t->reaper, NULL, reaper_run, t)) {
         free(t);

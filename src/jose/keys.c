@@ -294,7 +294,10 @@ enum err keystore_ensure(struct keystore *ks, const char *alg)
     keyset_release(ks, set);
     if (n > 0)
         return ERR_OK;
-    rc = keys_create(ks->store, &ks->kek, alg, clock_now(), clock_now(), kid);
+    /* signing from 0, so a clock set back cannot leave it not yet valid; and
+     * retiring nothing, so a first key another server made at the same moment
+     * stays published (the newer of the two signs) */
+    rc = keys_create(ks->store, &ks->kek, alg, 0, 0, kid);
     if (rc)
         return rc;
     log_kv(LOG_INFO, "created first signing key", "kid", kid, "alg", alg, NULL);
@@ -307,7 +310,9 @@ enum err keystore_add(struct keystore *ks, const char *alg, int64_t not_before,
     return keys_create(ks->store, &ks->kek, alg, not_before, retire_others, kid);
 }
 
-/* The key that signs at time now: the latest whose not_before has come. */
+/* The key that signs at time now: of those whose not_before has come, the
+ * last made (keys are listed oldest first), so a pending key that a later
+ * rotation superseded never signs. key_state follows the same rule. */
 static const struct loaded_key *signing_key(const struct keyset *set, int64_t now)
 {
     const struct loaded_key *best = NULL;

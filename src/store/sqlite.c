@@ -36,7 +36,7 @@ const char *const sqlite_sql[ST_COUNT] = {
     [ST_KEY_RETIRE] = "UPDATE signing_keys SET retire_after = ?2 "
                       "WHERE retire_after IS NULL AND kid <> ?1",
     [ST_KEY_LIST] = "SELECT kid, alg, private_enc, public_jwk, created_at, not_before, "
-                    "retire_after FROM signing_keys ORDER BY not_before, created_at, rowid",
+                    "retire_after FROM signing_keys ORDER BY created_at, rowid",
     [ST_KEYS_VERSION] = "SELECT value FROM meta WHERE name = 'keys_version'",
     [ST_TOKEN_INSERT] = "INSERT INTO tokens (hash, kind, jti, client_id, subject, scope, "
                         "issued_at, expires_at) VALUES (?1, 'access', ?2, ?3, ?4, ?5, ?6, ?7)",

@@ -41,7 +41,7 @@ enum err sqlite_key_add(struct store *s, const struct signing_key *k, int64_t re
     if (e)
         return e;
     e = insert_key(c, k);
-    if (!e)
+    if (!e && retire_others > 0)
         e = retire_keys(c, k->kid, retire_others);
     return sqlite_txn_end(c, e);
 }

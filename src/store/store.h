@@ -118,7 +118,8 @@ enum err store_client_delete(struct store *s, const char *id);
 enum err store_client_list(struct store *s, struct client **out, size_t *n);
 
 /* Adds k and, in the same transaction, sets retire_after = retire_others on
- * every key that has none yet (the keys k supersedes). */
+ * every key that has none yet (the keys k supersedes); retire_others <= 0
+ * retires nothing. */
 enum err store_key_add(struct store *s, const struct signing_key *k, int64_t retire_others);
 /* Keys still published (retire_after unset or in the future is not filtered
  * here: all rows), oldest first; caller frees with signing_key_list_free. */

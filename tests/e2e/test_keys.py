@@ -237,3 +237,33 @@ def test_rotate_without_alg_follows_keys_algorithm(make_server):
     result = server.cli("key", "rotate", "--alg", "RS256", "--publish-ahead", "600")
     assert result.returncode == 0, result.stderr
     assert sorted(k["alg"] for k in server.cli_json("key", "list")) == ["ES256", "ES256", "RS256"]
+
+
+def test_pending_key_superseded_by_a_later_rotation_never_signs(server, client):
+    # B is to sign in 3 s; C, made after it, signs at once. When B's time comes
+    # C must go on signing: B was superseded before it began, and it is
+    # retired (its tokens would outlive its place in the JWKS).
+    before = {k["kid"] for k in server.cli_json("key", "list")}
+    assert server.cli("key", "rotate", "--publish-ahead", "3").returncode == 0
+    pending = {k["kid"] for k in server.cli_json("key", "list")} - before
+    assert server.cli("key", "rotate", "--publish-ahead", "0").returncode == 0
+    latest = {k["kid"] for k in server.cli_json("key", "list")} - before - pending
+    assert len(pending) == 1 and len(latest) == 1
+    latest_kid = latest.pop()
+    assert wait_until(lambda: jwt_header(server.token_basic(client).json()["access_token"])["kid"]
+                      == latest_kid, timeout=5)
+    time.sleep(4)  # past B's not_before
+    for _ in range(5):
+        token = server.token_basic(client).json()["access_token"]
+        assert jwt_header(token)["kid"] == latest_kid
+        verify_jwt(token, server.jwks())
+    states = {k["kid"]: k["state"] for k in server.cli_json("key", "list")}
+    assert states[latest_kid] == "current"
+    assert states[pending.pop()] == "retired"
+
+
+def test_first_key_signs_from_the_epoch(server):
+    # a clock set back must not find the only key "not yet valid"
+    keys = server.cli_json("key", "list")
+    assert len(keys) == 1
+    assert keys[0]["not_before"] == 0
