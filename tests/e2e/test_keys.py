@@ -262,8 +262,11 @@ def test_pending_key_superseded_by_a_later_rotation_never_signs(server, client):
     assert states[pending.pop()] == "retired"
 
 
-def test_first_key_signs_from_the_epoch(server):
-    # a clock set back must not find the only key "not yet valid"
+def test_first_key_signs_from_the_epoch(make_server):
+    # a clock set back must not find the only key "not yet valid". (ES256: the
+    # valgrind harness makes RS256 first keys with the CLI, never ES256 ones.)
+    server = make_server(env={"OIDCD_KEYS_ALGORITHM": "ES256"})
+    assert "created first signing key" in server.log_text()
     keys = server.cli_json("key", "list")
     assert len(keys) == 1
     assert keys[0]["not_before"] == 0
