@@ -14,6 +14,7 @@ per run, see Server.cli). Harness timeouts grow by SLOW.
 """
 
 import base64
+import http.client
 import json
 import os
 import shutil
@@ -391,6 +392,23 @@ class Server:
     def get(self, path, **kwargs):
         kwargs.setdefault("timeout", HTTP_TIMEOUT)
         return requests.get(self.url(path), **kwargs)
+
+    def raw(self, method, target, headers=(), body=None):
+        """One request with the target and header lines sent exactly as given
+        (repeats, empty values, escapes requests would re-quote); target is
+        under the issuer. Returns (status, headers, body bytes)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=HTTP_TIMEOUT)
+        try:
+            conn.putrequest(method, urllib.parse.urlsplit(self.url("")).path + target)
+            for name, value in headers:
+                conn.putheader(name, value)
+            if body is not None:
+                conn.putheader("Content-Length", str(len(body)))
+            conn.endheaders(body)
+            resp = conn.getresponse()
+            return resp.status, resp.msg, resp.read()
+        finally:
+            conn.close()
 
     def jwks(self):
         resp = self.get("/jwks")
