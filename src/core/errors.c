@@ -16,6 +16,13 @@ static const char *const codes[ERR_COUNT] = {
     [ERR_TOO_LARGE] = "invalid_request",
     [ERR_TEMPORARILY_UNAVAILABLE] = "temporarily_unavailable",
     [ERR_SERVER_ERROR] = "server_error",
+    [ERR_UNSUPPORTED_RESPONSE_TYPE] = "unsupported_response_type",
+    [ERR_LOGIN_REQUIRED] = "login_required",
+    [ERR_CONSENT_REQUIRED] = "consent_required",
+    [ERR_INTERACTION_REQUIRED] = "interaction_required",
+    [ERR_ACCOUNT_SELECTION_REQUIRED] = "account_selection_required",
+    [ERR_REQUEST_NOT_SUPPORTED] = "request_not_supported",
+    [ERR_REQUEST_URI_NOT_SUPPORTED] = "request_uri_not_supported",
 };
 
 static const char *const names[ERR_COUNT] = {

@@ -20,6 +20,14 @@ enum err {
     ERR_TOO_LARGE,
     ERR_TEMPORARILY_UNAVAILABLE,
     ERR_SERVER_ERROR,
+    /* OpenID Connect Core §3.1.2.6 and RFC 6749 §4.1.2.1, for /authorize */
+    ERR_UNSUPPORTED_RESPONSE_TYPE,
+    ERR_LOGIN_REQUIRED,
+    ERR_CONSENT_REQUIRED,
+    ERR_INTERACTION_REQUIRED,
+    ERR_ACCOUNT_SELECTION_REQUIRED,
+    ERR_REQUEST_NOT_SUPPORTED,
+    ERR_REQUEST_URI_NOT_SUPPORTED,
     /* internal: never shown to a client as such (they become server_error) */
     ERR_NOMEM,
     ERR_IO,
