@@ -23,7 +23,7 @@ sources() {
     config) echo src/core/config.c src/core/text.c ;;
     scope) echo src/oauth/scope.c src/core/strlist.c ;;
     b64url) echo src/core/b64url.c ;;
-    redirect_uri) echo src/oauth/client_rules.c src/oauth/scope.c src/core/strlist.c \
+    redirect_uri) echo src/oauth/client_rules.c src/oauth/scope.c src/core/strlist.c src/core/url.c \
         src/core/rand.c src/core/hash.c src/core/b64url.c src/core/text.c ;;
     *) echo "unknown target: $1" >&2; return 1 ;;
     esac

@@ -6,6 +6,7 @@
 
 #include "core/rand.h"
 #include "core/text.h"
+#include "core/url.h"
 #include "oauth/scope.h"
 
 #define ID_BYTES 18
@@ -94,20 +95,6 @@ static bool uri_chars_ok(const char *u)
     return true;
 }
 
-/* The length of the scheme u starts with (RFC 3986 §3.1), colon excluded;
- * 0 when u does not start with "scheme:". */
-static size_t scheme_length(const char *u)
-{
-    size_t n = 0;
-
-    if (!is_alpha((unsigned char)u[0]))
-        return 0;
-    while (is_alpha((unsigned char)u[n]) || is_digit((unsigned char)u[n]) ||
-           (u[n] && strchr("+-.", u[n])))
-        n++;
-    return u[n] == ':' ? n : 0;
-}
-
 static bool scheme_is(const char *u, size_t n, const char *scheme)
 {
     return strlen(scheme) == n && strncasecmp(u, scheme, n) == 0;
@@ -154,7 +141,7 @@ static enum uri_fault uri_check(const char *u)
 
     if (len == 0 || len > LIMIT_URI)
         return URI_LENGTH;
-    s = scheme_length(u);
+    s = url_scheme_length(u);
     if (s == 0)
         return uri_chars_ok(u) ? URI_SCHEME : URI_CHARS;
     for (bad = refused_schemes; *bad; bad++)
