@@ -14,7 +14,17 @@
 
 #include "core/text.h"
 
-enum kind { K_STRING, K_LONG, K_BOOL, K_CHOICE, K_LISTEN, K_ISSUER, K_DATABASE_URL };
+enum kind {
+    K_STRING,
+    K_STRING_OPT, /* a string that may be empty */
+    K_CLAIM_NAMES,
+    K_LONG,
+    K_BOOL,
+    K_CHOICE,
+    K_LISTEN,
+    K_ISSUER,
+    K_DATABASE_URL
+};
 
 /* A config file larger than this is refused rather than read in part. */
 #define CONFIG_FILE_MAX (64 * 1024)
@@ -34,6 +44,16 @@ struct setting {
     {                                                                                              \
         sec, k, K_STRING, offsetof(struct config, field), sizeof(((struct config *)0)->field), d,  \
             0, 0, NULL                                                                             \
+    }
+#define STR_OPT(sec, k, field, d)                                                                  \
+    {                                                                                              \
+        sec, k, K_STRING_OPT, offsetof(struct config, field), sizeof(((struct config *)0)->field), \
+            d, 0, 0, NULL                                                                          \
+    }
+#define CLAIM_NAMES(sec, k, field, d)                                                              \
+    {                                                                                              \
+        sec, k, K_CLAIM_NAMES, offsetof(struct config, field),                                     \
+            sizeof(((struct config *)0)->field), d, 0, 0, NULL                                     \
     }
 #define LONG(sec, k, field, d, lo, hi)                                                             \
     {                                                                                              \
@@ -58,6 +78,18 @@ static const struct setting settings[] = {
     {"database", "url", K_DATABASE_URL, offsetof(struct config, database_url),
      sizeof(((struct config *)0)->database_url), "sqlite:oidcd.db", 0, 0, NULL},
     LONG("tokens", "access_token_ttl", access_token_ttl, "3600", 1, 31536000),
+    LONG("tokens", "code_ttl", code_ttl, "600", 1, 3600),
+    LONG("tokens", "id_token_ttl", id_token_ttl, "600", 1, 86400),
+    BOOL("tokens", "id_token_include_claims", id_token_include_claims, "false"),
+    LONG("session", "ttl", session_ttl, "86400", 60, 31536000),
+    LONG("consent", "remember_days", consent_remember_days, "90", 0, 3650),
+    LONG("login", "max_failures", login_max_failures, "5", 1, 1000),
+    LONG("login", "lockout_seconds", login_lockout_seconds, "60", 1, 86400),
+    LONG("passwords", "argon2_memory_kib", argon2_memory_kib, "19456", 8, 4194304),
+    LONG("passwords", "argon2_iterations", argon2_iterations, "2", 1, 64),
+    LONG("passwords", "argon2_parallelism", argon2_parallelism, "1", 1, 16),
+    STR_OPT("ui", "templates_dir", templates_dir, ""),
+    CLAIM_NAMES("claims", "extra", claims_extra, ""),
     STR("keys", "encryption_key_file", encryption_key_file, "oidcd.kek"),
     CHOICE("keys", "algorithm", key_algorithm, "RS256", "RS256 ES256"),
     LONG("keys", "publish_ahead", publish_ahead, "120", 0, 31536000),
@@ -146,6 +178,36 @@ static bool all_in(const char *s, size_t n, const char *set)
     return true;
 }
 
+bool config_claim_name_ok(const char *p, size_t n)
+{
+    return n >= 1 && n <= CONFIG_CLAIM_NAME_MAX && all_in(p, n, "_-.:/~");
+}
+
+/* Space-separated claim names, stored separated by one space each. */
+static enum err parse_claim_names(char *dst, size_t size, const char *v, const char **hint)
+{
+    size_t n, at = 0, count = 0;
+
+    *hint = "space-separated claim names of A-Z a-z 0-9 _ - . : / ~, at most 64 names of at "
+            "most 64 characters";
+    for (v += strspn(v, " \t"); *v; v += strspn(v, " \t")) {
+        n = strcspn(v, " \t");
+        if (!config_claim_name_ok(v, n) || ++count > CONFIG_CLAIM_NAMES_MAX)
+            return ERR_CONFIG;
+        if (at + (at > 0) + n >= size) {
+            *hint = "too long";
+            return ERR_CONFIG;
+        }
+        if (at > 0)
+            dst[at++] = ' ';
+        memcpy(dst + at, v, n);
+        at += n;
+        v += n;
+    }
+    dst[at] = '\0';
+    return ERR_OK;
+}
+
 /* host[:port] of an issuer (RFC 3986 §3.2): a host name or address, or an
  * IPv6 address in brackets; no user information; a port from 1 to 65535. */
 static bool authority_ok(const char *a, size_t n)
@@ -231,6 +293,11 @@ static enum err apply(struct config *c, const struct setting *s, const char *v, 
     case K_STRING:
         *hint = *v ? "too long" : "must not be empty";
         return *v ? copy_str(field, s->size, v) : ERR_CONFIG;
+    case K_STRING_OPT:
+        *hint = "too long";
+        return copy_str(field, s->size, v);
+    case K_CLAIM_NAMES:
+        return parse_claim_names(field, s->size, v, hint);
     case K_LONG:
         return parse_long(v, s->min, s->max, (long *)(void *)field);
     case K_BOOL:
@@ -294,10 +361,11 @@ struct ini_state {
     const char *path;
     char *why;
     size_t whylen;
-    const char *next, *end; /* the part of the file not yet read */
-    int line;               /* the line inih is parsing */
-    int err_line;           /* the line why is about; 0 while all is well */
-    int set_on[NSETTINGS];  /* the line that set settings[i], or 0 */
+    const char *next, *end;                 /* the part of the file not yet read */
+    int line;                               /* the line inih is parsing */
+    int err_line;                           /* the line why is about; 0 while all is well */
+    int set_on[NSETTINGS];                  /* the line that set settings[i], or 0 */
+    int scope_set_on[CONFIG_SCOPES_MAX][2]; /* the lines that set claims, description */
 };
 
 /* Writes "FILE:LINE: message" into why; returns 0 for inih's handler. */
@@ -326,6 +394,61 @@ static bool section_known(const char *name, size_t n)
     return false;
 }
 
+/* The scopes OpenID Connect defines (Core §5.4, §11): a [scope.NAME]
+ * section cannot change what they release. */
+#define OIDC_SCOPES "openid profile email phone address offline_access"
+
+/* A scope token (RFC 6749 §3.3): NQCHAR, printable ASCII but '"' and '\\'. */
+static bool scope_token_ok(const char *p, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (p[i] < 0x21 || p[i] > 0x7e || p[i] == '"' || p[i] == '\\')
+            return false;
+    return n > 0;
+}
+
+static struct config_scope *scope_find(struct config *c, const char *name, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < c->nscopes; i++)
+        if (strlen(c->scopes[i].name) == n && memcmp(c->scopes[i].name, name, n) == 0)
+            return &c->scopes[i];
+    return NULL;
+}
+
+/* A [scope.NAME] line: NAME checked, its scope added unless the section was
+ * opened before. */
+static bool scope_section_ok(struct ini_state *st, const char *name, size_t n)
+{
+    struct config *c = st->c;
+    char word[CONFIG_SCOPE_NAME_MAX + 1];
+
+    if (n == 0 || n > CONFIG_SCOPE_NAME_MAX || !scope_token_ok(name, n)) {
+        fail_at(st,
+                "bad scope name [scope.%.*s] (1 to %d printable characters, no space, quote "
+                "or backslash)",
+                (int)n, name, CONFIG_SCOPE_NAME_MAX);
+        return false;
+    }
+    memcpy(word, name, n);
+    word[n] = '\0';
+    if (word_in(word, OIDC_SCOPES)) {
+        fail_at(st, "[scope.%s]: OpenID Connect defines this scope; it cannot be changed", word);
+        return false;
+    }
+    if (scope_find(c, name, n))
+        return true;
+    if (c->nscopes == CONFIG_SCOPES_MAX) {
+        fail_at(st, "more than %d [scope.NAME] sections", CONFIG_SCOPES_MAX);
+        return false;
+    }
+    memcpy(c->scopes[c->nscopes++].name, word, n + 1);
+    return true;
+}
+
 /* Checks a line that opens a section; false (why written) when it is bad. */
 static bool section_ok(struct ini_state *st, const char *line)
 {
@@ -342,6 +465,8 @@ static bool section_ok(struct ini_state *st, const char *line)
         return false;
     }
     n = (size_t)(close - line - 1);
+    if (n >= 6 && strncmp(line + 1, "scope.", 6) == 0)
+        return scope_section_ok(st, line + 7, n - 6);
     if (!section_known(line + 1, n)) {
         fail_at(st, "unknown section [%.*s]", (int)n, line + 1);
         return false;
@@ -407,6 +532,36 @@ static char *next_line(char *buf, int size, void *stream)
     return buf;
 }
 
+/* claims or description in a [scope.NAME] section (opened by section_ok). */
+static int on_scope_value(struct ini_state *st, const char *name, const char *key,
+                          const char *value)
+{
+    struct config_scope *sc = scope_find(st->c, name, strlen(name));
+    const char *hint = "too long";
+    int k, *set_on;
+    enum err rc;
+
+    if (!sc)
+        return fail_at(st, "unknown section [scope.%s]", name);
+    if (strcmp(key, "claims") == 0)
+        k = 0;
+    else if (strcmp(key, "description") == 0)
+        k = 1;
+    else
+        return fail_at(st, "unknown setting [scope.%s] %s (claims or description)", name, key);
+    set_on = &st->scope_set_on[sc - st->c->scopes][k];
+    if (*set_on)
+        return fail_at(st, "[scope.%s] %s is set again (first on line %d)", name, key, *set_on);
+    *set_on = st->line;
+    if (k == 0)
+        rc = parse_claim_names(sc->claims, sizeof sc->claims, value, &hint);
+    else
+        rc = copy_str(sc->description, sizeof sc->description, value);
+    if (rc)
+        return fail_at(st, "bad value for [scope.%s] %s (%s)", name, key, hint);
+    return 1;
+}
+
 static int on_ini_value(void *user, const char *section, const char *key, const char *value)
 {
     struct ini_state *st = user;
@@ -418,6 +573,8 @@ static int on_ini_value(void *user, const char *section, const char *key, const 
         return 0;
     if (!*section)
         return fail_at(st, "\"%s\" comes before any [section]", key);
+    if (strncmp(section, "scope.", 6) == 0)
+        return on_scope_value(st, section + 6, key, value);
     for (i = 0; i < NSETTINGS; i++)
         if (strcmp(settings[i].section, section) == 0 && strcmp(settings[i].key, key) == 0)
             break;
@@ -547,6 +704,13 @@ enum err config_load(struct config *c, const char *path, char *why, size_t whyle
     rc = load_env(c, why, whylen);
     if (rc)
         return rc;
+    if (c->argon2_memory_kib < 8 * c->argon2_parallelism) {
+        snprintf(why, whylen,
+                 "passwords.argon2_memory_kib (%ld) must be at least 8 times "
+                 "passwords.argon2_parallelism (%ld)",
+                 c->argon2_memory_kib, c->argon2_parallelism);
+        return ERR_CONFIG;
+    }
     if (c->threads == 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         c->threads = n > 0 ? n : 1;
@@ -554,7 +718,17 @@ enum err config_load(struct config *c, const char *path, char *why, size_t whyle
     return ERR_OK;
 }
 
+const struct config_scope *config_scope_get(const struct config *c, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < c->nscopes; i++)
+        if (strcmp(c->scopes[i].name, name) == 0)
+            return &c->scopes[i];
+    return NULL;
+}
+
 long config_max_token_ttl(const struct config *c)
 {
-    return c->access_token_ttl;
+    return c->access_token_ttl > c->id_token_ttl ? c->access_token_ttl : c->id_token_ttl;
 }

@@ -6,6 +6,21 @@
 
 #include "core/errors.h"
 
+/* Extra scopes: `[scope.NAME]` sections. NAME is a scope token (RFC 6749
+ * §3.3) of at most CONFIG_SCOPE_NAME_MAX characters, not one of the scopes
+ * OpenID Connect defines; at most CONFIG_SCOPES_MAX sections. */
+#define CONFIG_SCOPES_MAX 32
+#define CONFIG_SCOPE_NAME_MAX 40
+/* Claim names in claims.extra or one section's claims, and the longest name. */
+#define CONFIG_CLAIM_NAMES_MAX 64
+#define CONFIG_CLAIM_NAME_MAX 64
+
+struct config_scope {
+    char name[CONFIG_SCOPE_NAME_MAX + 1];
+    char claims[1024];     /* claims: space-separated claim names, may be empty */
+    char description[256]; /* description: shown on the consent page, may be empty */
+};
+
 /* Every setting of oidcd. Each has a default, an INI key `[section] key` and an
  * environment variable OIDCD_<SECTION>_<KEY> that wins over the file.
  * docs/CONFIG.md lists them. */
@@ -14,23 +29,45 @@ struct config {
     char issuer_path[1024]; /* derived: the issuer's path ("" or "/oidc") */
     char listen_host[256];  /* server.listen = host:port */
     int listen_port;
-    long threads;                               /* server.threads; 0 = one per CPU */
-    long connection_timeout;                    /* server.connection_timeout, seconds */
-    char database_url[1024];                    /* database.url */
-    long access_token_ttl;                      /* tokens.access_token_ttl, seconds */
-    char encryption_key_file[1024];             /* keys.encryption_key_file */
-    char key_algorithm[8];                      /* keys.algorithm for the first key */
-    long publish_ahead;                         /* keys.publish_ahead, seconds */
-    char log_level[8];                          /* log.level */
-    long log_flush_interval_ms;                 /* log.flush_interval_ms; 0 = every line */
-    bool introspection_validate_audience_scope; /* introspection.validate_audience_scope */
-    bool introspection_response_scope;          /* introspection.response_scope */
+    long threads;                                  /* server.threads; 0 = one per CPU */
+    long connection_timeout;                       /* server.connection_timeout, seconds */
+    char database_url[1024];                       /* database.url */
+    long access_token_ttl;                         /* tokens.access_token_ttl, seconds */
+    long code_ttl;                                 /* tokens.code_ttl, seconds */
+    long id_token_ttl;                             /* tokens.id_token_ttl, seconds */
+    bool id_token_include_claims;                  /* tokens.id_token_include_claims */
+    long session_ttl;                              /* session.ttl, seconds */
+    long consent_remember_days;                    /* consent.remember_days; 0 = never */
+    long login_max_failures;                       /* login.max_failures */
+    long login_lockout_seconds;                    /* login.lockout_seconds */
+    long argon2_memory_kib;                        /* passwords.argon2_memory_kib */
+    long argon2_iterations;                        /* passwords.argon2_iterations */
+    long argon2_parallelism;                       /* passwords.argon2_parallelism */
+    char templates_dir[1024];                      /* ui.templates_dir; "" = built-in */
+    char claims_extra[1024];                       /* claims.extra: space-separated names */
+    char encryption_key_file[1024];                /* keys.encryption_key_file */
+    char key_algorithm[8];                         /* keys.algorithm for the first key */
+    long publish_ahead;                            /* keys.publish_ahead, seconds */
+    char log_level[8];                             /* log.level */
+    long log_flush_interval_ms;                    /* log.flush_interval_ms; 0 = every line */
+    bool introspection_validate_audience_scope;    /* introspection.validate_audience_scope */
+    bool introspection_response_scope;             /* introspection.response_scope */
+    struct config_scope scopes[CONFIG_SCOPES_MAX]; /* [scope.NAME], in file order */
+    size_t nscopes;
 };
 
 /* Fills c with the defaults, then the INI file at path (when path is not
  * NULL), then the environment. On failure returns ERR_CONFIG and writes a
  * one-line reason into why. */
 enum err config_load(struct config *c, const char *path, char *why, size_t whylen);
+
+/* True when the n bytes at p are a claim name oidcd accepts: 1 to
+ * CONFIG_CLAIM_NAME_MAX of A-Z a-z 0-9 _ - . : / ~ (so a collision-resistant
+ * URI name fits, and never '=', a quote or white space). */
+bool config_claim_name_ok(const char *p, size_t n);
+
+/* The [scope.NAME] section named name, or NULL. Borrowed from c. */
+const struct config_scope *config_scope_get(const struct config *c, const char *name);
 
 /* The longest lifetime of any token the server signs: keys stay published
  * that long after they stop signing. */

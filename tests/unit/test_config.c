@@ -35,6 +35,9 @@ static int teardown(void **state)
     unsetenv("OIDCD_TOKENS_ACCESS_TOKEN_TTL");
     unsetenv("OIDCD_SERVER_ISSUER");
     unsetenv("OIDCD_DATABASE_URL");
+    unsetenv("OIDCD_PASSWORDS_ARGON2_MEMORY_KIB");
+    unsetenv("OIDCD_CLAIMS_EXTRA");
+    unsetenv("OIDCD_UI_TEMPLATES_DIR");
     return 0;
 }
 
@@ -305,6 +308,168 @@ static void env_values_are_checked_like_file_values(void **state)
     unsetenv("OIDCD_DATABASE_URL");
 }
 
+static void sign_in_defaults(void **state)
+{
+    struct config c;
+    char why[256];
+
+    (void)state;
+    assert_int_equal(config_load(&c, NULL, why, sizeof why), ERR_OK);
+    assert_int_equal(c.code_ttl, 600);
+    assert_int_equal(c.id_token_ttl, 600);
+    assert_false(c.id_token_include_claims);
+    assert_int_equal(c.session_ttl, 86400);
+    assert_int_equal(c.consent_remember_days, 90);
+    assert_int_equal(c.login_max_failures, 5);
+    assert_int_equal(c.login_lockout_seconds, 60);
+    assert_int_equal(c.argon2_memory_kib, 19456);
+    assert_int_equal(c.argon2_iterations, 2);
+    assert_int_equal(c.argon2_parallelism, 1);
+    assert_string_equal(c.templates_dir, "");
+    assert_string_equal(c.claims_extra, "");
+    assert_int_equal(c.nscopes, 0);
+}
+
+static void sign_in_values(void **state)
+{
+    struct config c;
+    char why[256];
+
+    (void)state;
+    write_file("[tokens]\ncode_ttl = 60\nid_token_ttl = 7200\nid_token_include_claims = true\n"
+               "[session]\nttl = 3600\n[consent]\nremember_days = 0\n"
+               "[login]\nmax_failures = 3\nlockout_seconds = 30\n"
+               "[passwords]\nargon2_memory_kib = 1024\nargon2_iterations = 1\n"
+               "argon2_parallelism = 2\n[ui]\ntemplates_dir = /etc/oidcd/templates\n"
+               "[claims]\nextra =  groups\t https://example.com/roles  \n");
+    assert_int_equal(config_load(&c, path, why, sizeof why), ERR_OK);
+    assert_int_equal(c.code_ttl, 60);
+    assert_int_equal(c.id_token_ttl, 7200);
+    assert_true(c.id_token_include_claims);
+    assert_int_equal(c.session_ttl, 3600);
+    assert_int_equal(c.consent_remember_days, 0);
+    assert_int_equal(c.login_max_failures, 3);
+    assert_int_equal(c.login_lockout_seconds, 30);
+    assert_int_equal(c.argon2_memory_kib, 1024);
+    assert_int_equal(c.argon2_iterations, 1);
+    assert_int_equal(c.argon2_parallelism, 2);
+    assert_string_equal(c.templates_dir, "/etc/oidcd/templates");
+    /* stored one space apart */
+    assert_string_equal(c.claims_extra, "groups https://example.com/roles");
+    /* keys stay published as long as an ID token lives */
+    assert_int_equal(config_max_token_ttl(&c), 7200);
+}
+
+static void sign_in_env_overrides(void **state)
+{
+    struct config c;
+    char why[256];
+
+    (void)state;
+    write_file("[passwords]\nargon2_memory_kib = 65536\n[ui]\ntemplates_dir = /x\n");
+    setenv("OIDCD_PASSWORDS_ARGON2_MEMORY_KIB", "1024", 1);
+    setenv("OIDCD_CLAIMS_EXTRA", "groups", 1);
+    setenv("OIDCD_UI_TEMPLATES_DIR", "", 1);
+    assert_int_equal(config_load(&c, path, why, sizeof why), ERR_OK);
+    assert_int_equal(c.argon2_memory_kib, 1024);
+    assert_string_equal(c.claims_extra, "groups");
+    assert_string_equal(c.templates_dir, "");
+    setenv("OIDCD_CLAIMS_EXTRA", "a=b", 1);
+    assert_int_equal(config_load(&c, NULL, why, sizeof why), ERR_CONFIG);
+    assert_non_null(strstr(why, "OIDCD_CLAIMS_EXTRA"));
+}
+
+static void sign_in_ranges(void **state)
+{
+    (void)state;
+    expect_error("[tokens]\ncode_ttl = 0\n", "@2", "1 to 3600", NULL);
+    expect_error("[tokens]\ncode_ttl = 3601\n", "@2", "code_ttl", NULL);
+    expect_error("[tokens]\nid_token_ttl = 0\n", "@2", "id_token_ttl", NULL);
+    expect_error("[tokens]\nid_token_include_claims = maybe\n", "@2", "true or false", NULL);
+    expect_error("[session]\nttl = 59\n", "@2", "session.ttl", NULL);
+    expect_error("[consent]\nremember_days = -1\n", "@2", "remember_days", NULL);
+    expect_error("[consent]\nremember_days = 3651\n", "@2", "remember_days", NULL);
+    expect_error("[login]\nmax_failures = 0\n", "@2", "max_failures", NULL);
+    expect_error("[login]\nlockout_seconds = 0\n", "@2", "lockout_seconds", NULL);
+    expect_error("[login]\nlockout_seconds = 86401\n", "@2", "lockout_seconds", NULL);
+    expect_error("[passwords]\nargon2_memory_kib = 7\n", "@2", "argon2_memory_kib", NULL);
+    expect_error("[passwords]\nargon2_memory_kib = 4194305\n", "@2", "argon2_memory_kib", NULL);
+    expect_error("[passwords]\nargon2_iterations = 0\n", "@2", "argon2_iterations", NULL);
+    expect_error("[passwords]\nargon2_parallelism = 17\n", "@2", "argon2_parallelism", NULL);
+    /* argon2 needs 8 KiB per lane */
+    expect_error("[passwords]\nargon2_memory_kib = 15\nargon2_parallelism = 2\n",
+                 "argon2_memory_kib", "8 times", NULL);
+    expect_error("[claims]\nextra = a=b\n", "@2", "claims.extra", NULL);
+    expect_error("[claims]\nextra = \"quoted\"\n", "@2", "claims.extra", NULL);
+    expect_error("[claims]\nbogus = x\n", "@2", "unknown setting", NULL);
+}
+
+static void scope_sections(void **state)
+{
+    const struct config_scope *sc;
+    struct config c;
+    char why[256];
+
+    (void)state;
+    write_file("[scope.read_books]\nclaims = library_card  groups\n"
+               "description = Read the books you have borrowed\n"
+               "[scope.api:write]\n[server]\nthreads = 2\n[scope.read_books]\n");
+    assert_int_equal(config_load(&c, path, why, sizeof why), ERR_OK);
+    assert_int_equal(c.nscopes, 2);
+    sc = config_scope_get(&c, "read_books");
+    assert_non_null(sc);
+    assert_string_equal(sc->claims, "library_card groups");
+    assert_string_equal(sc->description, "Read the books you have borrowed");
+    /* a section with neither key still declares the scope */
+    sc = config_scope_get(&c, "api:write");
+    assert_non_null(sc);
+    assert_string_equal(sc->claims, "");
+    assert_string_equal(sc->description, "");
+    assert_null(config_scope_get(&c, "read"));
+}
+
+static void bad_scope_sections(void **state)
+{
+    char text[4096];
+    size_t at = 0;
+    int i;
+
+    (void)state;
+    expect_error("[scope.]\n", "@1", "bad scope name", NULL);
+    expect_error("[scope.a b]\n", "@1", "bad scope name", NULL);
+    expect_error("[scope.a\"b]\n", "@1", "bad scope name", NULL);
+    expect_error("[scope.a\\b]\n", "@1", "bad scope name", NULL);
+    expect_error("[scope.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]\n", "@1", "bad scope name",
+                 NULL);
+    expect_error("[scope]\n", "@1", "unknown section", NULL);
+    expect_error("[scope.profile]\nclaims = nickname\n", "@1", "OpenID Connect", NULL);
+    expect_error("[scope.openid]\n", "@1", "OpenID Connect", NULL);
+    expect_error("[scope.x]\nclaim = a\n", "@2", "unknown setting [scope.x] claim", NULL);
+    expect_error("[scope.x]\nclaims = a=b\n", "@2", "[scope.x] claims", NULL);
+    expect_error("[scope.x]\nclaims = a\n[scope.x]\nclaims = b\n", "@4", "set again", "line 2",
+                 NULL);
+    expect_error("[scope.x]\ndescription = a\ndescription = b\n", "@3", "set again", NULL);
+    /* a bounded number of sections */
+    for (i = 0; i <= CONFIG_SCOPES_MAX; i++)
+        at += (size_t)snprintf(text + at, sizeof text - at, "[scope.s%d]\n", i);
+    expect_error(text, "@33", "more than 32", NULL);
+}
+
+static void claim_names(void **state)
+{
+    (void)state;
+    assert_true(config_claim_name_ok("groups", 6));
+    assert_true(config_claim_name_ok("https://example.com/roles", 25));
+    assert_false(config_claim_name_ok("", 0));
+    assert_false(config_claim_name_ok("a b", 3));
+    assert_false(config_claim_name_ok("a=b", 3));
+    assert_false(config_claim_name_ok("a\"b", 3));
+    assert_true(config_claim_name_ok(
+        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 64));
+    assert_false(config_claim_name_ok(
+        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 65));
+}
+
 static void missing_file_is_an_error(void **state)
 {
     struct config c;
@@ -332,6 +497,13 @@ int main(void)
         cmocka_unit_test_teardown(long_comments_are_fine, teardown),
         cmocka_unit_test_teardown(oversized_file_is_an_error, teardown),
         cmocka_unit_test_teardown(env_values_are_checked_like_file_values, teardown),
+        cmocka_unit_test_teardown(sign_in_defaults, teardown),
+        cmocka_unit_test_teardown(sign_in_values, teardown),
+        cmocka_unit_test_teardown(sign_in_env_overrides, teardown),
+        cmocka_unit_test_teardown(sign_in_ranges, teardown),
+        cmocka_unit_test_teardown(scope_sections, teardown),
+        cmocka_unit_test_teardown(bad_scope_sections, teardown),
+        cmocka_unit_test_teardown(claim_names, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
