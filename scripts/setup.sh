@@ -9,8 +9,11 @@ packages=(
     libmicrohttpd-dev libjansson-dev libssl-dev libcjose-dev libsqlite3-dev
     libinih-dev libcmocka-dev libcurl4-openssl-dev libargon2-dev
     python3 python3-pytest python3-requests python3-authlib python3-jwcrypto
-    nginx e2fsprogs mount
+    nginx e2fsprogs mount libargon2-dev chromium
 )
+# node and npm run the browser tests (tests/browser); a machine that already
+# has npm (say, from NodeSource) keeps its own
+command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -22,6 +25,16 @@ if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
+
+# playwright-core for the browser tests, exactly as locked; again only when
+# node_modules is missing or the lock changed, so that setup works offline
+lock_sum=$(sha256sum tests/browser/package-lock.json | cut -d' ' -f1)
+stamp=tests/browser/node_modules/.oidcd-lock-sha256
+if [ "$(cat "$stamp" 2>/dev/null)" != "$lock_sum" ]; then
+    echo "npm ci in tests/browser"
+    (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$lock_sum" >"$stamp"
 fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null

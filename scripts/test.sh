@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test (unit and black-box) on the normal build, where the unit
+# Runs every test (unit, black-box and browser) on the normal build, where the unit
 # programs and the black-box suite run a second time under valgrind memcheck
 # (the server and books-api included), and on an AddressSanitizer +
 # UndefinedBehaviorSanitizer build; then replays the fuzz corpora. Prints

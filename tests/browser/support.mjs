@@ -1,0 +1,200 @@
+// Shared by the browser tests: one oidcd server per test file (fresh
+// directory, config, SQLite database and key file, free loopback port) and
+// Debian's chromium driven by playwright-core, offline and as root.
+//
+// The binary is $OIDCD_BIN (default <repo>/build/oidcd); screenshots go to
+// tests/browser/out/ (not committed).
+
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const REPO = resolve(HERE, '..', '..');
+export const OUT_DIR = join(HERE, 'out');
+const OIDCD_BIN = resolve(process.env.OIDCD_BIN || join(REPO, 'build', 'oidcd'));
+const CHROMIUM = '/usr/bin/chromium';
+// the sanitizer build starts and answers slower; never wait forever
+const START_TIMEOUT_MS = 30000;
+const STOP_TIMEOUT_MS = 10000;
+const CLI_TIMEOUT_MS = 30000;
+
+// Chromium offline as root: no sandbox (root), no GPU, no QUIC, and none of
+// the background fetches (updates, sync, first-run) a closed network refuses.
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+
+export function freePort() {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => done(port));
+    });
+  });
+}
+
+function iniText(sections) {
+  return Object.entries(sections)
+    .map(([name, values]) => [`[${name}]`, ...Object.entries(values).map(([k, v]) => `${k} = ${v}`), ''].join('\n'))
+    .join('\n');
+}
+
+// The caller's environment without any OIDCD_* variable (as conftest.py's clean_env).
+function cleanEnv() {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OIDCD_')));
+}
+
+export class Server {
+  constructor(port, config = {}) {
+    this.dir = mkdtempSync(join(tmpdir(), 'oidcd-browser-'));
+    this.port = port;
+    this.issuer = `http://127.0.0.1:${port}`;
+    this.configPath = join(this.dir, 'oidcd.ini');
+    this.logPath = join(this.dir, 'server.log');
+    const sections = {
+      server: { issuer: this.issuer, listen: `127.0.0.1:${port}`, threads: 2 },
+      database: { url: `sqlite:${join(this.dir, 'oidcd.db')}` },
+      keys: { encryption_key_file: join(this.dir, 'oidcd.kek') },
+      log: { flush_interval_ms: 20 },
+    };
+    for (const [name, values] of Object.entries(config)) {
+      sections[name] = { ...(sections[name] || {}), ...values };
+    }
+    writeFileSync(this.configPath, iniText(sections));
+    this.proc = null;
+  }
+
+  url(path) {
+    return this.issuer + path;
+  }
+
+  async start() {
+    const log = openSync(this.logPath, 'a');
+    try {
+      this.proc = spawn(OIDCD_BIN, ['serve', '--config', this.configPath], {
+        cwd: this.dir, env: cleanEnv(), stdio: ['ignore', log, log],
+      });
+    } finally {
+      closeSync(log);
+    }
+    await new Promise((done, fail) => this.proc.once('spawn', done).once('error', fail));
+    this.exited = new Promise((done) => this.proc.once('exit', (code, signal) => done({ code, signal })));
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      if (this.proc.exitCode !== null) {
+        throw new Error(`oidcd exited with ${this.proc.exitCode}:\n${this.logText()}`);
+      }
+      if (await this.isHealthy()) {
+        return this;
+      }
+      await sleep(50);
+    }
+    this.proc.kill('SIGKILL');
+    throw new Error(`oidcd not ready after ${START_TIMEOUT_MS} ms:\n${this.logText()}`);
+  }
+
+  async isHealthy() {
+    try {
+      const resp = await fetch(this.url('/healthz'), { signal: AbortSignal.timeout(2000) });
+      return resp.status === 200;
+    } catch {
+      return false;
+    }
+  }
+
+  // SIGTERM and wait; the server must exit 0 (as in the black-box suite).
+  async stop() {
+    if (this.proc === null || this.proc.exitCode !== null || this.proc.signalCode !== null) {
+      return this.proc && this.proc.exitCode;
+    }
+    this.proc.kill('SIGTERM');
+    let timer;
+    const timeout = new Promise((done) => { timer = setTimeout(() => done(null), STOP_TIMEOUT_MS); });
+    const result = await Promise.race([this.exited, timeout]);
+    clearTimeout(timer);
+    if (result === null) {
+      this.proc.kill('SIGKILL');
+      throw new Error(`oidcd did not exit within ${STOP_TIMEOUT_MS} ms of SIGTERM`);
+    }
+    if (result.code !== 0) {
+      throw new Error(`oidcd exited with ${result.code ?? result.signal} after SIGTERM:\n${this.logText()}`);
+    }
+    return 0;
+  }
+
+  // Removes the server's directory; call after stop().
+  cleanup() {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  // `oidcd ARGS --config FILE`, optionally with stdin; throws unless it exits 0.
+  cli(args, { input } = {}) {
+    const result = spawnSync(OIDCD_BIN, [...args, '--config', this.configPath], {
+      cwd: this.dir, env: cleanEnv(), input: input ?? '', encoding: 'utf8', timeout: CLI_TIMEOUT_MS,
+    });
+    if (result.status !== 0) {
+      throw new Error(`oidcd ${args.join(' ')} exited with ${result.status}: ${result.stderr}`);
+    }
+    return result.stdout;
+  }
+
+  cliJson(args, options) {
+    return JSON.parse(this.cli([...args, '--json'], options));
+  }
+
+  logText() {
+    try {
+      return readFileSync(this.logPath, 'utf8');
+    } catch {
+      return '';
+    }
+  }
+}
+
+export async function startServer(config) {
+  return new Server(await freePort(), config).start();
+}
+
+// A fresh chromium profile (its own user-data-dir) and one context in it:
+// { context, close() }. close() also removes the profile.
+export async function launchBrowser() {
+  const profile = mkdtempSync(join(tmpdir(), 'oidcd-chromium-'));
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      env: { ...process.env, HOME: profile },
+      timeout: 60000,
+    });
+  } catch (err) {
+    rmSync(profile, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+// A full-page screenshot in tests/browser/out/NAME.png; returns its path.
+export async function screenshot(page, name) {
+  mkdirSync(OUT_DIR, { recursive: true });
+  const path = join(OUT_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
