@@ -66,6 +66,8 @@ export class Server {
       database: { url: `sqlite:${join(this.dir, 'oidcd.db')}` },
       keys: { encryption_key_file: join(this.dir, 'oidcd.kek') },
       log: { flush_interval_ms: 20 },
+      // cheap password hashes, as in the black-box suite
+      passwords: { argon2_memory_kib: 1024, argon2_iterations: 1 },
     };
     for (const [name, values] of Object.entries(config)) {
       sections[name] = { ...(sections[name] || {}), ...values };
