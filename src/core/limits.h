@@ -18,5 +18,13 @@
 #define LIMIT_JWT 8192           /* bytes of a compact JWS */
 #define LIMIT_JWKS 65536         /* bytes of a JWKS document */
 #define LIMIT_JWKS_KEYS 32       /* keys in one JWKS */
+/* parameters of an authorization request (OpenID Connect Core §3.1.2.1) */
+#define LIMIT_STATE 1024              /* bytes of state */
+#define LIMIT_NONCE 512               /* bytes of nonce */
+#define LIMIT_LOGIN_HINT 256          /* bytes of login_hint */
+#define LIMIT_UI_LOCALES 256          /* bytes of ui_locales */
+#define LIMIT_ID_TOKEN_HINT LIMIT_JWT /* bytes of id_token_hint */
+#define LIMIT_CODE_CHALLENGE 128      /* bytes of code_challenge (RFC 7636 §4.2: 43 to 128) */
+#define LIMIT_MAX_AGE_DIGITS 10       /* digits of max_age */
 
 #endif

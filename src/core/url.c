@@ -14,8 +14,7 @@ static bool is_digit(unsigned char c)
     return c >= '0' && c <= '9';
 }
 
-/* RFC 3986 §2.3 */
-static bool is_unreserved(unsigned char c)
+bool url_is_unreserved(unsigned char c)
 {
     return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~';
 }
@@ -39,7 +38,7 @@ enum err url_encode(struct buf *b, const char *s, size_t n)
     enum err rc;
 
     while (i < n) {
-        for (run = 0; i + run < n && is_unreserved((unsigned char)s[i + run]); run++)
+        for (run = 0; i + run < n && url_is_unreserved((unsigned char)s[i + run]); run++)
             ;
         if (run) {
             if ((rc = buf_append(b, s + i, run)))
@@ -69,17 +68,12 @@ static const char *separator(const char *base, enum url_part where)
     return last == '?' || last == '&' ? "" : "&";
 }
 
-enum err url_add_params(struct buf *b, const char *base, const struct url_param *params, size_t n,
-                        enum url_part where)
+enum err url_add_form(struct buf *b, const struct url_param *params, size_t n)
 {
-    const char *sep = separator(base, where);
+    const char *sep = "";
     enum err rc;
     size_t i;
 
-    if (strchr(base, '#'))
-        return ERR_INVALID_REQUEST;
-    if ((rc = buf_append_str(b, base)))
-        return rc;
     for (i = 0; i < n; i++) {
         if (!params[i].value)
             continue;
@@ -91,6 +85,25 @@ enum err url_add_params(struct buf *b, const char *base, const struct url_param 
         sep = "&";
     }
     return ERR_OK;
+}
+
+enum err url_add_params(struct buf *b, const char *base, const struct url_param *params, size_t n,
+                        enum url_part where)
+{
+    enum err rc;
+    size_t i;
+
+    if (strchr(base, '#'))
+        return ERR_INVALID_REQUEST;
+    if ((rc = buf_append_str(b, base)))
+        return rc;
+    for (i = 0; i < n && !params[i].value; i++)
+        ;
+    if (i == n)
+        return ERR_OK;
+    if ((rc = buf_append_str(b, separator(base, where))))
+        return rc;
+    return url_add_form(b, params, n);
 }
 
 /* The authority: the n bytes at a, as [userinfo "@"] host [":" port]. */

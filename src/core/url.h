@@ -40,6 +40,10 @@ struct url_parts {
     struct url_span fragment;
 };
 
+/* True for the unreserved characters of RFC 3986 §2.3: A-Z a-z 0-9 - . _ ~
+ * (also the alphabet of a PKCE code_verifier and code_challenge). */
+bool url_is_unreserved(unsigned char c);
+
 /* The length of the scheme u starts with (RFC 3986 §3.1: a letter, then
  * letters, digits, '+', '-', '.'), colon excluded; 0 when u does not start
  * with "scheme:". */
@@ -50,6 +54,11 @@ size_t url_scheme_length(const char *u);
  * %XX (upper-case hex; a space is %20, never '+'). form_decode reverses it.
  * ERR_TOO_LARGE past b's max (b then holds a prefix of the output), ERR_NOMEM. */
 enum err url_encode(struct buf *b, const char *s, size_t n);
+
+/* Appends the n params (those with a NULL value left out) as a form:
+ * name=value, each percent-encoded, separated by '&', with no separator
+ * before the first. ERR_TOO_LARGE past b's max; ERR_NOMEM. */
+enum err url_add_form(struct buf *b, const struct url_param *params, size_t n);
 
 /* Appends base followed by the n params (those with a NULL value left out),
  * each name=value percent-encoded, separated by '&'. URL_QUERY: after '&'

@@ -1,0 +1,129 @@
+#ifndef OIDCD_OAUTH_AUTHORIZE_REQUEST_H
+#define OIDCD_OAUTH_AUTHORIZE_REQUEST_H
+
+/* The authorization request (RFC 6749 §4.1.1, OpenID Connect Core §3.1.2.1)
+ * as protocol logic without HTTP: its parameters validated against the
+ * client, the response sent back to the client, and the request written out
+ * again for the login and consent pages to carry in `next`. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/form.h"
+#include "core/url.h"
+#include "store/store.h"
+
+/* prompt values (OpenID Connect Core §3.1.2.1), as bits */
+enum {
+    PROMPT_NONE = 1,
+    PROMPT_LOGIN = 2,
+    PROMPT_CONSENT = 4,
+    PROMPT_SELECT_ACCOUNT = 8,
+};
+
+enum response_mode { RESPONSE_MODE_QUERY, RESPONSE_MODE_FORM_POST };
+
+enum pkce_method { PKCE_METHOD_NONE, PKCE_METHOD_PLAIN, PKCE_METHOD_S256 };
+
+/* A validated request. Strings are owned (authorize_request_clear frees
+ * them); an optional parameter that was absent is NULL (max_age: -1). */
+struct authorize_request {
+    char *response_type; /* "code" */
+    char client_id[LIMIT_CLIENT_ID + 1];
+    char *redirect_uri; /* as sent: one the client registered, or its loopback twin */
+    char *scope;        /* the requested scopes the client holds, in request order, "" for none */
+    bool openid;        /* scope holds openid: an OpenID Connect request, else plain OAuth */
+    char *state;
+    char *nonce;
+    unsigned prompt; /* PROMPT_* bits; none is never combined with another */
+    int64_t max_age;
+    char *login_hint;
+    char *id_token_hint; /* accepted, not checked */
+    char *ui_locales;
+    char *code_challenge;
+    enum pkce_method code_challenge_method; /* NONE exactly when code_challenge is NULL */
+    enum response_mode response_mode;
+};
+
+/* Why a request failed. A fatal error is shown to the user on an error page
+ * and never redirected (RFC 6749 §4.1.2.1: the client or the redirect URI
+ * cannot be trusted); any other goes back to the client's redirect_uri. */
+struct authorize_error {
+    enum err code;           /* ERR_INVALID_REQUEST, ERR_UNAUTHORIZED_CLIENT, … */
+    const char *description; /* static, one line, no '"' or '\\' (RFC 6749 §4.1.2.1) */
+    bool fatal;
+};
+
+/* Validates the request parameters p against c, the client the request's
+ * client_id names, as looked up by the caller (client_cache_get); NULL when
+ * client_id is absent or repeated or names no client.
+ *
+ * ERR_OK: *out holds the validated request. Else the error's code, with *e
+ * filled; when !e->fatal, out->redirect_uri, out->state (NULL when state
+ * itself was bad) and out->response_mode are set, for the error response.
+ * ERR_NOMEM is returned as it is (e->fatal set). Either way the caller calls
+ * authorize_request_clear.
+ *
+ * Fatal: client_id missing or repeated, or c NULL, not that client, or
+ * disabled; redirect_uri missing, repeated, or not one the client registered
+ * (byte for byte, but for the port of an http loopback URI, RFC 8252 §7.3).
+ * Redirected: any repeated parameter; request (request_not_supported),
+ * request_uri (request_uri_not_supported); response_type missing
+ * (invalid_request), other than code (unsupported_response_type), or not
+ * registered for the client or the client without the grant
+ * authorization_code (unauthorized_client); a malformed scope
+ * (invalid_scope); response_mode not query or form_post; prompt with an
+ * unknown value or none with another; max_age not a number; state, nonce,
+ * login_hint, id_token_hint, ui_locales or code_challenge over its cap in
+ * core/limits.h; a code_challenge not of 43-128 unreserved characters, a
+ * code_challenge_method without code_challenge or not S256 or plain; a public
+ * client without a code_challenge or with method plain (all
+ * invalid_request). */
+enum err authorize_request_parse(const struct params *p, const struct client *c,
+                                 struct authorize_request *out, struct authorize_error *e);
+
+/* Frees what r holds and empties it; r may be NULL. */
+void authorize_request_clear(struct authorize_request *r);
+
+/* True when requested is a redirect URI the client registered as registered:
+ * the same bytes, or, when registered is an http URI on the loopback address
+ * 127.0.0.1 or [::1], the same bytes but for any port (RFC 8252 §7.3). */
+bool authorize_redirect_uri_matches(const char *registered, const char *requested);
+
+/* Appends r to out as an application/x-www-form-urlencoded query string
+ * without '?', which authorize_request_parse reads back to the same request:
+ * what /login?next= and /consent?next= carry. With drop_login, prompt loses
+ * login (so that the request after a fresh login does not ask for another).
+ * ERR_TOO_LARGE past out's max (the caller picks it), ERR_NOMEM. */
+enum err authorize_request_serialise(const struct authorize_request *r, bool drop_login,
+                                     struct buf *out);
+
+/* -- the response to the client ------------------------------------------- */
+
+#define AUTHORIZE_RESPONSE_FIELDS 4
+
+/* The fields of an authorization response, borrowed from what built them. */
+struct authorize_response {
+    struct url_param fields[AUTHORIZE_RESPONSE_FIELDS];
+    size_t n;
+};
+
+/* A success (RFC 6749 §4.1.2, RFC 9207): code, state when r has one, iss. */
+void authorize_response_success(struct authorize_response *out, const struct authorize_request *r,
+                                const char *code, const char *issuer);
+
+/* An error (RFC 6749 §4.1.2.1, RFC 9207): error (err_code(e->code)),
+ * error_description, state when r has one, iss. e must not be fatal. */
+void authorize_response_error(struct authorize_response *out, const struct authorize_request *r,
+                              const struct authorize_error *e, const char *issuer);
+
+/* The Location of a response in query mode: r->redirect_uri with the fields
+ * added (url_add_params), at most LIMIT_TARGET + LIMIT_URI bytes, into
+ * *location (the caller frees). In form_post mode the fields are instead the
+ * form's, posted to r->redirect_uri. ERR_INVALID_REQUEST, ERR_TOO_LARGE,
+ * ERR_NOMEM. */
+enum err authorize_response_location(const struct authorize_request *r,
+                                     const struct authorize_response *resp, char **location);
+
+#endif
