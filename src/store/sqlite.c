@@ -20,6 +20,10 @@ extern const struct store_ops sqlite_store_ops;
     "post_logout_redirect_uris, scope, token_endpoint_auth_method, access_token_format, "          \
     "enabled, created_at"
 
+#define CODE_COLUMNS                                                                               \
+    "client_id, redirect_uri, user_sub, scope, nonce, code_challenge, code_challenge_method, "     \
+    "auth_time, amr, sid, created_at, expires_at, used_at, at_jti, at_expires_at, rt_hash"
+
 const char *const sqlite_sql[ST_COUNT] = {
     [ST_CLIENT_GET] = "SELECT " CLIENT_COLUMNS " FROM clients WHERE id = ?1",
     [ST_CLIENT_INSERT] = "INSERT INTO clients (" CLIENT_COLUMNS ", updated_at) "
@@ -51,6 +55,39 @@ const char *const sqlite_sql[ST_COUNT] = {
     [ST_SWEEP_REVOCATIONS] = "DELETE FROM revoked_tokens WHERE expires_at < ?1",
     [ST_SWEEP_KEYS] = "DELETE FROM signing_keys WHERE retire_after IS NOT NULL "
                       "AND retire_after < ?1",
+    /* sign-in (sqlite_signin.c) */
+    [ST_SESSION_INSERT] = "INSERT INTO sessions (id_hash, sid, user_sub, auth_time, amr, "
+                          "created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [ST_SESSION_GET] = "SELECT sid, user_sub, auth_time, amr, created_at, expires_at "
+                       "FROM sessions WHERE id_hash = ?1",
+    [ST_SESSION_DELETE] = "DELETE FROM sessions WHERE id_hash = ?1",
+    [ST_CODE_INSERT] = "INSERT INTO auth_codes (hash, client_id, redirect_uri, user_sub, scope, "
+                       "nonce, code_challenge, code_challenge_method, auth_time, amr, sid, "
+                       "created_at, expires_at) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    [ST_CODE_CONSUME] = "UPDATE auth_codes SET used_at = ?2 WHERE hash = ?1 AND used_at IS NULL "
+                        "RETURNING " CODE_COLUMNS,
+    [ST_CODE_MARK_REUSED] = "UPDATE auth_codes SET reused_at = coalesce(reused_at, ?2) "
+                            "WHERE hash = ?1 RETURNING " CODE_COLUMNS,
+    [ST_CODE_RECORD_ISSUED] = "UPDATE auth_codes SET at_jti = ?2, at_expires_at = ?3, "
+                              "rt_hash = ?4 WHERE hash = ?1 AND reused_at IS NULL",
+    [ST_CODE_REVOKE_TOKEN] = "DELETE FROM tokens WHERE jti = ?1",
+    [ST_REFRESH_DELETE_FAMILY] = "DELETE FROM refresh_tokens WHERE family IN "
+                                 "(SELECT family FROM refresh_tokens WHERE hash = ?1)",
+    [ST_CONSENT_GET] = "SELECT scope, created_at, expires_at FROM consents "
+                       "WHERE user_sub = ?1 AND client_id = ?2",
+    [ST_CONSENT_PUT] = "INSERT INTO consents (user_sub, client_id, scope, created_at, expires_at) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (user_sub, client_id) DO UPDATE "
+                       "SET scope = ?3, created_at = ?4, expires_at = ?5",
+    [ST_REFRESH_INSERT] = "INSERT INTO refresh_tokens (hash, family, client_id, user_sub, scope, "
+                          "auth_time, sid, issued_at, expires_at) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [ST_SWEEP_SESSIONS] = "DELETE FROM sessions WHERE expires_at < ?1",
+    /* a used code stays while what it issued may still be revoked */
+    [ST_SWEEP_CODES] = "DELETE FROM auth_codes WHERE expires_at < ?1 "
+                       "AND coalesce(at_expires_at, 0) < ?1",
+    [ST_SWEEP_CONSENTS] = "DELETE FROM consents WHERE expires_at < ?1",
+    [ST_SWEEP_REFRESH] = "DELETE FROM refresh_tokens WHERE expires_at < ?1",
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
@@ -406,4 +443,14 @@ const struct store_ops sqlite_store_ops = {
     .revocation_add = sqlite_revocation_add,
     .token_state = sqlite_token_state,
     .sweep = sqlite_sweep,
+    .session_insert = sqlite_session_insert,
+    .session_get = sqlite_session_get,
+    .session_delete = sqlite_session_delete,
+    .code_insert = sqlite_code_insert,
+    .code_consume = sqlite_code_consume,
+    .code_record_issued = sqlite_code_record_issued,
+    .code_revoke_issued = sqlite_code_revoke_issued,
+    .consent_get = sqlite_consent_get,
+    .consent_put = sqlite_consent_put,
+    .refresh_token_insert = sqlite_refresh_token_insert,
 };

@@ -29,6 +29,23 @@ enum stmt_id {
     ST_SWEEP_TOKENS,
     ST_SWEEP_REVOCATIONS,
     ST_SWEEP_KEYS,
+    /* sign-in (sqlite_signin.c) */
+    ST_SESSION_INSERT,
+    ST_SESSION_GET,
+    ST_SESSION_DELETE,
+    ST_CODE_INSERT,
+    ST_CODE_CONSUME,
+    ST_CODE_MARK_REUSED,
+    ST_CODE_RECORD_ISSUED,
+    ST_CODE_REVOKE_TOKEN,
+    ST_REFRESH_DELETE_FAMILY,
+    ST_CONSENT_GET,
+    ST_CONSENT_PUT,
+    ST_REFRESH_INSERT,
+    ST_SWEEP_SESSIONS,
+    ST_SWEEP_CODES,
+    ST_SWEEP_CONSENTS,
+    ST_SWEEP_REFRESH,
     ST_BEGIN,
     ST_COMMIT,
     ST_ROLLBACK,
@@ -92,5 +109,22 @@ enum err sqlite_revocation_add(struct store *s, const char *jti, const char *cli
 enum err sqlite_token_state(struct store *s, const char *client_id, const char *jti,
                             struct token_state *out);
 enum err sqlite_sweep(struct store *s, int64_t now, int64_t *removed);
+
+/* Sign-in rows (sqlite_signin.c). */
+enum err sqlite_session_insert(struct store *s, const struct session *se);
+enum err sqlite_session_get(struct store *s, const unsigned char id_hash[HASH_LEN],
+                            struct session *out);
+enum err sqlite_session_delete(struct store *s, const unsigned char id_hash[HASH_LEN]);
+enum err sqlite_code_insert(struct store *s, const struct auth_code *code);
+enum err sqlite_code_consume(struct store *s, const unsigned char hash[HASH_LEN], int64_t now,
+                             struct auth_code *out);
+enum err sqlite_code_record_issued(struct store *s, const unsigned char hash[HASH_LEN],
+                                   const char *at_jti, int64_t at_expires_at,
+                                   const struct refresh_token *rt);
+enum err sqlite_code_revoke_issued(struct store *s, const struct auth_code *code);
+enum err sqlite_consent_get(struct store *s, const char *user_sub, const char *client_id,
+                            struct consent *out);
+enum err sqlite_consent_put(struct store *s, const struct consent *c);
+enum err sqlite_refresh_token_insert(struct store *s, const struct refresh_token *rt);
 
 #endif

@@ -240,16 +240,18 @@ static enum err sweep_one(struct conn *c, enum stmt_id id, int64_t now, int64_t 
 
 enum err sqlite_sweep(struct store *s, int64_t now, int64_t *removed)
 {
+    static const enum stmt_id sweeps[] = {
+        ST_SWEEP_TOKENS, ST_SWEEP_REVOCATIONS, ST_SWEEP_KEYS,    ST_SWEEP_SESSIONS,
+        ST_SWEEP_CODES,  ST_SWEEP_CONSENTS,    ST_SWEEP_REFRESH,
+    };
     struct conn *c = sqlite_conn_get(s);
-    enum err e;
+    enum err e = ERR_OK;
+    size_t i;
 
     *removed = 0;
     if (!c)
         return ERR_STORE;
-    e = sweep_one(c, ST_SWEEP_TOKENS, now, removed);
-    if (!e)
-        e = sweep_one(c, ST_SWEEP_REVOCATIONS, now, removed);
-    if (!e)
-        e = sweep_one(c, ST_SWEEP_KEYS, now, removed);
+    for (i = 0; i < sizeof sweeps / sizeof sweeps[0] && !e; i++)
+        e = sweep_one(c, sweeps[i], now, removed);
     return e;
 }

@@ -67,6 +67,68 @@ struct token_state {
     bool revoked; /* a revocation is recorded for the jti */
 };
 
+/* ---- Sign-in: sessions, authorization codes, consents, refresh tokens ---- */
+
+#define STORE_SID_MAX 64 /* bytes of a session's public id (sid), with NUL */
+#define STORE_JTI_MAX 64 /* bytes of a jti, with NUL */
+
+/* A browser session. Only the SHA-256 of the cookie value is stored. */
+struct session {
+    unsigned char id_hash[HASH_LEN];
+    char sid[STORE_SID_MAX]; /* public id: the ID token's sid claim */
+    char *user_sub;
+    int64_t auth_time;
+    char *amr; /* space-separated authentication methods ("pwd") */
+    int64_t created_at;
+    int64_t expires_at;
+};
+
+/* An authorization code, stored as its SHA-256, with all it is bound to. */
+struct auth_code {
+    unsigned char hash[HASH_LEN];
+    char client_id[LIMIT_CLIENT_ID + 1];
+    char *redirect_uri;
+    char *user_sub;
+    char *scope;
+    char *nonce;                 /* NULL when the request had none */
+    char *code_challenge;        /* NULL when the request had none */
+    char *code_challenge_method; /* "S256" or "plain"; NULL with no challenge */
+    int64_t auth_time;
+    char *amr;
+    char sid[STORE_SID_MAX];
+    int64_t created_at;
+    int64_t expires_at;
+    int64_t used_at; /* 0 until redeemed */
+    /* what the redemption issued (store_code_record_issued) */
+    char at_jti[STORE_JTI_MAX]; /* "" when nothing was recorded */
+    int64_t at_expires_at;
+    bool has_rt;
+    unsigned char rt_hash[HASH_LEN];
+};
+
+/* What a user allowed a client, remembered until expires_at. */
+struct consent {
+    char *user_sub;
+    char client_id[LIMIT_CLIENT_ID + 1];
+    char *scope;
+    int64_t created_at;
+    int64_t expires_at;
+};
+
+/* A refresh token, stored as its SHA-256. Tokens rotated from one grant share
+ * the family. */
+struct refresh_token {
+    unsigned char hash[HASH_LEN];
+    char family[STORE_JTI_MAX];
+    char client_id[LIMIT_CLIENT_ID + 1];
+    char *user_sub;
+    char *scope;
+    int64_t auth_time;
+    char sid[STORE_SID_MAX];
+    int64_t issued_at;
+    int64_t expires_at;
+};
+
 struct store;
 
 struct store_ops {
@@ -90,6 +152,22 @@ struct store_ops {
     enum err (*token_state)(struct store *s, const char *client_id, const char *jti,
                             struct token_state *out);
     enum err (*sweep)(struct store *s, int64_t now, int64_t *removed);
+    /* sign-in */
+    enum err (*session_insert)(struct store *s, const struct session *se);
+    enum err (*session_get)(struct store *s, const unsigned char id_hash[HASH_LEN],
+                            struct session *out);
+    enum err (*session_delete)(struct store *s, const unsigned char id_hash[HASH_LEN]);
+    enum err (*code_insert)(struct store *s, const struct auth_code *code);
+    enum err (*code_consume)(struct store *s, const unsigned char hash[HASH_LEN], int64_t now,
+                             struct auth_code *out);
+    enum err (*code_record_issued)(struct store *s, const unsigned char hash[HASH_LEN],
+                                   const char *at_jti, int64_t at_expires_at,
+                                   const struct refresh_token *rt);
+    enum err (*code_revoke_issued)(struct store *s, const struct auth_code *code);
+    enum err (*consent_get)(struct store *s, const char *user_sub, const char *client_id,
+                            struct consent *out);
+    enum err (*consent_put)(struct store *s, const struct consent *c);
+    enum err (*refresh_token_insert)(struct store *s, const struct refresh_token *rt);
 };
 
 struct store {
@@ -144,8 +222,8 @@ enum err store_revocation_add(struct store *s, const char *jti, const char *clie
 enum err store_token_state(struct store *s, const char *client_id, const char *jti,
                            struct token_state *out);
 
-/* Deletes expired tokens and revocations, and keys retired before now;
- * *removed counts rows. */
+/* Deletes expired tokens, revocations, sessions, codes, consents and refresh
+ * tokens, and keys retired before now; *removed counts rows. */
 enum err store_sweep(struct store *s, int64_t now, int64_t *removed);
 
 void client_clear(struct client *c);
@@ -155,6 +233,56 @@ void token_clear(struct token *t);
 void client_list_free(struct client *list, size_t n);
 void signing_key_clear(struct signing_key *k);
 void signing_key_list_free(struct signing_key *list, size_t n);
+
+/* ---- Sign-in: sessions, authorization codes, consents, refresh tokens ---- */
+
+/* ERR_CONFLICT when the hash or the sid exists. */
+enum err store_session_insert(struct store *s, const struct session *se);
+/* The session with this cookie hash, expired or not (the caller checks
+ * expires_at); caller frees with session_clear. ERR_NOT_FOUND. */
+enum err store_session_get(struct store *s, const unsigned char id_hash[HASH_LEN],
+                           struct session *out);
+/* ERR_NOT_FOUND when there was none. */
+enum err store_session_delete(struct store *s, const unsigned char id_hash[HASH_LEN]);
+
+/* Stores a new code (used_at and what was issued are ignored). ERR_CONFLICT. */
+enum err store_code_insert(struct store *s, const struct auth_code *code);
+/* Redeems the code in one statement: the first call marks it used at now and
+ * returns ERR_OK with the code in *out. Every later call (or one racing it)
+ * returns ERR_CONFLICT with the code in *out, including what the first
+ * redemption recorded as issued, and marks it reused so that a redemption
+ * still under way cannot record its tokens (see code_record_issued).
+ * ERR_NOT_FOUND for an unknown code. Expiry is not checked here. *out is
+ * filled on ERR_OK and ERR_CONFLICT; caller frees with auth_code_clear. */
+enum err store_code_consume(struct store *s, const unsigned char hash[HASH_LEN], int64_t now,
+                            struct auth_code *out);
+/* Records what the redemption of the code issued: the access token's jti and
+ * expiry and, in the same transaction, stores the refresh token rt (may be
+ * NULL). ERR_CONFLICT, storing nothing, when the code was reused meanwhile:
+ * the caller then revokes the access token itself. */
+enum err store_code_record_issued(struct store *s, const unsigned char hash[HASH_LEN],
+                                  const char *at_jti, int64_t at_expires_at,
+                                  const struct refresh_token *rt);
+/* Revokes, in one transaction, what code (as store_code_consume returned it)
+ * issued: records the access token's jti as revoked, deletes the opaque
+ * access token with that jti, and deletes the refresh token's whole family.
+ * Nothing recorded is not an error. */
+enum err store_code_revoke_issued(struct store *s, const struct auth_code *code);
+
+/* The consent of user_sub to client_id, expired or not; caller frees with
+ * consent_clear. ERR_NOT_FOUND. */
+enum err store_consent_get(struct store *s, const char *user_sub, const char *client_id,
+                           struct consent *out);
+/* Inserts or replaces the one consent row of c->user_sub and c->client_id. */
+enum err store_consent_put(struct store *s, const struct consent *c);
+
+/* ERR_CONFLICT when the hash exists. */
+enum err store_refresh_token_insert(struct store *s, const struct refresh_token *rt);
+
+void session_clear(struct session *se);
+void auth_code_clear(struct auth_code *code);
+void consent_clear(struct consent *c);
+void refresh_token_clear(struct refresh_token *rt);
 
 /* Names used in storage, the CLI and discovery. */
 const char *client_type_name(enum client_type t);

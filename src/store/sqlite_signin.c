@@ -1,0 +1,386 @@
+/* SQLite backend: sessions, authorization codes, consents and refresh tokens. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite_internal.h"
+
+/* Copies a text column into a fixed buffer; ERR_STORE when it does not fit. */
+static enum err column_copy(sqlite3_stmt *st, int col, char *out, size_t cap)
+{
+    const char *t = (const char *)sqlite3_column_text(st, col);
+    size_t n = t ? strlen(t) : 0;
+
+    if (n >= cap)
+        return ERR_STORE;
+    memcpy(out, t ? t : "", n + 1);
+    return ERR_OK;
+}
+
+/* A copy of a text column, NULL staying NULL; *ok is cleared when out of
+ * memory. */
+static char *column_dup_null(sqlite3_stmt *st, int col, bool *ok)
+{
+    char *v;
+
+    if (sqlite3_column_type(st, col) == SQLITE_NULL)
+        return NULL;
+    v = sqlite_column_dup(st, col);
+    if (!v)
+        *ok = false;
+    return v;
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* Steps a statement that yields at most one row, reading it with fill while
+ * holding the write turn (it may be a write with RETURNING). ERR_NOT_FOUND
+ * when it yields none. */
+static enum err step_one(struct conn *c, sqlite3_stmt *st, enum err (*fill)(sqlite3_stmt *, void *),
+                         void *out, const char *what)
+{
+    enum err e;
+    int rc;
+
+    if (!c->in_txn)
+        pthread_mutex_lock(c->write_lock);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        e = fill(st, out);
+        rc = sqlite3_step(st);
+        if (!e && rc != SQLITE_DONE)
+            e = sqlite_fail(c->db, rc, what);
+    } else if (rc == SQLITE_DONE) {
+        e = ERR_NOT_FOUND;
+    } else {
+        e = sqlite_fail(c->db, rc, what);
+    }
+    if (!c->in_txn)
+        pthread_mutex_unlock(c->write_lock);
+    sqlite_done(st);
+    return e;
+}
+
+enum err sqlite_session_insert(struct store *s, const struct session *se)
+{
+    struct conn *c = sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_SESSION_INSERT) : NULL;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_blob(st, 1, se->id_hash, HASH_LEN, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, se->sid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, se->user_sub, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, se->auth_time);
+    sqlite3_bind_text(st, 5, se->amr ? se->amr : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, se->created_at);
+    sqlite3_bind_int64(st, 7, se->expires_at);
+    return sqlite_exec(c, st, "session_insert");
+}
+
+static enum err fill_session(sqlite3_stmt *st, void *item)
+{
+    struct session *se = item;
+
+    if (column_copy(st, 0, se->sid, sizeof se->sid))
+        return ERR_STORE;
+    se->user_sub = sqlite_column_dup(st, 1);
+    se->auth_time = sqlite3_column_int64(st, 2);
+    se->amr = sqlite_column_dup(st, 3);
+    se->created_at = sqlite3_column_int64(st, 4);
+    se->expires_at = sqlite3_column_int64(st, 5);
+    return se->user_sub && se->amr ? ERR_OK : ERR_NOMEM;
+}
+
+enum err sqlite_session_get(struct store *s, const unsigned char id_hash[HASH_LEN],
+                            struct session *out)
+{
+    struct conn *c = sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_SESSION_GET) : NULL;
+    enum err e;
+
+    memset(out, 0, sizeof *out);
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_blob(st, 1, id_hash, HASH_LEN, SQLITE_STATIC);
+    e = step_one(c, st, fill_session, out, "session_get");
+    if (e)
+        session_clear(out);
+    else
+        memcpy(out->id_hash, id_hash, HASH_LEN);
+    return e;
+}
+
+enum err sqlite_session_delete(struct store *s, const unsigned char id_hash[HASH_LEN])
+{
+    struct conn *c = sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_SESSION_DELETE) : NULL;
+    enum err e;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_blob(st, 1, id_hash, HASH_LEN, SQLITE_STATIC);
+    e = sqlite_exec(c, st, "session_delete");
+    if (!e && sqlite3_changes(c->db) == 0)
+        e = ERR_NOT_FOUND;
+    return e;
+}
+
+enum err sqlite_code_insert(struct store *s, const struct auth_code *code)
+{
+    struct conn *c = sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_CODE_INSERT) : NULL;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_blob(st, 1, code->hash, HASH_LEN, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, code->client_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, code->redirect_uri, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, code->user_sub, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, code->scope, -1, SQLITE_STATIC);
+    bind_text_or_null(st, 6, code->nonce);
+    bind_text_or_null(st, 7, code->code_challenge);
+    bind_text_or_null(st, 8, code->code_challenge_method);
+    sqlite3_bind_int64(st, 9, code->auth_time);
+    sqlite3_bind_text(st, 10, code->amr ? code->amr : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 11, code->sid, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 12, code->created_at);
+    sqlite3_bind_int64(st, 13, code->expires_at);
+    return sqlite_exec(c, st, "code_insert");
+}
+
+/* The row of CODE_COLUMNS (sqlite.c). */
+static enum err fill_code(sqlite3_stmt *st, void *item)
+{
+    struct auth_code *code = item;
+    bool ok = true;
+
+    if (column_copy(st, 0, code->client_id, sizeof code->client_id) ||
+        column_copy(st, 9, code->sid, sizeof code->sid) ||
+        column_copy(st, 13, code->at_jti, sizeof code->at_jti))
+        return ERR_STORE;
+    code->redirect_uri = sqlite_column_dup(st, 1);
+    code->user_sub = sqlite_column_dup(st, 2);
+    code->scope = sqlite_column_dup(st, 3);
+    code->nonce = column_dup_null(st, 4, &ok);
+    code->code_challenge = column_dup_null(st, 5, &ok);
+    code->code_challenge_method = column_dup_null(st, 6, &ok);
+    code->auth_time = sqlite3_column_int64(st, 7);
+    code->amr = sqlite_column_dup(st, 8);
+    code->created_at = sqlite3_column_int64(st, 10);
+    code->expires_at = sqlite3_column_int64(st, 11);
+    code->used_at = sqlite3_column_int64(st, 12);
+    code->at_expires_at = sqlite3_column_int64(st, 14);
+    if (sqlite3_column_bytes(st, 15) == HASH_LEN) {
+        code->has_rt = true;
+        memcpy(code->rt_hash, sqlite3_column_blob(st, 15), HASH_LEN);
+    }
+    if (!code->redirect_uri || !code->user_sub || !code->scope || !code->amr)
+        ok = false;
+    return ok ? ERR_OK : ERR_NOMEM;
+}
+
+static enum err code_step(struct conn *c, enum stmt_id id, const unsigned char hash[HASH_LEN],
+                          int64_t now, struct auth_code *out)
+{
+    sqlite3_stmt *st = sqlite_stmt(c, id);
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_blob(st, 1, hash, HASH_LEN, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    return step_one(c, st, fill_code, out, "code_consume");
+}
+
+enum err sqlite_code_consume(struct store *s, const unsigned char hash[HASH_LEN], int64_t now,
+                             struct auth_code *out)
+{
+    struct conn *c = sqlite_conn_get(s);
+    enum err e;
+
+    memset(out, 0, sizeof *out);
+    if (!c)
+        return ERR_STORE;
+    /* the one statement that decides who wins: used_at IS NULL */
+    e = code_step(c, ST_CODE_CONSUME, hash, now, out);
+    if (e == ERR_NOT_FOUND) {
+        auth_code_clear(out);
+        e = code_step(c, ST_CODE_MARK_REUSED, hash, now, out);
+        if (!e)
+            e = ERR_CONFLICT;
+    }
+    if (e && e != ERR_CONFLICT)
+        auth_code_clear(out);
+    else
+        memcpy(out->hash, hash, HASH_LEN);
+    return e;
+}
+
+static enum err insert_refresh(struct conn *c, const struct refresh_token *rt)
+{
+    sqlite3_stmt *st = sqlite_stmt(c, ST_REFRESH_INSERT);
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_blob(st, 1, rt->hash, HASH_LEN, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, rt->family, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, rt->client_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, rt->user_sub, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, rt->scope, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, rt->auth_time);
+    sqlite3_bind_text(st, 7, rt->sid, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, rt->issued_at);
+    sqlite3_bind_int64(st, 9, rt->expires_at);
+    return sqlite_exec(c, st, "refresh_token_insert");
+}
+
+static enum err record_issued(struct conn *c, const unsigned char hash[HASH_LEN],
+                              const char *at_jti, int64_t at_expires_at,
+                              const struct refresh_token *rt)
+{
+    sqlite3_stmt *st = sqlite_stmt(c, ST_CODE_RECORD_ISSUED);
+    enum err e;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_blob(st, 1, hash, HASH_LEN, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, at_jti, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, at_expires_at);
+    if (rt)
+        sqlite3_bind_blob(st, 4, rt->hash, HASH_LEN, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 4);
+    e = sqlite_exec(c, st, "code_record_issued");
+    if (!e && sqlite3_changes(c->db) == 0)
+        e = ERR_CONFLICT; /* reused meanwhile (or gone) */
+    return e;
+}
+
+enum err sqlite_code_record_issued(struct store *s, const unsigned char hash[HASH_LEN],
+                                   const char *at_jti, int64_t at_expires_at,
+                                   const struct refresh_token *rt)
+{
+    struct conn *c = sqlite_conn_get(s);
+    enum err e;
+
+    if (!c)
+        return ERR_STORE;
+    e = sqlite_txn_begin(c);
+    if (e)
+        return e;
+    e = record_issued(c, hash, at_jti, at_expires_at, rt);
+    if (!e && rt)
+        e = insert_refresh(c, rt);
+    return sqlite_txn_end(c, e);
+}
+
+static enum err revoke_access_token(struct conn *c, const struct auth_code *code)
+{
+    sqlite3_stmt *st = sqlite_stmt(c, ST_REVOCATION_ADD);
+    enum err e;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_text(st, 1, code->at_jti, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, code->client_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, code->at_expires_at);
+    e = sqlite_exec(c, st, "code_revoke_issued");
+    st = e ? NULL : sqlite_stmt(c, ST_CODE_REVOKE_TOKEN);
+    if (!st)
+        return e ? e : ERR_STORE;
+    sqlite3_bind_text(st, 1, code->at_jti, -1, SQLITE_STATIC);
+    return sqlite_exec(c, st, "code_revoke_issued");
+}
+
+static enum err delete_refresh_family(struct conn *c, const unsigned char hash[HASH_LEN])
+{
+    sqlite3_stmt *st = sqlite_stmt(c, ST_REFRESH_DELETE_FAMILY);
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_blob(st, 1, hash, HASH_LEN, SQLITE_STATIC);
+    return sqlite_exec(c, st, "code_revoke_issued");
+}
+
+enum err sqlite_code_revoke_issued(struct store *s, const struct auth_code *code)
+{
+    struct conn *c = sqlite_conn_get(s);
+    enum err e;
+
+    if (!c)
+        return ERR_STORE;
+    if (!code->at_jti[0] && !code->has_rt)
+        return ERR_OK;
+    e = sqlite_txn_begin(c);
+    if (e)
+        return e;
+    if (code->at_jti[0])
+        e = revoke_access_token(c, code);
+    if (!e && code->has_rt)
+        e = delete_refresh_family(c, code->rt_hash);
+    return sqlite_txn_end(c, e);
+}
+
+static enum err fill_consent(sqlite3_stmt *st, void *item)
+{
+    struct consent *cs = item;
+
+    cs->scope = sqlite_column_dup(st, 0);
+    cs->created_at = sqlite3_column_int64(st, 1);
+    cs->expires_at = sqlite3_column_int64(st, 2);
+    return cs->scope ? ERR_OK : ERR_NOMEM;
+}
+
+enum err sqlite_consent_get(struct store *s, const char *user_sub, const char *client_id,
+                            struct consent *out)
+{
+    struct conn *c = sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_CONSENT_GET) : NULL;
+    size_t idlen = strlen(client_id);
+    enum err e;
+
+    memset(out, 0, sizeof *out);
+    if (!st)
+        return ERR_STORE;
+    if (idlen > LIMIT_CLIENT_ID)
+        return ERR_NOT_FOUND;
+    sqlite3_bind_text(st, 1, user_sub, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, client_id, -1, SQLITE_STATIC);
+    e = step_one(c, st, fill_consent, out, "consent_get");
+    if (!e) {
+        out->user_sub = strdup(user_sub);
+        memcpy(out->client_id, client_id, idlen + 1);
+        if (!out->user_sub)
+            e = ERR_NOMEM;
+    }
+    if (e)
+        consent_clear(out);
+    return e;
+}
+
+enum err sqlite_consent_put(struct store *s, const struct consent *cs)
+{
+    struct conn *c = sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_CONSENT_PUT) : NULL;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_text(st, 1, cs->user_sub, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, cs->client_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, cs->scope, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, cs->created_at);
+    sqlite3_bind_int64(st, 5, cs->expires_at);
+    return sqlite_exec(c, st, "consent_put");
+}
+
+enum err sqlite_refresh_token_insert(struct store *s, const struct refresh_token *rt)
+{
+    struct conn *c = sqlite_conn_get(s);
+
+    return c ? insert_refresh(c, rt) : ERR_STORE;
+}

@@ -1,0 +1,102 @@
+/* The sign-in part of the store interface: dispatch to the backend, and the
+ * _clear functions of its structs. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+
+enum err store_session_insert(struct store *s, const struct session *se)
+{
+    return s->ops->session_insert(s, se);
+}
+
+enum err store_session_get(struct store *s, const unsigned char id_hash[HASH_LEN],
+                           struct session *out)
+{
+    return s->ops->session_get(s, id_hash, out);
+}
+
+enum err store_session_delete(struct store *s, const unsigned char id_hash[HASH_LEN])
+{
+    return s->ops->session_delete(s, id_hash);
+}
+
+enum err store_code_insert(struct store *s, const struct auth_code *code)
+{
+    return s->ops->code_insert(s, code);
+}
+
+enum err store_code_consume(struct store *s, const unsigned char hash[HASH_LEN], int64_t now,
+                            struct auth_code *out)
+{
+    return s->ops->code_consume(s, hash, now, out);
+}
+
+enum err store_code_record_issued(struct store *s, const unsigned char hash[HASH_LEN],
+                                  const char *at_jti, int64_t at_expires_at,
+                                  const struct refresh_token *rt)
+{
+    return s->ops->code_record_issued(s, hash, at_jti, at_expires_at, rt);
+}
+
+enum err store_code_revoke_issued(struct store *s, const struct auth_code *code)
+{
+    return s->ops->code_revoke_issued(s, code);
+}
+
+enum err store_consent_get(struct store *s, const char *user_sub, const char *client_id,
+                           struct consent *out)
+{
+    return s->ops->consent_get(s, user_sub, client_id, out);
+}
+
+enum err store_consent_put(struct store *s, const struct consent *c)
+{
+    return s->ops->consent_put(s, c);
+}
+
+enum err store_refresh_token_insert(struct store *s, const struct refresh_token *rt)
+{
+    return s->ops->refresh_token_insert(s, rt);
+}
+
+void session_clear(struct session *se)
+{
+    if (!se)
+        return;
+    free(se->user_sub);
+    free(se->amr);
+    memset(se, 0, sizeof *se);
+}
+
+void auth_code_clear(struct auth_code *code)
+{
+    if (!code)
+        return;
+    free(code->redirect_uri);
+    free(code->user_sub);
+    free(code->scope);
+    free(code->nonce);
+    free(code->code_challenge);
+    free(code->code_challenge_method);
+    free(code->amr);
+    memset(code, 0, sizeof *code);
+}
+
+void consent_clear(struct consent *c)
+{
+    if (!c)
+        return;
+    free(c->user_sub);
+    free(c->scope);
+    memset(c, 0, sizeof *c);
+}
+
+void refresh_token_clear(struct refresh_token *rt)
+{
+    if (!rt)
+        return;
+    free(rt->user_sub);
+    free(rt->scope);
+    memset(rt, 0, sizeof *rt);
+}

@@ -1,0 +1,330 @@
+/* The sign-in rows of the store, against a temporary SQLite file. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+#include <pthread.h>
+#include <sqlite3.h>
+
+#include "core/hash.h"
+#include "store_fixture.h"
+
+static int setup(void **state)
+{
+    struct temp_store *t = calloc(1, sizeof *t);
+
+    if (!t || temp_store_open(t) != 0)
+        return -1;
+    if (temp_store_client(t, "app", false, "authorization_code refresh_token", "openid"))
+        return -1;
+    *state = t;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    temp_store_close(*state);
+    free(*state);
+    return 0;
+}
+
+static struct session make_session(const char *cookie, const char *sid, int64_t expires_at)
+{
+    struct session se = {0};
+
+    hash_sha256(cookie, strlen(cookie), se.id_hash);
+    snprintf(se.sid, sizeof se.sid, "%s", sid);
+    se.user_sub = "user-1";
+    se.amr = "pwd";
+    se.auth_time = 100;
+    se.created_at = 100;
+    se.expires_at = expires_at;
+    return se;
+}
+
+static void session_round_trip(void **state)
+{
+    struct temp_store *t = *state;
+    struct session se = make_session("cookie-1", "sid-1", 1000), got;
+
+    assert_int_equal(store_session_insert(t->store, &se), ERR_OK);
+    assert_int_equal(store_session_insert(t->store, &se), ERR_CONFLICT);
+    assert_int_equal(store_session_get(t->store, se.id_hash, &got), ERR_OK);
+    assert_string_equal(got.sid, "sid-1");
+    assert_string_equal(got.user_sub, "user-1");
+    assert_string_equal(got.amr, "pwd");
+    assert_int_equal(got.auth_time, 100);
+    assert_int_equal(got.expires_at, 1000);
+    session_clear(&got);
+    assert_int_equal(store_session_delete(t->store, se.id_hash), ERR_OK);
+    assert_int_equal(store_session_get(t->store, se.id_hash, &got), ERR_NOT_FOUND);
+    assert_int_equal(store_session_delete(t->store, se.id_hash), ERR_NOT_FOUND);
+}
+
+static void session_sid_is_unique(void **state)
+{
+    struct temp_store *t = *state;
+    struct session a = make_session("cookie-a", "same", 1000);
+    struct session b = make_session("cookie-b", "same", 1000);
+
+    assert_int_equal(store_session_insert(t->store, &a), ERR_OK);
+    assert_int_equal(store_session_insert(t->store, &b), ERR_CONFLICT);
+}
+
+static struct auth_code make_code(const char *value)
+{
+    struct auth_code code = {0};
+
+    hash_sha256(value, strlen(value), code.hash);
+    snprintf(code.client_id, sizeof code.client_id, "app");
+    code.redirect_uri = "https://app.example/cb";
+    code.user_sub = "user-1";
+    code.scope = "openid";
+    code.nonce = "n-1";
+    code.code_challenge = NULL;
+    code.auth_time = 90;
+    code.amr = "pwd";
+    snprintf(code.sid, sizeof code.sid, "sid-1");
+    code.created_at = 100;
+    code.expires_at = 700;
+    return code;
+}
+
+static void code_consumed_once(void **state)
+{
+    struct temp_store *t = *state;
+    struct auth_code code = make_code("code-1"), got;
+
+    assert_int_equal(store_code_insert(t->store, &code), ERR_OK);
+    assert_int_equal(store_code_consume(t->store, code.hash, 200, &got), ERR_OK);
+    assert_int_equal(got.used_at, 200);
+    assert_string_equal(got.client_id, "app");
+    assert_string_equal(got.redirect_uri, "https://app.example/cb");
+    assert_string_equal(got.nonce, "n-1");
+    assert_null(got.code_challenge);
+    assert_null(got.code_challenge_method);
+    assert_string_equal(got.sid, "sid-1");
+    assert_int_equal(got.auth_time, 90);
+    assert_int_equal(got.expires_at, 700);
+    assert_string_equal(got.at_jti, "");
+    auth_code_clear(&got);
+    assert_int_equal(store_code_record_issued(t->store, code.hash, "jti-1", 3800, NULL), ERR_OK);
+
+    /* the second use is reported, with what the first issued */
+    assert_int_equal(store_code_consume(t->store, code.hash, 300, &got), ERR_CONFLICT);
+    assert_int_equal(got.used_at, 200);
+    assert_string_equal(got.at_jti, "jti-1");
+    assert_int_equal(got.at_expires_at, 3800);
+    assert_false(got.has_rt);
+    auth_code_clear(&got);
+
+    hash_sha256("nope", 4, code.hash);
+    assert_int_equal(store_code_consume(t->store, code.hash, 300, &got), ERR_NOT_FOUND);
+}
+
+static struct refresh_token make_refresh(const char *value, const char *family)
+{
+    struct refresh_token rt = {0};
+
+    hash_sha256(value, strlen(value), rt.hash);
+    snprintf(rt.family, sizeof rt.family, "%s", family);
+    snprintf(rt.client_id, sizeof rt.client_id, "app");
+    snprintf(rt.sid, sizeof rt.sid, "sid-1");
+    rt.user_sub = "user-1";
+    rt.scope = "openid offline_access";
+    rt.auth_time = 90;
+    rt.issued_at = 200;
+    rt.expires_at = 5000;
+    return rt;
+}
+
+static int count(struct temp_store *t, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int n = -1;
+
+    assert_int_equal(sqlite3_open(t->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+static void reuse_revokes_what_was_issued(void **state)
+{
+    struct temp_store *t = *state;
+    struct auth_code code = make_code("code-2"), got;
+    struct refresh_token rt = make_refresh("rt-1", "fam-1"),
+                         sibling = make_refresh("rt-2", "fam-1");
+    struct token_state ts;
+
+    assert_int_equal(store_code_insert(t->store, &code), ERR_OK);
+    assert_int_equal(store_code_consume(t->store, code.hash, 200, &got), ERR_OK);
+    auth_code_clear(&got);
+    assert_int_equal(store_code_record_issued(t->store, code.hash, "jti-2", 3800, &rt), ERR_OK);
+    assert_int_equal(store_refresh_token_insert(t->store, &sibling), ERR_OK);
+    assert_int_equal(store_refresh_token_insert(t->store, &sibling), ERR_CONFLICT);
+    assert_int_equal(count(t, "SELECT count(*) FROM refresh_tokens"), 2);
+
+    assert_int_equal(store_code_consume(t->store, code.hash, 300, &got), ERR_CONFLICT);
+    assert_true(got.has_rt);
+    assert_memory_equal(got.rt_hash, rt.hash, HASH_LEN);
+    assert_int_equal(store_code_revoke_issued(t->store, &got), ERR_OK);
+    auth_code_clear(&got);
+    assert_int_equal(store_token_state(t->store, "app", "jti-2", &ts), ERR_OK);
+    assert_true(ts.revoked);
+    assert_int_equal(count(t, "SELECT count(*) FROM refresh_tokens"), 0);
+}
+
+/* A redemption still issuing when the code is used again records nothing. */
+static void reuse_during_redemption_blocks_recording(void **state)
+{
+    struct temp_store *t = *state;
+    struct auth_code code = make_code("code-3"), got;
+    struct refresh_token rt = make_refresh("rt-3", "fam-3");
+
+    assert_int_equal(store_code_insert(t->store, &code), ERR_OK);
+    assert_int_equal(store_code_consume(t->store, code.hash, 200, &got), ERR_OK);
+    auth_code_clear(&got);
+    assert_int_equal(store_code_consume(t->store, code.hash, 201, &got), ERR_CONFLICT);
+    assert_string_equal(got.at_jti, "");
+    auth_code_clear(&got);
+    assert_int_equal(store_code_record_issued(t->store, code.hash, "jti-3", 3800, &rt),
+                     ERR_CONFLICT);
+    assert_int_equal(count(t, "SELECT count(*) FROM refresh_tokens"), 0);
+}
+
+struct racer {
+    struct store *store;
+    const unsigned char *hash;
+    enum err result;
+};
+
+static void *race(void *arg)
+{
+    struct racer *r = arg;
+    struct auth_code got;
+
+    r->result = store_code_consume(r->store, r->hash, 200, &got);
+    auth_code_clear(&got);
+    return NULL;
+}
+
+static void concurrent_consumes_one_wins(void **state)
+{
+    struct temp_store *t = *state;
+    char value[32];
+    int round;
+
+    for (round = 0; round < 20; round++) {
+        struct auth_code code;
+        struct racer a, b;
+        pthread_t ta, tb;
+
+        snprintf(value, sizeof value, "race-%d", round);
+        code = make_code(value);
+        assert_int_equal(store_code_insert(t->store, &code), ERR_OK);
+        a = (struct racer){t->store, code.hash, ERR_STORE};
+        b = a;
+        assert_int_equal(pthread_create(&ta, NULL, race, &a), 0);
+        assert_int_equal(pthread_create(&tb, NULL, race, &b), 0);
+        pthread_join(ta, NULL);
+        pthread_join(tb, NULL);
+        assert_true((a.result == ERR_OK && b.result == ERR_CONFLICT) ||
+                    (a.result == ERR_CONFLICT && b.result == ERR_OK));
+    }
+}
+
+static void consent_round_trip(void **state)
+{
+    struct temp_store *t = *state;
+    struct consent cs = {0}, got;
+
+    cs.user_sub = "user-1";
+    snprintf(cs.client_id, sizeof cs.client_id, "app");
+    cs.scope = "openid profile";
+    cs.created_at = 100;
+    cs.expires_at = 1000;
+    assert_int_equal(store_consent_get(t->store, "user-1", "app", &got), ERR_NOT_FOUND);
+    assert_int_equal(store_consent_put(t->store, &cs), ERR_OK);
+    cs.scope = "openid email";
+    cs.expires_at = 2000;
+    assert_int_equal(store_consent_put(t->store, &cs), ERR_OK);
+    assert_int_equal(count(t, "SELECT count(*) FROM consents"), 1);
+    assert_int_equal(store_consent_get(t->store, "user-1", "app", &got), ERR_OK);
+    assert_string_equal(got.scope, "openid email");
+    assert_string_equal(got.user_sub, "user-1");
+    assert_string_equal(got.client_id, "app");
+    assert_int_equal(got.expires_at, 2000);
+    consent_clear(&got);
+    assert_int_equal(store_consent_get(t->store, "user-2", "app", &got), ERR_NOT_FOUND);
+}
+
+static void sweep_removes_expired(void **state)
+{
+    struct temp_store *t = *state;
+    struct session old = make_session("c-old", "s-old", 500),
+                   live = make_session("c-new", "s-new", 5000);
+    struct auth_code unused = make_code("unused"), used = make_code("used"), got;
+    struct refresh_token rt_old = make_refresh("rt-old", "f-old");
+    struct consent cs = {"user-1", "app", "openid", 100, 500};
+    int64_t removed = 0;
+
+    rt_old.expires_at = 500;
+    assert_int_equal(store_session_insert(t->store, &old), ERR_OK);
+    assert_int_equal(store_session_insert(t->store, &live), ERR_OK);
+    assert_int_equal(store_code_insert(t->store, &unused), ERR_OK);
+    assert_int_equal(store_code_insert(t->store, &used), ERR_OK);
+    assert_int_equal(store_code_consume(t->store, used.hash, 200, &got), ERR_OK);
+    auth_code_clear(&got);
+    /* the used code stays while its access token lives (until 3800) */
+    assert_int_equal(store_code_record_issued(t->store, used.hash, "j", 3800, NULL), ERR_OK);
+    assert_int_equal(store_refresh_token_insert(t->store, &rt_old), ERR_OK);
+    assert_int_equal(store_consent_put(t->store, &cs), ERR_OK);
+
+    assert_int_equal(store_sweep(t->store, 1000, &removed), ERR_OK);
+    assert_int_equal(removed, 4); /* session, unused code, refresh token, consent */
+    assert_int_equal(count(t, "SELECT count(*) FROM sessions"), 1);
+    assert_int_equal(count(t, "SELECT count(*) FROM auth_codes"), 1);
+    assert_int_equal(count(t, "SELECT count(*) FROM consents"), 0);
+    assert_int_equal(count(t, "SELECT count(*) FROM refresh_tokens"), 0);
+    assert_int_equal(store_sweep(t->store, 4000, &removed), ERR_OK);
+    assert_int_equal(count(t, "SELECT count(*) FROM auth_codes"), 0);
+}
+
+static void deleting_the_client_deletes_its_rows(void **state)
+{
+    struct temp_store *t = *state;
+    struct auth_code code = make_code("code-del");
+    struct refresh_token rt = make_refresh("rt-del", "f-del");
+    struct consent cs = {"user-1", "app", "openid", 100, 5000};
+
+    assert_int_equal(store_code_insert(t->store, &code), ERR_OK);
+    assert_int_equal(store_refresh_token_insert(t->store, &rt), ERR_OK);
+    assert_int_equal(store_consent_put(t->store, &cs), ERR_OK);
+    assert_int_equal(store_client_delete(t->store, "app"), ERR_OK);
+    assert_int_equal(count(t, "SELECT (SELECT count(*) FROM auth_codes) + "
+                              "(SELECT count(*) FROM refresh_tokens) + "
+                              "(SELECT count(*) FROM consents)"),
+                     0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(session_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(session_sid_is_unique, setup, teardown),
+        cmocka_unit_test_setup_teardown(code_consumed_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(reuse_revokes_what_was_issued, setup, teardown),
+        cmocka_unit_test_setup_teardown(reuse_during_redemption_blocks_recording, setup, teardown),
+        cmocka_unit_test_setup_teardown(concurrent_consumes_one_wins, setup, teardown),
+        cmocka_unit_test_setup_teardown(consent_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(sweep_removes_expired, setup, teardown),
+        cmocka_unit_test_setup_teardown(deleting_the_client_deletes_its_rows, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
