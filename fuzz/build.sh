@@ -25,11 +25,12 @@ sources() {
     b64url) echo src/core/b64url.c ;;
     redirect_uri) echo src/oauth/client_rules.c src/oauth/scope.c src/core/strlist.c src/core/url.c \
         src/core/rand.c src/core/hash.c src/core/b64url.c src/core/text.c ;;
+    cookie) echo src/http/cookie.c ;;
     *) echo "unknown target: $1" >&2; return 1 ;;
     esac
 }
 
-TARGETS=${*:-"form basic bearer jwt config scope b64url redirect_uri"}
+TARGETS=${*:-"form basic bearer jwt config scope b64url redirect_uri cookie"}
 mkdir -p "$OUT"
 for t in $TARGETS; do
     src=$(sources "$t")

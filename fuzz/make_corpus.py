@@ -294,6 +294,23 @@ def redirect_uri():
         put("redirect_uri", name, text)
 
 
+def cookie():
+    # the first byte picks the name fuzz_cookie.c looks for
+    seeds = {
+        "session": "\x00oidcd_session=AbC-_123; oidcd_csrf=xyz",
+        "host": "\x01theme=dark; __Host-oidcd_csrf=q8Yb1w",
+        "quoted": "\x02a=\"v\"; b=2",
+        "spaces": "\x02  a = 1 ;; ; b",
+        "bad-octet": "\x02a=x\\y; a=ok",
+        "dup": "\x00oidcd_session=1; oidcd_session=2",
+        "no-eq": "\x02a; =b; a",
+        "many": "\x02" + "; ".join(f"c{i}={i}" for i in range(70)),
+        "empty": "\x00",
+    }
+    for name, text in seeds.items():
+        put("cookie", name, text)
+
+
 def main():
     real = json.loads(Path(sys.argv[1]).read_text()) if len(sys.argv) > 1 else None
     form()
@@ -304,6 +321,7 @@ def main():
     scope()
     b64url()
     redirect_uri()
+    cookie()
     if real:
         put("form", "real-token-response", real["body"])
         put("bearer", "real-token", "Bearer " + real["token"])

@@ -19,12 +19,22 @@ enum http_method router_method(const char *name)
 
 const struct route *router_match(const struct route *routes, size_t n, const char *path)
 {
-    size_t i;
+    const struct route *best = NULL;
+    size_t i, len, best_len = 0;
 
-    for (i = 0; i < n; i++)
-        if (strcmp(routes[i].path, path) == 0)
-            return &routes[i];
-    return NULL;
+    for (i = 0; i < n; i++) {
+        if (!(routes[i].flags & ROUTE_PREFIX)) {
+            if (strcmp(routes[i].path, path) == 0)
+                return &routes[i];
+            continue;
+        }
+        len = strlen(routes[i].path);
+        if (len > best_len && strncmp(routes[i].path, path, len) == 0) {
+            best = &routes[i];
+            best_len = len;
+        }
+    }
+    return best;
 }
 
 bool router_allows(const struct route *route, enum http_method method)

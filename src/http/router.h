@@ -6,7 +6,8 @@
 /* The method bit for an HTTP method name. */
 enum http_method router_method(const char *name);
 
-/* The route whose path is exactly path, or NULL. */
+/* The route whose path is exactly path; else the ROUTE_PREFIX route with the
+ * longest path that starts path; else NULL. */
 const struct route *router_match(const struct route *routes, size_t n, const char *path);
 
 /* True when route accepts method (GET routes also accept HEAD). */

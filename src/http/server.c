@@ -40,6 +40,7 @@ struct exchange {
     struct http_server *srv;
     double started_ms;
     char *query; /* the raw query string, from the URI */
+    char *path;  /* the request path (a prefix route's handler needs it) */
     const struct route *route;
     enum http_method method;
     bool begun;
@@ -136,6 +137,7 @@ static void exchange_free(struct exchange *ex)
     buf_free(&ex->body);
     http_response_clear(&ex->resp);
     free(ex->query);
+    free(ex->path);
     free(ex);
 }
 
@@ -190,6 +192,11 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct exchange *ex)
 
     if (!r->status)
         http_response_error(r, ERR_SERVER_ERROR, NULL);
+    if (http_response_apply_route(r, ex->route)) {
+        http_response_clear(r);
+        http_response_error(r, ERR_SERVER_ERROR, NULL);
+        http_response_apply_route(r, NULL);
+    }
     /* libmicrohttpd takes the body over and frees it with the response */
     if (r->body)
         mr = MHD_create_response_from_buffer(r->body_len, r->body, MHD_RESPMEM_MUST_FREE);
@@ -202,14 +209,6 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct exchange *ex)
         MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
     for (i = 0; i < r->nheaders; i++)
         MHD_add_response_header(mr, r->headers[i].name, r->headers[i].value);
-    if (!ex->route || ex->route->no_store) {
-        MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-        MHD_add_response_header(mr, MHD_HTTP_HEADER_PRAGMA, "no-cache");
-    } else if (ex->route->cache_control) {
-        /* only a success may be cached: a shared cache must not keep serving a failure */
-        MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL,
-                                r->status == 200 ? ex->route->cache_control : "no-store");
-    }
     ret = MHD_queue_response(conn, (unsigned)r->status, mr);
     MHD_destroy_response(mr);
     conns_set_busy(conn_state_of(conn), true);
@@ -279,8 +278,27 @@ static bool admit(struct MHD_Connection *conn, struct exchange *ex, const char *
                             "Content-Type must be application/x-www-form-urlencoded");
         return false;
     }
+    ex->path = strdup(url);
+    if (!ex->path) {
+        http_response_error(&ex->resp, ERR_NOMEM, NULL);
+        return false;
+    }
     buf_init(&ex->body, ex->route->max_body);
     return true;
+}
+
+static const char *lookup_header(void *ctx, const char *name)
+{
+    return MHD_lookup_connection_value(ctx, MHD_HEADER_KIND, name);
+}
+
+static bool gate_passes(struct exchange *ex, const struct http_request *req)
+{
+    const struct http_server_options *o = &ex->srv->opts;
+
+    if (!o->gate || !(ex->route->flags & o->gate_flags))
+        return true;
+    return o->gate(o->app, ex->route, req, &ex->resp);
 }
 
 static void dispatch(struct MHD_Connection *conn, struct exchange *ex)
@@ -291,7 +309,9 @@ static void dispatch(struct MHD_Connection *conn, struct exchange *ex)
     req.query.n = req.form.n = 0;
     req.query.arena = req.form.arena = NULL;
     req.method = ex->method;
-    req.path = ex->route->path;
+    req.path = ex->path;
+    req.header = lookup_header;
+    req.header_ctx = conn;
     req.authorization =
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
     rc = form_parse(ex->query, strlen(ex->query), &req.query);
@@ -300,7 +320,7 @@ static void dispatch(struct MHD_Connection *conn, struct exchange *ex)
     if (rc)
         http_response_error(&ex->resp, rc,
                             rc == ERR_NOMEM ? NULL : "malformed or too many parameters");
-    else
+    else if (gate_passes(ex, &req))
         ex->route->handler(ex->srv->opts.app, &req, &ex->resp);
     params_free(&req.query);
     params_free(&req.form);

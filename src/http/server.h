@@ -11,6 +11,13 @@ struct http_server_options {
     const struct route *routes;  /* borrowed for the server's lifetime */
     size_t nroutes;
     void *app; /* handed to every handler */
+    /* Called before the handler of every route with a flag in gate_flags;
+     * returns false when it has already filled resp (the handler then does not
+     * run). NULL: none. This is where the application checks what a flag asks
+     * (ROUTE_CSRF) that http/ cannot know how to check. */
+    bool (*gate)(void *app, const struct route *route, const struct http_request *req,
+                 struct http_response *resp);
+    unsigned gate_flags;
 };
 
 struct http_server;
