@@ -24,6 +24,8 @@ enum flag_id {
     F_JSON,
     F_ENABLE,
     F_DISABLE,
+    F_REQUIRE_CONSENT,
+    F_REUSE_CONSENT,
     F_COUNT
 };
 
@@ -57,12 +59,25 @@ static const struct flag_spec {
     [F_JSON] = {"--json", false, false, ON_WRITE | ON_PRINT, NULL},
     [F_ENABLE] = {"--enable", false, false, ON_UPDATE, NULL},
     [F_DISABLE] = {"--disable", false, false, ON_UPDATE, NULL},
+    [F_REQUIRE_CONSENT] = {"--require-consent", true, false, ON_WRITE, "true or false"},
+    [F_REUSE_CONSENT] = {"--reuse-consent", true, false, ON_WRITE, "true or false"},
 };
 
 /* The flags seen, by BIT(flag_id). */
 struct client_flags {
     unsigned seen;
 };
+
+static enum err parse_bool(const char *v, bool *out)
+{
+    if (strcmp(v, "true") == 0)
+        *out = true;
+    else if (strcmp(v, "false") == 0)
+        *out = false;
+    else
+        return ERR_INVALID_REQUEST;
+    return ERR_OK;
+}
 
 static enum err replace_list(struct strlist *l, const char *v, const char *seps)
 {
@@ -104,6 +119,10 @@ static enum err set_flag(enum flag_id id, const char *v, struct client *c)
         return auth_method_parse(v, &c->auth_method) ? ERR_INVALID_REQUEST : ERR_OK;
     case F_FORMAT:
         return token_format_parse(v, &c->token_format) ? ERR_INVALID_REQUEST : ERR_OK;
+    case F_REQUIRE_CONSENT:
+        return parse_bool(v, &c->require_consent);
+    case F_REUSE_CONSENT:
+        return parse_bool(v, &c->reuse_consent);
     default:
         return ERR_OK; /* a switch: seen is all it records */
     }
@@ -203,15 +222,16 @@ static json_t *list_json(const struct strlist *l)
 /* The client as JSON; secret is added when not NULL. */
 static json_t *client_json(const struct client *c, const char *secret)
 {
-    json_t *o =
-        json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:s, s:b, s:I}", "client_id",
-                  c->id, "name", c->name, "type", client_type_name(c->type), "grant_types",
-                  list_json(&c->grant_types), "response_types", list_json(&c->response_types),
-                  "redirect_uris", list_json(&c->redirect_uris), "post_logout_redirect_uris",
-                  list_json(&c->post_logout_redirect_uris), "scope", c->scope ? c->scope : "",
-                  "token_endpoint_auth_method", auth_method_name(c->auth_method),
-                  "access_token_format", token_format_name(c->token_format), "enabled", c->enabled,
-                  "created_at", (json_int_t)c->created_at);
+    json_t *o = json_pack(
+        "{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:s, s:b, s:b, s:b, s:I}", "client_id",
+        c->id, "name", c->name, "type", client_type_name(c->type), "grant_types",
+        list_json(&c->grant_types), "response_types", list_json(&c->response_types),
+        "redirect_uris", list_json(&c->redirect_uris), "post_logout_redirect_uris",
+        list_json(&c->post_logout_redirect_uris), "scope", c->scope ? c->scope : "",
+        "token_endpoint_auth_method", auth_method_name(c->auth_method), "access_token_format",
+        token_format_name(c->token_format), "enabled", c->enabled, "require_consent",
+        c->require_consent, "reuse_consent", c->reuse_consent, "created_at",
+        (json_int_t)c->created_at);
 
     if (o && secret)
         json_object_set_new(o, "client_secret", json_string(secret));
@@ -244,6 +264,8 @@ static void print_text(const struct client *c, const char *secret)
     printf(LABEL "%s\n", "auth_method:", auth_method_name(c->auth_method));
     printf(LABEL "%s\n", "token_format:", token_format_name(c->token_format));
     printf(LABEL "%s\n", "enabled:", c->enabled ? "yes" : "no");
+    printf(LABEL "%s\n", "require_consent:", c->require_consent ? "yes" : "no");
+    printf(LABEL "%s\n", "reuse_consent:", c->reuse_consent ? "yes" : "no");
 }
 
 static void print_client(const struct client *c, const char *secret, bool json)
@@ -328,6 +350,8 @@ static int cmd_create(int argc, char **argv, struct store *s)
     enum err rc;
 
     c.enabled = true;
+    c.require_consent = true;
+    c.reuse_consent = true;
     c.created_at = clock_now();
     status = parse_flags(argc, argv, 0, ON_CREATE, &c, &f);
     if (status == EXIT_OK && !(f.seen & BIT(F_GRANT_TYPES)) &&
@@ -387,6 +411,10 @@ static void take_changes(struct client *c, struct client *changes, unsigned seen
         c->auth_method = changes->auth_method;
     if (seen & BIT(F_FORMAT))
         c->token_format = changes->token_format;
+    if (seen & BIT(F_REQUIRE_CONSENT))
+        c->require_consent = changes->require_consent;
+    if (seen & BIT(F_REUSE_CONSENT))
+        c->reuse_consent = changes->reuse_consent;
     if (seen & BIT(F_ENABLE))
         c->enabled = true;
     if (seen & BIT(F_DISABLE))

@@ -18,7 +18,9 @@ extern const struct store_ops sqlite_store_ops;
 #define CLIENT_COLUMNS                                                                             \
     "id, name, type, secret_hash, grant_types, response_types, redirect_uris, "                    \
     "post_logout_redirect_uris, scope, token_endpoint_auth_method, access_token_format, "          \
-    "enabled, created_at"
+    "enabled, created_at, require_consent, reuse_consent"
+
+#define USER_COLUMNS "sub, username, password_hash, claims, enabled, created_at, updated_at"
 
 #define CODE_COLUMNS                                                                               \
     "client_id, redirect_uri, user_sub, scope, nonce, code_challenge, code_challenge_method, "     \
@@ -26,13 +28,16 @@ extern const struct store_ops sqlite_store_ops;
 
 const char *const sqlite_sql[ST_COUNT] = {
     [ST_CLIENT_GET] = "SELECT " CLIENT_COLUMNS " FROM clients WHERE id = ?1",
-    [ST_CLIENT_INSERT] = "INSERT INTO clients (" CLIENT_COLUMNS ", updated_at) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+    [ST_CLIENT_INSERT] =
+        "INSERT INTO clients (" CLIENT_COLUMNS ", updated_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?15, ?16, "
+        "?13)",
     [ST_CLIENT_UPDATE] = "UPDATE clients SET name = ?2, type = ?3, secret_hash = ?4, "
                          "grant_types = ?5, response_types = ?6, redirect_uris = ?7, "
                          "post_logout_redirect_uris = ?8, scope = ?9, "
                          "token_endpoint_auth_method = ?10, access_token_format = ?11, "
-                         "enabled = ?12, updated_at = ?14 WHERE id = ?1",
+                         "enabled = ?12, updated_at = ?14, require_consent = ?15, "
+                         "reuse_consent = ?16 WHERE id = ?1",
     [ST_CLIENT_DELETE] = "DELETE FROM clients WHERE id = ?1",
     [ST_CLIENT_LIST] = "SELECT " CLIENT_COLUMNS " FROM clients ORDER BY created_at, rowid",
     [ST_KEY_INSERT] = "INSERT INTO signing_keys (kid, alg, private_enc, public_jwk, created_at, "
@@ -88,6 +93,17 @@ const char *const sqlite_sql[ST_COUNT] = {
                        "AND coalesce(at_expires_at, 0) < ?1",
     [ST_SWEEP_CONSENTS] = "DELETE FROM consents WHERE expires_at < ?1",
     [ST_SWEEP_REFRESH] = "DELETE FROM refresh_tokens WHERE expires_at < ?1",
+    /* users (stream B) */
+    [ST_USER_GET] = "SELECT " USER_COLUMNS " FROM users WHERE sub = ?1",
+    [ST_USER_GET_BY_USERNAME] = "SELECT " USER_COLUMNS " FROM users WHERE username = ?1",
+    [ST_USER_INSERT] = "INSERT INTO users (" USER_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+    [ST_USER_UPDATE] = "UPDATE users SET username = ?2, claims = ?3, enabled = ?4, updated_at = ?5 "
+                       "WHERE sub = ?1",
+    [ST_USER_DELETE] = "DELETE FROM users WHERE sub = ?1",
+    [ST_USER_LIST] = "SELECT " USER_COLUMNS " FROM users WHERE username > ?1 "
+                     "ORDER BY username LIMIT ?2",
+    [ST_USER_SET_PASSWORD] = "UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE sub = ?1",
+    /* end of users */
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
@@ -453,4 +469,11 @@ const struct store_ops sqlite_store_ops = {
     .consent_get = sqlite_consent_get,
     .consent_put = sqlite_consent_put,
     .refresh_token_insert = sqlite_refresh_token_insert,
+    .user_get = sqlite_user_get,
+    .user_get_by_username = sqlite_user_get_by_username,
+    .user_insert = sqlite_user_insert,
+    .user_update = sqlite_user_update,
+    .user_delete = sqlite_user_delete,
+    .user_list = sqlite_user_list,
+    .user_set_password = sqlite_user_set_password,
 };

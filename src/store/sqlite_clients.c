@@ -39,6 +39,8 @@ static enum err row_to_client(sqlite3_stmt *st, struct client *c)
                            " ");
     c->enabled = sqlite3_column_int(st, 11) != 0;
     c->created_at = sqlite3_column_int64(st, 12);
+    c->require_consent = sqlite3_column_int(st, 13) != 0;
+    c->reuse_consent = sqlite3_column_int(st, 14) != 0;
     if (rc)
         client_clear(c);
     return rc;
@@ -95,6 +97,8 @@ static enum err bind_client(sqlite3_stmt *st, const struct client *c)
         sqlite3_bind_int(st, 12, c->enabled);
         sqlite3_bind_int64(st, 13, c->created_at);
         sqlite3_bind_int64(st, 14, clock_now());
+        sqlite3_bind_int(st, 15, c->require_consent);
+        sqlite3_bind_int(st, 16, c->reuse_consent);
     }
     for (i = 0; i < 4; i++)
         free(lists[i]);

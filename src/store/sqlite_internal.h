@@ -46,6 +46,15 @@ enum stmt_id {
     ST_SWEEP_CODES,
     ST_SWEEP_CONSENTS,
     ST_SWEEP_REFRESH,
+    /* users (stream B) */
+    ST_USER_GET,
+    ST_USER_GET_BY_USERNAME,
+    ST_USER_INSERT,
+    ST_USER_UPDATE,
+    ST_USER_DELETE,
+    ST_USER_LIST,
+    ST_USER_SET_PASSWORD,
+    /* end of users */
     ST_BEGIN,
     ST_COMMIT,
     ST_ROLLBACK,
@@ -109,6 +118,16 @@ enum err sqlite_revocation_add(struct store *s, const char *jti, const char *cli
 enum err sqlite_token_state(struct store *s, const char *client_id, const char *jti,
                             struct token_state *out);
 enum err sqlite_sweep(struct store *s, int64_t now, int64_t *removed);
+/* users (sqlite_users.c, stream B) */
+enum err sqlite_user_get(struct store *s, const char *sub, struct user *out);
+enum err sqlite_user_get_by_username(struct store *s, const char *username, struct user *out);
+enum err sqlite_user_insert(struct store *s, const struct user *u);
+enum err sqlite_user_update(struct store *s, const struct user *u);
+enum err sqlite_user_delete(struct store *s, const char *sub);
+enum err sqlite_user_list(struct store *s, const char *after, size_t limit, struct user **out,
+                          size_t *n);
+enum err sqlite_user_set_password(struct store *s, const char *sub, const char *hash);
+/* end of users */
 
 /* Sign-in rows (sqlite_signin.c). */
 enum err sqlite_session_insert(struct store *s, const struct session *se);

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 extern const struct store_ops sqlite_store_ops;
 
 static const struct store_ops *const backends[] = {&sqlite_store_ops};
@@ -103,6 +105,68 @@ enum err store_sweep(struct store *s, int64_t now, int64_t *removed)
 {
     return s->ops->sweep(s, now, removed);
 }
+
+/* ---- users ---- */
+
+enum err store_user_get(struct store *s, const char *sub, struct user *out)
+{
+    return s->ops->user_get(s, sub, out);
+}
+
+enum err store_user_get_by_username(struct store *s, const char *username, struct user *out)
+{
+    return s->ops->user_get_by_username(s, username, out);
+}
+
+enum err store_user_insert(struct store *s, const struct user *u)
+{
+    return s->ops->user_insert(s, u);
+}
+
+enum err store_user_update(struct store *s, const struct user *u)
+{
+    return s->ops->user_update(s, u);
+}
+
+enum err store_user_delete(struct store *s, const char *sub)
+{
+    return s->ops->user_delete(s, sub);
+}
+
+enum err store_user_list(struct store *s, const char *after, size_t limit, struct user **out,
+                         size_t *n)
+{
+    if (limit < 1 || limit > LIMIT_USER_PAGE)
+        return ERR_INVALID_REQUEST;
+    return s->ops->user_list(s, after ? after : "", limit, out, n);
+}
+
+enum err store_user_set_password(struct store *s, const char *sub, const char *hash)
+{
+    return s->ops->user_set_password(s, sub, hash);
+}
+
+void user_clear(struct user *u)
+{
+    if (!u)
+        return;
+    if (u->password_hash)
+        OPENSSL_cleanse(u->password_hash, strlen(u->password_hash));
+    free(u->password_hash);
+    free(u->claims);
+    memset(u, 0, sizeof *u);
+}
+
+void user_list_free(struct user *list, size_t n)
+{
+    size_t i;
+
+    for (i = 0; list && i < n; i++)
+        user_clear(&list[i]);
+    free(list);
+}
+
+/* ---- end of users ---- */
 
 void client_clear(struct client *c)
 {

@@ -34,8 +34,25 @@ struct client {
     enum auth_method auth_method;
     enum token_format token_format;
     bool enabled;
+    bool require_consent; /* ask the user before issuing; default true */
+    bool reuse_consent;   /* remember a consent for consent.remember_days */
     int64_t created_at;
 };
+
+/* ---- users (stream B) ---------------------------------------------------- */
+
+/* A person who signs in. sub is random and stable (a rename keeps it). */
+struct user {
+    char sub[LIMIT_SUB + 1];
+    char username[LIMIT_USERNAME + 1];
+    char *password_hash; /* argon2id encoded; NULL: no password, cannot log in */
+    char *claims;        /* a JSON object as text, "{}" when none */
+    bool enabled;
+    int64_t created_at;
+    int64_t updated_at;
+};
+
+/* ---- end of users ---------------------------------------------------------- */
 
 struct signing_key {
     char kid[64];
@@ -168,6 +185,16 @@ struct store_ops {
                             struct consent *out);
     enum err (*consent_put)(struct store *s, const struct consent *c);
     enum err (*refresh_token_insert)(struct store *s, const struct refresh_token *rt);
+    /* users (stream B) */
+    enum err (*user_get)(struct store *s, const char *sub, struct user *out);
+    enum err (*user_get_by_username)(struct store *s, const char *username, struct user *out);
+    enum err (*user_insert)(struct store *s, const struct user *u);
+    enum err (*user_update)(struct store *s, const struct user *u);
+    enum err (*user_delete)(struct store *s, const char *sub);
+    enum err (*user_list)(struct store *s, const char *after, size_t limit, struct user **out,
+                          size_t *n);
+    enum err (*user_set_password)(struct store *s, const char *sub, const char *hash);
+    /* end of users */
 };
 
 struct store {
@@ -225,6 +252,36 @@ enum err store_token_state(struct store *s, const char *client_id, const char *j
 /* Deletes expired tokens, revocations, sessions, codes, consents and refresh
  * tokens, and keys retired before now; *removed counts rows. */
 enum err store_sweep(struct store *s, int64_t now, int64_t *removed);
+
+/* ---- users (stream B) ---------------------------------------------------- */
+
+/* The user with this sub (caller frees with user_clear). ERR_NOT_FOUND. */
+enum err store_user_get(struct store *s, const char *sub, struct user *out);
+/* The user with this username, ASCII case ignored. ERR_NOT_FOUND. */
+enum err store_user_get_by_username(struct store *s, const char *username, struct user *out);
+/* Stores every field of u (updated_at = created_at). ERR_CONFLICT when the
+ * sub or the username (ASCII case ignored) is taken. */
+enum err store_user_insert(struct store *s, const struct user *u);
+/* Sets username, claims and enabled of the user u->sub, and updated_at to
+ * now; the password hash is left alone. ERR_NOT_FOUND; ERR_CONFLICT when the
+ * new username is another user's. */
+enum err store_user_update(struct store *s, const struct user *u);
+/* Deletes the user (and, by foreign key, what hangs on it). ERR_NOT_FOUND. */
+enum err store_user_delete(struct store *s, const char *sub);
+/* One page of users ordered by username (ASCII case ignored): at most limit
+ * (1 to LIMIT_USER_PAGE) users whose username sorts after `after` (NULL or
+ * "" for the first page). Caller frees with user_list_free. */
+enum err store_user_list(struct store *s, const char *after, size_t limit, struct user **out,
+                         size_t *n);
+/* Replaces the password hash (NULL removes it: no login) and updated_at.
+ * ERR_NOT_FOUND. */
+enum err store_user_set_password(struct store *s, const char *sub, const char *hash);
+
+/* Frees what u holds; the password hash is wiped first. Accepts NULL. */
+void user_clear(struct user *u);
+void user_list_free(struct user *list, size_t n);
+
+/* ---- end of users ---------------------------------------------------------- */
 
 void client_clear(struct client *c);
 /* A deep copy of src into dst (free with client_clear). ERR_NOMEM. */

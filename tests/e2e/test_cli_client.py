@@ -461,3 +461,82 @@ def test_show_text_prints_response_types_and_post_logout_redirect_uris(cli):
         "https://app.example/bye https://app.example/later"
     assert fields["redirect_uris"] == "https://app.example/cb"
     assert fields["grant_types"] == "authorization_code implicit"
+
+
+# -- consent settings and public clients (issue 9) ----------------------------------
+
+def test_consent_settings_default_to_true(cli, web):
+    assert web["require_consent"] is True and web["reuse_consent"] is True
+    shown = show(cli, web["client_id"])
+    assert shown["require_consent"] is True and shown["reuse_consent"] is True
+    text = cli.cli("client", "show", web["client_id"]).stdout
+    assert "require_consent: yes" in text and "reuse_consent: yes" in text
+
+
+def test_consent_settings_are_stored(cli):
+    client = create(cli, "trusted", redirect_uri="https://app.example/cb",
+                    require_consent="false", reuse_consent="false")
+    assert client["require_consent"] is False and client["reuse_consent"] is False
+    shown = show(cli, client["client_id"])
+    assert shown["require_consent"] is False and shown["reuse_consent"] is False
+    assert update(cli, client["client_id"], "--require-consent", "true").returncode == 0
+    shown = show(cli, client["client_id"])
+    assert shown["require_consent"] is True and shown["reuse_consent"] is False
+    assert update(cli, client["client_id"], "--reuse-consent=true").returncode == 0
+    assert show(cli, client["client_id"])["reuse_consent"] is True
+    # other updates leave them alone
+    assert update(cli, client["client_id"], "--require-consent", "false").returncode == 0
+    assert update(cli, client["client_id"], "--scope", "openid").returncode == 0
+    assert show(cli, client["client_id"])["require_consent"] is False
+
+
+@pytest.mark.parametrize("flag", ["--require-consent", "--reuse-consent"])
+@pytest.mark.parametrize("value", ["yes", "1", "", "TRUE"])
+def test_consent_settings_take_true_or_false(cli, web, flag, value):
+    assert "true or false" in create_fails(cli, flag, value)
+    assert "true or false" in update_fails(cli, web, flag, value)
+
+
+@pytest.mark.parametrize("flag", ["--require-consent", "--reuse-consent"])
+def test_consent_settings_are_given_once(cli, flag):
+    assert "twice" in create_fails(cli, flag, "true", flag, "false")
+
+
+def test_consent_settings_are_not_for_show(cli, web):
+    line = usage_error(cli.cli("client", "show", web["client_id"], "--require-consent", "false"))
+    assert "unknown argument" in line
+
+
+def test_migration_gives_existing_clients_consent(cli, web):
+    db = sqlite3.connect(cli.db_path)
+    row = db.execute("SELECT require_consent, reuse_consent FROM clients WHERE id = ?",
+                     (web["client_id"],)).fetchone()
+    db.close()
+    assert row == (1, 1)
+
+
+def test_public_client_has_no_secret_and_method_none(cli):
+    client = create(cli, "spa", type="public", redirect_uri="https://spa.example/cb",
+                    scope="openid profile")
+    assert "client_secret" not in client
+    assert client["token_endpoint_auth_method"] == "none"
+    assert client["grant_types"] == ["authorization_code"]
+    assert client["response_types"] == ["code"]
+    db = sqlite3.connect(cli.db_path)
+    row = db.execute("SELECT secret_hash FROM clients WHERE id = ?",
+                     (client["client_id"],)).fetchone()
+    db.close()
+    assert row == (None,)
+    line = usage_error(cli.cli("client", "create", "--name", "spa", "--type", "public",
+                               "--token-endpoint-auth-method", "client_secret_basic"))
+    assert "method none" in line
+
+
+def test_public_client_turned_confidential_gets_a_secret_and_back(cli):
+    client = create(cli, "spa", type="public", redirect_uri="https://spa.example/cb")
+    made = cli.cli_json("client", "update", client["client_id"], "--type", "confidential")
+    assert made["client_secret"] and made["token_endpoint_auth_method"] == "client_secret_basic"
+    back = cli.cli_json("client", "update", client["client_id"], "--type", "public")
+    assert "client_secret" not in back and back["token_endpoint_auth_method"] == "none"
+    result = cli.cli("client", "rotate-secret", client["client_id"])
+    assert result.returncode == 1 and "no secret" in result.stderr

@@ -1,0 +1,160 @@
+/* SQLite backend: the users table. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/text.h"
+#include "store/sqlite_internal.h"
+
+/* Columns as in USER_COLUMNS: sub, username, password_hash, claims, enabled,
+ * created_at, updated_at. */
+static enum err row_to_user(sqlite3_stmt *st, struct user *u)
+{
+    const char *sub = (const char *)sqlite3_column_text(st, 0);
+    const char *username = (const char *)sqlite3_column_text(st, 1);
+
+    memset(u, 0, sizeof *u);
+    if (!text_copy(u->sub, sizeof u->sub, sub) ||
+        !text_copy(u->username, sizeof u->username, username))
+        return ERR_STORE;
+    if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
+        u->password_hash = sqlite_column_dup(st, 2);
+        if (!u->password_hash)
+            return ERR_NOMEM;
+    }
+    u->claims = sqlite_column_dup(st, 3);
+    if (!u->claims) {
+        user_clear(u);
+        return ERR_NOMEM;
+    }
+    u->enabled = sqlite3_column_int(st, 4) != 0;
+    u->created_at = sqlite3_column_int64(st, 5);
+    u->updated_at = sqlite3_column_int64(st, 6);
+    return ERR_OK;
+}
+
+/* The one row of a lookup by a text key. */
+static enum err user_lookup(struct store *s, enum stmt_id id, const char *key, struct user *out)
+{
+    struct conn *c = sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? sqlite_stmt(c, id) : NULL;
+    enum err e;
+    int rc;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        e = row_to_user(st, out);
+    else if (rc == SQLITE_DONE)
+        e = ERR_NOT_FOUND;
+    else
+        e = sqlite_fail(c->db, rc, "user_get");
+    sqlite_done(st);
+    return e;
+}
+
+enum err sqlite_user_get(struct store *s, const char *sub, struct user *out)
+{
+    return user_lookup(s, ST_USER_GET, sub, out);
+}
+
+enum err sqlite_user_get_by_username(struct store *s, const char *username, struct user *out)
+{
+    return user_lookup(s, ST_USER_GET_BY_USERNAME, username, out);
+}
+
+/* Runs the write st (bound by the caller); ERR_NOT_FOUND when it changed no
+ * row and must_change is set. */
+static enum err user_write(struct conn *c, sqlite3_stmt *st, const char *what, bool must_change)
+{
+    enum err e = sqlite_exec(c, st, what);
+
+    if (!e && must_change && sqlite3_changes(c->db) == 0)
+        e = ERR_NOT_FOUND;
+    return e;
+}
+
+enum err sqlite_user_insert(struct store *s, const struct user *u)
+{
+    struct conn *c = sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_USER_INSERT) : NULL;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_text(st, 1, u->sub, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, u->username, -1, SQLITE_STATIC);
+    if (u->password_hash)
+        sqlite3_bind_text(st, 3, u->password_hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, u->claims ? u->claims : "{}", -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, u->enabled);
+    sqlite3_bind_int64(st, 6, u->created_at);
+    return user_write(c, st, "user_insert", false);
+}
+
+enum err sqlite_user_update(struct store *s, const struct user *u)
+{
+    struct conn *c = sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_USER_UPDATE) : NULL;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_text(st, 1, u->sub, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, u->username, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, u->claims ? u->claims : "{}", -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, u->enabled);
+    sqlite3_bind_int64(st, 5, clock_now());
+    return user_write(c, st, "user_update", true);
+}
+
+enum err sqlite_user_delete(struct store *s, const char *sub)
+{
+    struct conn *c = sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_USER_DELETE) : NULL;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_text(st, 1, sub, -1, SQLITE_STATIC);
+    return user_write(c, st, "user_delete", true);
+}
+
+enum err sqlite_user_set_password(struct store *s, const char *sub, const char *hash)
+{
+    struct conn *c = sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_USER_SET_PASSWORD) : NULL;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_text(st, 1, sub, -1, SQLITE_STATIC);
+    if (hash)
+        sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, clock_now());
+    return user_write(c, st, "user_set_password", true);
+}
+
+static enum err fill_user(sqlite3_stmt *st, void *item)
+{
+    return row_to_user(st, item);
+}
+
+enum err sqlite_user_list(struct store *s, const char *after, size_t limit, struct user **out,
+                          size_t *n)
+{
+    struct conn *c = sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_USER_LIST) : NULL;
+    void *items;
+    enum err e;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_text(st, 1, after, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+    e = sqlite_collect(c, st, sizeof **out, fill_user, &items, n);
+    if (e) {
+        user_list_free(items, *n);
+        return e;
+    }
+    *out = items;
+    return ERR_OK;
+}
