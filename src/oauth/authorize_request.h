@@ -12,6 +12,7 @@
 #include "core/buf.h"
 #include "core/form.h"
 #include "core/url.h"
+#include "oauth/pkce.h"
 #include "store/store.h"
 
 /* prompt values (OpenID Connect Core §3.1.2.1), as bits */
@@ -23,8 +24,6 @@ enum {
 };
 
 enum response_mode { RESPONSE_MODE_QUERY, RESPONSE_MODE_FORM_POST };
-
-enum pkce_method { PKCE_METHOD_NONE, PKCE_METHOD_PLAIN, PKCE_METHOD_S256 };
 
 /* A validated request. Strings are owned (authorize_request_clear frees
  * them); an optional parameter that was absent is NULL (max_age: -1). */

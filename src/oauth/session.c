@@ -1,0 +1,88 @@
+#include "oauth/session.h"
+
+#include <openssl/crypto.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/hash.h"
+#include "core/rand.h"
+
+#define SID_BYTES 16
+
+enum err session_create(const struct oauth_ctx *ctx, const char *user_sub, const char *amr,
+                        char cookie[SESSION_COOKIE_SIZE], struct session *out)
+{
+    struct session se = {0};
+    int64_t now = clock_now();
+    enum err rc;
+
+    rc = rand_token(cookie, SESSION_COOKIE_BYTES);
+    if (!rc)
+        rc = rand_token(se.sid, SID_BYTES);
+    if (rc)
+        goto out;
+    hash_sha256(cookie, SESSION_COOKIE_LEN, se.id_hash);
+    se.user_sub = (char *)user_sub;
+    se.amr = (char *)amr;
+    se.auth_time = now;
+    se.created_at = now;
+    se.expires_at = now + ctx->cfg->session_ttl;
+    rc = store_session_insert(ctx->store, &se);
+    if (rc || !out)
+        goto out;
+    *out = se;
+    out->user_sub = strdup(user_sub);
+    out->amr = strdup(amr);
+    if (!out->user_sub || !out->amr) {
+        session_clear(out);
+        rc = ERR_NOMEM;
+    }
+out:
+    if (rc)
+        OPENSSL_cleanse(cookie, SESSION_COOKIE_SIZE);
+    return rc;
+}
+
+/* The stored hash of a well-formed cookie value; false for anything else. */
+static bool cookie_hash(const char *cookie, unsigned char hash[HASH_LEN])
+{
+    size_t i;
+
+    if (!cookie || strlen(cookie) != SESSION_COOKIE_LEN)
+        return false;
+    for (i = 0; i < SESSION_COOKIE_LEN; i++) {
+        unsigned char ch = (unsigned char)cookie[i];
+        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+              ch == '-' || ch == '_'))
+            return false;
+    }
+    hash_sha256(cookie, SESSION_COOKIE_LEN, hash);
+    return true;
+}
+
+enum err session_lookup(const struct oauth_ctx *ctx, const char *cookie, struct session *out)
+{
+    unsigned char hash[HASH_LEN];
+    enum err rc;
+
+    memset(out, 0, sizeof *out);
+    if (!cookie_hash(cookie, hash))
+        return ERR_NOT_FOUND;
+    rc = store_session_get(ctx->store, hash, out);
+    if (!rc && out->expires_at <= clock_now()) {
+        session_clear(out);
+        rc = ERR_NOT_FOUND;
+    }
+    return rc;
+}
+
+enum err session_end(const struct oauth_ctx *ctx, const char *cookie)
+{
+    unsigned char hash[HASH_LEN];
+    enum err rc;
+
+    if (!cookie_hash(cookie, hash))
+        return ERR_OK;
+    rc = store_session_delete(ctx->store, hash);
+    return rc == ERR_NOT_FOUND ? ERR_OK : rc;
+}
