@@ -1,0 +1,49 @@
+#ifndef OIDCD_OAUTH_CLAIMS_H
+#define OIDCD_OAUTH_CLAIMS_H
+
+/* A user's claims: which names may be stored and in what form (the standard
+ * claims of OpenID Connect Core §5.1, checked by type and format; other names
+ * only when declared in claims.extra or a [scope.NAME] section), and which of
+ * them a set of granted scopes releases (Core §5.4 plus [scope.NAME]). */
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "core/config.h"
+#include "core/errors.h"
+#include "core/strlist.h"
+
+/* Whether value may be stored as the user's claim name. ERR_OK, or
+ * ERR_INVALID_REQUEST with *why set to a static one-line reason: "sub"
+ * (the server's own), an undeclared name, or a standard claim of the wrong
+ * type or format (email without @, *_verified not a boolean, updated_at not
+ * an integer, address not an object of string members, birthdate not YYYY or
+ * YYYY-MM-DD, zoneinfo/locale implausible, phone_number not starting with +,
+ * profile/picture/website not absolute http(s) URLs). */
+enum err claims_check_one(const struct config *cfg, const char *name, const json_t *value,
+                          const char **why);
+
+/* claims_check_one for every member of the object claims. *bad_name (may be
+ * NULL) points at the first refused name (borrowed from claims). */
+enum err claims_check(const struct config *cfg, const json_t *claims, const char **why,
+                      const char **bad_name);
+
+/* The claims scope (space-separated granted scopes) releases from the user's
+ * claims_json (a JSON object as stored), as a new object (*out, caller
+ * json_decref) holding "sub": sub first, then each released claim that is not
+ * empty (null, "", {} or [] are left out). Unknown scopes release nothing.
+ * ERR_NOMEM; ERR_STORE when claims_json is not a JSON object. */
+enum err claims_release(const struct config *cfg, const char *scope, const char *sub,
+                        const char *claims_json, json_t **out);
+
+/* Every claim name a user may hold and a scope may release: sub, the
+ * standard claims, claims.extra and the [scope.NAME] claims, sorted, each once
+ * (discovery's claims_supported). Appended to out. ERR_NOMEM. */
+enum err claims_supported(const struct config *cfg, struct strlist *out);
+
+/* The consent page's text for scope: English for the OpenID Connect scopes,
+ * the [scope.NAME] description for the others; NULL when there is none (the
+ * page then shows the scope's name). Borrowed, static or from cfg. */
+const char *claims_scope_description(const struct config *cfg, const char *scope);
+
+#endif
