@@ -24,13 +24,16 @@ sources() {
     scope) echo src/oauth/scope.c src/core/strlist.c ;;
     b64url) echo src/core/b64url.c ;;
     redirect_uri) echo src/oauth/client_rules.c src/oauth/scope.c src/core/strlist.c src/core/url.c \
+        src/core/buf.c \
         src/core/rand.c src/core/hash.c src/core/b64url.c src/core/text.c ;;
     cookie) echo src/http/cookie.c ;;
+    authorize) echo src/oauth/authorize_request.c src/oauth/scope.c src/core/url.c src/core/form.c \
+        src/core/buf.c src/core/strlist.c src/core/text.c src/core/errors.c ;;
     *) echo "unknown target: $1" >&2; return 1 ;;
     esac
 }
 
-TARGETS=${*:-"form basic bearer jwt config scope b64url redirect_uri cookie"}
+TARGETS=${*:-"form basic bearer jwt config scope b64url redirect_uri cookie authorize"}
 mkdir -p "$OUT"
 for t in $TARGETS; do
     src=$(sources "$t")

@@ -311,6 +311,34 @@ def cookie():
         put("cookie", name, text)
 
 
+def authorize():
+    # First byte: 0 a confidential client, 1 a public one (fuzz_authorize.c).
+    base = "response_type=code&client_id=rp&redirect_uri=https%3A%2F%2Frp.example%2Fcb"
+    ch = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+    seeds = {
+        "minimal": "0" + base,
+        "full": "0" + base + "&scope=openid+email+admin&state=s%20t&nonce=n&prompt=login+consent"
+                "&max_age=60&login_hint=a%40b&id_token_hint=a.b.c&ui_locales=nb"
+                f"&code_challenge={ch}&code_challenge_method=S256&response_mode=form_post",
+        "public-s256": "1" + base + f"&code_challenge={ch}&code_challenge_method=S256",
+        "public-plain": "1" + base + f"&code_challenge={ch}&code_challenge_method=plain",
+        "loopback": "0response_type=code&client_id=rp&redirect_uri=http://127.0.0.1:51004/native"
+                    "&prompt=none&state=x",
+        "loopback6": "0response_type=code&client_id=rp&redirect_uri=http://%5B::1%5D:3/v6",
+        "query-uri": "0response_type=code&client_id=rp&redirect_uri="
+                     "https%3A%2F%2Frp.example%2Fcb2%3Ftenant%3Da&state=a%26b",
+        "dup-state": "0" + base + "&state=x&state=y",
+        "request": "0" + base + "&request=eyJ.e30.&state=x",
+        "fragment": "0" + base + "&response_mode=fragment",
+        "id-token": "0response_type=id_token&client_id=rp&redirect_uri="
+                    "https%3A%2F%2Frp.example%2Fcb",
+        "unregistered": "0client_id=rp&redirect_uri=https://evil.example/cb",
+        "dup-client": "0" + base + "&client_id=rp",
+    }
+    for name, text in seeds.items():
+        put("authorize", name, text)
+
+
 def main():
     real = json.loads(Path(sys.argv[1]).read_text()) if len(sys.argv) > 1 else None
     form()
@@ -322,6 +350,7 @@ def main():
     b64url()
     redirect_uri()
     cookie()
+    authorize()
     if real:
         put("form", "real-token-response", real["body"])
         put("bearer", "real-token", "Bearer " + real["token"])
