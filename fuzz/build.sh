@@ -28,7 +28,8 @@ sources() {
         src/core/rand.c src/core/hash.c src/core/b64url.c src/core/text.c ;;
     cookie) echo src/http/cookie.c ;;
     authorize) echo src/oauth/authorize_request.c src/oauth/scope.c src/core/url.c src/core/form.c \
-        src/core/buf.c src/core/strlist.c src/core/text.c src/core/errors.c ;;
+        src/core/buf.c src/core/strlist.c src/core/text.c src/core/errors.c src/oauth/pkce.c \
+        src/core/hash.c src/core/b64url.c ;;
     *) echo "unknown target: $1" >&2; return 1 ;;
     esac
 }

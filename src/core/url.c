@@ -14,7 +14,8 @@ static bool is_digit(unsigned char c)
     return c >= '0' && c <= '9';
 }
 
-bool url_is_unreserved(unsigned char c)
+/* RFC 3986 §2.3 */
+static bool url_is_unreserved(unsigned char c)
 {
     return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~';
 }

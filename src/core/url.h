@@ -40,10 +40,6 @@ struct url_parts {
     struct url_span fragment;
 };
 
-/* True for the unreserved characters of RFC 3986 §2.3: A-Z a-z 0-9 - . _ ~
- * (also the alphabet of a PKCE code_verifier and code_challenge). */
-bool url_is_unreserved(unsigned char c);
-
 /* The length of the scheme u starts with (RFC 3986 §3.1: a letter, then
  * letters, digits, '+', '-', '.'), colon excluded; 0 when u does not start
  * with "scheme:". */

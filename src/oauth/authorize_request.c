@@ -288,19 +288,6 @@ static enum err read_hints(const struct params *p, struct authorize_request *out
     return ERR_OK;
 }
 
-/* RFC 7636 §4.2: 43 to 128 unreserved characters. */
-static bool challenge_ok(const char *s)
-{
-    size_t n = strlen(s), i;
-
-    if (n < 43 || n > LIMIT_CODE_CHALLENGE)
-        return false;
-    for (i = 0; i < n; i++)
-        if (!url_is_unreserved((unsigned char)s[i]))
-            return false;
-    return true;
-}
-
 static enum err read_pkce(const struct params *p, const struct client *c,
                           struct authorize_request *out, struct authorize_error *e)
 {
@@ -314,13 +301,11 @@ static enum err read_pkce(const struct params *p, const struct client *c,
         return c->type == CLIENT_PUBLIC ? invalid(e, "a public client must send a code_challenge "
                                                      "(PKCE, method S256)")
                                         : ERR_OK;
-    if (!challenge_ok(challenge))
+    if (!pkce_syntax_valid(challenge, strlen(challenge)))
         return invalid(e, "code_challenge must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~");
-    if (method && strcmp(method, "S256") == 0)
-        out->code_challenge_method = PKCE_METHOD_S256;
-    else if (!method || strcmp(method, "plain") == 0)
-        out->code_challenge_method = PKCE_METHOD_PLAIN;
-    else
+    /* RFC 7636 §4.3: without a method, plain */
+    out->code_challenge_method = PKCE_METHOD_PLAIN;
+    if (method && pkce_method_parse(method, &out->code_challenge_method))
         return invalid(e, "code_challenge_method must be S256 or plain");
     if (c->type == CLIENT_PUBLIC && out->code_challenge_method != PKCE_METHOD_S256)
         return invalid(e, "a public client must use code_challenge_method S256");
@@ -404,7 +389,6 @@ static const char *prompt_text(unsigned bits, char out[64])
 enum err authorize_request_serialise(const struct authorize_request *r, bool drop_login,
                                      struct buf *out)
 {
-    static const char *const methods[] = {NULL, "plain", "S256"};
     char prompt[64], max_age[TEXT_INT_SIZE];
     const struct url_param fields[] = {
         {"response_type", r->response_type},
@@ -420,7 +404,8 @@ enum err authorize_request_serialise(const struct authorize_request *r, bool dro
         {"id_token_hint", r->id_token_hint},
         {"ui_locales", r->ui_locales},
         {"code_challenge", r->code_challenge},
-        {"code_challenge_method", methods[r->code_challenge_method]},
+        {"code_challenge_method",
+         r->code_challenge ? pkce_method_name(r->code_challenge_method) : NULL},
         {"response_mode", r->response_mode == RESPONSE_MODE_FORM_POST ? "form_post" : NULL},
     };
 
