@@ -1,4 +1,4 @@
-/* oidcd: argv → serve | client | key | migrate */
+/* oidcd: argv → serve | client | user | key | migrate */
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +11,8 @@ static const char usage[] = "usage: oidcd [--config FILE] COMMAND …\n"
                             "  serve                         run the server\n"
                             "  client create --name NAME …   register a client (see docs/CLI.md)\n"
                             "  client list|show|update|delete|rotate-secret …\n"
+                            "  user create USERNAME …        add a user (see docs/CLI.md)\n"
+                            "  user list|show|update|delete …\n"
                             "  key list                      signing keys and their state\n"
                             "  key rotate [--alg RS256|ES256] [--publish-ahead SECONDS]\n"
                             "  migrate                       apply pending database migrations\n";
@@ -19,10 +21,8 @@ static const struct {
     const char *name;
     int (*run)(int argc, char **argv, const struct config *cfg);
 } commands[] = {
-    {"serve", cli_serve},
-    {"client", cli_client},
-    {"key", cli_key},
-    {"migrate", cli_migrate},
+    {"serve", cli_serve}, {"client", cli_client},   {"user", cli_user},
+    {"key", cli_key},     {"migrate", cli_migrate},
 };
 
 /* Takes --config FILE (or --config=FILE) out of argv wherever it stands.
