@@ -30,11 +30,12 @@ sources() {
     authorize) echo src/oauth/authorize_request.c src/oauth/scope.c src/core/url.c src/core/form.c \
         src/core/buf.c src/core/strlist.c src/core/text.c src/core/errors.c src/oauth/pkce.c \
         src/core/hash.c src/core/b64url.c ;;
+    render) echo src/ui/render.c src/core/buf.c src/core/errors.c ;;
     *) echo "unknown target: $1" >&2; return 1 ;;
     esac
 }
 
-TARGETS=${*:-"form basic bearer jwt config scope b64url redirect_uri cookie authorize"}
+TARGETS=${*:-"form basic bearer jwt config scope b64url redirect_uri cookie authorize render"}
 mkdir -p "$OUT"
 for t in $TARGETS; do
     src=$(sources "$t")

@@ -339,6 +339,25 @@ def authorize():
         put("authorize", name, text)
 
 
+def render():
+    # the first byte picks the page (ui/render.h enum ui_page order)
+    ui = Path(__file__).resolve().parent.parent / "src" / "ui" / "templates"
+    pages = ["login", "consent", "error", "logout", "logged_out", "form_post"]
+    for i, page in enumerate(pages):
+        put("render", "builtin-" + page, bytes([i]) + (ui / (page + ".html")).read_bytes())
+    seeds = {
+        "unknown": "\x00a\n{{nope}}",
+        "unclosed": "\x00{{error",
+        "open-section": "\x00{{#error}}x",
+        "mismatch": "\x01{{#scopes}}{{/client_name}}",
+        "nested": "\x01{{#scopes}}{{#description}}{{name}}{{/description}}{{/scopes}}",
+        "list-as-text": "\x05{{fields}}",
+        "braces": "\x02{{{{}}}}{{}}{",
+    }
+    for name, text in seeds.items():
+        put("render", name, text)
+
+
 def main():
     real = json.loads(Path(sys.argv[1]).read_text()) if len(sys.argv) > 1 else None
     form()
@@ -351,6 +370,7 @@ def main():
     redirect_uri()
     cookie()
     authorize()
+    render()
     if real:
         put("form", "real-token-response", real["body"])
         put("bearer", "real-token", "Bearer " + real["token"])

@@ -9,11 +9,13 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "endpoints/app.h"
+#include "endpoints/page.h"
 #include "http/server.h"
 #include "jose/keys.h"
 #include "oauth/client_cache.h"
 #include "oauth/token_cache.h"
 #include "store/store.h"
+#include "ui/render.h"
 
 #define SWEEP_EVERY_S 60
 #define DRAIN_MS 10000
@@ -108,6 +110,8 @@ static int run(const struct config *cfg, struct app *app)
     opts.connection_timeout = (unsigned)cfg->connection_timeout;
     opts.routes = routes;
     opts.app = app;
+    opts.gate = page_gate;
+    opts.gate_flags = ROUTE_CSRF;
     if (http_server_start(&opts, &srv, why, sizeof why)) {
         routes_free(routes, opts.nroutes);
         return cli_fail(EXIT_FAIL, "%s", why);
@@ -132,7 +136,8 @@ int cli_serve(int argc, char **argv, const struct config *cfg)
 {
     struct store *s = NULL;
     struct keystore *keys = NULL;
-    struct app app;
+    struct app app = {0};
+    char why[512] = "";
     sigset_t set;
     int status;
 
@@ -145,6 +150,10 @@ int cli_serve(int argc, char **argv, const struct config *cfg)
     sigaddset(&set, SIGINT);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* templates first: a broken one is named before anything is opened */
+    if (ui_open(cfg->templates_dir, &app.ui, why, sizeof why))
+        return cli_fail(EXIT_FAIL, "%s", why[0] ? why : "cannot load the page templates");
+    page_cookies_init(&app.cookies, cfg->issuer);
     status = open_state(cfg, &s, &keys);
     if (status == EXIT_OK) {
         app.oauth.cfg = cfg;
@@ -156,5 +165,6 @@ int cli_serve(int argc, char **argv, const struct config *cfg)
     client_cache_clear();
     keystore_free(keys);
     store_close(s);
+    ui_free(app.ui);
     return status;
 }

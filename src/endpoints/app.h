@@ -5,8 +5,20 @@
 #include "oauth/oauth.h"
 
 /* The running server as handlers see it (the `app` of every handler). */
+/* The browser cookies' names and whether they are Secure, for the issuer
+ * (endpoints/page.c page_cookies_init). */
+struct page_cookies {
+    char session_name[32];
+    char csrf_name[32];
+    bool secure;
+};
+
+struct ui;
+
 struct app {
     struct oauth_ctx oauth;
+    struct ui *ui; /* the parsed page templates */
+    struct page_cookies cookies;
 };
 
 void endpoint_token(void *app, const struct http_request *req, struct http_response *resp);
@@ -22,6 +34,8 @@ enum err endpoint_authenticate(struct app *app, const struct http_request *req,
                                struct http_response *resp, struct client *client, const char **why);
 void endpoint_jwks(void *app, const struct http_request *req, struct http_response *resp);
 void endpoint_discovery(void *app, const struct http_request *req, struct http_response *resp);
+/* /static/NAME: the built-in stylesheet and script (ui/static). */
+void endpoint_static(void *app, const struct http_request *req, struct http_response *resp);
 void endpoint_health(void *app, const struct http_request *req, struct http_response *resp);
 
 /* The route table for cfg: every path under the issuer's path. Caller frees

@@ -48,6 +48,12 @@ static const struct {
     {WELL_KNOWN_AS,
      true,
      {.methods = HTTP_GET, .cache_control = "public, max-age=60", .handler = endpoint_discovery}},
+    {"/static/",
+     false,
+     {.methods = HTTP_GET,
+      .flags = ROUTE_PREFIX,
+      .cache_control = "public, max-age=86400",
+      .handler = endpoint_static}},
     {"/healthz", false, {.methods = HTTP_GET, .flags = ROUTE_NO_STORE, .handler = endpoint_health}},
 };
 

@@ -1,0 +1,142 @@
+#include "endpoints/page.h"
+
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/b64url.h"
+#include "core/rand.h"
+#include "core/text.h"
+#include "core/url.h"
+#include "http/cookie.h"
+
+#define CSRF_BYTES 32
+#define CSRF_LEN (PAGE_CSRF_SIZE - 1)
+
+static bool loopback_host(struct url_span h)
+{
+    if (url_span_is(h, "localhost") || url_span_is(h, "::1"))
+        return true;
+    return h.n > 4 && memcmp(h.p, "127.", 4) == 0;
+}
+
+void page_cookies_init(struct page_cookies *out, const char *issuer)
+{
+    struct url_parts u;
+    bool https = strncmp(issuer, "https://", 8) == 0;
+
+    out->secure = true;
+    if (!https && url_parse(issuer, strlen(issuer), &u) == ERR_OK && loopback_host(u.host))
+        out->secure = false;
+    /* __Host- needs https: a browser refuses it from a plain-http origin */
+    snprintf(out->session_name, sizeof out->session_name, "%soidcd_session",
+             https ? "__Host-" : "");
+    snprintf(out->csrf_name, sizeof out->csrf_name, "%soidcd_csrf", https ? "__Host-" : "");
+}
+
+static struct cookie cookie_of(const struct app *app, const char *name, const char *value,
+                               long long max_age)
+{
+    struct cookie c = {name, value, max_age, "/", true, app->cookies.secure, COOKIE_LAX};
+
+    return c;
+}
+
+enum err page_session_get(const struct app *app, const struct http_request *req, const char **value,
+                          size_t *len)
+{
+    enum err rc = http_request_cookie(req, app->cookies.session_name, value, len);
+
+    return !rc && *len == 0 ? ERR_NOT_FOUND : rc;
+}
+
+enum err page_session_set(const struct app *app, struct http_response *resp, const char *value,
+                          long long max_age)
+{
+    struct cookie c = cookie_of(app, app->cookies.session_name, value, max_age);
+
+    return http_response_set_cookie(resp, &c);
+}
+
+enum err page_session_clear(const struct app *app, struct http_response *resp)
+{
+    return page_session_set(app, resp, "", 0);
+}
+
+/* The CSRF cookie of req when it is one we could have made. */
+static bool csrf_cookie(const struct app *app, const struct http_request *req, const char **v)
+{
+    size_t n;
+
+    return http_request_cookie(req, app->cookies.csrf_name, v, &n) == ERR_OK && n == CSRF_LEN;
+}
+
+enum err page_csrf_token(const struct app *app, const struct http_request *req,
+                         struct http_response *resp, char out[PAGE_CSRF_SIZE])
+{
+    struct cookie c;
+    const char *v;
+    enum err rc;
+
+    if (csrf_cookie(app, req, &v)) {
+        memcpy(out, v, CSRF_LEN);
+        out[CSRF_LEN] = '\0';
+        return ERR_OK;
+    }
+    rc = rand_token(out, CSRF_BYTES);
+    if (rc)
+        return rc;
+    /* no Max-Age: it lives as long as the browser session */
+    c = cookie_of(app, app->cookies.csrf_name, out, -1);
+    return http_response_set_cookie(resp, &c);
+}
+
+bool page_csrf_ok(const struct app *app, const struct http_request *req)
+{
+    const char *cookie, *field;
+
+    if (!csrf_cookie(app, req, &cookie) || params_get_one(&req->form, "csrf_token", &field) ||
+        !field || strlen(field) != CSRF_LEN)
+        return false;
+    return CRYPTO_memcmp(cookie, field, CSRF_LEN) == 0;
+}
+
+bool page_gate(void *app, const struct route *route, const struct http_request *req,
+               struct http_response *resp)
+{
+    if (!(route->flags & ROUTE_CSRF) || req->method != HTTP_POST || page_csrf_ok(app, req))
+        return true;
+    resp->error = "csrf";
+    page_error(app, resp, 403, "This form has expired",
+               "The page you sent could not be verified, so nothing was done. Go back, reload "
+               "the page and try again. If this keeps happening, allow cookies for this site.");
+    return false;
+}
+
+void page_render(const struct app *app, struct http_response *resp, int status, enum ui_page page,
+                 const void *view)
+{
+    static const char fallback[] = "<!doctype html><html lang=\"en\"><title>Server error</title>"
+                                   "<p>Something went wrong on our side. Please try again later.";
+    char *html = NULL;
+    size_t len = 0;
+
+    if (ui_render(app->ui, page, app->oauth.cfg->issuer_path, view, &html, &len)) {
+        http_response_body(resp, 500, "text/html; charset=utf-8", fallback, sizeof fallback - 1);
+        return;
+    }
+    free(resp->body);
+    resp->body = html;
+    resp->body_len = len;
+    resp->status = status;
+    resp->content_type = "text/html; charset=utf-8";
+}
+
+void page_error(const struct app *app, struct http_response *resp, int status, const char *title,
+                const char *message)
+{
+    struct ui_error_view v = {title, message};
+
+    page_render(app, resp, status, UI_ERROR, &v);
+}

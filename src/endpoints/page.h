@@ -1,0 +1,61 @@
+#ifndef OIDCD_ENDPOINTS_PAGE_H
+#define OIDCD_ENDPOINTS_PAGE_H
+
+/* The one home of what every HTML endpoint shares: the session cookie, the
+ * CSRF cookie and its check, and page rendering. Cookie names and
+ * attributes follow the issuer: on https `__Host-oidcd_session` and
+ * `__Host-oidcd_csrf`, Secure; on http `oidcd_session` and `oidcd_csrf`,
+ * Secure unless the host is loopback. Always HttpOnly, SameSite=Lax, Path=/.
+ * The session cookie's value is opaque here: oauth/session.c gives and
+ * checks it. */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "endpoints/app.h"
+#include "ui/render.h"
+
+/* Fills *out (endpoints/app.h) for issuer (server.issuer). */
+void page_cookies_init(struct page_cookies *out, const char *issuer);
+
+/* The raw session cookie of req: ERR_OK with *value (borrowed from req, not
+ * NUL-terminated) and *len; ERR_NOT_FOUND when there is none. */
+enum err page_session_get(const struct app *app, const struct http_request *req, const char **value,
+                          size_t *len);
+
+/* Sets the session cookie to value for max_age seconds (session.ttl). */
+enum err page_session_set(const struct app *app, struct http_response *resp, const char *value,
+                          long long max_age);
+
+/* Asks the browser to delete the session cookie. */
+enum err page_session_clear(const struct app *app, struct http_response *resp);
+
+/* base64url of 32 random bytes, and its NUL */
+#define PAGE_CSRF_SIZE 44
+
+/* The CSRF token a form of this page carries (hidden field csrf_token): the
+ * cookie's when req has a well-formed one, else a new 256-bit token, set as
+ * the CSRF cookie on resp (a browser session cookie). ERR_CRYPTO, ERR_NOMEM. */
+enum err page_csrf_token(const struct app *app, const struct http_request *req,
+                         struct http_response *resp, char out[PAGE_CSRF_SIZE]);
+
+/* True when the form field csrf_token equals the CSRF cookie (double submit,
+ * compared in constant time); false when either is missing or malformed. */
+bool page_csrf_ok(const struct app *app, const struct http_request *req);
+
+/* The server's gate (http_server_options.gate): a POST to a ROUTE_CSRF route
+ * that fails page_csrf_ok gets a 403 error page and its handler never runs. */
+bool page_gate(void *app, const struct route *route, const struct http_request *req,
+               struct http_response *resp);
+
+/* Renders page from view (the ui_*_view of that page) as resp's text/html
+ * body with status. A render failure becomes a 500 page. The security
+ * headers come from the route's flags (http/), not from here. */
+void page_render(const struct app *app, struct http_response *resp, int status, enum ui_page page,
+                 const void *view);
+
+/* The error page: status, a short title and what to do next. */
+void page_error(const struct app *app, struct http_response *resp, int status, const char *title,
+                const char *message);
+
+#endif

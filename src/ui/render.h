@@ -1,0 +1,100 @@
+#ifndef OIDCD_UI_RENDER_H
+#define OIDCD_UI_RENDER_H
+
+/* The pages: templates with {{name}} slots filled from a typed view, every
+ * value HTML-escaped (text and quoted-attribute context alike). Sections:
+ * {{#list}}…{{/list}} repeats for each item of a list (inside it, only the
+ * item's slots are known); {{#text}}…{{/text}} is shown only when that text
+ * slot is non-empty. Templates are parsed once (ui_open); a slot the page
+ * does not have, or one left open, is an error naming the file and line. */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/buf.h"
+#include "core/errors.h"
+
+enum ui_page { UI_LOGIN, UI_CONSENT, UI_ERROR, UI_LOGOUT, UI_LOGGED_OUT, UI_FORM_POST, UI_PAGES };
+
+/* One view per page; every page also knows {{base}}, the issuer's path (""
+ * or "/oidc"), for the stylesheet ({{base}}/static/oidcd.css) and form
+ * actions. A NULL string renders as "". All strings are borrowed. */
+struct ui_login_view {
+    const char *client_name; /* may be NULL: no client named */
+    const char *username;    /* prefill */
+    const char *error;       /* shown when non-empty */
+    const char *csrf_token;
+    const char *next;
+};
+
+struct ui_scope_item {
+    const char *name;
+    const char *description; /* may be NULL */
+};
+
+struct ui_consent_view {
+    const char *client_name;
+    const struct ui_scope_item *scopes;
+    size_t nscopes;
+    const char *csrf_token;
+    const char *next;
+};
+
+struct ui_error_view {
+    const char *title;   /* what happened, short */
+    const char *message; /* what happened and what to do */
+};
+
+struct ui_logout_view {
+    const char *csrf_token;
+};
+
+struct ui_logged_out_view {
+    int unused; /* the page has no slot of its own */
+};
+
+struct ui_field {
+    const char *name;
+    const char *value;
+};
+
+struct ui_form_post_view {
+    const char *action; /* the client's registered redirect_uri, checked by the caller */
+    const struct ui_field *fields;
+    size_t nfields;
+};
+
+/* The file name of a page's template ("login.html"). */
+const char *ui_page_file(enum ui_page page);
+
+struct ui;
+
+/* Parses every page's template: dir/<file> when dir is not empty and that file
+ * exists, else the built-in one. ERR_CONFIG with "path:line: reason" in why
+ * for a template that does not parse or cannot be read; ERR_NOMEM. Caller
+ * frees with ui_free. */
+enum err ui_open(const char *dir, struct ui **out, char *why, size_t whylen);
+void ui_free(struct ui *ui);
+
+/* Renders page from view, which points at the page's view struct, into a
+ * new NUL-terminated string *out of *len bytes (caller frees). ERR_TOO_LARGE
+ * past LIMIT_PAGE; ERR_NOMEM. */
+enum err ui_render(const struct ui *ui, enum ui_page page, const char *base, const void *view,
+                   char **out, size_t *len);
+
+/* One template, for tests and the fuzzer. file names it in errors. */
+struct ui_template;
+enum err ui_template_parse(enum ui_page page, const char *file, const char *text, size_t len,
+                           struct ui_template **out, char *why, size_t whylen);
+enum err ui_template_render(const struct ui_template *t, const char *base, const void *view,
+                            struct buf *out);
+void ui_template_free(struct ui_template *t);
+
+/* Appends s HTML-escaped: & < > " ' ` = become character references, and a
+ * control byte other than tab and newline becomes U+FFFD. */
+enum err ui_escape(struct buf *out, const char *s);
+
+/* A built-in static file by name ("oidcd.css"): false when there is none. */
+bool ui_static_get(const char *name, const char **data, size_t *len, const char **content_type);
+
+#endif
