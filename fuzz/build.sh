@@ -21,7 +21,7 @@ sources() {
     jwt) echo src/jose/jwt.c src/jose/jwk.c src/jose/jws.c src/core/b64url.c src/core/hash.c \
         src/core/log.c src/core/clock.c src/core/text.c ;;
     config) echo src/core/config.c src/core/text.c ;;
-    scope) echo src/oauth/scope.c src/core/strlist.c ;;
+    scope) echo src/oauth/scope.c src/core/strlist.c src/core/text.c ;;
     b64url) echo src/core/b64url.c ;;
     redirect_uri) echo src/oauth/client_rules.c src/oauth/scope.c src/core/strlist.c src/core/url.c \
         src/core/buf.c \

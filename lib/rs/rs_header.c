@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/bearer.h"
+#include "core/text.h"
 #include "rs_internal.h"
 
 enum rs_auth rs_header_parse(const char *header, const char **tok, size_t *len)
@@ -15,26 +16,7 @@ enum rs_auth rs_header_parse(const char *header, const char **tok, size_t *len)
     *len = 0;
     /* another scheme is no Bearer credential at all: RFC 6750 §3.1 answers it
      * with a bare challenge */
-    return rc == ERR_NOT_FOUND ? RS_AUTH_NONE : RS_AUTH_MALFORMED;
-}
-
-static bool scope_has(const char *scope, const char *word)
-{
-    size_t wlen = strlen(word);
-    const char *p = scope;
-    size_t n;
-
-    if (wlen == 0)
-        return false;
-    while (*p) {
-        while (*p == ' ')
-            p++;
-        n = strcspn(p, " ");
-        if (n == wlen && memcmp(p, word, n) == 0)
-            return true;
-        p += n;
-    }
-    return false;
+    return rc == ERR_NO_CREDENTIALS ? RS_AUTH_NONE : RS_AUTH_MALFORMED;
 }
 
 bool rs_scope_has_all(const char *scope, const char *const *req, size_t n)
@@ -42,7 +24,7 @@ bool rs_scope_has_all(const char *scope, const char *const *req, size_t n)
     size_t i;
 
     for (i = 0; i < n; i++)
-        if (!scope || !scope_has(scope, req[i]))
+        if (!scope || !text_has_word(scope, req[i]))
             return false;
     return true;
 }

@@ -21,9 +21,9 @@ enum err bearer_parse(const char *value, size_t len, const char **token, size_t 
     if (value)
         text_trim_ows(&value, &len);
     if (!value || len < 6 || strncasecmp(value, "Bearer", 6) != 0)
-        return ERR_NOT_FOUND;
+        return ERR_NO_CREDENTIALS;
     if (len > 6 && value[6] != ' ')
-        return ERR_NOT_FOUND; /* "Bearerx …" is another scheme */
+        return ERR_NO_CREDENTIALS; /* "Bearerx …" is another scheme */
     i = 6;
     while (i < len && value[i] == ' ')
         i++;

@@ -8,7 +8,7 @@
 /* Finds the token in an Authorization header value of the Bearer scheme
  * (RFC 6750 §2.1: "Bearer" 1*SP b64token; the scheme's case does not matter;
  * spaces around are allowed).
- * On success *token points into value and *toklen is its length. ERR_NOT_FOUND
+ * On success *token points into value and *toklen is its length. ERR_NO_CREDENTIALS
  * when value is NULL or of another scheme (no bearer credentials);
  * ERR_INVALID_TOKEN when it is Bearer but the token is missing, holds a
  * character outside b64token, or is longer than LIMIT_JWT. */

@@ -114,26 +114,11 @@ static enum err parse_long(const char *v, long lo, long hi, long *out)
     return ERR_OK;
 }
 
-static bool word_in(const char *v, const char *set)
-{
-    size_t n = strlen(v);
-
-    while (*set) {
-        size_t m = strcspn(set, " ");
-        if (m == n && n && strncmp(set, v, n) == 0)
-            return true;
-        set += m;
-        if (*set)
-            set++;
-    }
-    return false;
-}
-
 static enum err parse_bool(const char *v, bool *out)
 {
-    if (word_in(v, "true yes on 1"))
+    if (text_has_word("true yes on 1", v))
         *out = true;
-    else if (word_in(v, "false no off 0"))
+    else if (text_has_word("false no off 0", v))
         *out = false;
     else
         return ERR_CONFIG;
@@ -303,7 +288,7 @@ static enum err apply(struct config *c, const struct setting *s, const char *v, 
     case K_BOOL:
         return parse_bool(v, (bool *)field);
     case K_CHOICE:
-        return word_in(v, s->choices) ? copy_str(field, s->size, v) : ERR_CONFIG;
+        return text_has_word(s->choices, v) ? copy_str(field, s->size, v) : ERR_CONFIG;
     case K_LISTEN:
         return parse_listen(c, v, hint);
     case K_ISSUER:
@@ -435,7 +420,7 @@ static bool scope_section_ok(struct ini_state *st, const char *name, size_t n)
     }
     memcpy(word, name, n);
     word[n] = '\0';
-    if (word_in(word, OIDC_SCOPES)) {
+    if (text_has_word(OIDC_SCOPES, word)) {
         fail_at(st, "[scope.%s]: OpenID Connect defines this scope; it cannot be changed", word);
         return false;
     }

@@ -11,7 +11,7 @@ static const char *const codes[ERR_COUNT] = {
     [ERR_INVALID_TOKEN] = "invalid_token",
     [ERR_INSUFFICIENT_SCOPE] = "insufficient_scope",
     [ERR_ACCESS_DENIED] = "access_denied",
-    [ERR_NOT_FOUND] = "not_found",
+    [ERR_HTTP_NOT_FOUND] = "not_found",
     [ERR_METHOD_NOT_ALLOWED] = "method_not_allowed",
     [ERR_TOO_LARGE] = "invalid_request",
     [ERR_TEMPORARILY_UNAVAILABLE] = "temporarily_unavailable",
@@ -33,6 +33,8 @@ static const char *const names[ERR_COUNT] = {
     [ERR_CRYPTO] = "cryptographic error",
     [ERR_STORE] = "database error",
     [ERR_CONFLICT] = "already exists",
+    [ERR_NOT_FOUND] = "not found",
+    [ERR_NO_CREDENTIALS] = "no credentials",
 };
 
 const char *err_code(enum err e)

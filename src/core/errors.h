@@ -15,7 +15,7 @@ enum err {
     ERR_INVALID_TOKEN,
     ERR_INSUFFICIENT_SCOPE,
     ERR_ACCESS_DENIED,
-    ERR_NOT_FOUND,
+    ERR_HTTP_NOT_FOUND, /* HTTP 404: no such endpoint or file */
     ERR_METHOD_NOT_ALLOWED,
     ERR_TOO_LARGE,
     ERR_TEMPORARILY_UNAVAILABLE,
@@ -35,6 +35,8 @@ enum err {
     ERR_CRYPTO,
     ERR_STORE,
     ERR_CONFLICT,
+    ERR_NOT_FOUND,      /* a lookup missed (store row, cookie, key, file) */
+    ERR_NO_CREDENTIALS, /* the request carries none of the credentials asked for */
     ERR_COUNT
 };
 

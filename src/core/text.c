@@ -75,3 +75,18 @@ bool text_is_ipv6(const char *p, size_t n)
     text[n] = '\0';
     return inet_pton(AF_INET6, text, &addr) == 1;
 }
+
+bool text_has_word(const char *list, const char *word)
+{
+    size_t n = strlen(word), m;
+
+    while (n && *list) {
+        while (*list == ' ')
+            list++;
+        m = strcspn(list, " ");
+        if (m == n && memcmp(list, word, n) == 0)
+            return true;
+        list += m;
+    }
+    return false;
+}

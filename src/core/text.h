@@ -22,6 +22,11 @@ bool text_port(const char *p, size_t n, long *out);
  * between the brackets of an IP literal, RFC 3986 §3.2.2). */
 bool text_is_ipv6(const char *p, size_t n);
 
+/* True when word (non-empty) is one of the words of list, which are
+ * separated by one or more spaces (a scope string, RFC 6749 §3.3, or a
+ * config value's choices). */
+bool text_has_word(const char *list, const char *word);
+
 /* True for optional white space in HTTP (RFC 9110 §5.6.3): space or tab. */
 bool text_is_ows(char c);
 

@@ -12,7 +12,7 @@ void endpoint_static(void *app_, const struct http_request *req, struct http_res
 
     /* the route is the prefix issuer_path/static/, so req->path holds it */
     if (strlen(req->path) <= skip || !ui_static_get(req->path + skip, &data, &len, &type)) {
-        http_response_error(resp, ERR_NOT_FOUND, "no such file");
+        http_response_error(resp, ERR_HTTP_NOT_FOUND, "no such file");
         return;
     }
     http_response_body(resp, 200, type, data, len);

@@ -224,7 +224,7 @@ static int status_of(enum err e)
     case ERR_INSUFFICIENT_SCOPE:
     case ERR_ACCESS_DENIED:
         return 403;
-    case ERR_NOT_FOUND:
+    case ERR_HTTP_NOT_FOUND:
         return 404;
     case ERR_METHOD_NOT_ALLOWED:
         return 405;

@@ -252,7 +252,7 @@ static bool admit(struct MHD_Connection *conn, struct exchange *ex, const char *
 
     ex->route = router_match(o->routes, o->nroutes, url);
     if (!ex->route) {
-        http_response_error(&ex->resp, ERR_NOT_FOUND, "no such endpoint");
+        http_response_error(&ex->resp, ERR_HTTP_NOT_FOUND, "no such endpoint");
         return false;
     }
     if (!router_allows(ex->route, ex->method)) {

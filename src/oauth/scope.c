@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/limits.h"
+#include "core/text.h"
 
 /* NQCHAR = %x21 / %x23-5B / %x5D-7E */
 static bool nqchar(unsigned char c)
@@ -55,16 +56,5 @@ bool scope_is_subset(const struct strlist *a, const struct strlist *b)
 
 bool scope_has(const char *s, const char *tok)
 {
-    size_t n = strlen(tok);
-
-    while (*s) {
-        size_t m;
-        while (*s == ' ')
-            s++;
-        m = strcspn(s, " ");
-        if (m == n && n && strncmp(s, tok, n) == 0)
-            return true;
-        s += m;
-    }
-    return false;
+    return text_has_word(s, tok);
 }

@@ -84,9 +84,21 @@ static void ports_are_1_to_65535(void **state)
         assert_false(text_port(bad[i], strlen(bad[i]), &v));
 }
 
+static void has_word(void **state)
+{
+    (void)state;
+    assert_true(text_has_word("openid profile", "profile"));
+    assert_true(text_has_word("  openid   email ", "email"));
+    assert_false(text_has_word("openid profile", "open"));
+    assert_false(text_has_word("openid profile", "openid profile"));
+    assert_false(text_has_word("openid", ""));
+    assert_false(text_has_word("", "openid"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(has_word),
         cmocka_unit_test(copy_fits_or_refuses),
         cmocka_unit_test(int_in_decimal),
         cmocka_unit_test(trims_optional_white_space),
