@@ -4,6 +4,7 @@
 #include "core/json_writer.h"
 #include "endpoints/app.h"
 #include "oauth/grant_client_credentials.h"
+#include "oauth/grant_code.h"
 
 /* Tokens are at most LIMIT_JWT bytes; with the scope, far below this. */
 #define BODY_MAX (64 * 1024)
@@ -22,8 +23,27 @@ static void send_tokens(struct http_response *resp, const struct token_response 
         json_writer_string(&w, "scope", t->scope);
     if (t->refresh_token)
         json_writer_string(&w, "refresh_token", t->refresh_token);
+    if (t->id_token)
+        json_writer_string(&w, "id_token", t->id_token);
     text = json_writer_finish(&w, &len);
     http_response_json_text(resp, 200, text, len);
+}
+
+/* The user's claims for ID tokens come with the claims module (round 2). */
+static enum err run_code_grant(struct app *a, const struct http_request *req,
+                               const struct client *client, struct token_response *out,
+                               const char **why)
+{
+    const char *code, *redirect_uri, *verifier;
+
+    if (params_get_one(&req->form, "code", &code) ||
+        params_get_one(&req->form, "redirect_uri", &redirect_uri) ||
+        params_get_one(&req->form, "code_verifier", &verifier)) {
+        *why = "a parameter was given more than once";
+        return ERR_INVALID_REQUEST;
+    }
+    return grant_authorization_code(&a->oauth, client, code, redirect_uri, verifier, NULL, out,
+                                    why);
 }
 
 static enum err run_grant(struct app *a, const struct http_request *req,
@@ -42,6 +62,8 @@ static enum err run_grant(struct app *a, const struct http_request *req,
     }
     if (strcmp(grant_type, "client_credentials") == 0)
         return grant_client_credentials(&a->oauth, client, scope, out, why);
+    if (strcmp(grant_type, "authorization_code") == 0)
+        return run_code_grant(a, req, client, out, why);
     *why = "unsupported grant_type";
     return ERR_UNSUPPORTED_GRANT_TYPE;
 }

@@ -69,9 +69,9 @@ out:
 }
 
 enum err access_token_issue(const struct oauth_ctx *ctx, const struct access_grant *g, char **out,
-                            long *expires_in)
+                            long *expires_in, char jti_out[ACCESS_TOKEN_JTI_SIZE])
 {
-    char jti[32];
+    char jti[ACCESS_TOKEN_JTI_SIZE];
     int64_t now = clock_now();
     enum err rc;
 
@@ -84,5 +84,7 @@ enum err access_token_issue(const struct oauth_ctx *ctx, const struct access_gra
         rc = issue_jwt(ctx, g, jti, now, out);
     if (!rc)
         *expires_in = ctx->cfg->access_token_ttl;
+    if (!rc && jti_out)
+        memcpy(jti_out, jti, sizeof jti);
     return rc;
 }

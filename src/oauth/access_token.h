@@ -13,10 +13,13 @@ struct access_grant {
     const char *scope;    /* space-separated */
 };
 
+#define ACCESS_TOKEN_JTI_SIZE 32
+
 /* Issues an access token in the client's format: a JWT per RFC 9068 signed
  * with the current key, or an opaque 256-bit token stored as its SHA-256.
- * *out is newly allocated (caller frees); *expires_in gets its lifetime. */
+ * *out is newly allocated (caller frees); *expires_in gets its lifetime and,
+ * when jti is not NULL, it gets the token's id (to revoke it by). */
 enum err access_token_issue(const struct oauth_ctx *ctx, const struct access_grant *g, char **out,
-                            long *expires_in);
+                            long *expires_in, char jti[ACCESS_TOKEN_JTI_SIZE]);
 
 #endif

@@ -59,7 +59,7 @@ enum err grant_client_credentials(const struct oauth_ctx *ctx, const struct clie
     g.subject = client->id;
     g.audience = client->id;
     g.scope = out->scope;
-    rc = access_token_issue(ctx, &g, &out->access_token, &out->expires_in);
+    rc = access_token_issue(ctx, &g, &out->access_token, &out->expires_in, NULL);
     if (rc)
         token_response_clear(out);
     return rc;

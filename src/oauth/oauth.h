@@ -19,6 +19,7 @@ struct token_response {
     long expires_in;
     char *scope;
     char *refresh_token;
+    char *id_token;
 };
 
 void token_response_clear(struct token_response *r);

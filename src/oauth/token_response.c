@@ -10,5 +10,6 @@ void token_response_clear(struct token_response *r)
     free(r->access_token);
     free(r->scope);
     free(r->refresh_token);
+    free(r->id_token);
     memset(r, 0, sizeof *r);
 }

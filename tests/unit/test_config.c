@@ -317,6 +317,7 @@ static void sign_in_defaults(void **state)
     assert_int_equal(config_load(&c, NULL, why, sizeof why), ERR_OK);
     assert_int_equal(c.code_ttl, 600);
     assert_int_equal(c.id_token_ttl, 600);
+    assert_int_equal(c.refresh_token_ttl, 2592000);
     assert_false(c.id_token_include_claims);
     assert_int_equal(c.session_ttl, 86400);
     assert_int_equal(c.consent_remember_days, 90);
@@ -337,6 +338,7 @@ static void sign_in_values(void **state)
 
     (void)state;
     write_file("[tokens]\ncode_ttl = 60\nid_token_ttl = 7200\nid_token_include_claims = true\n"
+               "refresh_token_ttl = 86400\n"
                "[session]\nttl = 3600\n[consent]\nremember_days = 0\n"
                "[login]\nmax_failures = 3\nlockout_seconds = 30\n"
                "[passwords]\nargon2_memory_kib = 1024\nargon2_iterations = 1\n"
@@ -345,6 +347,7 @@ static void sign_in_values(void **state)
     assert_int_equal(config_load(&c, path, why, sizeof why), ERR_OK);
     assert_int_equal(c.code_ttl, 60);
     assert_int_equal(c.id_token_ttl, 7200);
+    assert_int_equal(c.refresh_token_ttl, 86400);
     assert_true(c.id_token_include_claims);
     assert_int_equal(c.session_ttl, 3600);
     assert_int_equal(c.consent_remember_days, 0);

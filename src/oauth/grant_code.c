@@ -1,0 +1,240 @@
+#include "oauth/grant_code.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/b64url.h"
+#include "core/clock.h"
+#include "core/hash.h"
+#include "core/rand.h"
+#include "oauth/access_token.h"
+#include "oauth/id_token.h"
+#include "oauth/scope.h"
+
+#define CODE_BYTES 32
+#define CODE_LEN 43 /* base64url of CODE_BYTES */
+#define REFRESH_BYTES 32
+#define FAMILY_BYTES 16
+
+enum err code_issue(const struct oauth_ctx *ctx, const struct code_request *r, char **out)
+{
+    struct auth_code code = {0};
+    char *value = malloc(CODE_LEN + 1);
+    int64_t now = clock_now();
+    enum err rc = value ? ERR_OK : ERR_NOMEM;
+
+    if (!rc && (strlen(r->client_id) >= sizeof code.client_id || strlen(r->sid) >= sizeof code.sid))
+        rc = ERR_INVALID_REQUEST;
+    if (!rc)
+        rc = rand_token(value, CODE_BYTES);
+    if (rc)
+        goto out;
+    hash_sha256(value, CODE_LEN, code.hash);
+    memcpy(code.client_id, r->client_id, strlen(r->client_id) + 1);
+    memcpy(code.sid, r->sid, strlen(r->sid) + 1);
+    code.redirect_uri = (char *)r->redirect_uri;
+    code.user_sub = (char *)r->user_sub;
+    code.scope = (char *)r->scope;
+    code.nonce = (char *)r->nonce;
+    if (r->code_challenge_method != PKCE_METHOD_NONE) {
+        code.code_challenge = (char *)r->code_challenge;
+        code.code_challenge_method = (char *)pkce_method_name(r->code_challenge_method);
+    }
+    code.auth_time = r->auth_time;
+    code.amr = (char *)r->amr;
+    code.created_at = now;
+    code.expires_at = now + ctx->cfg->code_ttl;
+    rc = store_code_insert(ctx->store, &code);
+out:
+    if (rc) {
+        free(value);
+        return rc;
+    }
+    *out = value;
+    return ERR_OK;
+}
+
+static enum err refuse(const char **why, const char *text)
+{
+    *why = text;
+    return ERR_INVALID_GRANT;
+}
+
+/* PKCE (RFC 7636 §4.6), with no downgrade: a verifier only for a code issued
+ * with a challenge, always for one; a public client's by S256. */
+static enum err check_pkce(const struct client *client, const struct auth_code *code,
+                           const char *verifier, const char **why)
+{
+    enum pkce_method m = PKCE_METHOD_NONE;
+
+    if (code->code_challenge && pkce_method_parse(code->code_challenge_method, &m))
+        return refuse(why, "the code's challenge method is unknown");
+    if (m == PKCE_METHOD_NONE)
+        return verifier ? refuse(why, "code_verifier for a code issued without code_challenge")
+               : client->type == CLIENT_PUBLIC
+                   ? refuse(why, "a public client's code must be issued with PKCE S256")
+                   : ERR_OK;
+    if (!verifier)
+        return refuse(why, "code_verifier is required: the code was issued with code_challenge");
+    if (client->type == CLIENT_PUBLIC && m != PKCE_METHOD_S256)
+        return refuse(why, "a public client's code must be issued with PKCE S256");
+    if (!pkce_verify(m, code->code_challenge, verifier))
+        return refuse(why, "code_verifier does not match the code_challenge");
+    return ERR_OK;
+}
+
+/* The code's bindings (RFC 6749 §4.1.3). */
+static enum err check_code(const struct client *client, const struct auth_code *code,
+                           const char *redirect_uri, const char *verifier, int64_t now,
+                           const char **why)
+{
+    if (strcmp(code->client_id, client->id) != 0)
+        return refuse(why, "the code was issued to another client");
+    if (now >= code->expires_at)
+        return refuse(why, "the code has expired");
+    if (strcmp(code->redirect_uri, redirect_uri) != 0)
+        return refuse(why, "redirect_uri differs from the authorization request's");
+    return check_pkce(client, code, verifier, why);
+}
+
+/* Redeems the code: ERR_OK with *code when this is its first use. */
+static enum err redeem(const struct oauth_ctx *ctx, const char *value, int64_t now,
+                       struct auth_code *code, const char **why)
+{
+    unsigned char hash[HASH_LEN];
+    enum err rc;
+
+    if (strlen(value) != CODE_LEN)
+        return refuse(why, "unknown code");
+    hash_sha256(value, CODE_LEN, hash);
+    rc = store_code_consume(ctx->store, hash, now, code);
+    if (rc == ERR_NOT_FOUND)
+        return refuse(why, "unknown code");
+    if (rc == ERR_CONFLICT) {
+        /* RFC 6749 §4.1.2: revoke what the first use issued */
+        rc = store_code_revoke_issued(ctx->store, code);
+        auth_code_clear(code);
+        return rc ? rc : refuse(why, "the code was already used");
+    }
+    return rc;
+}
+
+static enum err issue_id_token(const struct oauth_ctx *ctx, const struct auth_code *code,
+                               id_token_claims_fn claims, struct token_response *out)
+{
+    struct id_token_claims c = {0};
+    json_t *extra = NULL;
+    enum err rc = ERR_OK;
+
+    if (claims && ctx->cfg->id_token_include_claims)
+        rc = claims(ctx, code->user_sub, code->scope, &extra);
+    c.subject = code->user_sub;
+    c.client_id = code->client_id;
+    c.auth_time = code->auth_time;
+    c.nonce = code->nonce;
+    c.access_token = out->access_token;
+    c.sid = code->sid;
+    c.amr = code->amr;
+    c.extra = extra;
+    if (!rc)
+        rc = id_token_issue(ctx, &c, &out->id_token);
+    json_decref(extra);
+    return rc;
+}
+
+/* A refresh token for the code's grant into *rt (its hash) and out. */
+static enum err make_refresh(const struct oauth_ctx *ctx, const struct auth_code *code, int64_t now,
+                             struct refresh_token *rt, struct token_response *out)
+{
+    enum err rc;
+
+    out->refresh_token = malloc(b64url_encoded_len(REFRESH_BYTES) + 1);
+    if (!out->refresh_token)
+        return ERR_NOMEM;
+    rc = rand_token(out->refresh_token, REFRESH_BYTES);
+    if (!rc)
+        rc = rand_token(rt->family, FAMILY_BYTES);
+    if (rc)
+        return rc;
+    hash_sha256(out->refresh_token, strlen(out->refresh_token), rt->hash);
+    memcpy(rt->client_id, code->client_id, sizeof rt->client_id);
+    memcpy(rt->sid, code->sid, sizeof rt->sid);
+    rt->user_sub = code->user_sub;
+    rt->scope = code->scope;
+    rt->auth_time = code->auth_time;
+    rt->issued_at = now;
+    rt->expires_at = now + ctx->cfg->refresh_token_ttl;
+    return ERR_OK;
+}
+
+/* Records what was issued on the code; when the code was used again
+ * meanwhile, revokes the access token and refuses (the refresh token was
+ * never stored). */
+static enum err record(const struct oauth_ctx *ctx, const struct auth_code *code, const char *jti,
+                       int64_t at_expires_at, const struct refresh_token *rt, const char **why)
+{
+    struct auth_code issued = {0};
+    enum err rc;
+
+    rc = store_code_record_issued(ctx->store, code->hash, jti, at_expires_at, rt);
+    if (rc != ERR_CONFLICT)
+        return rc;
+    memcpy(issued.client_id, code->client_id, sizeof issued.client_id);
+    memcpy(issued.at_jti, jti, strlen(jti) + 1);
+    issued.at_expires_at = at_expires_at;
+    rc = store_code_revoke_issued(ctx->store, &issued);
+    return rc ? rc : refuse(why, "the code was already used");
+}
+
+static enum err issue(const struct oauth_ctx *ctx, const struct client *client,
+                      const struct auth_code *code, id_token_claims_fn claims, int64_t now,
+                      struct token_response *out, const char **why)
+{
+    struct access_grant g = {client, code->user_sub, client->id, code->scope};
+    struct refresh_token rt = {0};
+    char jti[ACCESS_TOKEN_JTI_SIZE];
+    bool refresh = strlist_contains(&client->grant_types, "refresh_token") &&
+                   scope_has(code->scope, "offline_access");
+    enum err rc;
+
+    out->scope = strdup(code->scope);
+    if (!out->scope)
+        return ERR_NOMEM;
+    rc = access_token_issue(ctx, &g, &out->access_token, &out->expires_in, jti);
+    if (!rc && scope_has(code->scope, "openid"))
+        rc = issue_id_token(ctx, code, claims, out);
+    if (!rc && refresh)
+        rc = make_refresh(ctx, code, now, &rt, out);
+    if (!rc)
+        rc = record(ctx, code, jti, now + out->expires_in, refresh ? &rt : NULL, why);
+    return rc;
+}
+
+enum err grant_authorization_code(const struct oauth_ctx *ctx, const struct client *client,
+                                  const char *code, const char *redirect_uri,
+                                  const char *code_verifier, id_token_claims_fn claims,
+                                  struct token_response *out, const char **why)
+{
+    struct auth_code row = {0};
+    int64_t now = clock_now();
+    enum err rc;
+
+    memset(out, 0, sizeof *out);
+    if (!strlist_contains(&client->grant_types, "authorization_code")) {
+        *why = "authorization_code is not among the client's grant types";
+        return ERR_UNAUTHORIZED_CLIENT;
+    }
+    if (!code || !redirect_uri) {
+        *why = code ? "redirect_uri is required" : "code is required";
+        return ERR_INVALID_REQUEST;
+    }
+    rc = redeem(ctx, code, now, &row, why);
+    if (!rc)
+        rc = check_code(client, &row, redirect_uri, code_verifier, now, why);
+    if (!rc)
+        rc = issue(ctx, client, &row, claims, now, out, why);
+    if (rc)
+        token_response_clear(out);
+    auth_code_clear(&row);
+    return rc;
+}

@@ -1,0 +1,59 @@
+#ifndef OIDCD_OAUTH_GRANT_CODE_H
+#define OIDCD_OAUTH_GRANT_CODE_H
+
+/* Authorization codes: made for /authorize, redeemed by the
+ * authorization_code grant (RFC 6749 §4.1, RFC 7636, OpenID Connect Core
+ * §3.1.3). */
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "oauth/oauth.h"
+#include "oauth/pkce.h"
+
+/* What a code is bound to: the validated authorization request and the
+ * session that approved it. Borrowed; nonce and code_challenge may be NULL. */
+struct code_request {
+    const char *client_id;
+    const char *redirect_uri; /* as the request sent it */
+    const char *user_sub;
+    const char *scope; /* granted, space-separated */
+    const char *nonce;
+    const char *code_challenge;
+    enum pkce_method code_challenge_method; /* NONE exactly when no challenge */
+    int64_t auth_time;
+    const char *amr;
+    const char *sid;
+};
+
+/* Makes a 256-bit single-use code bound to r, stored as its SHA-256, valid
+ * for tokens.code_ttl. *out is newly allocated (caller frees). */
+enum err code_issue(const struct oauth_ctx *ctx, const struct code_request *r, char **out);
+
+/* The user's claims for the ID token when tokens.id_token_include_claims is
+ * on (oauth/claims.c): a new JSON object for sub and the granted scope, or
+ * NULL for none. */
+typedef enum err (*id_token_claims_fn)(const struct oauth_ctx *ctx, const char *sub,
+                                       const char *scope, json_t **out);
+
+/* The authorization_code grant for an authenticated client (a public one has
+ * sent its client_id alone). code, redirect_uri and code_verifier are the
+ * request's parameters (NULL when absent); claims may be NULL.
+ *
+ * ERR_UNAUTHORIZED_CLIENT when the client lacks the grant; ERR_INVALID_REQUEST
+ * when code or redirect_uri is missing; ERR_INVALID_GRANT when the code is
+ * unknown, expired, another client's, already used (then whatever its first
+ * use issued is revoked), redirect_uri differs from the authorization
+ * request's, a code_verifier is sent for a code issued without a challenge
+ * or none for one with it, the verifier does not match, or a public client's
+ * code was issued without S256. On success *out holds the access token, the
+ * granted scope, the ID token when openid was granted and a refresh token
+ * when the client holds the refresh_token grant and offline_access was
+ * granted; what was issued is recorded on the code. *why gets a static
+ * description on failure. */
+enum err grant_authorization_code(const struct oauth_ctx *ctx, const struct client *client,
+                                  const char *code, const char *redirect_uri,
+                                  const char *code_verifier, id_token_claims_fn claims,
+                                  struct token_response *out, const char **why);
+
+#endif

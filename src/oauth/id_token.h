@@ -1,0 +1,30 @@
+#ifndef OIDCD_OAUTH_ID_TOKEN_H
+#define OIDCD_OAUTH_ID_TOKEN_H
+
+/* The ID token (OpenID Connect Core §2, §3.1.3.6). */
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "oauth/oauth.h"
+
+/* What goes into one ID token. Borrowed; optional fields may be NULL. */
+struct id_token_claims {
+    const char *subject;
+    const char *client_id; /* aud */
+    int64_t auth_time;
+    const char *nonce;        /* from the authorization request */
+    const char *access_token; /* issued alongside: at_hash */
+    const char *sid;
+    const char *amr;     /* space-separated: a JSON array */
+    const json_t *extra; /* an object of user claims (oauth/claims.c); never
+                            overrides the claims above */
+};
+
+/* Builds and signs (keystore_sign, typ "JWT") an ID token: iss, sub, aud,
+ * exp (tokens.id_token_ttl), iat, auth_time, nonce, at_hash (the left half of
+ * the SHA-256 of the access token, base64url), sid, amr, then extra. *out is
+ * newly allocated (caller frees). ERR_CRYPTO when no key signs. */
+enum err id_token_issue(const struct oauth_ctx *ctx, const struct id_token_claims *c, char **out);
+
+#endif
