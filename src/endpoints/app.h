@@ -25,6 +25,15 @@ void endpoint_token(void *app, const struct http_request *req, struct http_respo
 void endpoint_introspect(void *app, const struct http_request *req, struct http_response *resp);
 void endpoint_revoke(void *app, const struct http_request *req, struct http_response *resp);
 void endpoint_gate(void *app, const struct http_request *req, struct http_response *resp);
+/* GET|POST /userinfo (OpenID Connect Core §5.3); OPTIONS is the server's. */
+void endpoint_userinfo(void *app, const struct http_request *req, struct http_response *resp);
+
+/* Refuses a bearer-token request as RFC 6750 §3 says: e is ERR_NO_CREDENTIALS
+ * (401, a bare challenge without an error code), ERR_INVALID_TOKEN (401),
+ * ERR_INSUFFICIENT_SCOPE (403, naming scope when not NULL) or
+ * ERR_INVALID_REQUEST (400); why becomes error_description. */
+void endpoint_bearer_deny(struct http_response *resp, enum err e, const char *why,
+                          const char *scope);
 
 /* Authenticates the client calling a back-channel endpoint (token,
  * introspection, revocation) by Basic or body credentials, as it is

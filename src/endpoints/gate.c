@@ -10,24 +10,6 @@
 #include "oauth/scope.h"
 #include "oauth/token_inspect.h"
 
-#define REALM "oidcd"
-
-static void deny(struct http_response *resp, enum err e, const char *why, const char *scope)
-{
-    char challenge[1024];
-    const char *error = e == ERR_NO_CREDENTIALS ? NULL : err_code(e);
-
-    /* no credentials at all: the bare challenge of RFC 6750 §3.1 */
-    if (bearer_challenge(challenge, sizeof challenge, REALM, error, error ? why : NULL, scope))
-        bearer_challenge(challenge, sizeof challenge, REALM, error, NULL, NULL);
-    http_response_header(resp, "WWW-Authenticate", challenge);
-    if (e == ERR_NO_CREDENTIALS)
-        http_response_body(resp, 401, "text/plain", "", 0);
-    else
-        http_response_error(resp, e, why);
-    resp->error = error ? error : "no_token";
-}
-
 /* Every scope asked for must be in the token's. */
 static enum err check_scopes(const struct strlist *want, const char *granted, const char **why)
 {
@@ -67,7 +49,7 @@ void endpoint_gate(void *app, const struct http_request *req, struct http_respon
         rc = check_scopes(&want, t.scope, &why);
     }
     if (rc == ERR_NO_CREDENTIALS || rc == ERR_INVALID_TOKEN || rc == ERR_INSUFFICIENT_SCOPE) {
-        deny(resp, rc, why, rc == ERR_INSUFFICIENT_SCOPE ? asked : NULL);
+        endpoint_bearer_deny(resp, rc, why, rc == ERR_INSUFFICIENT_SCOPE ? asked : NULL);
     } else if (rc) {
         http_response_error(resp, rc, NULL);
     } else {

@@ -5,6 +5,7 @@
 #include "endpoints/app.h"
 #include "oauth/grant_client_credentials.h"
 #include "oauth/grant_code.h"
+#include "oauth/user_claims.h"
 
 /* Tokens are at most LIMIT_JWT bytes; with the scope, far below this. */
 #define BODY_MAX (64 * 1024)
@@ -29,7 +30,16 @@ static void send_tokens(struct http_response *resp, const struct token_response 
     http_response_json_text(resp, 200, text, len);
 }
 
-/* The user's claims for ID tokens come with the claims module (round 2). */
+/* The ID token's user claims (tokens.id_token_include_claims): a code whose
+ * user was deleted or disabled since is no grant any more. */
+static enum err id_token_claims(const struct oauth_ctx *ctx, const char *sub, const char *scope,
+                                json_t **out)
+{
+    enum err rc = user_claims_get(ctx, sub, scope, out);
+
+    return rc == ERR_NOT_FOUND ? ERR_INVALID_GRANT : rc;
+}
+
 static enum err run_code_grant(struct app *a, const struct http_request *req,
                                const struct client *client, struct token_response *out,
                                const char **why)
@@ -42,8 +52,8 @@ static enum err run_code_grant(struct app *a, const struct http_request *req,
         *why = "a parameter was given more than once";
         return ERR_INVALID_REQUEST;
     }
-    return grant_authorization_code(&a->oauth, client, code, redirect_uri, verifier, NULL, out,
-                                    why);
+    return grant_authorization_code(&a->oauth, client, code, redirect_uri, verifier,
+                                    id_token_claims, out, why);
 }
 
 static enum err run_grant(struct app *a, const struct http_request *req,

@@ -12,7 +12,7 @@
 #include "core/form.h"
 #include "core/limits.h"
 
-enum http_method { HTTP_GET = 1, HTTP_POST = 2, HTTP_HEAD = 4, HTTP_OTHER = 8 };
+enum http_method { HTTP_GET = 1, HTTP_POST = 2, HTTP_HEAD = 4, HTTP_OTHER = 8, HTTP_OPTIONS = 16 };
 
 enum body_kind { BODY_NONE, BODY_FORM };
 
@@ -72,11 +72,15 @@ enum route_flag {
     ROUTE_CSRF = 1u << 3,        /* a POST must pass the CSRF check first; no-store */
     ROUTE_HTML = 1u << 4,        /* a page: CSP, nosniff, no referrer */
     ROUTE_PREFIX = 1u << 5,      /* path matches every path that starts with it */
+    ROUTE_CORS = 1u << 6,        /* any origin may read it: Access-Control-Allow-Origin: * */
 };
 
 struct route {
-    const char *path;    /* exact match on the request path, or prefix (ROUTE_PREFIX) */
-    unsigned methods;    /* enum http_method bits; GET routes answer HEAD too */
+    const char *path; /* exact match on the request path, or prefix (ROUTE_PREFIX) */
+    /* enum http_method bits; GET routes answer HEAD too; the server itself
+     * answers OPTIONS on a route that lists it (a CORS preflight with
+     * ROUTE_CORS), so no handler sees it */
+    unsigned methods;
     enum body_kind body; /* BODY_FORM: application/x-www-form-urlencoded */
     size_t max_body;
     unsigned flags;            /* enum route_flag bits */
@@ -95,6 +99,12 @@ struct route {
  * A text/html response gets the page headers whatever the route (NULL: no
  * route matched). ERR_NOMEM. */
 enum err http_response_apply_route(struct http_response *r, const struct route *route);
+
+/* The answer to OPTIONS on route: 204 with Allow and, for a ROUTE_CORS
+ * route, the preflight headers of the Fetch standard (the methods, the
+ * Authorization and Content-Type request headers, a day's Max-Age).
+ * No credentials are asked for. */
+void http_response_options(struct http_response *r, const struct route *route);
 
 /* Sets a JSON body from a jansson value. Steals the reference to obj. */
 struct json_t;

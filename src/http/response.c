@@ -8,6 +8,7 @@
 #include "core/json_writer.h"
 #include "http/cookie.h"
 #include "http/http.h"
+#include "http/router.h"
 
 /* error_description is one of our own sentences: far below this */
 #define ERROR_BODY_MAX (16 * 1024)
@@ -190,6 +191,12 @@ enum err http_response_apply_route(struct http_response *r, const struct route *
         if (!rc)
             rc = http_response_header(r, "Referrer-Policy", "no-referrer");
     }
+    if (!rc && (flags & ROUTE_CORS)) {
+        rc = http_response_header(r, "Access-Control-Allow-Origin", "*");
+        /* so a browser app can read why a bearer token was refused */
+        if (!rc)
+            rc = http_response_header(r, "Access-Control-Expose-Headers", "WWW-Authenticate");
+    }
     if (!rc && (flags & ROUTE_NO_STORE)) {
         rc = http_response_header(r, "Cache-Control", "no-store");
         if (!rc)
@@ -200,6 +207,22 @@ enum err http_response_apply_route(struct http_response *r, const struct route *
                                   r->status == 200 ? route->cache_control : "no-store");
     }
     return rc;
+}
+
+void http_response_options(struct http_response *r, const struct route *route)
+{
+    char allow[64];
+
+    router_allow_header(route, allow, sizeof allow);
+    http_response_body(r, 204, NULL, "", 0);
+    if (http_response_header(r, "Allow", allow) ||
+        ((route->flags & ROUTE_CORS) &&
+         (http_response_header(r, "Access-Control-Allow-Methods", allow) ||
+          http_response_header(r, "Access-Control-Allow-Headers", "Authorization, Content-Type") ||
+          http_response_header(r, "Access-Control-Max-Age", "86400")))) {
+        http_response_clear(r);
+        http_response_error(r, ERR_NOMEM, NULL);
+    }
 }
 
 static int status_of(enum err e)

@@ -14,6 +14,8 @@ enum http_method router_method(const char *name)
         return HTTP_POST;
     if (strcmp(name, "HEAD") == 0)
         return HTTP_HEAD;
+    if (strcmp(name, "OPTIONS") == 0)
+        return HTTP_OPTIONS;
     return HTTP_OTHER;
 }
 
@@ -48,9 +50,19 @@ bool router_allows(const struct route *route, enum http_method method)
 
 void router_allow_header(const struct route *route, char *out, size_t n)
 {
-    snprintf(out, n, "%s%s%s", route->methods & HTTP_GET ? "GET, HEAD" : "",
-             (route->methods & HTTP_GET) && (route->methods & HTTP_POST) ? ", " : "",
-             route->methods & HTTP_POST ? "POST" : "");
+    static const struct {
+        unsigned bit;
+        const char *names;
+    } methods[] = {{HTTP_GET, "GET, HEAD"}, {HTTP_POST, "POST"}, {HTTP_OPTIONS, "OPTIONS"}};
+    size_t i, len = 0;
+
+    if (n)
+        out[0] = '\0';
+    for (i = 0; i < sizeof methods / sizeof methods[0] && len < n; i++) {
+        if (!(route->methods & methods[i].bit))
+            continue;
+        len += (size_t)snprintf(out + len, n - len, "%s%s", len ? ", " : "", methods[i].names);
+    }
 }
 
 bool router_content_type_is(const char *value, const char *wanted)

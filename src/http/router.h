@@ -13,7 +13,8 @@ const struct route *router_match(const struct route *routes, size_t n, const cha
 /* True when route accepts method (GET routes also accept HEAD). */
 bool router_allows(const struct route *route, enum http_method method);
 
-/* The Allow header value for route into out ("GET, HEAD", "POST"). */
+/* The Allow header value for route into out ("GET, HEAD", "POST", "GET, HEAD,
+ * POST, OPTIONS"); cut short when n is too small. */
 void router_allow_header(const struct route *route, char *out, size_t n);
 
 /* True when a Content-Type header value is the media type wanted (parameters

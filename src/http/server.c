@@ -248,7 +248,7 @@ static bool admit(struct MHD_Connection *conn, struct exchange *ex, const char *
 {
     const struct http_server_options *o = &ex->srv->opts;
     const char *len;
-    char allow[32];
+    char allow[64];
 
     ex->route = router_match(o->routes, o->nroutes, url);
     if (!ex->route) {
@@ -270,7 +270,10 @@ static bool admit(struct MHD_Connection *conn, struct exchange *ex, const char *
         http_response_error(&ex->resp, ERR_TOO_LARGE, "request body too large");
         return false;
     }
+    /* a POST without content needs no Content-Type (RFC 9110 §8.3) */
     if (ex->route->body == BODY_FORM && ex->method == HTTP_POST &&
+        !(len && strcmp(len, "0") == 0 &&
+          !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE)) &&
         !router_content_type_is(
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
             "application/x-www-form-urlencoded")) {
@@ -320,6 +323,8 @@ static void dispatch(struct MHD_Connection *conn, struct exchange *ex)
     if (rc)
         http_response_error(&ex->resp, rc,
                             rc == ERR_NOMEM ? NULL : "malformed or too many parameters");
+    else if (req.method == HTTP_OPTIONS)
+        http_response_options(&ex->resp, ex->route);
     else if (gate_passes(ex, &req))
         ex->route->handler(ex->srv->opts.app, &req, &ex->resp);
     params_free(&req.query);
