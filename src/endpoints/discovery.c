@@ -6,6 +6,7 @@
 
 #include "core/strlist.h"
 #include "endpoints/app.h"
+#include "oauth/claims.h"
 
 static json_t *string_array(const struct strlist *l)
 {
@@ -17,14 +18,19 @@ static json_t *string_array(const struct strlist *l)
     return arr;
 }
 
-/* Every scope some enabled client may be granted, sorted, each once. (Not
- * through scope_parse: its cap is for one request, not for all clients.) */
-static enum err all_scopes(struct store *s, struct strlist *out)
+/* Every scope some enabled client may be granted, the OpenID Connect scopes
+ * and the [scope.NAME] sections, sorted, each once. (Not through
+ * scope_parse: its cap is for one request, not for all clients.) */
+static enum err all_scopes(const struct config *cfg, struct store *s, struct strlist *out)
 {
     struct client *clients = NULL;
     size_t n = 0, i;
     enum err rc = store_client_list(s, &clients, &n);
 
+    if (!rc)
+        rc = strlist_split(out, "openid profile email phone address offline_access", " ");
+    for (i = 0; !rc && i < cfg->nscopes; i++)
+        rc = strlist_split(out, cfg->scopes[i].name, " ");
     for (i = 0; !rc && i < n; i++)
         if (clients[i].enabled)
             rc = strlist_split(out, clients[i].scope, " ");
@@ -34,16 +40,17 @@ static enum err all_scopes(struct store *s, struct strlist *out)
     return rc;
 }
 
-/* How clients authenticate at the back-channel endpoints. */
+/* How clients authenticate at the token endpoint: a public client sends its
+ * client_id alone ("none"). */
+static json_t *token_methods(void)
+{
+    return json_pack("[sss]", "client_secret_basic", "client_secret_post", "none");
+}
+
+/* At introspection only confidential clients (RFC 7662 §2.1). */
 static json_t *secret_methods(void)
 {
     return json_pack("[ss]", "client_secret_basic", "client_secret_post");
-}
-
-/* RFC 7009 §2.1: a public client revokes its tokens with its client_id alone. */
-static json_t *revocation_methods(void)
-{
-    return json_pack("[sss]", "client_secret_basic", "client_secret_post", "none");
 }
 
 static json_t *endpoint_url(const struct config *cfg, const char *path)
@@ -54,34 +61,66 @@ static json_t *endpoint_url(const struct config *cfg, const char *path)
     return json_string(url);
 }
 
+/* Where things are and how clients authenticate there. */
+static json_t *endpoints(const struct config *cfg)
+{
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "issuer", cfg->issuer,
+                     "authorization_endpoint", endpoint_url(cfg, "/authorize"), "token_endpoint",
+                     endpoint_url(cfg, "/token"), "userinfo_endpoint",
+                     endpoint_url(cfg, "/userinfo"), "jwks_uri", endpoint_url(cfg, "/jwks"),
+                     "introspection_endpoint", endpoint_url(cfg, "/introspect"),
+                     "revocation_endpoint", endpoint_url(cfg, "/revoke"),
+                     "token_endpoint_auth_methods_supported", token_methods(),
+                     "introspection_endpoint_auth_methods_supported", secret_methods(),
+                     /* RFC 7009 §2.1: a public client revokes with its client_id alone */
+                     "revocation_endpoint_auth_methods_supported", token_methods());
+}
+
+/* The authorization code flow as /authorize and /token serve it. The
+ * refresh_token grant joins grant_types_supported when it exists. */
+static json_t *sign_in(const struct strlist *algs, const struct strlist *claims)
+{
+    return json_pack("{s:[ss], s:[s], s:[ss], s:[ss], s:[ssss], s:b, s:b, s:b, s:b, s:[s], s:o, "
+                     "s:o}",
+                     "grant_types_supported", "authorization_code", "client_credentials",
+                     "response_types_supported", "code", "response_modes_supported", "query",
+                     "form_post", "code_challenge_methods_supported", "S256", "plain",
+                     "prompt_values_supported", "none", "login", "consent", "select_account",
+                     "authorization_response_iss_parameter_supported", 1,
+                     "claims_parameter_supported", 0, "request_parameter_supported", 0,
+                     "request_uri_parameter_supported", 0, "subject_types_supported", "public",
+                     "id_token_signing_alg_values_supported", string_array(algs),
+                     "claims_supported", string_array(claims));
+}
+
 void endpoint_discovery(void *app, const struct http_request *req, struct http_response *resp)
 {
     const struct oauth_ctx *o = &((struct app *)app)->oauth;
-    struct strlist algs = {0}, scopes = {0};
-    json_t *doc;
+    struct strlist algs = {0}, scopes = {0}, claims = {0};
+    json_t *doc = NULL, *more = NULL;
     enum err rc;
 
     (void)req;
     rc = keystore_algs(o->keys, &algs);
     if (!rc)
-        rc = all_scopes(o->store, &scopes);
+        rc = all_scopes(o->cfg, o->store, &scopes);
+    if (!rc)
+        rc = claims_supported(o->cfg, &claims);
     if (rc) {
         http_response_error(resp, rc, NULL);
         goto out;
     }
-    doc = json_pack("{s:s, s:o, s:o, s:o, s:o, s:[s], s:o, s:o, s:o, s:[], s:[s], s:o, s:o}",
-                    "issuer", o->cfg->issuer, "token_endpoint", endpoint_url(o->cfg, "/token"),
-                    "jwks_uri", endpoint_url(o->cfg, "/jwks"), "introspection_endpoint",
-                    endpoint_url(o->cfg, "/introspect"), "revocation_endpoint",
-                    endpoint_url(o->cfg, "/revoke"), "grant_types_supported", "client_credentials",
-                    "token_endpoint_auth_methods_supported", secret_methods(),
-                    "introspection_endpoint_auth_methods_supported", secret_methods(),
-                    "revocation_endpoint_auth_methods_supported", revocation_methods(),
-                    "response_types_supported", "subject_types_supported", "public",
-                    "id_token_signing_alg_values_supported", string_array(&algs),
-                    "scopes_supported", string_array(&scopes));
-    http_response_json(resp, doc ? 200 : 500, doc);
+    doc = endpoints(o->cfg);
+    more = sign_in(&algs, &claims);
+    if (!doc || !more || json_object_update(doc, more) ||
+        json_object_set_new(doc, "scopes_supported", string_array(&scopes))) {
+        json_decref(doc);
+        doc = NULL;
+    }
+    http_response_json(resp, doc ? 200 : 500, doc); /* steals doc */
 out:
+    json_decref(more);
     strlist_free(&algs);
     strlist_free(&scopes);
+    strlist_free(&claims);
 }

@@ -104,6 +104,47 @@ def test_issuer_path_healthz(path_server):
     assert path_server.get("/healthz").status_code == 200
 
 
+# -- sign-in metadata (issue 9) ---------------------------------------------------
+
+
+@pytest.mark.parametrize("path", DISCOVERY_PATHS)
+def test_sign_in_metadata(server, path):
+    doc = server.get(path).json()
+    assert doc["authorization_endpoint"] == server.issuer + "/authorize"
+    assert doc["userinfo_endpoint"] == server.issuer + "/userinfo"
+    assert doc["response_types_supported"] == ["code"]
+    assert doc["response_modes_supported"] == ["query", "form_post"]
+    assert doc["code_challenge_methods_supported"] == ["S256", "plain"]
+    # no refresh_token grant yet: only what works is listed
+    assert sorted(doc["grant_types_supported"]) == ["authorization_code", "client_credentials"]
+    assert doc["token_endpoint_auth_methods_supported"] == [
+        "client_secret_basic", "client_secret_post", "none"]
+    assert "none" not in doc["introspection_endpoint_auth_methods_supported"]
+    assert doc["prompt_values_supported"] == ["none", "login", "consent", "select_account"]
+    assert doc["authorization_response_iss_parameter_supported"] is True
+    for name in ("claims", "request", "request_uri"):
+        assert doc[f"{name}_parameter_supported"] is False
+    assert doc["subject_types_supported"] == ["public"]
+    assert "end_session_endpoint" not in doc
+
+
+def test_claims_supported(server):
+    claims = server.get("/.well-known/openid-configuration").json()["claims_supported"]
+    assert {"sub", "name", "email", "email_verified", "phone_number", "address",
+            "updated_at"} <= set(claims)
+    assert claims == sorted(set(claims))
+
+
+def test_extra_scopes_and_claims_are_listed(make_server):
+    server = make_server(config={"scope.books": {"claims": "library_card",
+                                                 "description": "Your library card"},
+                                 "claims": {"extra": "shoe_size"}})
+    doc = server.get("/.well-known/openid-configuration").json()
+    assert {"openid", "profile", "email", "phone", "address", "offline_access",
+            "books"} <= set(doc["scopes_supported"])
+    assert {"library_card", "shoe_size"} <= set(doc["claims_supported"])
+
+
 # -- scopes_supported and caching ------------------------------------------------
 
 @pytest.mark.parametrize("path", DISCOVERY_PATHS)
