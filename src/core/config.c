@@ -164,9 +164,25 @@ static bool all_in(const char *s, size_t n, const char *set)
     return true;
 }
 
+/* Claims the server itself sets in tokens (RFC 7519 §4.1, OIDC Core §2,
+ * RFC 9068 §2.2): a user claim of one of these names would pass for the
+ * server's own statement. */
+static bool reserved_claim(const char *p, size_t n)
+{
+    static const char *const names[] = {
+        "iss", "sub", "aud",     "exp",    "iat",    "nbf", "jti", "auth_time", "nonce", "acr",
+        "amr", "azp", "at_hash", "c_hash", "s_hash", "sid", "cnf", "client_id", "scope", "typ"};
+    size_t i;
+
+    for (i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strlen(names[i]) == n && memcmp(names[i], p, n) == 0)
+            return true;
+    return false;
+}
+
 bool config_claim_name_ok(const char *p, size_t n)
 {
-    return n >= 1 && n <= CONFIG_CLAIM_NAME_MAX && all_in(p, n, "_-.:/~");
+    return n >= 1 && n <= CONFIG_CLAIM_NAME_MAX && all_in(p, n, "_-.:/~") && !reserved_claim(p, n);
 }
 
 /* Space-separated claim names, stored separated by one space each. */
@@ -175,7 +191,7 @@ static enum err parse_claim_names(char *dst, size_t size, const char *v, const c
     size_t n, at = 0, count = 0;
 
     *hint = "space-separated claim names of A-Z a-z 0-9 _ - . : / ~, at most 64 names of at "
-            "most 64 characters";
+            "most 64 characters, none the server sets in its tokens (iss, aud, nonce, acr, …)";
     for (v += strspn(v, " \t"); *v; v += strspn(v, " \t")) {
         n = strcspn(v, " \t");
         if (!config_claim_name_ok(v, n) || ++count > CONFIG_CLAIM_NAMES_MAX)

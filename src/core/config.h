@@ -64,7 +64,8 @@ enum err config_load(struct config *c, const char *path, char *why, size_t whyle
 
 /* True when the n bytes at p are a claim name oidcd accepts: 1 to
  * CONFIG_CLAIM_NAME_MAX of A-Z a-z 0-9 _ - . : / ~ (so a collision-resistant
- * URI name fits, and never '=', a quote or white space). */
+ * URI name fits, and never '=', a quote or white space), and not one of the
+ * claims the server sets in its tokens (iss, aud, nonce, acr, sid, …). */
 bool config_claim_name_ok(const char *p, size_t n);
 
 /* The [scope.NAME] section named name, or NULL. Borrowed from c. */

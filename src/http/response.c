@@ -140,6 +140,11 @@ static size_t csp_source_len(const char *uri)
         if (!isalnum((unsigned char)uri[i]) && !strchr("+-.", uri[i]))
             return 0;
     n++;
+    /* CSP host sources have no IP-literal form (CSP3 §2.3.1): a browser drops
+     * "http://[::1]:5" and with it the one target the form may reach. The
+     * scheme alone is the narrowest source that still names an IPv6 host. */
+    if (strncmp(uri + n, "//[", 3) == 0)
+        return n;
     if (strncmp(uri + n, "//", 2) == 0)
         n += 2 + strcspn(uri + n + 2, "/?#");
     for (i = 0; i < n; i++)
@@ -153,7 +158,8 @@ enum err http_response_allow_form_action(struct http_response *r, const char *ur
     size_t n = csp_source_len(uri);
     char *src;
 
-    if (!n || strcspn(uri, "@") < n)
+    /* a longer source would be cut by add_csp, and frame-ancestors with it */
+    if (!n || n > LIMIT_URI || strcspn(uri, "@") < n)
         return ERR_INVALID_REQUEST;
     src = strndup(uri, n);
     if (!src)

@@ -278,7 +278,8 @@ enum err claims_check_one(const struct config *cfg, const char *name, const json
     if (strcmp(name, "sub") == 0)
         *why = "sub is the server's own; it cannot be set";
     else if (!config_claim_name_ok(name, strlen(name)))
-        *why = "a claim name is 1 to 64 of A-Z a-z 0-9 _ - . : / ~";
+        *why = "a claim name is 1 to 64 of A-Z a-z 0-9 _ - . : / ~, and none the server "
+               "sets in its tokens (iss, aud, exp, nonce, acr, amr, sid, …)";
     else if (c)
         *why = standard_why(c, value);
     else if (!declared(cfg, name))

@@ -467,6 +467,11 @@ static void claim_names(void **state)
     assert_false(config_claim_name_ok("a b", 3));
     assert_false(config_claim_name_ok("a=b", 3));
     assert_false(config_claim_name_ok("a\"b", 3));
+    /* the server's own claims cannot be declared as user claims */
+    assert_false(config_claim_name_ok("acr", 3));
+    assert_false(config_claim_name_ok("nonce", 5));
+    assert_false(config_claim_name_ok("sid", 3));
+    assert_true(config_claim_name_ok("acrs", 4));
     assert_true(config_claim_name_ok(
         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 64));
     assert_false(config_claim_name_ok(

@@ -104,6 +104,24 @@ static void form_action_sources(void **state)
     http_response_clear(&r);
 }
 
+/* CSP host sources cannot name an IP literal: an IPv6 loopback redirect
+ * URI gets its scheme, and a source past LIMIT_URI is refused, not cut. */
+static void form_action_ipv6_and_length(void **state)
+{
+    struct http_response r = {0};
+    char long_uri[LIMIT_URI + 32];
+
+    (void)state;
+    assert_int_equal(http_response_allow_form_action(&r, "http://[::1]:5/cb"), ERR_OK);
+    assert_string_equal(r.form_action, "http:");
+    memcpy(long_uri, "https://", 8);
+    memset(long_uri + 8, 'a', sizeof long_uri - 8 - 1);
+    long_uri[sizeof long_uri - 1] = '\0';
+    assert_int_equal(http_response_allow_form_action(&r, long_uri), ERR_INVALID_REQUEST);
+    assert_string_equal(r.form_action, "http:");
+    http_response_clear(&r);
+}
+
 static void json_and_cached_routes(void **state)
 {
     struct route jwks = {.path = "/jwks", .cache_control = "public, max-age=60"};
@@ -193,6 +211,7 @@ int main(void)
         cmocka_unit_test(redirects),
         cmocka_unit_test(html_route_gets_page_headers),
         cmocka_unit_test(form_action_sources),
+        cmocka_unit_test(form_action_ipv6_and_length),
         cmocka_unit_test(json_and_cached_routes),
         cmocka_unit_test(prefix_routes),
         cmocka_unit_test(reads_cookies_of_a_request),
