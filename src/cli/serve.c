@@ -111,7 +111,7 @@ static int run(const struct config *cfg, struct app *app)
     opts.routes = routes;
     opts.app = app;
     opts.gate = page_gate;
-    opts.gate_flags = ROUTE_CSRF;
+    opts.gate_flags = ROUTE_HTML | ROUTE_SESSION | ROUTE_CSRF;
     if (http_server_start(&opts, &srv, why, sizeof why)) {
         routes_free(routes, opts.nroutes);
         return cli_fail(EXIT_FAIL, "%s", why);

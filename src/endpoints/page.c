@@ -1,5 +1,6 @@
 #include "endpoints/page.h"
 
+#include <arpa/inet.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,9 +17,17 @@
 
 static bool loopback_host(struct url_span h)
 {
+    char host[INET_ADDRSTRLEN];
+    struct in_addr a;
+
     if (url_span_is(h, "localhost") || url_span_is(h, "::1"))
         return true;
-    return h.n > 4 && memcmp(h.p, "127.", 4) == 0;
+    /* 127.0.0.0/8 as an address, not any name that starts with "127." */
+    if (h.n >= sizeof host)
+        return false;
+    memcpy(host, h.p, h.n);
+    host[h.n] = '\0';
+    return inet_pton(AF_INET, host, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
 }
 
 void page_cookies_init(struct page_cookies *out, const char *issuer)
@@ -102,9 +111,29 @@ bool page_csrf_ok(const struct app *app, const struct http_request *req)
     return CRYPTO_memcmp(cookie, field, CSRF_LEN) == 0;
 }
 
+/* A Cookie header over its caps hides every cookie in it: without this
+ * answer the browser would look signed out and every form would fail its
+ * CSRF check, again and again (a sibling site can plant that many). */
+static bool cookies_readable(const struct app *app, const struct http_request *req,
+                             struct http_response *resp)
+{
+    const char *v;
+    size_t n;
+
+    if (http_request_cookie(req, app->cookies.session_name, &v, &n) != ERR_INVALID_REQUEST)
+        return true;
+    resp->error = "cookies_too_large";
+    page_error(app, resp, 400, "Too many cookies",
+               "Your browser sent more cookies for this site than it can read. Delete this "
+               "site's cookies in your browser's settings, then try again.");
+    return false;
+}
+
 bool page_gate(void *app, const struct route *route, const struct http_request *req,
                struct http_response *resp)
 {
+    if (!cookies_readable(app, req, resp))
+        return false;
     if (!(route->flags & ROUTE_CSRF) || req->method != HTTP_POST || page_csrf_ok(app, req))
         return true;
     resp->error = "csrf";

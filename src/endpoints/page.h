@@ -43,8 +43,10 @@ enum err page_csrf_token(const struct app *app, const struct http_request *req,
  * compared in constant time); false when either is missing or malformed. */
 bool page_csrf_ok(const struct app *app, const struct http_request *req);
 
-/* The server's gate (http_server_options.gate): a POST to a ROUTE_CSRF route
- * that fails page_csrf_ok gets a 403 error page and its handler never runs. */
+/* The server's gate (http_server_options.gate), run before the handler of
+ * every HTML, session or CSRF route: a Cookie header over its caps gets a 400
+ * page, and a POST to a ROUTE_CSRF route that fails page_csrf_ok a 403 page;
+ * the handler then never runs. */
 bool page_gate(void *app, const struct route *route, const struct http_request *req,
                struct http_response *resp);
 

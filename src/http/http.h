@@ -36,7 +36,8 @@ const char *http_request_header(const struct http_request *req, const char *name
 
 /* The cookie called name, from the Cookie header (cookie_find's rules): ERR_OK
  * with *value pointing into the header and *len its length; ERR_NOT_FOUND
- * when absent or the header is malformed or over its caps. */
+ * when absent; ERR_INVALID_REQUEST when the header is over its caps (so
+ * nothing in it can be read). */
 enum err http_request_cookie(const struct http_request *req, const char *name, const char **value,
                              size_t *len);
 

@@ -17,5 +17,5 @@ enum err http_request_cookie(const struct http_request *req, const char *name, c
     if (!h)
         return ERR_NOT_FOUND;
     rc = cookie_find(h, strlen(h), name, value, len);
-    return rc ? ERR_NOT_FOUND : ERR_OK;
+    return rc == ERR_INVALID_REQUEST ? rc : rc ? ERR_NOT_FOUND : ERR_OK;
 }

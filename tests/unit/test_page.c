@@ -63,6 +63,42 @@ static void cookie_names_follow_the_issuer(void **state)
     page_cookies_init(&c, "http://id.example.com");
     assert_string_equal(c.csrf_name, "oidcd_csrf");
     assert_true(c.secure);
+    /* loopback is an address in 127.0.0.0/8, not a name that starts with 127. */
+    page_cookies_init(&c, "http://127.0.0.2:8000");
+    assert_false(c.secure);
+    page_cookies_init(&c, "http://127.example.com");
+    assert_true(c.secure);
+    page_cookies_init(&c, "http://127.0.0.1.example.com");
+    assert_true(c.secure);
+}
+
+/* A Cookie header over its caps: a clear 400 page on every gated route,
+ * not a browser that looks signed out and fails every CSRF check. */
+static void cookie_bomb_gets_a_page(void **state)
+{
+    struct route r = {.path = "/login", .flags = ROUTE_HTML};
+    struct http_response resp = {0};
+    struct http_request req;
+    char *bomb = malloc(LIMIT_COOKIE_HEADER + 64);
+    size_t i;
+
+    (void)state;
+    assert_non_null(bomb);
+    for (i = 0; i + 4 < LIMIT_COOKIE_HEADER + 32; i += 4)
+        memcpy(bomb + i, "a=b;", 4);
+    bomb[i] = '\0';
+    req = request(bomb, "");
+    req.method = HTTP_GET;
+    assert_false(page_gate(&app, &r, &req, &resp));
+    assert_int_equal(resp.status, 400);
+    assert_non_null(strstr(resp.body, "Too many cookies"));
+    http_response_clear(&resp);
+    params_free(&req.form);
+    req = request("a=b; oidcd_session=x", "");
+    req.method = HTTP_GET;
+    assert_true(page_gate(&app, &r, &req, &resp));
+    params_free(&req.form);
+    free(bomb);
 }
 
 static void session_cookie(void **state)
@@ -171,11 +207,9 @@ static void renders_pages(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(cookie_names_follow_the_issuer),
-        cmocka_unit_test(session_cookie),
-        cmocka_unit_test(csrf_token_issued_once),
-        cmocka_unit_test(csrf_gate),
-        cmocka_unit_test(renders_pages),
+        cmocka_unit_test(cookie_names_follow_the_issuer), cmocka_unit_test(session_cookie),
+        cmocka_unit_test(csrf_token_issued_once),         cmocka_unit_test(csrf_gate),
+        cmocka_unit_test(cookie_bomb_gets_a_page),        cmocka_unit_test(renders_pages),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
