@@ -21,7 +21,7 @@ enum err session_create(const struct oauth_ctx *ctx, const char *user_sub, const
 
 /* The live session whose cookie value is cookie (caller frees with
  * session_clear). ERR_NOT_FOUND when the value is malformed, unknown or
- * expired. */
+ * expired, or its user was deleted or disabled. */
 enum err session_lookup(const struct oauth_ctx *ctx, const char *cookie, struct session *out);
 
 /* Ends the session with this cookie value; ending one that is gone is not an

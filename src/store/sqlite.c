@@ -63,8 +63,10 @@ const char *const sqlite_sql[ST_COUNT] = {
     /* sign-in (sqlite_signin.c) */
     [ST_SESSION_INSERT] = "INSERT INTO sessions (id_hash, sid, user_sub, auth_time, amr, "
                           "created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    [ST_SESSION_GET] = "SELECT sid, user_sub, auth_time, amr, created_at, expires_at "
-                       "FROM sessions WHERE id_hash = ?1",
+    /* a session is only as good as its user: deleted or disabled, it is gone */
+    [ST_SESSION_GET] = "SELECT s.sid, s.user_sub, s.auth_time, s.amr, s.created_at, s.expires_at "
+                       "FROM sessions s JOIN users u ON u.sub = s.user_sub "
+                       "WHERE s.id_hash = ?1 AND u.enabled = 1",
     [ST_SESSION_DELETE] = "DELETE FROM sessions WHERE id_hash = ?1",
     [ST_CODE_INSERT] = "INSERT INTO auth_codes (hash, client_id, redirect_uri, user_sub, scope, "
                        "nonce, code_challenge, code_challenge_method, auth_time, amr, sid, "
@@ -100,6 +102,10 @@ const char *const sqlite_sql[ST_COUNT] = {
     [ST_USER_UPDATE] = "UPDATE users SET username = ?2, claims = ?3, enabled = ?4, updated_at = ?5 "
                        "WHERE sub = ?1",
     [ST_USER_DELETE] = "DELETE FROM users WHERE sub = ?1",
+    [ST_USER_DELETE_SESSIONS] = "DELETE FROM sessions WHERE user_sub = ?1",
+    [ST_USER_DELETE_CODES] = "DELETE FROM auth_codes WHERE user_sub = ?1",
+    [ST_USER_DELETE_CONSENTS] = "DELETE FROM consents WHERE user_sub = ?1",
+    [ST_USER_DELETE_REFRESH] = "DELETE FROM refresh_tokens WHERE user_sub = ?1",
     [ST_USER_LIST] = "SELECT " USER_COLUMNS " FROM users WHERE username > ?1 "
                      "ORDER BY username LIMIT ?2",
     [ST_USER_SET_PASSWORD] = "UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE sub = ?1",

@@ -108,15 +108,37 @@ enum err sqlite_user_update(struct store *s, const struct user *u)
     return user_write(c, st, "user_update", true);
 }
 
-enum err sqlite_user_delete(struct store *s, const char *sub)
+/* DELETE … WHERE <sub column> = sub by statement id. */
+static enum err delete_by_sub(struct conn *c, enum stmt_id id, const char *sub, bool must_change)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_USER_DELETE) : NULL;
+    sqlite3_stmt *st = sqlite_stmt(c, id);
 
     if (!st)
         return ERR_STORE;
     sqlite3_bind_text(st, 1, sub, -1, SQLITE_STATIC);
-    return user_write(c, st, "user_delete", true);
+    return user_write(c, st, "user_delete", must_change);
+}
+
+/* What speaks for the user refers to them by sub, with no foreign key (the
+ * rows outlive nothing: they go with the user, in one transaction). */
+enum err sqlite_user_delete(struct store *s, const char *sub)
+{
+    static const enum stmt_id owned[] = {ST_USER_DELETE_SESSIONS, ST_USER_DELETE_CODES,
+                                         ST_USER_DELETE_CONSENTS, ST_USER_DELETE_REFRESH};
+    struct conn *c = sqlite_conn_get(s);
+    enum err e;
+    size_t i;
+
+    if (!c)
+        return ERR_STORE;
+    e = sqlite_txn_begin(c);
+    if (e)
+        return e;
+    for (i = 0; !e && i < sizeof owned / sizeof owned[0]; i++)
+        e = delete_by_sub(c, owned[i], sub, false);
+    if (!e)
+        e = delete_by_sub(c, ST_USER_DELETE, sub, true);
+    return sqlite_txn_end(c, e);
 }
 
 enum err sqlite_user_set_password(struct store *s, const char *sub, const char *hash)

@@ -266,7 +266,8 @@ enum err store_user_insert(struct store *s, const struct user *u);
  * now; the password hash is left alone. ERR_NOT_FOUND; ERR_CONFLICT when the
  * new username is another user's. */
 enum err store_user_update(struct store *s, const struct user *u);
-/* Deletes the user (and, by foreign key, what hangs on it). ERR_NOT_FOUND. */
+/* Deletes the user and, in the same transaction, their sessions, codes,
+ * consents and refresh tokens. ERR_NOT_FOUND (nothing deleted). */
 enum err store_user_delete(struct store *s, const char *sub);
 /* One page of users ordered by username (ASCII case ignored): at most limit
  * (1 to LIMIT_USER_PAGE) users whose username sorts after `after` (NULL or
@@ -296,7 +297,8 @@ void signing_key_list_free(struct signing_key *list, size_t n);
 /* ERR_CONFLICT when the hash or the sid exists. */
 enum err store_session_insert(struct store *s, const struct session *se);
 /* The session with this cookie hash, expired or not (the caller checks
- * expires_at); caller frees with session_clear. ERR_NOT_FOUND. */
+ * expires_at), whose user exists and is enabled; caller frees with
+ * session_clear. ERR_NOT_FOUND, also when the user is deleted or disabled. */
 enum err store_session_get(struct store *s, const unsigned char id_hash[HASH_LEN],
                            struct session *out);
 /* ERR_NOT_FOUND when there was none. */

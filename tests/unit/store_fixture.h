@@ -43,6 +43,19 @@ static inline void temp_store_close(struct temp_store *t)
     rmdir(t->dir);
 }
 
+/* Adds the enabled user sub (username the same), without a password. */
+static inline enum err temp_store_user(struct temp_store *t, const char *sub)
+{
+    struct user u = {0};
+
+    snprintf(u.sub, sizeof u.sub, "%s", sub);
+    snprintf(u.username, sizeof u.username, "%s", sub);
+    u.claims = (char *)"{}";
+    u.enabled = true;
+    u.created_at = 100;
+    return store_user_insert(t->store, &u);
+}
+
 /* Registers a client: public (auth none) or confidential (secret_basic), with
  * the given space-separated grant types and scope, and one redirect URI. */
 static inline enum err temp_store_client(struct temp_store *t, const char *id, bool public_client,

@@ -24,7 +24,8 @@ static int setup(void **state)
 
     if (!f || config_load(&f->cfg, NULL, why, sizeof why) || temp_store_open(&f->t))
         return -1;
-    if (temp_store_client(&f->t, "app", false, "authorization_code", "openid profile email"))
+    if (temp_store_client(&f->t, "app", false, "authorization_code", "openid profile email") ||
+        temp_store_user(&f->t, "user-1"))
         return -1;
     f->ctx.cfg = &f->cfg;
     f->ctx.store = f->t.store;

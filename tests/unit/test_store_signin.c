@@ -16,7 +16,8 @@ static int setup(void **state)
 
     if (!t || temp_store_open(t) != 0)
         return -1;
-    if (temp_store_client(t, "app", false, "authorization_code refresh_token", "openid"))
+    if (temp_store_client(t, "app", false, "authorization_code refresh_token", "openid") ||
+        temp_store_user(t, "user-1"))
         return -1;
     *state = t;
     return 0;
@@ -296,21 +297,78 @@ static void sweep_removes_expired(void **state)
     assert_int_equal(count(t, "SELECT count(*) FROM auth_codes"), 0);
 }
 
-static void deleting_the_client_deletes_its_rows(void **state)
+/* A code, a refresh token and a consent of user-1 at app. */
+static void insert_grant_rows(struct temp_store *t, const char *tag)
 {
-    struct temp_store *t = *state;
-    struct auth_code code = make_code("code-del");
-    struct refresh_token rt = make_refresh("rt-del", "f-del");
+    char code_value[32], rt_value[32];
+    struct auth_code code;
+    struct refresh_token rt;
     struct consent cs = {"user-1", "app", "openid", 100, 5000};
 
+    snprintf(code_value, sizeof code_value, "code-%s", tag);
+    snprintf(rt_value, sizeof rt_value, "rt-%s", tag);
+    code = make_code(code_value);
+    rt = make_refresh(rt_value, tag);
     assert_int_equal(store_code_insert(t->store, &code), ERR_OK);
     assert_int_equal(store_refresh_token_insert(t->store, &rt), ERR_OK);
     assert_int_equal(store_consent_put(t->store, &cs), ERR_OK);
+}
+
+static void deleting_the_client_deletes_its_rows(void **state)
+{
+    struct temp_store *t = *state;
+
+    insert_grant_rows(t, "del");
     assert_int_equal(store_client_delete(t->store, "app"), ERR_OK);
     assert_int_equal(count(t, "SELECT (SELECT count(*) FROM auth_codes) + "
                               "(SELECT count(*) FROM refresh_tokens) + "
                               "(SELECT count(*) FROM consents)"),
                      0);
+}
+
+/* What speaks for a user goes with them; another user's rows stay. */
+static void deleting_a_user_deletes_their_rows(void **state)
+{
+    struct temp_store *t = *state;
+    struct session se = make_session("c-del", "s-del", 5000), other;
+    struct consent kept = {"user-2", "app", "openid", 100, 5000};
+
+    assert_int_equal(temp_store_user(t, "user-2"), ERR_OK);
+    assert_int_equal(store_session_insert(t->store, &se), ERR_OK);
+    other = make_session("c-other", "s-other", 5000);
+    other.user_sub = "user-2";
+    assert_int_equal(store_session_insert(t->store, &other), ERR_OK);
+    insert_grant_rows(t, "udel");
+    assert_int_equal(store_consent_put(t->store, &kept), ERR_OK);
+    assert_int_equal(store_user_delete(t->store, "user-1"), ERR_OK);
+    assert_int_equal(count(t, "SELECT (SELECT count(*) FROM sessions WHERE user_sub = 'user-1') + "
+                              "(SELECT count(*) FROM auth_codes) + "
+                              "(SELECT count(*) FROM refresh_tokens) + "
+                              "(SELECT count(*) FROM consents WHERE user_sub = 'user-1')"),
+                     0);
+    assert_int_equal(count(t, "SELECT (SELECT count(*) FROM sessions) + "
+                              "(SELECT count(*) FROM consents)"),
+                     2);
+    assert_int_equal(store_user_delete(t->store, "user-1"), ERR_NOT_FOUND);
+}
+
+/* A disabled user's session is not found; enabled again, it is. */
+static void a_disabled_users_session_is_not_found(void **state)
+{
+    struct temp_store *t = *state;
+    struct session se = make_session("c-dis", "s-dis", 5000), got;
+    struct user u;
+
+    assert_int_equal(store_session_insert(t->store, &se), ERR_OK);
+    assert_int_equal(store_user_get(t->store, "user-1", &u), ERR_OK);
+    u.enabled = false;
+    assert_int_equal(store_user_update(t->store, &u), ERR_OK);
+    assert_int_equal(store_session_get(t->store, se.id_hash, &got), ERR_NOT_FOUND);
+    u.enabled = true;
+    assert_int_equal(store_user_update(t->store, &u), ERR_OK);
+    assert_int_equal(store_session_get(t->store, se.id_hash, &got), ERR_OK);
+    session_clear(&got);
+    user_clear(&u);
 }
 
 int main(void)
@@ -325,6 +383,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(consent_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(sweep_removes_expired, setup, teardown),
         cmocka_unit_test_setup_teardown(deleting_the_client_deletes_its_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(deleting_a_user_deletes_their_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_disabled_users_session_is_not_found, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
