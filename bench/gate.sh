@@ -23,19 +23,12 @@ hello_port=$((port + 1))
 extra_pids="${extra_pids:-} $!"
 sleep 0.3
 
-run() { # name url script
-    wrk -t2 -c"$conns" -d1s -s "$3" "$2" >/dev/null # warm-up
-    local r
-    r=$(wrk -t2 -c"$conns" -d"${secs}s" -s "$3" "$2" | tail -1)
-    echo "$1: $r" >&2
-    rps_of "$r"
-}
 echo "== wrk -t2 -c$conns -d${secs}s each"
-ceiling=$(run hello "http://127.0.0.1:$hello_port/" bench/hello.lua)
+ceiling=$(wrk_run hello "http://127.0.0.1:$hello_port/" bench/hello.lua)
 # the same POST /introspect request, answered by the hello server
-ceiling_post=$(run hello-post "http://127.0.0.1:$hello_port/" bench/introspect.lua)
-gate=$(run gate "http://127.0.0.1:$port/gate?scope=read_books" bench/gate.lua)
-introspect=$(run introspect "http://127.0.0.1:$port/introspect" bench/introspect.lua)
+ceiling_post=$(wrk_run hello-post "http://127.0.0.1:$hello_port/" bench/introspect.lua)
+gate=$(wrk_run gate "http://127.0.0.1:$port/gate?scope=read_books" bench/gate.lua)
+introspect=$(wrk_run introspect "http://127.0.0.1:$port/introspect" bench/introspect.lua)
 echo "ratio gate/hello: $(ratio "$gate" "$ceiling")"
 echo "ratio introspect/hello: $(ratio "$introspect" "$ceiling")"
 echo "ratio introspect/hello-post: $(ratio "$introspect" "$ceiling_post")"

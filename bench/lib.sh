@@ -60,5 +60,15 @@ rss_watch() {
     extra_pids="${extra_pids:-} $!"
 }
 
+# wrk_run NAME URL SCRIPT: a 1 s warm-up, then wrk -t2 -c$conns -d${secs}s;
+# the summary line on stderr, its rps on stdout
+wrk_run() {
+    wrk -t2 -c"$conns" -d1s -s "$3" "$2" >/dev/null
+    local r
+    r=$(wrk -t2 -c"$conns" -d"${secs}s" -s "$3" "$2" | tail -1)
+    echo "$1: $r" >&2
+    rps_of "$r"
+}
+
 rps_of() { sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$1"; }
 ratio() { python3 -c 'import sys; print("%.3f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$1" "$2"; }
