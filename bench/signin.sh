@@ -19,6 +19,7 @@ hello=${HELLO_BIN:-build/bench-hello}
 argon2=${ARGON2_BIN:-build/bench-argon2}
 py=${PYTHON:-/usr/bin/python3}
 source bench/lib.sh
+command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 1; }
 
 threads=$(nproc)
 export OIDCD_SERVER_THREADS=$threads
