@@ -302,7 +302,7 @@ def test_consent_page_names_client_and_scopes(server, alice, rp):
 
 def test_extra_scope_description_on_consent_page(make_server):
     server = make_server(config={"scope.read_books": {
-        "claims": "", "description": "Read the books on your shelf"}})
+        "description": "Read the books on your shelf"}})
     make_user(server)
     rp = make_rp(server, scope="openid read_books")
     browser = Browser(server)
