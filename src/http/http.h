@@ -20,6 +20,9 @@ enum body_kind { BODY_NONE, BODY_FORM };
  * called name (any case), or NULL. The string lives as long as the request. */
 typedef const char *(*http_header_lookup)(void *ctx, const char *name);
 
+/* An IPv6 address as text (INET6_ADDRSTRLEN), and its NUL */
+#define HTTP_ADDRESS_SIZE 46
+
 struct http_request {
     enum http_method method;
     const char *path;
@@ -28,6 +31,9 @@ struct http_request {
     struct params form; /* the body, for BODY_FORM routes */
     http_header_lookup header;
     void *header_ctx;
+    /* the peer's IP address as text ("192.0.2.1", "2001:db8::1"), "" when
+     * unknown; behind a reverse proxy, the proxy's */
+    char client_address[HTTP_ADDRESS_SIZE];
 };
 
 /* The value of request header name (case-insensitive), or NULL; borrowed for

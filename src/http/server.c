@@ -2,6 +2,7 @@
  * (method, content type, body cap) before any handler, the access log. */
 #include "http/server.h"
 
+#include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <stdarg.h>
@@ -295,6 +296,23 @@ static const char *lookup_header(void *ctx, const char *name)
     return MHD_lookup_connection_value(ctx, MHD_HEADER_KIND, name);
 }
 
+/* The peer's address as text into out (HTTP_ADDRESS_SIZE), "" when unknown. */
+static void client_address(struct MHD_Connection *conn, char *out)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = info ? info->client_addr : NULL;
+    const void *addr = NULL;
+
+    out[0] = '\0';
+    if (sa && sa->sa_family == AF_INET)
+        addr = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+    else if (sa && sa->sa_family == AF_INET6)
+        addr = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+    if (addr && !inet_ntop(sa->sa_family, addr, out, HTTP_ADDRESS_SIZE))
+        out[0] = '\0';
+}
+
 static bool gate_passes(struct exchange *ex, const struct http_request *req)
 {
     const struct http_server_options *o = &ex->srv->opts;
@@ -315,6 +333,7 @@ static void dispatch(struct MHD_Connection *conn, struct exchange *ex)
     req.path = ex->path;
     req.header = lookup_header;
     req.header_ctx = conn;
+    client_address(conn, req.client_address);
     req.authorization =
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
     rc = form_parse(ex->query, strlen(ex->query), &req.query);
