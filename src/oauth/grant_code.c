@@ -10,6 +10,7 @@
 #include "oauth/access_token.h"
 #include "oauth/id_token.h"
 #include "oauth/scope.h"
+#include "oauth/token_cache.h"
 
 #define CODE_BYTES 32
 #define CODE_LEN 43 /* base64url of CODE_BYTES */
@@ -97,6 +98,30 @@ static enum err check_code(const struct client *client, const struct auth_code *
     return check_pkce(client, code, verifier, why);
 }
 
+/* The code's user must still be there and enabled: deleting or disabling a
+ * user stops what they approved before. */
+static enum err check_user(const struct oauth_ctx *ctx, const struct auth_code *code,
+                           const char **why)
+{
+    struct user u = {0};
+    enum err rc = store_user_get(ctx->store, code->user_sub, &u);
+
+    if (!rc && !u.enabled)
+        rc = ERR_NOT_FOUND;
+    user_clear(&u);
+    return rc == ERR_NOT_FOUND ? refuse(why, "the user was deleted or disabled") : rc;
+}
+
+/* Revokes what the code's first use issued, and forgets the cached answers
+ * "still active" at once (oauth/token_cache.h). */
+static enum err revoke_issued(const struct oauth_ctx *ctx, const struct auth_code *code)
+{
+    enum err rc = store_code_revoke_issued(ctx->store, code);
+
+    token_cache_forget_states();
+    return rc;
+}
+
 /* Redeems the code: ERR_OK with *code when this is its first use. */
 static enum err redeem(const struct oauth_ctx *ctx, const char *value, int64_t now,
                        struct auth_code *code, const char **why)
@@ -112,7 +137,7 @@ static enum err redeem(const struct oauth_ctx *ctx, const char *value, int64_t n
         return refuse(why, "unknown code");
     if (rc == ERR_CONFLICT) {
         /* RFC 6749 §4.1.2: revoke what the first use issued */
-        rc = store_code_revoke_issued(ctx->store, code);
+        rc = revoke_issued(ctx, code);
         auth_code_clear(code);
         return rc ? rc : refuse(why, "the code was already used");
     }
@@ -182,7 +207,7 @@ static enum err record(const struct oauth_ctx *ctx, const struct auth_code *code
     memcpy(issued.client_id, code->client_id, sizeof issued.client_id);
     memcpy(issued.at_jti, jti, strlen(jti) + 1);
     issued.at_expires_at = at_expires_at;
-    rc = store_code_revoke_issued(ctx->store, &issued);
+    rc = revoke_issued(ctx, &issued);
     return rc ? rc : refuse(why, "the code was already used");
 }
 
@@ -231,6 +256,8 @@ enum err grant_authorization_code(const struct oauth_ctx *ctx, const struct clie
     rc = redeem(ctx, code, now, &row, why);
     if (!rc)
         rc = check_code(client, &row, redirect_uri, code_verifier, now, why);
+    if (!rc)
+        rc = check_user(ctx, &row, why);
     if (!rc)
         rc = issue(ctx, client, &row, claims, now, out, why);
     if (rc)
