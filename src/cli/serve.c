@@ -13,6 +13,8 @@
 #include "http/server.h"
 #include "jose/keys.h"
 #include "oauth/client_cache.h"
+#include "oauth/login_throttle.h"
+#include "oauth/password.h"
 #include "oauth/token_cache.h"
 #include "store/store.h"
 #include "ui/render.h"
@@ -77,6 +79,20 @@ static int open_state(const struct config *cfg, struct store **s, struct keystor
     rc = keystore_ensure(*keys, cfg->key_algorithm);
     if (rc)
         return cli_fail(EXIT_FAIL, "cannot create the first signing key: %s", err_str(rc));
+    return EXIT_OK;
+}
+
+/* Password hashing, at most one per worker thread at once so argon2's memory
+ * stays bounded, and the failed-login counters. */
+static int open_signin(const struct config *cfg, struct app *app)
+{
+    enum err rc = password_policy_new(cfg, (unsigned)cfg->threads, &app->passwords);
+
+    if (!rc)
+        rc = login_throttle_new(cfg->login_max_failures, cfg->login_lockout_seconds,
+                                LIMIT_LOGIN_COUNTERS, &app->throttle);
+    if (rc)
+        return cli_fail(EXIT_FAIL, "cannot set up password logins: %s", err_str(rc));
     return EXIT_OK;
 }
 
@@ -154,7 +170,9 @@ int cli_serve(int argc, char **argv, const struct config *cfg)
     if (ui_open(cfg->templates_dir, &app.ui, why, sizeof why))
         return cli_fail(EXIT_FAIL, "%s", why[0] ? why : "cannot load the page templates");
     page_cookies_init(&app.cookies, cfg->issuer);
-    status = open_state(cfg, &s, &keys);
+    status = open_signin(cfg, &app);
+    if (status == EXIT_OK)
+        status = open_state(cfg, &s, &keys);
     if (status == EXIT_OK) {
         app.oauth.cfg = cfg;
         app.oauth.store = s;
@@ -166,5 +184,7 @@ int cli_serve(int argc, char **argv, const struct config *cfg)
     keystore_free(keys);
     store_close(s);
     ui_free(app.ui);
+    login_throttle_free(app.throttle);
+    password_policy_free(app.passwords);
     return status;
 }

@@ -36,5 +36,6 @@
 #define LIMIT_USER_PAGE 1000          /* users in one page of a list */
 #define LIMIT_TEMPLATE 65536          /* bytes of one page template */
 #define LIMIT_PAGE 262144             /* bytes of one rendered page */
+#define LIMIT_LOGIN_COUNTERS 65536    /* failed-login counters (accounts and addresses) */
 
 #endif

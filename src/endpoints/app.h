@@ -14,11 +14,15 @@ struct page_cookies {
 };
 
 struct ui;
+struct password_policy;
+struct login_throttle;
 
 struct app {
     struct oauth_ctx oauth;
     struct ui *ui; /* the parsed page templates */
     struct page_cookies cookies;
+    struct password_policy *passwords; /* at most server.threads hashes at once */
+    struct login_throttle *throttle;   /* failed logins per account and address */
 };
 
 void endpoint_token(void *app, const struct http_request *req, struct http_response *resp);
@@ -46,6 +50,12 @@ void endpoint_discovery(void *app, const struct http_request *req, struct http_r
 /* /static/NAME: the built-in stylesheet and script (ui/static). */
 void endpoint_static(void *app, const struct http_request *req, struct http_response *resp);
 void endpoint_health(void *app, const struct http_request *req, struct http_response *resp);
+
+/* The pages a person sees: /authorize, /login, /consent, /logout. */
+void endpoint_authorize(void *app, const struct http_request *req, struct http_response *resp);
+void endpoint_login(void *app, const struct http_request *req, struct http_response *resp);
+void endpoint_consent(void *app, const struct http_request *req, struct http_response *resp);
+void endpoint_logout(void *app, const struct http_request *req, struct http_response *resp);
 
 /* The route table for cfg: every path under the issuer's path. Caller frees
  * with routes_free. */

@@ -1,0 +1,236 @@
+#include "endpoints/signin.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/url.h"
+#include "endpoints/page.h"
+#include "oauth/client_cache.h"
+#include "oauth/grant_code.h"
+#include "oauth/session.h"
+
+void signin_clear(struct signin *s)
+{
+    if (!s)
+        return;
+    client_clear(&s->client);
+    authorize_request_clear(&s->ar);
+}
+
+enum err signin_session(const struct app *app, const struct http_request *req, struct session *se)
+{
+    char cookie[SESSION_COOKIE_SIZE];
+    struct user u = {0};
+    const char *v;
+    size_t n;
+    enum err rc;
+
+    memset(se, 0, sizeof *se);
+    if (page_session_get(app, req, &v, &n) || n != SESSION_COOKIE_LEN)
+        return ERR_NOT_FOUND;
+    memcpy(cookie, v, n);
+    cookie[n] = '\0';
+    rc = session_lookup(&app->oauth, cookie, se);
+    if (rc)
+        return rc;
+    /* a user deleted or disabled since the login has no session */
+    rc = store_user_get(app->oauth.store, se->user_sub, &u);
+    if (!rc && !u.enabled)
+        rc = ERR_NOT_FOUND;
+    user_clear(&u);
+    if (rc)
+        session_clear(se);
+    return rc;
+}
+
+static enum err fatal(struct authorize_error *e, enum err code, const char *description)
+{
+    *e = (struct authorize_error){code, description, true};
+    return code;
+}
+
+enum err signin_parse(const struct app *app, const struct params *p, struct signin *s,
+                      struct authorize_error *e, struct http_response *resp)
+{
+    const struct client *c = NULL;
+    const char *id = NULL;
+    enum err rc;
+
+    memset(s, 0, sizeof *s);
+    if (!params_get_one(p, "client_id", &id) && id && strlen(id) <= LIMIT_CLIENT_ID) {
+        rc = client_cache_get(app->oauth.store, id, &s->client);
+        if (rc && rc != ERR_NOT_FOUND)
+            return fatal(e, rc, "the client could not be looked up");
+        if (!rc) {
+            c = &s->client;
+            memcpy(resp->client_id, c->id, sizeof resp->client_id);
+        }
+    }
+    return authorize_request_parse(p, c, &s->ar, e);
+}
+
+enum err signin_parse_next(const struct app *app, const char *next, struct signin *s,
+                           struct authorize_error *e, struct http_response *resp)
+{
+    struct params p;
+    enum err rc;
+
+    memset(s, 0, sizeof *s);
+    if (!next || !*next)
+        return fatal(e, ERR_INVALID_REQUEST, "the sign-in request is missing");
+    if (form_parse(next, strlen(next), &p))
+        return fatal(e, ERR_INVALID_REQUEST, "the sign-in request is malformed");
+    rc = signin_parse(app, &p, s, e, resp);
+    params_free(&p);
+    return rc;
+}
+
+static void server_error_page(const struct app *app, struct http_response *resp)
+{
+    page_error(app, resp, 500, "Something went wrong",
+               "We could not finish signing you in. Please try again in a moment.");
+}
+
+void signin_fail(const struct app *app, struct http_response *resp,
+                 const struct authorize_request *r, const struct authorize_error *e)
+{
+    char message[512];
+
+    if (!e->fatal) {
+        signin_reply_error(app, resp, r, e->code, e->description);
+        return;
+    }
+    resp->error = err_code(e->code);
+    if (e->code == ERR_NOMEM || e->code == ERR_STORE) {
+        server_error_page(app, resp);
+        return;
+    }
+    snprintf(message, sizeof message,
+             "The application that sent you here made a request that cannot be used (%s), so "
+             "you cannot sign in to it from this link. Go back to the application and try "
+             "again; if it keeps happening, tell the application's owner.",
+             e->description ? e->description : err_code(e->code));
+    page_error(app, resp, 400, "This sign-in link does not work", message);
+}
+
+/* Sends the response fields f to the client: a redirect, or the form_post
+ * page, which the browser may submit to the client's origin. */
+static void reply(const struct app *app, struct http_response *resp,
+                  const struct authorize_request *r, const struct authorize_response *f)
+{
+    struct ui_field fields[AUTHORIZE_RESPONSE_FIELDS];
+    struct ui_form_post_view v = {r->redirect_uri, fields, f->n};
+    char *location = NULL;
+    size_t i;
+
+    if (http_response_allow_form_action(resp, r->redirect_uri)) {
+        server_error_page(app, resp);
+        return;
+    }
+    if (r->response_mode == RESPONSE_MODE_FORM_POST) {
+        for (i = 0; i < f->n; i++)
+            fields[i] = (struct ui_field){f->fields[i].name, f->fields[i].value};
+        page_render(app, resp, 200, UI_FORM_POST, &v);
+        return;
+    }
+    if (authorize_response_location(r, f, &location)) {
+        server_error_page(app, resp);
+        return;
+    }
+    http_response_redirect(resp, 302, location);
+    free(location);
+}
+
+void signin_reply_error(const struct app *app, struct http_response *resp,
+                        const struct authorize_request *r, enum err code, const char *description)
+{
+    struct authorize_error e = {code, description, false};
+    struct authorize_response f;
+
+    resp->error = err_code(code);
+    authorize_response_error(&f, r, &e, app->oauth.cfg->issuer);
+    reply(app, resp, r, &f);
+}
+
+void signin_finish(const struct app *app, struct http_response *resp, const struct signin *s,
+                   const struct session *se)
+{
+    const struct authorize_request *r = &s->ar;
+    struct code_request cr = {
+        r->client_id,      r->redirect_uri,          se->user_sub,  r->scope, r->nonce,
+        r->code_challenge, r->code_challenge_method, se->auth_time, se->amr,  se->sid};
+    struct authorize_response f;
+    char *code = NULL;
+    enum err rc = code_issue(&app->oauth, &cr, &code);
+
+    if (rc) {
+        log_kv(LOG_ERROR, "could not issue a code", "client_id", r->client_id, "error", err_str(rc),
+               NULL);
+        signin_reply_error(app, resp, r, ERR_SERVER_ERROR, "the code could not be issued");
+        return;
+    }
+    authorize_response_success(&f, r, code, app->oauth.cfg->issuer);
+    reply(app, resp, r, &f);
+    free(code);
+}
+
+/* issuer + path + "?next=" + the request percent-encoded (or, for
+ * /authorize, "?" + the request), no longer than a request target may be. */
+static enum err page_location(const struct config *cfg, const char *path,
+                              const struct authorize_request *r, bool drop_login, struct buf *loc)
+{
+    bool authorize = strcmp(path, "/authorize") == 0;
+    struct buf query;
+    enum err rc;
+
+    buf_init(&query, LIMIT_TARGET);
+    buf_init(loc, strlen(cfg->issuer) - strlen(cfg->issuer_path) + LIMIT_TARGET);
+    rc = authorize_request_serialise(r, drop_login, &query);
+    if (!rc)
+        rc = buf_append_str(loc, cfg->issuer);
+    if (!rc)
+        rc = buf_append_str(loc, path);
+    if (!rc)
+        rc = buf_append_str(loc, authorize ? "?" : "?next=");
+    if (!rc)
+        rc = authorize ? buf_append(loc, query.data, query.len)
+                       : url_encode(loc, query.data, query.len);
+    buf_free(&query);
+    return rc;
+}
+
+void signin_send_to(const struct app *app, struct http_response *resp, int status, const char *path,
+                    const struct authorize_request *r, bool drop_login)
+{
+    struct buf loc;
+    enum err rc = page_location(app->oauth.cfg, path, r, drop_login, &loc);
+
+    if (rc == ERR_TOO_LARGE)
+        signin_reply_error(app, resp, r, ERR_INVALID_REQUEST,
+                           "the authorization request is too large to carry through sign-in");
+    else if (rc)
+        server_error_page(app, resp);
+    else
+        http_response_redirect(resp, status, loc.data);
+    buf_free(&loc);
+}
+
+const char *signin_next_param(const struct http_request *req)
+{
+    const struct params *p = req->method == HTTP_POST ? &req->form : &req->query;
+    const char *v = NULL;
+
+    if (params_get_one(p, "next", &v))
+        return NULL;
+    return v ? v : "";
+}
+
+void signin_bad_next(const struct app *app, struct http_response *resp)
+{
+    resp->error = "invalid_request";
+    page_error(app, resp, 400, "This sign-in link does not work",
+               "The page was opened with a link that is not valid. Go back to the application "
+               "you were using and sign in from there.");
+}

@@ -1,0 +1,69 @@
+#ifndef OIDCD_ENDPOINTS_SIGNIN_H
+#define OIDCD_ENDPOINTS_SIGNIN_H
+
+/* What /authorize, /login and /consent share: the request's live session,
+ * the authorization request (from the request itself or from the `next` a
+ * page carries), sending the browser to a page with that `next`, and the
+ * one way back to the client, a redirect or the form_post page, for codes
+ * and errors alike. */
+
+#include "endpoints/app.h"
+#include "oauth/authorize_request.h"
+
+/* An authorization request and the client it names. */
+struct signin {
+    struct client client;
+    struct authorize_request ar;
+};
+
+/* Frees what s holds; s may be NULL. */
+void signin_clear(struct signin *s);
+
+/* The live session of req (caller frees *se with session_clear): its cookie
+ * names a session that has not expired, of a user who still exists and is
+ * enabled. ERR_NOT_FOUND when there is none; ERR_STORE, ERR_NOMEM. */
+enum err signin_session(const struct app *app, const struct http_request *req, struct session *se);
+
+/* Reads the authorization request in p (a query or a form): looks its
+ * client up and validates it (authorize_request_parse's rules and errors,
+ * *e filled on failure). Caller frees s with signin_clear either way. Sets
+ * resp's client_id for the access log. */
+enum err signin_parse(const struct app *app, const struct params *p, struct signin *s,
+                      struct authorize_error *e, struct http_response *resp);
+
+/* signin_parse of next, a query string as signin_send_to writes it.
+ * ERR_INVALID_REQUEST (fatal) when next is NULL or not a query string. */
+enum err signin_parse_next(const struct app *app, const char *next, struct signin *s,
+                           struct authorize_error *e, struct http_response *resp);
+
+/* Answers an authorization request that failed with e: the error page
+ * (status 400, 500 for ERR_NOMEM) when e is fatal, else the error sent to
+ * the client (signin_reply). */
+void signin_fail(const struct app *app, struct http_response *resp,
+                 const struct authorize_request *r, const struct authorize_error *e);
+
+/* Sends the error code (not fatal) with description to the client. */
+void signin_reply_error(const struct app *app, struct http_response *resp,
+                        const struct authorize_request *r, enum err code, const char *description);
+
+/* Finishes the authorization for the user of se: issues a code bound to r
+ * and se (code_issue) and sends it to the client. */
+void signin_finish(const struct app *app, struct http_response *resp, const struct signin *s,
+                   const struct session *se);
+
+/* Redirects (status 302 or 303) to the page at path ("/login", "/consent",
+ * "/authorize") of the issuer with r: "?next=" and r percent-encoded, or,
+ * for "/authorize", r itself as the query. With drop_login, prompt loses
+ * login. A request too large for the request target becomes invalid_request
+ * sent to the client. */
+void signin_send_to(const struct app *app, struct http_response *resp, int status, const char *path,
+                    const struct authorize_request *r, bool drop_login);
+
+/* The next of the request, "" when absent: the form's on a POST, else the
+ * query's. NULL when it is given more than once. */
+const char *signin_next_param(const struct http_request *req);
+
+/* The error page for a next that is missing or no longer valid. */
+void signin_bad_next(const struct app *app, struct http_response *resp);
+
+#endif

@@ -1,0 +1,91 @@
+#include "oauth/login.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+
+/* The throttle's name for an account: the username with ASCII case folded,
+ * as the store looks users up. A name past LIMIT_USERNAME names no user, so
+ * sharing one counter among such names costs nothing. */
+static void account_key(const char *username, char out[LIMIT_USERNAME + 1])
+{
+    size_t i;
+
+    for (i = 0; i < LIMIT_USERNAME && username[i]; i++)
+        out[i] = username[i] >= 'A' && username[i] <= 'Z' ? (char)(username[i] + 32) : username[i];
+    out[i] = '\0';
+}
+
+/* Stores a hash of password made with the current parameters. */
+static void rehash(const struct oauth_ctx *ctx, struct password_policy *pw, const struct user *u,
+                   const char *password)
+{
+    char *hash = NULL;
+    enum err rc = password_hash(pw, password, strlen(password), &hash);
+
+    if (!rc)
+        rc = store_user_set_password(ctx->store, u->sub, hash);
+    free(hash);
+    if (rc)
+        log_kv(LOG_WARN, "could not re-hash a password", "username", u->username, "error",
+               err_str(rc), NULL);
+}
+
+/* Looks the user up and verifies the password: ERR_OK, ERR_ACCESS_DENIED
+ * (at the cost of one verification whatever the reason), ERR_NOMEM,
+ * ERR_STORE. */
+static enum err verify(const struct oauth_ctx *ctx, struct password_policy *pw,
+                       const char *username, const char *password, struct user *u, bool *old_hash,
+                       const char **why)
+{
+    size_t len = strlen(password);
+    enum err rc;
+
+    *old_hash = false;
+    rc = strlen(username) > LIMIT_USERNAME ? ERR_NOT_FOUND
+                                           : store_user_get_by_username(ctx->store, username, u);
+    if (rc == ERR_NOT_FOUND || (!rc && !u->enabled)) {
+        *why = rc ? "unknown username" : "user disabled";
+        password_verify_dummy(pw, password, len);
+        return ERR_ACCESS_DENIED;
+    }
+    if (rc)
+        return rc;
+    /* no password: password_verify pays the dummy's cost */
+    rc = password_verify(pw, u->password_hash, password, len, old_hash);
+    if (rc == ERR_ACCESS_DENIED)
+        *why = u->password_hash ? "wrong password" : "user without password";
+    return rc;
+}
+
+enum err login_password(const struct oauth_ctx *ctx, struct password_policy *pw,
+                        struct login_throttle *throttle, const struct login_attempt *a,
+                        struct user *user, long *retry_after, const char **why)
+{
+    const char *username = a->username ? a->username : "";
+    const char *password = a->password ? a->password : "";
+    char account[LIMIT_USERNAME + 1];
+    bool old_hash = false;
+    enum err rc;
+
+    memset(user, 0, sizeof *user);
+    account_key(username, account);
+    *retry_after = login_throttle_check(throttle, account, a->address, clock_now());
+    if (*retry_after > 0) {
+        *why = "throttled";
+        return ERR_TEMPORARILY_UNAVAILABLE;
+    }
+    rc = verify(ctx, pw, username, password, user, &old_hash, why);
+    if (rc == ERR_ACCESS_DENIED)
+        login_throttle_failure(throttle, account, a->address, clock_now());
+    if (rc) {
+        user_clear(user);
+        return rc;
+    }
+    login_throttle_success(throttle, account);
+    if (old_hash)
+        rehash(ctx, pw, user, password);
+    return ERR_OK;
+}
