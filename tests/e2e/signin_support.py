@@ -138,11 +138,11 @@ class _FormParser(HTMLParser):
             self.forms.append(Form(attrs.get("action") or "", (attrs.get("method") or "get").lower()))
         elif tag == "title":
             self._in_title = True
-        elif self.forms and tag in ("input", "button") and attrs.get("name"):
+        elif self.forms and tag in ("input", "button"):
             kind = (attrs.get("type") or ("submit" if tag == "button" else "text")).lower()
-            if kind == "submit":
-                self.forms[-1].buttons.append((attrs["name"], attrs.get("value") or ""))
-            else:
+            if kind == "submit":  # a button without a name submits too, adding no field
+                self.forms[-1].buttons.append((attrs.get("name") or "", attrs.get("value") or ""))
+            elif attrs.get("name"):
                 self.forms[-1].fields[attrs["name"]] = attrs.get("value") or ""
 
     def handle_endtag(self, tag):
@@ -372,15 +372,16 @@ def assert_callback_error(server, callback, error, state=None):
 
 
 def full_flow(server, client, user=None, browser=None, scope="openid", redirect_uri=RP,
-              pkce=True, **params):
-    """Sign in and exchange the code: returns a dict with browser, state,
-    nonce, pkce, code, callback and the token response body."""
+              pkce=True, password=PASSWORD, **params):
+    """Sign in (as alice with password, when the login page shows) and
+    exchange the code: returns a dict with browser, state, nonce, pkce, code,
+    callback and the token response body."""
     pk = Pkce() if pkce else None
     state, nonce = secrets.token_urlsafe(12), secrets.token_urlsafe(12)
     browser = browser or Browser(server)
     query = {"scope": scope, "state": state, "nonce": nonce, **(pk.params() if pk else {}),
              **params}
-    callback = browser.sign_in(client, redirect_uri, **query)
+    callback = browser.run(browser.authorize(client, redirect_uri, **query), password=password)
     code = assert_callback_ok(server, callback, state)
     resp = redeem(server, client, code, redirect_uri, pk.verifier if pk else None)
     assert resp.status_code == 200, resp.text
