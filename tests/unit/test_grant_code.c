@@ -26,6 +26,15 @@ struct fixture {
     struct client web, spa, other;
 };
 
+/* The user the codes are for: the grant refuses a code whose user is gone
+ * or disabled. */
+static int add_user(struct store *s)
+{
+    struct user u = {.sub = "user-sub-1", .username = "alice", .claims = "{}", .enabled = true};
+
+    return store_user_insert(s, &u) == ERR_OK ? 0 : -1;
+}
+
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
@@ -40,7 +49,7 @@ static int setup(void **state)
         temp_store_client(&f->t, "other", false, "authorization_code", "openid") ||
         store_client_get(f->t.store, "web", &f->web) ||
         store_client_get(f->t.store, "spa", &f->spa) ||
-        store_client_get(f->t.store, "other", &f->other))
+        store_client_get(f->t.store, "other", &f->other) || add_user(f->t.store))
         return -1;
     f->ctx.cfg = &f->cfg;
     f->ctx.store = f->t.store;
@@ -307,6 +316,29 @@ static void the_grant_must_be_registered(void **state)
         ERR_UNAUTHORIZED_CLIENT);
 }
 
+static void a_deleted_or_disabled_user_has_no_grant(void **state)
+{
+    struct fixture *f = *state;
+    struct code_request r = request("web", "openid");
+    struct token_response t;
+    struct user u = {0};
+    const char *why = NULL;
+    char *code = issue_code(f, &r);
+
+    assert_int_equal(store_user_get(f->t.store, "user-sub-1", &u), ERR_OK);
+    u.enabled = false;
+    assert_int_equal(store_user_update(f->t.store, &u), ERR_OK);
+    assert_int_equal(redeem(f, &f->web, code, NULL, &t, &why), ERR_INVALID_GRANT);
+    assert_string_equal(why, "the user was deleted or disabled");
+    free(code);
+    code = issue_code(f, &r);
+    assert_int_equal(store_user_delete(f->t.store, "user-sub-1"), ERR_OK);
+    assert_int_equal(redeem(f, &f->web, code, NULL, &t, &why), ERR_INVALID_GRANT);
+    assert_null(t.access_token);
+    user_clear(&u);
+    free(code);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -319,6 +351,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(the_code_is_bound, setup, teardown),
         cmocka_unit_test_setup_teardown(pkce_is_enforced, setup, teardown),
         cmocka_unit_test_setup_teardown(the_grant_must_be_registered, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_deleted_or_disabled_user_has_no_grant, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
