@@ -22,27 +22,16 @@ void signin_clear(struct signin *s)
 enum err signin_session(const struct app *app, const struct http_request *req, struct session *se)
 {
     char cookie[SESSION_COOKIE_SIZE];
-    struct user u = {0};
     const char *v;
     size_t n;
-    enum err rc;
 
     memset(se, 0, sizeof *se);
     if (page_session_get(app, req, &v, &n) || n != SESSION_COOKIE_LEN)
         return ERR_NOT_FOUND;
     memcpy(cookie, v, n);
     cookie[n] = '\0';
-    rc = session_lookup(&app->oauth, cookie, se);
-    if (rc)
-        return rc;
-    /* a user deleted or disabled since the login has no session */
-    rc = store_user_get(app->oauth.store, se->user_sub, &u);
-    if (!rc && !u.enabled)
-        rc = ERR_NOT_FOUND;
-    user_clear(&u);
-    if (rc)
-        session_clear(se);
-    return rc;
+    /* a session whose user was deleted or disabled is not found */
+    return session_lookup(&app->oauth, cookie, se);
 }
 
 static enum err fatal(struct authorize_error *e, enum err code, const char *description)
