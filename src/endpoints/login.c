@@ -117,7 +117,8 @@ static void try_login(const struct app *a, const struct http_request *req,
                       struct http_response *resp, const struct signin *s, const char *next,
                       bool has)
 {
-    struct login_attempt at = {NULL, NULL, req->client_address};
+    /* an unknown address is no counter: one shared by all would lock out everyone */
+    struct login_attempt at = {NULL, NULL, req->client_address[0] ? req->client_address : NULL};
     struct user u = {0};
     const char *why = NULL, *client_id = has ? s->ar.client_id : NULL;
     long retry_after = 0;

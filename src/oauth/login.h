@@ -14,7 +14,7 @@
 struct login_attempt {
     const char *username; /* as typed; NULL counts as "" */
     const char *password; /* NULL counts as "" */
-    const char *address;  /* the client's address for the throttle; may be "" */
+    const char *address;  /* the client's address for the throttle; may be NULL */
 };
 
 /* Checks a.username and a.password.
