@@ -1,8 +1,8 @@
 #include "oauth/login_throttle.h"
 
+#include <arpa/inet.h>
 #include <openssl/crypto.h>
 #include <pthread.h>
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,12 +11,16 @@
 
 #define PROBE 8 /* slots tried for one key */
 
+enum kind { K_ACCOUNT = 'u', K_ADDRESS = 'a', K_KNOWN = 'k' };
+
 struct counter {
     unsigned char key[HASH_LEN]; /* all zero: free */
     long failures;               /* in a row since the last lockout */
+    long pending;                /* attempts begun and not yet settled */
     int lockouts;                /* lockouts so far, for the growth */
     int64_t locked_until;
-    int64_t last; /* the last failure */
+    int64_t last;        /* the last failure or attempt */
+    int64_t known_until; /* K_KNOWN: the pair logged in until this */
 };
 
 struct login_throttle {
@@ -61,15 +65,37 @@ void login_throttle_free(struct login_throttle *t)
     free(t);
 }
 
-/* SHA-256(salt, kind, SHA-256(name)): fixed size, and no name kept. */
-static void counter_key(const struct login_throttle *t, char kind, const char *name,
-                        unsigned char key[HASH_LEN])
+/* What identifies an account or an address: the account in ASCII lower
+ * case; an IPv6 address by its /64 (anything else as it is). */
+static void hash_name(enum kind kind, const char *name, unsigned char out[HASH_LEN])
 {
-    unsigned char buf[2 * HASH_LEN + 1];
+    unsigned char a6[16];
+    char lower[256];
+    size_t n = strlen(name), i;
+
+    if (kind == K_ADDRESS && inet_pton(AF_INET6, name, a6) == 1) {
+        memset(a6 + 8, 0, 8);
+        hash_sha256(a6, sizeof a6, out);
+    } else if (kind != K_ADDRESS && n < sizeof lower) {
+        for (i = 0; i < n; i++)
+            lower[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i]);
+        hash_sha256(lower, n, out);
+    } else {
+        hash_sha256(name, n, out);
+    }
+}
+
+/* SHA-256(salt, kind, H(name), H(second)): fixed size, and no name kept. */
+static void counter_key(const struct login_throttle *t, enum kind kind, const char *name,
+                        const char *second, unsigned char key[HASH_LEN])
+{
+    unsigned char buf[3 * HASH_LEN + 1] = {0};
 
     memcpy(buf, t->salt, HASH_LEN);
     buf[HASH_LEN] = (unsigned char)kind;
-    hash_sha256(name, strlen(name), buf + HASH_LEN + 1);
+    hash_name(kind, name, buf + HASH_LEN + 1);
+    if (second)
+        hash_name(K_ADDRESS, second, buf + 2 * HASH_LEN + 1);
     hash_sha256(buf, sizeof buf, key);
 }
 
@@ -80,17 +106,22 @@ static bool is_free(const struct counter *c)
     return memcmp(c->key, zero, HASH_LEN) == 0;
 }
 
-/* Quiet for a whole maximal lockout after its lock ended: forgotten. */
+/* Quiet for a whole maximal lockout after its lock ended, and no attempt
+ * under way (a known pair: past its time): forgotten. */
 static bool is_stale(const struct login_throttle *t, const struct counter *c, int64_t now)
 {
     int64_t quiet_since = c->locked_until > c->last ? c->locked_until : c->last;
 
-    return is_free(c) || now - quiet_since >= t->lockout_max;
+    if (is_free(c))
+        return true;
+    if (c->known_until)
+        return now >= c->known_until;
+    return c->pending == 0 && now - quiet_since >= t->lockout_max;
 }
 
 /* The counter of key, or NULL when there is none (create false) or, with
- * create, a fresh one in place of a free, stale or least recently failed
- * one of its slots. */
+ * create, a fresh one in place of a free, stale or least recently used one
+ * of its slots. */
 static struct counter *counter_find(struct login_throttle *t, const unsigned char key[HASH_LEN],
                                     int64_t now, bool create)
 {
@@ -119,44 +150,66 @@ static struct counter *counter_find(struct login_throttle *t, const unsigned cha
     return victim;
 }
 
-static long wait_for(struct login_throttle *t, char kind, const char *name, int64_t now)
+static struct counter *counter_of(struct login_throttle *t, enum kind kind, const char *name,
+                                  const char *second, int64_t now, bool create)
 {
     unsigned char key[HASH_LEN];
-    struct counter *c;
 
     if (!name)
-        return 0;
-    counter_key(t, kind, name, key);
-    c = counter_find(t, key, now, false);
-    return c && c->locked_until > now ? (long)(c->locked_until - now) : 0;
+        return NULL;
+    counter_key(t, kind, name, second, key);
+    return counter_find(t, key, now, create);
 }
 
-long login_throttle_check(struct login_throttle *t, const char *account, const char *address,
+/* Seconds c refuses an attempt for: its lock, or 1 while attempts under way
+ * would reach max_failures if they all failed. */
+static long refusal(const struct login_throttle *t, const struct counter *c, int64_t now)
+{
+    if (!c)
+        return 0;
+    if (c->locked_until > now)
+        return (long)(c->locked_until - now);
+    return c->failures + c->pending >= t->max_failures ? 1 : 0;
+}
+
+long login_throttle_begin(struct login_throttle *t, const char *account, const char *address,
                           int64_t now)
 {
+    struct counter *acc, *addr, *known;
     long a, b;
 
     pthread_mutex_lock(&t->lock);
-    a = wait_for(t, 'u', account, now);
-    b = wait_for(t, 'a', address, now);
+    known = account && address ? counter_of(t, K_KNOWN, account, address, now, false) : NULL;
+    acc = counter_of(t, K_ACCOUNT, account, NULL, now, true);
+    addr = counter_of(t, K_ADDRESS, address, NULL, now, true);
+    a = known && known->known_until > now ? 0 : refusal(t, acc, now);
+    b = refusal(t, addr, now);
+    if (!a && !b) {
+        if (acc) {
+            acc->pending++;
+            acc->last = now;
+        }
+        if (addr) {
+            addr->pending++;
+            addr->last = now;
+        }
+    }
     pthread_mutex_unlock(&t->lock);
     return a > b ? a : b;
 }
 
-static void count_failure(struct login_throttle *t, char kind, const char *name, int64_t now)
+static void settle(struct login_throttle *t, struct counter *c, int64_t now, bool ok)
 {
-    unsigned char key[HASH_LEN];
-    struct counter *c;
     long lock;
 
-    if (!name)
+    if (!c)
         return;
-    counter_key(t, kind, name, key);
-    c = counter_find(t, key, now, true);
-    if (c->locked_until > now)
+    if (c->pending > 0)
+        c->pending--;
+    if (ok)
         return;
     c->last = now;
-    if (++c->failures < t->max_failures)
+    if (c->locked_until > now || ++c->failures < t->max_failures)
         return;
     lock = c->lockouts < 30 ? t->lockout << c->lockouts : t->lockout_max;
     c->locked_until = now + (lock < t->lockout_max ? lock : t->lockout_max);
@@ -164,26 +217,24 @@ static void count_failure(struct login_throttle *t, char kind, const char *name,
     c->failures = 0;
 }
 
-void login_throttle_failure(struct login_throttle *t, const char *account, const char *address,
-                            int64_t now)
+void login_throttle_end(struct login_throttle *t, const char *account, const char *address,
+                        int64_t now, bool ok)
 {
-    pthread_mutex_lock(&t->lock);
-    count_failure(t, 'u', account, now);
-    count_failure(t, 'a', address, now);
-    pthread_mutex_unlock(&t->lock);
-}
+    struct counter *acc, *known;
 
-void login_throttle_success(struct login_throttle *t, const char *account)
-{
-    unsigned char key[HASH_LEN];
-    struct counter *c;
-
-    if (!account)
-        return;
     pthread_mutex_lock(&t->lock);
-    counter_key(t, 'u', account, key);
-    c = counter_find(t, key, 0, false);
-    if (c)
-        memset(c, 0, sizeof *c);
+    acc = counter_of(t, K_ACCOUNT, account, NULL, now, !ok);
+    settle(t, acc, now, ok);
+    settle(t, counter_of(t, K_ADDRESS, address, NULL, now, !ok), now, ok);
+    if (ok && acc) {
+        acc->failures = 0;
+        acc->lockouts = 0;
+        acc->locked_until = 0;
+    }
+    if (ok && account && address) {
+        known = counter_of(t, K_KNOWN, account, address, now, true);
+        known->known_until = now + LOGIN_KNOWN_SECONDS;
+        known->last = now;
+    }
     pthread_mutex_unlock(&t->lock);
 }
