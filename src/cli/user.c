@@ -340,7 +340,7 @@ static int cmd_update(int argc, char **argv, struct store *s, const struct confi
         status = hash_from_stdin(cfg, &hash);
     if (status == EXIT_OK && (rc = store_user_update(s, &u)))
         status = store_failed(rc, u.username);
-    if (status == EXIT_OK && hash && (rc = store_user_set_password(s, u.sub, hash)))
+    if (status == EXIT_OK && hash && (rc = store_user_set_password(s, u.sub, hash, NULL)))
         status = cli_fail(EXIT_FAIL, "cannot store the password: %s", err_str(rc));
     if (status == EXIT_OK && hash) {
         free(u.password_hash);

@@ -6,18 +6,6 @@
 #include "core/clock.h"
 #include "core/log.h"
 
-/* The throttle's name for an account: the username with ASCII case folded,
- * as the store looks users up. A name past LIMIT_USERNAME names no user, so
- * sharing one counter among such names costs nothing. */
-static void account_key(const char *username, char out[LIMIT_USERNAME + 1])
-{
-    size_t i;
-
-    for (i = 0; i < LIMIT_USERNAME && username[i]; i++)
-        out[i] = username[i] >= 'A' && username[i] <= 'Z' ? (char)(username[i] + 32) : username[i];
-    out[i] = '\0';
-}
-
 /* Stores a hash of password made with the current parameters. */
 static void rehash(const struct oauth_ctx *ctx, struct password_policy *pw, const struct user *u,
                    const char *password)
@@ -26,9 +14,10 @@ static void rehash(const struct oauth_ctx *ctx, struct password_policy *pw, cons
     enum err rc = password_hash(pw, password, strlen(password), &hash);
 
     if (!rc)
-        rc = store_user_set_password(ctx->store, u->sub, hash);
+        rc = store_user_set_password(ctx->store, u->sub, hash, u->password_hash);
     free(hash);
-    if (rc)
+    /* ERR_NOT_FOUND: the password was changed meanwhile, and stays as set */
+    if (rc && rc != ERR_NOT_FOUND)
         log_kv(LOG_WARN, "could not re-hash a password", "username", u->username, "error",
                err_str(rc), NULL);
 }
@@ -66,25 +55,26 @@ enum err login_password(const struct oauth_ctx *ctx, struct password_policy *pw,
 {
     const char *username = a->username ? a->username : "";
     const char *password = a->password ? a->password : "";
-    char account[LIMIT_USERNAME + 1];
     bool old_hash = false;
     enum err rc;
 
     memset(user, 0, sizeof *user);
-    account_key(username, account);
-    *retry_after = login_throttle_check(throttle, account, a->address, clock_now());
+    /* reserved before the password is checked: racing requests cannot run
+     * more guesses than the throttle allows */
+    *retry_after = login_throttle_begin(throttle, username, a->address, clock_now());
     if (*retry_after > 0) {
         *why = "throttled";
         return ERR_TEMPORARILY_UNAVAILABLE;
     }
     rc = verify(ctx, pw, username, password, user, &old_hash, why);
-    if (rc == ERR_ACCESS_DENIED)
-        login_throttle_failure(throttle, account, a->address, clock_now());
+    login_throttle_end(throttle, username, a->address, clock_now(),
+                       rc == ERR_OK              ? LOGIN_SUCCEEDED
+                       : rc == ERR_ACCESS_DENIED ? LOGIN_FAILED
+                                                 : LOGIN_UNDECIDED);
     if (rc) {
         user_clear(user);
         return rc;
     }
-    login_throttle_success(throttle, account);
     if (old_hash)
         rehash(ctx, pw, user, password);
     return ERR_OK;

@@ -218,20 +218,25 @@ static void settle(struct login_throttle *t, struct counter *c, int64_t now, boo
 }
 
 void login_throttle_end(struct login_throttle *t, const char *account, const char *address,
-                        int64_t now, bool ok)
+                        int64_t now, enum login_outcome outcome)
 {
+    bool ok = outcome != LOGIN_FAILED;
     struct counter *acc, *known;
 
     pthread_mutex_lock(&t->lock);
     acc = counter_of(t, K_ACCOUNT, account, NULL, now, !ok);
     settle(t, acc, now, ok);
     settle(t, counter_of(t, K_ADDRESS, address, NULL, now, !ok), now, ok);
-    if (ok && acc) {
+    if (outcome != LOGIN_SUCCEEDED) {
+        pthread_mutex_unlock(&t->lock);
+        return;
+    }
+    if (acc) {
         acc->failures = 0;
         acc->lockouts = 0;
         acc->locked_until = 0;
     }
-    if (ok && account && address) {
+    if (account && address) {
         known = counter_of(t, K_KNOWN, account, address, now, true);
         known->known_until = now + LOGIN_KNOWN_SECONDS;
         known->last = now;

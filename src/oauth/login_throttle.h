@@ -46,10 +46,17 @@ void login_throttle_free(struct login_throttle *t);
 long login_throttle_begin(struct login_throttle *t, const char *account, const char *address,
                           int64_t now);
 
+enum login_outcome {
+    LOGIN_FAILED,    /* a wrong password (or no such user) */
+    LOGIN_SUCCEEDED, /* the password matched */
+    LOGIN_UNDECIDED  /* nothing was checked (the store failed, say) */
+};
+
 /* Settles an attempt login_throttle_begin let through: a failure counts
  * against both counters (and may lock them); a success starts the account's
- * counter again and remembers the address as one the account uses. */
+ * counter again and remembers the address as one the account uses; an
+ * undecided attempt only gives its reservation back. */
 void login_throttle_end(struct login_throttle *t, const char *account, const char *address,
-                        int64_t now, bool ok);
+                        int64_t now, enum login_outcome outcome);
 
 #endif

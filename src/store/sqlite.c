@@ -108,7 +108,8 @@ const char *const sqlite_sql[ST_COUNT] = {
     [ST_USER_DELETE_REFRESH] = "DELETE FROM refresh_tokens WHERE user_sub = ?1",
     [ST_USER_LIST] = "SELECT " USER_COLUMNS " FROM users WHERE username > ?1 "
                      "ORDER BY username LIMIT ?2",
-    [ST_USER_SET_PASSWORD] = "UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE sub = ?1",
+    [ST_USER_SET_PASSWORD] = "UPDATE users SET password_hash = ?2, updated_at = ?3 "
+                             "WHERE sub = ?1 AND (?4 IS NULL OR password_hash IS ?4)",
     /* end of users */
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",

@@ -130,7 +130,8 @@ enum err sqlite_user_update(struct store *s, const struct user *u);
 enum err sqlite_user_delete(struct store *s, const char *sub);
 enum err sqlite_user_list(struct store *s, const char *after, size_t limit, struct user **out,
                           size_t *n);
-enum err sqlite_user_set_password(struct store *s, const char *sub, const char *hash);
+enum err sqlite_user_set_password(struct store *s, const char *sub, const char *hash,
+                                  const char *expected);
 /* end of users */
 
 /* Sign-in rows (sqlite_signin.c). */

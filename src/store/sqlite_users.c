@@ -141,10 +141,10 @@ enum err sqlite_user_delete(struct store *s, const char *sub)
     return sqlite_txn_end(c, e);
 }
 
-enum err sqlite_user_set_password(struct store *s, const char *sub, const char *hash)
+static enum err set_password(struct conn *c, const char *sub, const char *hash,
+                             const char *expected)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_USER_SET_PASSWORD) : NULL;
+    sqlite3_stmt *st = sqlite_stmt(c, ST_USER_SET_PASSWORD);
 
     if (!st)
         return ERR_STORE;
@@ -152,7 +152,30 @@ enum err sqlite_user_set_password(struct store *s, const char *sub, const char *
     if (hash)
         sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, clock_now());
+    if (expected)
+        sqlite3_bind_text(st, 4, expected, -1, SQLITE_STATIC);
     return user_write(c, st, "user_set_password", true);
+}
+
+enum err sqlite_user_set_password(struct store *s, const char *sub, const char *hash,
+                                  const char *expected)
+{
+    struct conn *c = sqlite_conn_get(s);
+    enum err e;
+
+    if (!c)
+        return ERR_STORE;
+    if (expected)
+        return set_password(c, sub, hash, expected);
+    e = sqlite_txn_begin(c);
+    if (e)
+        return e;
+    e = set_password(c, sub, hash, NULL);
+    if (!e)
+        e = delete_by_sub(c, ST_USER_DELETE_SESSIONS, sub, false);
+    if (!e)
+        e = delete_by_sub(c, ST_USER_DELETE_REFRESH, sub, false);
+    return sqlite_txn_end(c, e);
 }
 
 static enum err fill_user(sqlite3_stmt *st, void *item)

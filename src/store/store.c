@@ -141,9 +141,10 @@ enum err store_user_list(struct store *s, const char *after, size_t limit, struc
     return s->ops->user_list(s, after ? after : "", limit, out, n);
 }
 
-enum err store_user_set_password(struct store *s, const char *sub, const char *hash)
+enum err store_user_set_password(struct store *s, const char *sub, const char *hash,
+                                 const char *expected)
 {
-    return s->ops->user_set_password(s, sub, hash);
+    return s->ops->user_set_password(s, sub, hash, expected);
 }
 
 void user_clear(struct user *u)

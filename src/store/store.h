@@ -193,7 +193,8 @@ struct store_ops {
     enum err (*user_delete)(struct store *s, const char *sub);
     enum err (*user_list)(struct store *s, const char *after, size_t limit, struct user **out,
                           size_t *n);
-    enum err (*user_set_password)(struct store *s, const char *sub, const char *hash);
+    enum err (*user_set_password)(struct store *s, const char *sub, const char *hash,
+                                  const char *expected);
     /* end of users */
 };
 
@@ -275,8 +276,13 @@ enum err store_user_delete(struct store *s, const char *sub);
 enum err store_user_list(struct store *s, const char *after, size_t limit, struct user **out,
                          size_t *n);
 /* Replaces the password hash (NULL removes it: no login) and updated_at.
- * ERR_NOT_FOUND. */
-enum err store_user_set_password(struct store *s, const char *sub, const char *hash);
+ * With expected (a re-hash at login), only while the stored hash is still
+ * expected: a password changed meanwhile is never overwritten by the old one.
+ * Without (a new password), the user's sessions and refresh tokens end in the
+ * same transaction: a new password signs the user out everywhere.
+ * ERR_NOT_FOUND: no such user, or the hash is no longer expected. */
+enum err store_user_set_password(struct store *s, const char *sub, const char *hash,
+                                 const char *expected);
 
 /* Frees what u holds; the password hash is wiped first. Accepts NULL. */
 void user_clear(struct user *u);

@@ -22,14 +22,14 @@ static void fail_n(struct login_throttle *t, const char *account, const char *ad
 {
     while (times-- > 0) {
         assert_int_equal(login_throttle_begin(t, account, address, now), 0);
-        login_throttle_end(t, account, address, now, false);
+        login_throttle_end(t, account, address, now, LOGIN_FAILED);
     }
 }
 
 static void succeed(struct login_throttle *t, const char *account, const char *address, int64_t now)
 {
     assert_int_equal(login_throttle_begin(t, account, address, now), 0);
-    login_throttle_end(t, account, address, now, true);
+    login_throttle_end(t, account, address, now, LOGIN_SUCCEEDED);
 }
 
 static void locks_after_max_failures(void **state)
@@ -59,7 +59,7 @@ static void concurrent_attempts_are_reserved(void **state)
     assert_true(login_throttle_begin(t, "alice", "10.0.0.1", 1000) > 0);
     assert_true(login_throttle_begin(t, "alice", "10.0.0.2", 1000) > 0); /* the account's */
     for (i = 0; i < 3; i++)
-        login_throttle_end(t, "alice", "10.0.0.1", 1000, false);
+        login_throttle_end(t, "alice", "10.0.0.1", 1000, LOGIN_FAILED);
     assert_int_equal(login_throttle_begin(t, "alice", "10.0.0.1", 1000), 60);
     login_throttle_free(t);
 }
@@ -72,8 +72,26 @@ static void a_success_refunds_its_reservation(void **state)
     fail_n(t, "alice", "10.0.0.1", 1000, 2);
     succeed(t, "carol", "10.0.0.1", 1000); /* the address's third attempt: not a failure */
     assert_int_equal(login_throttle_begin(t, "dave", "10.0.0.1", 1000), 0);
-    login_throttle_end(t, "dave", "10.0.0.1", 1000, false);
+    login_throttle_end(t, "dave", "10.0.0.1", 1000, LOGIN_FAILED);
     assert_int_equal(login_throttle_begin(t, "erin", "10.0.0.1", 1000), 60);
+    login_throttle_free(t);
+}
+
+/* An attempt nothing was decided on (the store failed) gives its
+ * reservation back, and neither counts nor resets anything. */
+static void an_undecided_attempt_counts_nothing(void **state)
+{
+    struct login_throttle *t = make(1024);
+    int i;
+
+    (void)state;
+    fail_n(t, "alice", "10.0.0.1", 1000, 2);
+    for (i = 0; i < 10; i++) {
+        assert_int_equal(login_throttle_begin(t, "alice", "10.0.0.1", 1000), 0);
+        login_throttle_end(t, "alice", "10.0.0.1", 1000, LOGIN_UNDECIDED);
+    }
+    fail_n(t, "alice", "10.0.0.1", 1000, 1);
+    assert_int_equal(login_throttle_begin(t, "alice", "10.0.0.1", 1000), 60);
     login_throttle_free(t);
 }
 
@@ -151,7 +169,7 @@ static void case_and_ipv6_host_do_not_make_new_counters(void **state)
     fail_n(t, "u3", "2001:db8:1:2:aaaa:bbbb:cccc:dddd", 1000, 1);
     assert_int_equal(login_throttle_begin(t, "u4", "2001:db8:1:2::77", 1000), 60);
     assert_int_equal(login_throttle_begin(t, "u4", "2001:db8:1:3::77", 1000), 0);
-    login_throttle_end(t, "u4", "2001:db8:1:3::77", 1000, true);
+    login_throttle_end(t, "u4", "2001:db8:1:3::77", 1000, LOGIN_SUCCEEDED);
     login_throttle_free(t);
 }
 
@@ -178,6 +196,7 @@ int main(void)
         cmocka_unit_test(locks_after_max_failures),
         cmocka_unit_test(concurrent_attempts_are_reserved),
         cmocka_unit_test(a_success_refunds_its_reservation),
+        cmocka_unit_test(an_undecided_attempt_counts_nothing),
         cmocka_unit_test(lockouts_grow_to_a_cap),
         cmocka_unit_test(success_resets_the_account_not_the_address),
         cmocka_unit_test(the_owner_gets_past_an_account_lock),

@@ -371,6 +371,28 @@ static void a_disabled_users_session_is_not_found(void **state)
     user_clear(&u);
 }
 
+/* A re-hash (expected set) never overwrites a password changed meanwhile;
+ * a new password (no expected) ends the user's sessions. */
+static void password_set_only_as_expected(void **state)
+{
+    struct temp_store *t = *state;
+    struct session se = make_session("c-pw", "s-pw", 5000), got;
+    struct user u;
+
+    assert_int_equal(store_user_set_password(t->store, "user-1", "h1", NULL), ERR_OK);
+    assert_int_equal(store_session_insert(t->store, &se), ERR_OK);
+    assert_int_equal(store_user_set_password(t->store, "user-1", "h1-rehashed", "h1"), ERR_OK);
+    assert_int_equal(store_session_get(t->store, se.id_hash, &got), ERR_OK);
+    session_clear(&got);
+    assert_int_equal(store_user_set_password(t->store, "user-1", "h1-again", "h1"), ERR_NOT_FOUND);
+    assert_int_equal(store_user_get(t->store, "user-1", &u), ERR_OK);
+    assert_string_equal(u.password_hash, "h1-rehashed");
+    user_clear(&u);
+    assert_int_equal(store_user_set_password(t->store, "user-1", "h2", NULL), ERR_OK);
+    assert_int_equal(store_session_get(t->store, se.id_hash, &got), ERR_NOT_FOUND);
+    assert_int_equal(store_user_set_password(t->store, "nobody", "h", NULL), ERR_NOT_FOUND);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -385,6 +407,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(deleting_the_client_deletes_its_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(deleting_a_user_deletes_their_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(a_disabled_users_session_is_not_found, setup, teardown),
+        cmocka_unit_test_setup_teardown(password_set_only_as_expected, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
