@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/b64url.h"
 #include "core/clock.h"
@@ -16,6 +17,10 @@
 #define CODE_LEN 43 /* base64url of CODE_BYTES */
 #define REFRESH_BYTES 32
 #define FAMILY_BYTES 16
+/* How long a second redemption waits for a first one still under way (it
+ * has consumed the code and not yet recorded what it issued), polling. */
+#define FIRST_USE_WAIT_MS 2000
+#define FIRST_USE_POLL_MS 5
 
 enum err code_issue(const struct oauth_ctx *ctx, const struct code_request *r, char **out)
 {
@@ -122,6 +127,51 @@ static enum err revoke_issued(const struct oauth_ctx *ctx, const struct auth_cod
     return rc;
 }
 
+/* True while the first redemption of code may still be under way: it has
+ * recorded nothing, nothing has burnt the code, and it began moments ago. */
+static bool first_use_under_way(const struct auth_code *code, int64_t now)
+{
+    return !code->at_jti[0] && !code->reused_at && now - code->used_at <= 1;
+}
+
+/* A second use of a code (RFC 6749 §4.1.2): revokes what the first use
+ * issued, and refuses. A first use still under way is waited for (bounded),
+ * so that what it issues is revoked too and of two racing redemptions
+ * exactly one gets an answer with tokens. code holds the row consume gave;
+ * it is cleared. */
+static enum err replayed(const struct oauth_ctx *ctx, const unsigned char hash[HASH_LEN],
+                         int64_t now, struct auth_code *code, const char **why)
+{
+    struct timespec pause = {0, FIRST_USE_POLL_MS * 1000000L};
+    int waited = 0;
+    enum err rc = ERR_OK;
+
+    while (!rc && first_use_under_way(code, now) && waited < FIRST_USE_WAIT_MS) {
+        nanosleep(&pause, NULL);
+        waited += FIRST_USE_POLL_MS;
+        auth_code_clear(code);
+        rc = store_code_consume(ctx->store, hash, now, code);
+        rc = rc == ERR_CONFLICT ? ERR_OK : rc;
+    }
+    auth_code_clear(code);
+    if (!rc)
+        rc = store_code_mark_reused(ctx->store, hash, now, code);
+    if (!rc)
+        rc = revoke_issued(ctx, code);
+    auth_code_clear(code);
+    return rc ? rc : refuse(why, "the code was already used");
+}
+
+/* Burns a consumed code that failed its checks: it issued nothing, and a
+ * second redemption need not wait for it. */
+static void burn(const struct oauth_ctx *ctx, const struct auth_code *code, int64_t now)
+{
+    struct auth_code row = {0};
+
+    if (store_code_mark_reused(ctx->store, code->hash, now, &row) == ERR_OK)
+        auth_code_clear(&row);
+}
+
 /* Redeems the code: ERR_OK with *code when this is its first use. */
 static enum err redeem(const struct oauth_ctx *ctx, const char *value, int64_t now,
                        struct auth_code *code, const char **why)
@@ -135,12 +185,8 @@ static enum err redeem(const struct oauth_ctx *ctx, const char *value, int64_t n
     rc = store_code_consume(ctx->store, hash, now, code);
     if (rc == ERR_NOT_FOUND)
         return refuse(why, "unknown code");
-    if (rc == ERR_CONFLICT) {
-        /* RFC 6749 §4.1.2: revoke what the first use issued */
-        rc = revoke_issued(ctx, code);
-        auth_code_clear(code);
-        return rc ? rc : refuse(why, "the code was already used");
-    }
+    if (rc == ERR_CONFLICT)
+        return replayed(ctx, hash, now, code, why);
     return rc;
 }
 
@@ -254,12 +300,16 @@ enum err grant_authorization_code(const struct oauth_ctx *ctx, const struct clie
         return ERR_INVALID_REQUEST;
     }
     rc = redeem(ctx, code, now, &row, why);
-    if (!rc)
-        rc = check_code(client, &row, redirect_uri, code_verifier, now, why);
+    if (rc)
+        goto out;
+    rc = check_code(client, &row, redirect_uri, code_verifier, now, why);
     if (!rc)
         rc = check_user(ctx, &row, why);
-    if (!rc)
+    if (rc)
+        burn(ctx, &row, now);
+    else
         rc = issue(ctx, client, &row, claims, now, out, why);
+out:
     if (rc)
         token_response_clear(out);
     auth_code_clear(&row);

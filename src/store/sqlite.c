@@ -24,7 +24,8 @@ extern const struct store_ops sqlite_store_ops;
 
 #define CODE_COLUMNS                                                                               \
     "client_id, redirect_uri, user_sub, scope, nonce, code_challenge, code_challenge_method, "     \
-    "auth_time, amr, sid, created_at, expires_at, used_at, at_jti, at_expires_at, rt_hash"
+    "auth_time, amr, sid, created_at, expires_at, used_at, at_jti, at_expires_at, rt_hash, "       \
+    "reused_at"
 
 const char *const sqlite_sql[ST_COUNT] = {
     [ST_CLIENT_GET] = "SELECT " CLIENT_COLUMNS " FROM clients WHERE id = ?1",
@@ -74,6 +75,8 @@ const char *const sqlite_sql[ST_COUNT] = {
                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     [ST_CODE_CONSUME] = "UPDATE auth_codes SET used_at = ?2 WHERE hash = ?1 AND used_at IS NULL "
                         "RETURNING " CODE_COLUMNS,
+    /* ?2 (the time) is bound by the same code path as the updates, and unused */
+    [ST_CODE_GET] = "SELECT " CODE_COLUMNS " FROM auth_codes WHERE hash = ?1",
     [ST_CODE_MARK_REUSED] = "UPDATE auth_codes SET reused_at = coalesce(reused_at, ?2) "
                             "WHERE hash = ?1 RETURNING " CODE_COLUMNS,
     [ST_CODE_RECORD_ISSUED] = "UPDATE auth_codes SET at_jti = ?2, at_expires_at = ?3, "
@@ -471,6 +474,7 @@ const struct store_ops sqlite_store_ops = {
     .session_delete = sqlite_session_delete,
     .code_insert = sqlite_code_insert,
     .code_consume = sqlite_code_consume,
+    .code_mark_reused = sqlite_code_mark_reused,
     .code_record_issued = sqlite_code_record_issued,
     .code_revoke_issued = sqlite_code_revoke_issued,
     .consent_get = sqlite_consent_get,

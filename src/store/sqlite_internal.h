@@ -35,6 +35,7 @@ enum stmt_id {
     ST_SESSION_DELETE,
     ST_CODE_INSERT,
     ST_CODE_CONSUME,
+    ST_CODE_GET,
     ST_CODE_MARK_REUSED,
     ST_CODE_RECORD_ISSUED,
     ST_CODE_REVOKE_TOKEN,
@@ -140,6 +141,8 @@ enum err sqlite_session_get(struct store *s, const unsigned char id_hash[HASH_LE
                             struct session *out);
 enum err sqlite_session_delete(struct store *s, const unsigned char id_hash[HASH_LEN]);
 enum err sqlite_code_insert(struct store *s, const struct auth_code *code);
+enum err sqlite_code_mark_reused(struct store *s, const unsigned char hash[HASH_LEN], int64_t now,
+                                 struct auth_code *out);
 enum err sqlite_code_consume(struct store *s, const unsigned char hash[HASH_LEN], int64_t now,
                              struct auth_code *out);
 enum err sqlite_code_record_issued(struct store *s, const unsigned char hash[HASH_LEN],

@@ -176,6 +176,7 @@ static enum err fill_code(sqlite3_stmt *st, void *item)
     code->expires_at = sqlite3_column_int64(st, 11);
     code->used_at = sqlite3_column_int64(st, 12);
     code->at_expires_at = sqlite3_column_int64(st, 14);
+    code->reused_at = sqlite3_column_int64(st, 16);
     if (sqlite3_column_bytes(st, 15) == HASH_LEN) {
         code->has_rt = true;
         memcpy(code->rt_hash, sqlite3_column_blob(st, 15), HASH_LEN);
@@ -210,11 +211,28 @@ enum err sqlite_code_consume(struct store *s, const unsigned char hash[HASH_LEN]
     e = code_step(c, ST_CODE_CONSUME, hash, now, out);
     if (e == ERR_NOT_FOUND) {
         auth_code_clear(out);
-        e = code_step(c, ST_CODE_MARK_REUSED, hash, now, out);
+        e = code_step(c, ST_CODE_GET, hash, now, out);
         if (!e)
             e = ERR_CONFLICT;
     }
     if (e && e != ERR_CONFLICT)
+        auth_code_clear(out);
+    else
+        memcpy(out->hash, hash, HASH_LEN);
+    return e;
+}
+
+enum err sqlite_code_mark_reused(struct store *s, const unsigned char hash[HASH_LEN], int64_t now,
+                                 struct auth_code *out)
+{
+    struct conn *c = sqlite_conn_get(s);
+    enum err e;
+
+    memset(out, 0, sizeof *out);
+    if (!c)
+        return ERR_STORE;
+    e = code_step(c, ST_CODE_MARK_REUSED, hash, now, out);
+    if (e)
         auth_code_clear(out);
     else
         memcpy(out->hash, hash, HASH_LEN);

@@ -121,6 +121,7 @@ struct auth_code {
     int64_t at_expires_at;
     bool has_rt;
     unsigned char rt_hash[HASH_LEN];
+    int64_t reused_at; /* 0 until a second redemption (store_code_mark_reused) */
 };
 
 /* What a user allowed a client, remembered until expires_at. */
@@ -177,6 +178,8 @@ struct store_ops {
     enum err (*code_insert)(struct store *s, const struct auth_code *code);
     enum err (*code_consume)(struct store *s, const unsigned char hash[HASH_LEN], int64_t now,
                              struct auth_code *out);
+    enum err (*code_mark_reused)(struct store *s, const unsigned char hash[HASH_LEN], int64_t now,
+                                 struct auth_code *out);
     enum err (*code_record_issued)(struct store *s, const unsigned char hash[HASH_LEN],
                                    const char *at_jti, int64_t at_expires_at,
                                    const struct refresh_token *rt);
@@ -314,13 +317,18 @@ enum err store_session_delete(struct store *s, const unsigned char id_hash[HASH_
 enum err store_code_insert(struct store *s, const struct auth_code *code);
 /* Redeems the code in one statement: the first call marks it used at now and
  * returns ERR_OK with the code in *out. Every later call (or one racing it)
- * returns ERR_CONFLICT with the code in *out, including what the first
- * redemption recorded as issued, and marks it reused so that a redemption
- * still under way cannot record its tokens (see code_record_issued).
+ * returns ERR_CONFLICT with the code in *out as it stands, including what the
+ * first redemption has recorded as issued so far; it changes nothing.
  * ERR_NOT_FOUND for an unknown code. Expiry is not checked here. *out is
  * filled on ERR_OK and ERR_CONFLICT; caller frees with auth_code_clear. */
 enum err store_code_consume(struct store *s, const unsigned char hash[HASH_LEN], int64_t now,
                             struct auth_code *out);
+/* Marks the code reused (from now, unless it already was), so that a
+ * redemption still under way cannot record its tokens (see
+ * code_record_issued), and returns it in *out as store_code_consume does.
+ * ERR_NOT_FOUND. */
+enum err store_code_mark_reused(struct store *s, const unsigned char hash[HASH_LEN], int64_t now,
+                                struct auth_code *out);
 /* Records what the redemption of the code issued: the access token's jti and
  * expiry and, in the same transaction, stores the refresh token rt (may be
  * NULL). ERR_CONFLICT, storing nothing, when the code was reused meanwhile:

@@ -32,6 +32,12 @@ enum err store_code_consume(struct store *s, const unsigned char hash[HASH_LEN],
     return s->ops->code_consume(s, hash, now, out);
 }
 
+enum err store_code_mark_reused(struct store *s, const unsigned char hash[HASH_LEN], int64_t now,
+                                struct auth_code *out)
+{
+    return s->ops->code_mark_reused(s, hash, now, out);
+}
+
 enum err store_code_record_issued(struct store *s, const unsigned char hash[HASH_LEN],
                                   const char *at_jti, int64_t at_expires_at,
                                   const struct refresh_token *rt)

@@ -1,5 +1,6 @@
 /* oauth/grant_code.c and oauth/id_token.c against a temporary store and
  * keystore: codes made by code_issue, redeemed by the grant. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -218,6 +219,82 @@ static void a_reused_code_revokes_what_it_issued(void **state)
     free(code);
 }
 
+struct racer {
+    struct fixture *f;
+    const char *code;
+    pthread_barrier_t *start;
+    enum err result;
+    struct token_response tokens;
+};
+
+static void *race(void *arg)
+{
+    struct racer *r = arg;
+    const char *why = NULL;
+
+    pthread_barrier_wait(r->start);
+    r->result = redeem(r->f, &r->f->web, r->code, NULL, &r->tokens, &why);
+    return NULL;
+}
+
+/* Two redemptions of one code at once: exactly one gets tokens (the other
+ * waits for it rather than spoiling it), and what it got is revoked, as for
+ * any second use (RFC 6749 §4.1.2). */
+static void racing_redemptions_one_gets_tokens_then_revoked(void **state)
+{
+    struct fixture *f = *state;
+    struct code_request r = request("web", "openid offline_access");
+    pthread_barrier_t start;
+    struct racer a = {0}, b = {0}, *winner;
+    pthread_t ta, tb;
+    struct token_state ts;
+    struct jwt jwt;
+    int round;
+
+    for (round = 0; round < 10; round++) {
+        char *code = issue_code(f, &r);
+
+        assert_int_equal(pthread_barrier_init(&start, NULL, 2), 0);
+        a = (struct racer){.f = f, .code = code, .start = &start};
+        b = a;
+        assert_int_equal(pthread_create(&ta, NULL, race, &a), 0);
+        assert_int_equal(pthread_create(&tb, NULL, race, &b), 0);
+        pthread_join(ta, NULL);
+        pthread_join(tb, NULL);
+        pthread_barrier_destroy(&start);
+        assert_true((a.result == ERR_OK) != (b.result == ERR_OK));
+        winner = a.result == ERR_OK ? &a : &b;
+        assert_int_equal((winner == &a ? &b : &a)->result, ERR_INVALID_GRANT);
+        decode(f, winner->tokens.access_token, &jwt);
+        assert_int_equal(store_token_state(f->t.store, "web", jwt_claim_str(&jwt, "jti"), &ts),
+                         ERR_OK);
+        assert_true(ts.revoked);
+        jwt_clear(&jwt);
+        token_response_clear(&a.tokens);
+        token_response_clear(&b.tokens);
+        free(code);
+    }
+}
+
+/* A code that failed its checks is burnt: it issued nothing, and the next
+ * try is refused at once, with nothing to revoke. */
+static void a_code_that_failed_its_checks_is_burnt(void **state)
+{
+    struct fixture *f = *state;
+    struct code_request r = request("web", "openid");
+    struct token_response t;
+    const char *why = NULL;
+    char *code = issue_code(f, &r);
+    int64_t started;
+
+    assert_int_equal(redeem(f, &f->other, code, NULL, &t, &why), ERR_INVALID_GRANT);
+    started = clock_now();
+    assert_int_equal(redeem(f, &f->web, code, NULL, &t, &why), ERR_INVALID_GRANT);
+    assert_string_equal(why, "the code was already used");
+    assert_true(clock_now() - started <= 1); /* no wait for a first use under way */
+    free(code);
+}
+
 static void refresh_tokens_need_the_grant_and_offline_access(void **state)
 {
     struct fixture *f = *state;
@@ -346,6 +423,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(extra_claims_never_override, setup, teardown),
         cmocka_unit_test_setup_teardown(no_openid_no_id_token, setup, teardown),
         cmocka_unit_test_setup_teardown(a_reused_code_revokes_what_it_issued, setup, teardown),
+        cmocka_unit_test_setup_teardown(racing_redemptions_one_gets_tokens_then_revoked, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_code_that_failed_its_checks_is_burnt, setup, teardown),
         cmocka_unit_test_setup_teardown(refresh_tokens_need_the_grant_and_offline_access, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(the_code_is_bound, setup, teardown),

@@ -181,7 +181,8 @@ static void reuse_revokes_what_was_issued(void **state)
     assert_int_equal(count(t, "SELECT count(*) FROM refresh_tokens"), 0);
 }
 
-/* A redemption still issuing when the code is used again records nothing. */
+/* A second consume only reads; once the code is marked reused, a
+ * redemption still issuing records nothing. */
 static void reuse_during_redemption_blocks_recording(void **state)
 {
     struct temp_store *t = *state;
@@ -193,6 +194,14 @@ static void reuse_during_redemption_blocks_recording(void **state)
     auth_code_clear(&got);
     assert_int_equal(store_code_consume(t->store, code.hash, 201, &got), ERR_CONFLICT);
     assert_string_equal(got.at_jti, "");
+    assert_int_equal(got.used_at, 200);
+    assert_int_equal(got.reused_at, 0);
+    auth_code_clear(&got);
+    assert_int_equal(store_code_mark_reused(t->store, code.hash, 202, &got), ERR_OK);
+    assert_int_equal(got.reused_at, 202);
+    auth_code_clear(&got);
+    assert_int_equal(store_code_mark_reused(t->store, code.hash, 203, &got), ERR_OK);
+    assert_int_equal(got.reused_at, 202); /* the first time stays */
     auth_code_clear(&got);
     assert_int_equal(store_code_record_issued(t->store, code.hash, "jti-3", 3800, &rt),
                      ERR_CONFLICT);
