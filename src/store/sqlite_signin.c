@@ -198,8 +198,10 @@ static enum err code_step(struct conn *c, enum stmt_id id, const unsigned char h
     return step_one(c, st, fill_code, out, "code_consume");
 }
 
-enum err sqlite_code_consume(struct store *s, const unsigned char hash[HASH_LEN], int64_t now,
-                             struct auth_code *out)
+/* One code row through statement id into *out (its hash set), or, with
+ * then (not ST_COUNT) and no row, through then with ERR_CONFLICT. */
+static enum err code_row(struct store *s, enum stmt_id id, enum stmt_id then,
+                         const unsigned char hash[HASH_LEN], int64_t now, struct auth_code *out)
 {
     struct conn *c = sqlite_conn_get(s);
     enum err e;
@@ -207,11 +209,10 @@ enum err sqlite_code_consume(struct store *s, const unsigned char hash[HASH_LEN]
     memset(out, 0, sizeof *out);
     if (!c)
         return ERR_STORE;
-    /* the one statement that decides who wins: used_at IS NULL */
-    e = code_step(c, ST_CODE_CONSUME, hash, now, out);
-    if (e == ERR_NOT_FOUND) {
+    e = code_step(c, id, hash, now, out);
+    if (e == ERR_NOT_FOUND && then != ST_COUNT) {
         auth_code_clear(out);
-        e = code_step(c, ST_CODE_GET, hash, now, out);
+        e = code_step(c, then, hash, now, out);
         if (!e)
             e = ERR_CONFLICT;
     }
@@ -222,21 +223,18 @@ enum err sqlite_code_consume(struct store *s, const unsigned char hash[HASH_LEN]
     return e;
 }
 
+enum err sqlite_code_consume(struct store *s, const unsigned char hash[HASH_LEN], int64_t now,
+                             struct auth_code *out)
+{
+    /* the one statement that decides who wins: used_at IS NULL; the
+     * losers read the row as it stands */
+    return code_row(s, ST_CODE_CONSUME, ST_CODE_GET, hash, now, out);
+}
+
 enum err sqlite_code_mark_reused(struct store *s, const unsigned char hash[HASH_LEN], int64_t now,
                                  struct auth_code *out)
 {
-    struct conn *c = sqlite_conn_get(s);
-    enum err e;
-
-    memset(out, 0, sizeof *out);
-    if (!c)
-        return ERR_STORE;
-    e = code_step(c, ST_CODE_MARK_REUSED, hash, now, out);
-    if (e)
-        auth_code_clear(out);
-    else
-        memcpy(out->hash, hash, HASH_LEN);
-    return e;
+    return code_row(s, ST_CODE_MARK_REUSED, ST_COUNT, hash, now, out);
 }
 
 static enum err insert_refresh(struct conn *c, const struct refresh_token *rt)
