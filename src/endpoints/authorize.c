@@ -6,10 +6,11 @@
 #include "oauth/consent.h"
 
 /* No live session, or one the request does not accept (prompt=login, or
- * authenticated longer ago than max_age, Core §3.1.2.1). */
+ * authenticated longer ago than max_age, Core §3.1.2.1). A session holds one
+ * account, so prompt=select_account is a choice made on the login page. */
 static bool login_needed(const struct authorize_request *r, const struct session *se, bool live)
 {
-    if (!live || (r->prompt & PROMPT_LOGIN))
+    if (!live || (r->prompt & (PROMPT_LOGIN | PROMPT_SELECT_ACCOUNT)))
         return true;
     return r->max_age >= 0 && clock_now() - se->auth_time > r->max_age;
 }

@@ -159,8 +159,8 @@ void endpoint_login(void *app, const struct http_request *req, struct http_respo
         goto out;
     if (req->method == HTTP_POST)
         try_login(a, req, resp, &s, next, has);
-    else
-        show_form(a, req, resp, has ? &s : NULL, next, NULL, NULL);
+    else /* login_hint (Core §3.1.2.1) fills in the username */
+        show_form(a, req, resp, has ? &s : NULL, next, has ? s.ar.login_hint : NULL, NULL);
 out:
     signin_clear(&s);
 }

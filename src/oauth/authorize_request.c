@@ -398,7 +398,9 @@ enum err authorize_request_serialise(const struct authorize_request *r, bool dro
         {"state", r->state},
         {"nonce", r->nonce},
         {"prompt",
-         prompt_text(drop_login ? r->prompt & ~(unsigned)PROMPT_LOGIN : r->prompt, prompt)},
+         prompt_text(drop_login ? r->prompt & ~(unsigned)(PROMPT_LOGIN | PROMPT_SELECT_ACCOUNT)
+                                : r->prompt,
+                     prompt)},
         {"max_age", r->max_age >= 0 && text_int(max_age, r->max_age) ? max_age : NULL},
         {"login_hint", r->login_hint},
         {"id_token_hint", r->id_token_hint},

@@ -93,7 +93,8 @@ bool authorize_redirect_uri_matches(const char *registered, const char *requeste
 /* Appends r to out as an application/x-www-form-urlencoded query string
  * without '?', which authorize_request_parse reads back to the same request:
  * what /login?next= and /consent?next= carry. With drop_login, prompt loses
- * login (so that the request after a fresh login does not ask for another).
+ * login and select_account (so that the request after a fresh login does
+ * not ask for another).
  * ERR_TOO_LARGE past out's max (the caller picks it), ERR_NOMEM. */
 enum err authorize_request_serialise(const struct authorize_request *r, bool drop_login,
                                      struct buf *out);

@@ -383,6 +383,7 @@ static void serialise_round_trips(void **state)
         "response_type=code&client_id=rp&redirect_uri=https%3A%2F%2Frp.example%2Fcb2%3Ftenant%3Da"
         "&prompt=none&code_challenge=" CHALLENGE,
         "response_type=code&client_id=rp&redirect_uri=http://127.0.0.1:4242/native&prompt=login",
+        BASE "&prompt=select_account+consent",
     };
     struct authorize_request a, b;
     struct authorize_error e;
@@ -402,7 +403,7 @@ static void serialise_round_trips(void **state)
         buf_init(&s, LIMIT_TARGET);
         assert_int_equal(authorize_request_serialise(&a, true, &s), ERR_OK);
         assert_int_equal(parse(s.data, &confidential, &b, &e), ERR_OK);
-        assert_int_equal(b.prompt, a.prompt & ~(unsigned)PROMPT_LOGIN);
+        assert_int_equal(b.prompt, a.prompt & ~(unsigned)(PROMPT_LOGIN | PROMPT_SELECT_ACCOUNT));
         b.prompt = a.prompt;
         assert_same(&a, &b);
         authorize_request_clear(&b);
