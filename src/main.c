@@ -1,4 +1,4 @@
-/* oidcd: argv → serve | client | user | key | migrate */
+/* oidcd: argv → serve | client | user | resource | key | migrate */
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +13,8 @@ static const char usage[] = "usage: oidcd [--config FILE] COMMAND …\n"
                             "  client list|show|update|delete|rotate-secret …\n"
                             "  user create USERNAME …        add a user (see docs/CLI.md)\n"
                             "  user list|show|update|delete …\n"
+                            "  resource create --id URI --scope S …  register an API (RFC 8707)\n"
+                            "  resource list|show|update|delete …\n"
                             "  key list                      signing keys and their state\n"
                             "  key rotate [--alg RS256|ES256] [--publish-ahead SECONDS]\n"
                             "  migrate                       apply pending database migrations\n";
@@ -22,7 +24,7 @@ static const struct {
     int (*run)(int argc, char **argv, const struct config *cfg);
 } commands[] = {
     {"serve", cli_serve}, {"client", cli_client},   {"user", cli_user},
-    {"key", cli_key},     {"migrate", cli_migrate},
+    {"key", cli_key},     {"migrate", cli_migrate}, {"resource", cli_resource},
 };
 
 /* Takes --config FILE (or --config=FILE) out of argv wherever it stands.

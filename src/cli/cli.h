@@ -13,6 +13,7 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 int cli_serve(int argc, char **argv, const struct config *cfg);
 int cli_client(int argc, char **argv, const struct config *cfg);
 int cli_user(int argc, char **argv, const struct config *cfg);
+int cli_resource(int argc, char **argv, const struct config *cfg);
 int cli_key(int argc, char **argv, const struct config *cfg);
 int cli_migrate(int argc, char **argv, const struct config *cfg);
 

@@ -23,6 +23,7 @@ static const char *const codes[ERR_COUNT] = {
     [ERR_ACCOUNT_SELECTION_REQUIRED] = "account_selection_required",
     [ERR_REQUEST_NOT_SUPPORTED] = "request_not_supported",
     [ERR_REQUEST_URI_NOT_SUPPORTED] = "request_uri_not_supported",
+    [ERR_INVALID_TARGET] = "invalid_target",
 };
 
 static const char *const names[ERR_COUNT] = {

@@ -28,6 +28,7 @@ enum err {
     ERR_ACCOUNT_SELECTION_REQUIRED,
     ERR_REQUEST_NOT_SUPPORTED,
     ERR_REQUEST_URI_NOT_SUPPORTED,
+    ERR_INVALID_TARGET, /* RFC 8707 §2: an unknown or forbidden resource */
     /* internal: never shown to a client as such (they become server_error) */
     ERR_NOMEM,
     ERR_IO,

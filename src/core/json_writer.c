@@ -125,6 +125,24 @@ void json_writer_string(struct json_writer *w, const char *key, const char *valu
         put_string(w, value);
 }
 
+void json_writer_strings(struct json_writer *w, const char *key, const char *const *values,
+                         size_t n)
+{
+    size_t i;
+
+    put_key(w, key);
+    put(w, "[", 1);
+    for (i = 0; i < n && !w->rc; i++) {
+        if (i)
+            put(w, ",", 1);
+        if (!values[i])
+            w->rc = ERR_SERVER_ERROR;
+        else
+            put_string(w, values[i]);
+    }
+    put(w, "]", 1);
+}
+
 void json_writer_int(struct json_writer *w, const char *key, int64_t value)
 {
     char text[TEXT_INT_SIZE];

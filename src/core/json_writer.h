@@ -28,6 +28,9 @@ struct json_writer {
 
 void json_writer_begin(struct json_writer *w, size_t max);
 void json_writer_string(struct json_writer *w, const char *key, const char *value);
+/* An array of n strings (none may be NULL). */
+void json_writer_strings(struct json_writer *w, const char *key, const char *const *values,
+                         size_t n);
 void json_writer_int(struct json_writer *w, const char *key, int64_t value);
 void json_writer_bool(struct json_writer *w, const char *key, bool value);
 

@@ -7,6 +7,7 @@
 #include "core/strlist.h"
 #include "endpoints/app.h"
 #include "oauth/claims.h"
+#include "oauth/resource.h"
 
 static json_t *string_array(const struct strlist *l)
 {
@@ -18,23 +19,20 @@ static json_t *string_array(const struct strlist *l)
     return arr;
 }
 
-/* Every scope some enabled client may be granted, the OpenID Connect scopes
- * and the [scope.NAME] sections, sorted, each once. (Not through
- * scope_parse: its cap is for one request, not for all clients.) */
+/* The declared scopes: the OpenID Connect ones, the [scope.NAME] sections
+ * and the registered resources' (from their cache, so an unauthenticated
+ * request never reads the clients table), sorted, each once. Clients' scopes
+ * are not published: they hold client ids (the introspection audience
+ * rule). */
 static enum err all_scopes(const struct config *cfg, struct store *s, struct strlist *out)
 {
-    struct client *clients = NULL;
-    size_t n = 0, i;
-    enum err rc = store_client_list(s, &clients, &n);
+    enum err rc = strlist_split(out, "openid profile email phone address offline_access", " ");
+    size_t i;
 
-    if (!rc)
-        rc = strlist_split(out, "openid profile email phone address offline_access", " ");
     for (i = 0; !rc && i < cfg->nscopes; i++)
         rc = strlist_split(out, cfg->scopes[i].name, " ");
-    for (i = 0; !rc && i < n; i++)
-        if (clients[i].enabled)
-            rc = strlist_split(out, clients[i].scope, " ");
-    client_list_free(clients, n);
+    if (!rc)
+        rc = resource_all_scopes(s, out);
     if (!rc)
         strlist_sort_unique(out);
     return rc;

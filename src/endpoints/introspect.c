@@ -12,6 +12,33 @@
 /* Every member is bounded (ids, issuer, scope of LIMIT_SCOPE), far below. */
 #define BODY_MAX (64 * 1024)
 
+/* aud as the token has it: one string, or an array for several. */
+static void write_aud(struct json_writer *w, const char *words)
+{
+    struct strlist aud = {0};
+
+    if (strlist_split(&aud, words, " ") || aud.n <= 1)
+        json_writer_string(w, "aud", words);
+    else
+        json_writer_strings(w, "aud", (const char *const *)aud.items, aud.n);
+    strlist_free(&aud);
+}
+
+/* The audience rule: one of the token's audiences is in the caller's scope. */
+static bool caller_is_audience(const char *caller_scope, const char *words)
+{
+    struct strlist aud = {0};
+    bool found = false;
+    size_t i;
+
+    if (strlist_split(&aud, words, " "))
+        return false;
+    for (i = 0; i < aud.n && !found; i++)
+        found = scope_has(caller_scope, aud.items[i]);
+    strlist_free(&aud);
+    return found;
+}
+
 static void send_active(struct http_response *resp, const struct config *cfg,
                         const struct token_info *t)
 {
@@ -23,7 +50,7 @@ static void send_active(struct http_response *resp, const struct config *cfg,
     json_writer_bool(&w, "active", true);
     json_writer_string(&w, "client_id", t->client_id);
     json_writer_string(&w, "sub", t->subject);
-    json_writer_string(&w, "aud", t->audience);
+    write_aud(&w, t->audience);
     json_writer_string(&w, "iss", cfg->issuer);
     json_writer_int(&w, "exp", t->expires_at);
     json_writer_int(&w, "iat", t->issued_at);
@@ -70,7 +97,7 @@ void endpoint_introspect(void *app, const struct http_request *req, struct http_
     /* token_type_hint only says where to look first; both kinds are searched */
     rc = token_inspect(&a->oauth, token, strlen(token), &t, &why);
     if (!rc && a->oauth.cfg->introspection_validate_audience_scope &&
-        !scope_has(caller.scope, t.audience))
+        !caller_is_audience(caller.scope, t.audience))
         rc = ERR_INVALID_TOKEN;
     if (rc == ERR_OK)
         send_active(resp, a->oauth.cfg, &t);

@@ -56,10 +56,33 @@ static enum err run_code_grant(struct app *a, const struct http_request *req,
                                     id_token_claims, out, why);
 }
 
+/* The resource parameters (RFC 8707 §2, repeatable), borrowed from form.
+ * Each must be an absolute URI without a fragment. */
+static enum err collect_resources(const struct params *form, const char *out[LIMIT_PARAMS],
+                                  size_t *n, const char **why)
+{
+    size_t i;
+
+    *n = 0;
+    for (i = 0; i < form->n; i++) {
+        const char *v = form->items[i].value;
+        if (strcmp(form->items[i].name, "resource") != 0 || !v || !*v)
+            continue;
+        if (strlen(v) > LIMIT_URI || !strchr(v, ':') || strchr(v, '#')) {
+            *why = "resource must be an absolute URI without a fragment";
+            return ERR_INVALID_TARGET;
+        }
+        out[(*n)++] = v;
+    }
+    return ERR_OK;
+}
+
 static enum err run_grant(struct app *a, const struct http_request *req,
                           const struct client *client, struct token_response *out, const char **why)
 {
-    const char *grant_type, *scope;
+    const char *grant_type, *scope, *resources[LIMIT_PARAMS];
+    size_t n = 0;
+    enum err rc;
 
     if (params_get_one(&req->form, "grant_type", &grant_type) ||
         params_get_one(&req->form, "scope", &scope)) {
@@ -70,10 +93,18 @@ static enum err run_grant(struct app *a, const struct http_request *req,
         *why = "grant_type is required";
         return ERR_INVALID_REQUEST;
     }
+    rc = collect_resources(&req->form, resources, &n, why);
+    if (rc)
+        return rc;
     if (strcmp(grant_type, "client_credentials") == 0)
-        return grant_client_credentials(&a->oauth, client, scope, out, why);
-    if (strcmp(grant_type, "authorization_code") == 0)
+        return grant_client_credentials(&a->oauth, client, scope, resources, n, out, why);
+    if (strcmp(grant_type, "authorization_code") == 0) {
+        if (n > 0) {
+            *why = "resource is not supported with the authorization_code grant yet";
+            return ERR_INVALID_TARGET;
+        }
         return run_code_grant(a, req, client, out, why);
+    }
     *why = "unsupported grant_type";
     return ERR_UNSUPPORTED_GRANT_TYPE;
 }

@@ -246,6 +246,7 @@ static int status_of(enum err e)
     case ERR_ACCOUNT_SELECTION_REQUIRED:
     case ERR_REQUEST_NOT_SUPPORTED:
     case ERR_REQUEST_URI_NOT_SUPPORTED:
+    case ERR_INVALID_TARGET:
         return 400;
     case ERR_INVALID_CLIENT:
     case ERR_INVALID_TOKEN:

@@ -14,9 +14,29 @@
 /* issuer, ids and scope are bounded (core/limits.h): claims stay far below */
 #define CLAIMS_MAX (16 * 1024)
 
-static enum err issue_jwt(const struct oauth_ctx *ctx, const struct access_grant *g,
-                          const char *jti, int64_t now, char **out)
+/* What the token is issued with, once its target is known. */
+struct issue {
+    const struct access_grant *g;
+    const struct token_target *t;
+    const char *jti;
+    int64_t now, ttl;
+};
+
+static void write_aud(struct json_writer *w, const struct issue *is)
 {
+    const struct strlist *aud = &is->t->audience;
+
+    if (aud->n == 0)
+        json_writer_string(w, "aud", is->g->audience);
+    else if (aud->n == 1)
+        json_writer_string(w, "aud", aud->items[0]);
+    else
+        json_writer_strings(w, "aud", (const char *const *)aud->items, aud->n);
+}
+
+static enum err issue_jwt(const struct oauth_ctx *ctx, const struct issue *is, char **out)
+{
+    const struct access_grant *g = is->g;
     struct json_writer w;
     char *payload;
     size_t len = 0;
@@ -25,10 +45,10 @@ static enum err issue_jwt(const struct oauth_ctx *ctx, const struct access_grant
     json_writer_begin(&w, CLAIMS_MAX);
     json_writer_string(&w, "iss", ctx->cfg->issuer);
     json_writer_string(&w, "sub", g->subject);
-    json_writer_string(&w, "aud", g->audience);
-    json_writer_int(&w, "exp", now + ctx->cfg->access_token_ttl);
-    json_writer_int(&w, "iat", now);
-    json_writer_string(&w, "jti", jti);
+    write_aud(&w, is);
+    json_writer_int(&w, "exp", is->now + is->ttl);
+    json_writer_int(&w, "iat", is->now);
+    json_writer_string(&w, "jti", is->jti);
     json_writer_string(&w, "client_id", g->client->id);
     json_writer_string(&w, "scope", g->scope);
     payload = json_writer_finish(&w, &len);
@@ -38,9 +58,9 @@ static enum err issue_jwt(const struct oauth_ctx *ctx, const struct access_grant
     return rc;
 }
 
-static enum err issue_opaque(const struct oauth_ctx *ctx, const struct access_grant *g,
-                             const char *jti, int64_t now, char **out)
+static enum err issue_opaque(const struct oauth_ctx *ctx, const struct issue *is, char **out)
 {
+    const struct access_grant *g = is->g;
     struct token t = {0};
     char *value = malloc(b64url_encoded_len(OPAQUE_BYTES) + 1);
     enum err rc;
@@ -51,14 +71,19 @@ static enum err issue_opaque(const struct oauth_ctx *ctx, const struct access_gr
     if (rc)
         goto out;
     hash_sha256(value, strlen(value), t.hash);
-    memcpy(t.jti, jti, strlen(jti) + 1);
+    memcpy(t.jti, is->jti, strlen(is->jti) + 1);
     memcpy(t.client_id, g->client->id, sizeof t.client_id);
     t.subject = (char *)g->subject;
     t.scope = (char *)g->scope;
-    t.issued_at = now;
-    t.expires_at = now + ctx->cfg->access_token_ttl;
+    t.issued_at = is->now;
+    t.expires_at = is->now + is->ttl;
+    if (is->t->audience.n && !(t.audience = strlist_join(&is->t->audience, " "))) {
+        rc = ERR_NOMEM;
+        goto out;
+    }
     /* acknowledged only once stored: the token is useless otherwise */
     rc = store_token_insert(ctx->store, &t);
+    free(t.audience);
 out:
     if (rc) {
         free(value);
@@ -68,23 +93,39 @@ out:
     return ERR_OK;
 }
 
-enum err access_token_issue(const struct oauth_ctx *ctx, const struct access_grant *g, char **out,
-                            long *expires_in, char jti_out[ACCESS_TOKEN_JTI_SIZE])
+enum err access_token_issue_for(const struct oauth_ctx *ctx, const struct access_grant *g,
+                                const struct token_target *t, char **out, long *expires_in,
+                                char jti_out[ACCESS_TOKEN_JTI_SIZE])
 {
     char jti[ACCESS_TOKEN_JTI_SIZE];
-    int64_t now = clock_now();
+    struct issue is = {g, t, jti, clock_now(), t->ttl ? t->ttl : ctx->cfg->access_token_ttl};
+    enum token_format format = t->has_format ? t->format : g->client->token_format;
     enum err rc;
 
     rc = rand_token(jti, JTI_BYTES);
     if (rc)
         return rc;
-    if (g->client->token_format == TOKEN_FORMAT_OPAQUE)
-        rc = issue_opaque(ctx, g, jti, now, out);
+    if (format == TOKEN_FORMAT_OPAQUE)
+        rc = issue_opaque(ctx, &is, out);
     else
-        rc = issue_jwt(ctx, g, jti, now, out);
+        rc = issue_jwt(ctx, &is, out);
     if (!rc)
-        *expires_in = ctx->cfg->access_token_ttl;
+        *expires_in = (long)is.ttl;
     if (!rc && jti_out)
         memcpy(jti_out, jti, sizeof jti);
+    return rc;
+}
+
+enum err access_token_issue(const struct oauth_ctx *ctx, const struct access_grant *g, char **out,
+                            long *expires_in, char jti_out[ACCESS_TOKEN_JTI_SIZE])
+{
+    struct token_target every = {0};
+    const char *why = NULL;
+    enum err rc;
+
+    rc = resource_target(ctx, NULL, 0, g->scope, &every, &why);
+    if (!rc)
+        rc = access_token_issue_for(ctx, g, &every, out, expires_in, jti_out);
+    token_target_clear(&every);
     return rc;
 }

@@ -38,9 +38,11 @@ out:
 }
 
 enum err grant_client_credentials(const struct oauth_ctx *ctx, const struct client *client,
-                                  const char *scope, struct token_response *out, const char **why)
+                                  const char *scope, const char *const *resources, size_t n,
+                                  struct token_response *out, const char **why)
 {
     struct access_grant g;
+    struct token_target target = {0};
     enum err rc;
 
     memset(out, 0, sizeof *out);
@@ -53,14 +55,22 @@ enum err grant_client_credentials(const struct oauth_ctx *ctx, const struct clie
         return ERR_UNAUTHORIZED_CLIENT;
     }
     rc = granted_scope(client, scope, &out->scope, why);
+    if (!rc)
+        rc = resource_target(ctx, resources, n, out->scope, &target, why);
     if (rc)
-        return rc;
+        goto out;
+    /* the token carries the scope cut to its resources, and says so */
+    free(out->scope);
+    out->scope = target.scope;
+    target.scope = NULL;
     g.client = client;
     g.subject = client->id;
     g.audience = client->id;
     g.scope = out->scope;
-    rc = access_token_issue(ctx, &g, &out->access_token, &out->expires_in, NULL);
+    rc = access_token_issue_for(ctx, &g, &target, &out->access_token, &out->expires_in, NULL);
+out:
     if (rc)
         token_response_clear(out);
+    token_target_clear(&target);
     return rc;
 }

@@ -16,6 +16,27 @@ static bool looks_like_jwt(const char *token, size_t len)
     return dot && memchr(dot + 1, '.', len - (size_t)(dot + 1 - token));
 }
 
+/* The aud claim (a string or an array of strings) as space-separated words. */
+static char *aud_words(const struct jwt *t)
+{
+    json_t *aud = json_object_get(t->claims, "aud"), *v;
+    struct strlist words = {0};
+    char *joined = NULL;
+    size_t i;
+
+    if (json_is_string(aud))
+        return strdup(json_string_value(aud));
+    json_array_foreach(aud, i, v)
+    {
+        if (json_is_string(v) && strlist_add(&words, json_string_value(v), json_string_length(v)))
+            goto out;
+    }
+    joined = strlist_join(&words, " ");
+out:
+    strlist_free(&words);
+    return joined;
+}
+
 static enum err read_jwt(const struct oauth_ctx *ctx, const char *token, size_t len,
                          struct token_info *out, const char **why)
 {
@@ -37,7 +58,7 @@ static enum err read_jwt(const struct oauth_ctx *ctx, const char *token, size_t 
     if (!rc) {
         out->is_jwt = true;
         out->subject = strdup(jwt_claim_str(&t, "sub") ? jwt_claim_str(&t, "sub") : "");
-        out->audience = strdup(jwt_claim_str(&t, "aud") ? jwt_claim_str(&t, "aud") : "");
+        out->audience = aud_words(&t);
         out->scope = strdup(jwt_claim_str(&t, "scope") ? jwt_claim_str(&t, "scope") : "");
         out->issued_at = jwt_claim_int(&t, "iat");
         out->expires_at = jwt_claim_int(&t, "exp");
@@ -86,8 +107,8 @@ static enum err read_opaque(const struct oauth_ctx *ctx, const char *token, size
     memcpy(out->jti, t.jti, sizeof out->jti);
     out->subject = t.subject;
     out->scope = t.scope;
-    /* stored access tokens are for the client they were issued to */
-    out->audience = strdup(t.client_id);
+    /* stored access tokens name their resources, else are for their client */
+    out->audience = t.audience ? t.audience : strdup(t.client_id);
     out->issued_at = t.issued_at;
     out->expires_at = t.expires_at;
     return out->audience ? ERR_OK : ERR_NOMEM;

@@ -17,7 +17,7 @@ struct token_info {
     char client_id[LIMIT_CLIENT_ID + 1];
     char jti[64];
     char *subject;
-    char *audience;
+    char *audience; /* space-separated: one word per aud value */
     char *scope;
     int64_t issued_at;
     int64_t expires_at;

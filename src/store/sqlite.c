@@ -20,6 +20,8 @@ extern const struct store_ops sqlite_store_ops;
     "post_logout_redirect_uris, scope, token_endpoint_auth_method, access_token_format, "          \
     "enabled, created_at, require_consent, reuse_consent"
 
+#define RESOURCE_COLUMNS "id, name, scope, access_token_format, access_token_ttl, created_at"
+
 #define USER_COLUMNS "sub, username, password_hash, claims, enabled, created_at, updated_at"
 
 #define CODE_COLUMNS                                                                               \
@@ -49,8 +51,9 @@ const char *const sqlite_sql[ST_COUNT] = {
                     "retire_after FROM signing_keys ORDER BY created_at, rowid",
     [ST_KEYS_VERSION] = "SELECT value FROM meta WHERE name = 'keys_version'",
     [ST_TOKEN_INSERT] = "INSERT INTO tokens (hash, kind, jti, client_id, subject, scope, "
-                        "issued_at, expires_at) VALUES (?1, 'access', ?2, ?3, ?4, ?5, ?6, ?7)",
-    [ST_TOKEN_GET] = "SELECT jti, client_id, subject, scope, issued_at, expires_at "
+                        "issued_at, expires_at, audience) "
+                        "VALUES (?1, 'access', ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [ST_TOKEN_GET] = "SELECT jti, client_id, subject, scope, issued_at, expires_at, audience "
                      "FROM tokens WHERE hash = ?1",
     [ST_TOKEN_DELETE] = "DELETE FROM tokens WHERE hash = ?1",
     [ST_REVOCATION_ADD] = "INSERT INTO revoked_tokens (jti, client_id, expires_at) "
@@ -114,6 +117,18 @@ const char *const sqlite_sql[ST_COUNT] = {
     [ST_USER_SET_PASSWORD] = "UPDATE users SET password_hash = ?2, updated_at = ?3 "
                              "WHERE sub = ?1 AND (?4 IS NULL OR password_hash IS ?4)",
     /* end of users */
+    /* resources (sqlite_resources.c) */
+    [ST_RESOURCE_GET] = "SELECT " RESOURCE_COLUMNS " FROM resources WHERE id = ?1",
+    [ST_RESOURCE_INSERT] = "INSERT INTO resources (" RESOURCE_COLUMNS ", updated_at) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [ST_RESOURCE_UPDATE] = "UPDATE resources SET name = ?2, scope = ?3, access_token_format = ?4, "
+                           "access_token_ttl = ?5, updated_at = ?7 WHERE id = ?1",
+    [ST_RESOURCE_DELETE] = "DELETE FROM resources WHERE id = ?1",
+    [ST_RESOURCE_LIST] = "SELECT " RESOURCE_COLUMNS " FROM resources ORDER BY id",
+    [ST_RESOURCE_SCOPE_INSERT] = "INSERT INTO resource_scopes (scope, resource_id) VALUES (?1, ?2)",
+    [ST_RESOURCE_SCOPES_DELETE] = "DELETE FROM resource_scopes WHERE resource_id = ?1",
+    [ST_TOKEN_TTL_RECORD] = "UPDATE meta SET value = max(value, ?1) WHERE name = 'max_token_ttl'",
+    [ST_TOKEN_TTL_MAX] = "SELECT value FROM meta WHERE name = 'max_token_ttl'",
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
@@ -487,4 +502,11 @@ const struct store_ops sqlite_store_ops = {
     .user_delete = sqlite_user_delete,
     .user_list = sqlite_user_list,
     .user_set_password = sqlite_user_set_password,
+    .resource_get = sqlite_resource_get,
+    .resource_insert = sqlite_resource_insert,
+    .resource_update = sqlite_resource_update,
+    .resource_delete = sqlite_resource_delete,
+    .resource_list = sqlite_resource_list,
+    .token_ttl_record = sqlite_token_ttl_record,
+    .token_ttl_max = sqlite_token_ttl_max,
 };

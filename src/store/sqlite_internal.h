@@ -60,6 +60,16 @@ enum stmt_id {
     ST_USER_LIST,
     ST_USER_SET_PASSWORD,
     /* end of users */
+    /* resources (sqlite_resources.c) */
+    ST_RESOURCE_GET,
+    ST_RESOURCE_INSERT,
+    ST_RESOURCE_UPDATE,
+    ST_RESOURCE_DELETE,
+    ST_RESOURCE_LIST,
+    ST_RESOURCE_SCOPE_INSERT,
+    ST_RESOURCE_SCOPES_DELETE,
+    ST_TOKEN_TTL_RECORD,
+    ST_TOKEN_TTL_MAX,
     ST_BEGIN,
     ST_COMMIT,
     ST_ROLLBACK,
@@ -134,6 +144,15 @@ enum err sqlite_user_list(struct store *s, const char *after, size_t limit, stru
 enum err sqlite_user_set_password(struct store *s, const char *sub, const char *hash,
                                   const char *expected);
 /* end of users */
+
+/* Resources (sqlite_resources.c). */
+enum err sqlite_resource_get(struct store *s, const char *id, struct resource *out);
+enum err sqlite_resource_insert(struct store *s, const struct resource *r);
+enum err sqlite_resource_update(struct store *s, const struct resource *r);
+enum err sqlite_resource_delete(struct store *s, const char *id);
+enum err sqlite_resource_list(struct store *s, struct resource **out, size_t *n);
+enum err sqlite_token_ttl_record(struct store *s, int64_t ttl);
+enum err sqlite_token_ttl_max(struct store *s, int64_t *out);
 
 /* Sign-in rows (sqlite_signin.c). */
 enum err sqlite_session_insert(struct store *s, const struct session *se);

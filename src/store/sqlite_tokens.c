@@ -122,6 +122,8 @@ enum err sqlite_token_insert(struct store *s, const struct token *t)
     sqlite3_bind_text(st, 5, t->scope, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, t->issued_at);
     sqlite3_bind_int64(st, 7, t->expires_at);
+    if (t->audience)
+        sqlite3_bind_text(st, 8, t->audience, -1, SQLITE_STATIC);
     return sqlite_exec(c, st, "token_insert");
 }
 
@@ -136,6 +138,10 @@ static enum err row_to_token(sqlite3_stmt *st, struct token *t)
     memcpy(t->client_id, client_id, strlen(client_id) + 1);
     t->subject = sqlite_column_dup(st, 2);
     t->scope = sqlite_column_dup(st, 3);
+    if (sqlite3_column_type(st, 6) != SQLITE_NULL && !(t->audience = sqlite_column_dup(st, 6))) {
+        token_clear(t);
+        return ERR_NOMEM;
+    }
     t->issued_at = sqlite3_column_int64(st, 4);
     t->expires_at = sqlite3_column_int64(st, 5);
     if (!t->subject || !t->scope) {

@@ -188,6 +188,7 @@ void token_clear(struct token *t)
         return;
     free(t->subject);
     free(t->scope);
+    free(t->audience);
     memset(t, 0, sizeof *t);
 }
 

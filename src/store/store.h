@@ -65,6 +65,18 @@ struct signing_key {
     int64_t retire_after; /* 0 = still current; else unpublished after this */
 };
 
+/* An API that tokens are issued for (RFC 8707): its id is an absolute URI,
+ * and it owns its scopes (a scope belongs to at most one resource). */
+struct resource {
+    char *id;
+    char *name;
+    char *scope;     /* space-separated */
+    bool has_format; /* false: tokens in the client's format */
+    enum token_format token_format;
+    int64_t access_token_ttl; /* seconds; 0: tokens.access_token_ttl */
+    int64_t created_at;
+};
+
 /* A token the server must look up later (opaque access tokens). Only the
  * SHA-256 of the token is stored. */
 struct token {
@@ -73,6 +85,7 @@ struct token {
     char client_id[LIMIT_CLIENT_ID + 1];
     char *subject;
     char *scope;
+    char *audience; /* space-separated resource ids; NULL: the client */
     int64_t issued_at;
     int64_t expires_at;
 };
@@ -199,6 +212,14 @@ struct store_ops {
     enum err (*user_set_password)(struct store *s, const char *sub, const char *hash,
                                   const char *expected);
     /* end of users */
+    /* resources (RFC 8707) */
+    enum err (*resource_get)(struct store *s, const char *id, struct resource *out);
+    enum err (*resource_insert)(struct store *s, const struct resource *r);
+    enum err (*resource_update)(struct store *s, const struct resource *r);
+    enum err (*resource_delete)(struct store *s, const char *id);
+    enum err (*resource_list)(struct store *s, struct resource **out, size_t *n);
+    enum err (*token_ttl_record)(struct store *s, int64_t ttl);
+    enum err (*token_ttl_max)(struct store *s, int64_t *out);
 };
 
 struct store {
@@ -300,6 +321,29 @@ void token_clear(struct token *t);
 void client_list_free(struct client *list, size_t n);
 void signing_key_clear(struct signing_key *k);
 void signing_key_list_free(struct signing_key *list, size_t n);
+
+/* ---- resources (RFC 8707) ------------------------------------------------ */
+
+/* Fills *out (caller frees with resource_clear). ERR_NOT_FOUND. */
+enum err store_resource_get(struct store *s, const char *id, struct resource *out);
+/* ERR_CONFLICT when the id exists or one of its scopes is another
+ * resource's; nothing is stored then. */
+enum err store_resource_insert(struct store *s, const struct resource *r);
+/* Replaces every field of the resource r->id (and its scopes) in one
+ * transaction. ERR_NOT_FOUND; ERR_CONFLICT when a scope is another's. */
+enum err store_resource_update(struct store *s, const struct resource *r);
+/* ERR_NOT_FOUND. */
+enum err store_resource_delete(struct store *s, const char *id);
+/* All resources ordered by id; caller frees with resource_list_free. */
+enum err store_resource_list(struct store *s, struct resource **out, size_t *n);
+void resource_clear(struct resource *r);
+void resource_list_free(struct resource *list, size_t n);
+
+/* Records that a server signs tokens living up to ttl seconds: the stored
+ * maximum becomes max(stored, ttl). */
+enum err store_token_ttl_record(struct store *s, int64_t ttl);
+/* The longest token lifetime any server recorded (0 when none did). */
+enum err store_token_ttl_max(struct store *s, int64_t *out);
 
 /* ---- Sign-in: sessions, authorization codes, consents, refresh tokens ---- */
 

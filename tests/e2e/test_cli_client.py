@@ -275,6 +275,7 @@ UNDO_AFTER_3 = [
     "DROP TABLE users",  # 4
     "ALTER TABLE clients DROP COLUMN require_consent",
     "ALTER TABLE clients DROP COLUMN reuse_consent",
+    "ALTER TABLE tokens DROP COLUMN audience",  # 7
 ]
 
 

@@ -148,15 +148,20 @@ def test_extra_scopes_and_claims_are_listed(make_server):
 # -- scopes_supported and caching ------------------------------------------------
 
 @pytest.mark.parametrize("path", DISCOVERY_PATHS)
-def test_scopes_supported_is_every_client_scope_beyond_one_request_cap(server, path):
-    # 64 scopes is the cap of one request; the union of all clients may exceed it
-    server.create_client(name="a", scope=" ".join(f"a{i}" for i in range(40)))
-    server.create_client(name="b", scope=" ".join(f"b{i}" for i in range(40)) + " a1")
+def test_scopes_supported_is_every_resource_scope_beyond_one_request_cap(server, path):
+    # 64 scopes is the cap of one request; the union of all resources may exceed it
+    for name, prefix in (("a", "a"), ("b", "b")):
+        created = server.cli("resource", "create", "--id", f"https://{name}.example.com",
+                             "--scope", " ".join(f"{prefix}{i}" for i in range(40)))
+        assert created.returncode == 0, created.stderr
+    # clients' scopes are not declared scopes (they hold client ids)
+    server.create_client(name="c", scope="c_only a1")
     resp = server.get(path)
     assert resp.status_code == 200, resp.text
     scopes = resp.json()["scopes_supported"]
     expected = {f"a{i}" for i in range(40)} | {f"b{i}" for i in range(40)}
     assert expected <= set(scopes)
+    assert "c_only" not in scopes
     assert len(scopes) == len(set(scopes))
     assert scopes == sorted(scopes)
 

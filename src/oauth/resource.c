@@ -1,0 +1,191 @@
+#include "oauth/resource.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "oauth/scope.h"
+
+#define TTL_MS 1000.0
+
+static struct {
+    pthread_mutex_t lock;
+    struct resource *list;
+    size_t n;
+    bool loaded;
+    double fetched_ms;
+} cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* Refreshes the cache when older than a second; call with the lock held. */
+static enum err refresh(struct store *s)
+{
+    struct resource *list = NULL;
+    size_t n = 0;
+    double asked_ms = clock_ms();
+    enum err rc;
+
+    if (cache.loaded && asked_ms - cache.fetched_ms < TTL_MS)
+        return ERR_OK;
+    rc = store_resource_list(s, &list, &n);
+    if (rc)
+        return rc;
+    resource_list_free(cache.list, cache.n);
+    cache.list = list;
+    cache.n = n;
+    cache.loaded = true;
+    cache.fetched_ms = asked_ms;
+    return ERR_OK;
+}
+
+static const struct resource *find(const char *id)
+{
+    size_t i;
+
+    for (i = 0; i < cache.n; i++)
+        if (strcmp(cache.list[i].id, id) == 0)
+            return &cache.list[i];
+    return NULL;
+}
+
+/* True when resource r owns one of the words of granted. */
+static bool owns_any(const struct resource *r, const struct strlist *granted)
+{
+    size_t i;
+
+    for (i = 0; i < granted->n; i++)
+        if (scope_has(r->scope, granted->items[i]))
+            return true;
+    return false;
+}
+
+/* Adds r to the audience and folds its token settings into t. */
+static enum err aim_at(struct token_target *t, const struct resource *r)
+{
+    if (strlist_contains(&t->audience, r->id))
+        return ERR_OK;
+    if (r->has_format && (!t->has_format || r->token_format == TOKEN_FORMAT_OPAQUE)) {
+        t->has_format = true;
+        t->format = r->token_format;
+    }
+    if (r->access_token_ttl > 0 && (t->ttl == 0 || r->access_token_ttl < t->ttl))
+        t->ttl = r->access_token_ttl;
+    return strlist_add(&t->audience, r->id, strlen(r->id));
+}
+
+/* The requested resources: each registered and owning a granted scope. */
+static enum err aim_requested(struct token_target *t, const char *const *requested, size_t n,
+                              const struct strlist *granted, const char **why)
+{
+    const struct resource *r;
+    enum err rc = ERR_OK;
+    size_t i;
+
+    for (i = 0; !rc && i < n; i++) {
+        r = find(requested[i]);
+        if (!r) {
+            *why = "resource is not a registered resource";
+            return ERR_INVALID_TARGET;
+        }
+        if (!owns_any(r, granted)) {
+            *why = "the client may not be granted any scope of this resource";
+            return ERR_INVALID_TARGET;
+        }
+        rc = aim_at(t, r);
+    }
+    return rc;
+}
+
+/* The granted scope words that one of the audience's resources owns. */
+static char *cut_scope(const struct token_target *t, const struct strlist *granted)
+{
+    struct strlist kept = {0};
+    const struct resource *r;
+    char *joined = NULL;
+    size_t i, j;
+
+    for (i = 0; i < granted->n; i++) {
+        for (j = 0; j < t->audience.n; j++) {
+            r = find(t->audience.items[j]);
+            if (r && scope_has(r->scope, granted->items[i]))
+                break;
+        }
+        if (j < t->audience.n && strlist_add(&kept, granted->items[i], strlen(granted->items[i])))
+            goto out;
+    }
+    joined = strlist_join(&kept, " ");
+out:
+    strlist_free(&kept);
+    return joined;
+}
+
+static enum err decide(struct token_target *t, const char *const *requested, size_t n,
+                       const struct strlist *granted, const char *scope, const char **why)
+{
+    enum err rc = ERR_OK;
+    size_t i;
+
+    if (n > 0) {
+        rc = aim_requested(t, requested, n, granted, why);
+        if (!rc)
+            t->scope = cut_scope(t, granted);
+    } else {
+        for (i = 0; !rc && i < cache.n; i++)
+            if (owns_any(&cache.list[i], granted))
+                rc = aim_at(t, &cache.list[i]);
+        if (!rc)
+            t->scope = strdup(scope);
+    }
+    return rc ? rc : t->scope ? ERR_OK : ERR_NOMEM;
+}
+
+enum err resource_target(const struct oauth_ctx *ctx, const char *const *requested, size_t n,
+                         const char *scope, struct token_target *out, const char **why)
+{
+    struct strlist granted = {0};
+    enum err rc;
+
+    memset(out, 0, sizeof *out);
+    rc = strlist_split(&granted, scope ? scope : "", " ");
+    if (rc)
+        return rc;
+    pthread_mutex_lock(&cache.lock);
+    rc = refresh(ctx->store);
+    if (!rc)
+        rc = decide(out, requested, n, &granted, scope ? scope : "", why);
+    pthread_mutex_unlock(&cache.lock);
+    strlist_free(&granted);
+    return rc;
+}
+
+void token_target_clear(struct token_target *t)
+{
+    if (!t)
+        return;
+    strlist_free(&t->audience);
+    free(t->scope);
+    memset(t, 0, sizeof *t);
+}
+
+enum err resource_all_scopes(struct store *s, struct strlist *out)
+{
+    enum err rc;
+    size_t i;
+
+    pthread_mutex_lock(&cache.lock);
+    rc = refresh(s);
+    for (i = 0; !rc && i < cache.n; i++)
+        rc = strlist_split(out, cache.list[i].scope, " ");
+    pthread_mutex_unlock(&cache.lock);
+    return rc;
+}
+
+void resource_cache_clear(void)
+{
+    pthread_mutex_lock(&cache.lock);
+    resource_list_free(cache.list, cache.n);
+    cache.list = NULL;
+    cache.n = 0;
+    cache.loaded = false;
+    pthread_mutex_unlock(&cache.lock);
+}

@@ -1,0 +1,60 @@
+/* The store interface for resources (RFC 8707) and the recorded token
+ * lifetime. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+
+enum err store_resource_get(struct store *s, const char *id, struct resource *out)
+{
+    return s->ops->resource_get(s, id, out);
+}
+
+enum err store_resource_insert(struct store *s, const struct resource *r)
+{
+    return s->ops->resource_insert(s, r);
+}
+
+enum err store_resource_update(struct store *s, const struct resource *r)
+{
+    return s->ops->resource_update(s, r);
+}
+
+enum err store_resource_delete(struct store *s, const char *id)
+{
+    return s->ops->resource_delete(s, id);
+}
+
+enum err store_resource_list(struct store *s, struct resource **out, size_t *n)
+{
+    return s->ops->resource_list(s, out, n);
+}
+
+enum err store_token_ttl_record(struct store *s, int64_t ttl)
+{
+    return s->ops->token_ttl_record(s, ttl);
+}
+
+enum err store_token_ttl_max(struct store *s, int64_t *out)
+{
+    return s->ops->token_ttl_max(s, out);
+}
+
+void resource_clear(struct resource *r)
+{
+    if (!r)
+        return;
+    free(r->id);
+    free(r->name);
+    free(r->scope);
+    memset(r, 0, sizeof *r);
+}
+
+void resource_list_free(struct resource *list, size_t n)
+{
+    size_t i;
+
+    for (i = 0; list && i < n; i++)
+        resource_clear(&list[i]);
+    free(list);
+}
