@@ -57,7 +57,7 @@ static long number(const char *s, long max)
 
 int main(int argc, char **argv)
 {
-    struct oidc_rs_options o = {.mode = OIDC_RS_LOCAL};
+    struct oidc_rs_options o = OIDC_RS_OPTIONS_INIT;
     struct job jobs[THREADS_MAX];
     pthread_t tids[THREADS_MAX];
     const char *token = NULL, *scope = NULL;
@@ -70,6 +70,8 @@ int main(int argc, char **argv)
     for (i = 1; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--issuer") == 0)
             o.issuer = argv[i + 1];
+        else if (strcmp(argv[i], "--audience") == 0)
+            o.audience = argv[i + 1];
         else if (strcmp(argv[i], "--token") == 0)
             token = argv[i + 1];
         else if (strcmp(argv[i], "--scope") == 0)
@@ -81,10 +83,11 @@ int main(int argc, char **argv)
         else
             break;
     }
+    o.allow_any_audience = o.audience == NULL; /* a benchmark, not an API */
     if (i != argc || !o.issuer || !token || count < 0 || threads < 0 ||
         (size_t)snprintf(header, sizeof header, "Bearer %s", token) >= sizeof header) {
         fprintf(stderr, "usage: rs-bench --issuer URL --token JWT [--count N] [--threads T] "
-                        "[--scope S]\n");
+                        "[--scope S] [--audience URI]\n");
         return 2;
     }
     if (oidc_rs_new(&o, &rs, err, sizeof err) != 0) {

@@ -1,7 +1,10 @@
 /* books-api: a small HTTP API protected by liboidc-rs.
  *
- *   books-api --issuer URL --listen HOST:PORT [--audience AUD]
+ *   books-api --issuer URL --listen HOST:PORT (--audience URI | --allow-any-audience)
  *             [--introspect --client-id ID --client-secret SECRET]
+ *
+ * --audience is this API's resource URI (`oidcd resource create --id URI`):
+ * a token issued for another API is refused here.
  *
  *   GET  /books   needs scope read_books -> 200 [{"title", "author"}, ...]
  *   POST /books   needs scope add_books  -> 201 {"title", "author"}
@@ -223,8 +226,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: books-api --issuer URL --listen HOST:PORT [--audience AUD]\n"
-                    "                 [--introspect --client-id ID --client-secret SECRET]\n");
+    fprintf(
+        stderr,
+        "usage: books-api --issuer URL --listen HOST:PORT (--audience URI | --allow-any-audience)\n"
+        "                 [--introspect --client-id ID --client-secret SECRET]\n");
     return 2;
 }
 
@@ -258,6 +263,10 @@ static int parse_args(int argc, char **argv, struct oidc_rs_options *o, const ch
 
         if (strcmp(a, "--introspect") == 0) {
             o->mode = OIDC_RS_INTROSPECT;
+            continue;
+        }
+        if (strcmp(a, "--allow-any-audience") == 0) {
+            o->allow_any_audience = 1;
             continue;
         }
         if (!v)
@@ -313,13 +322,15 @@ static int serve(const struct sockaddr_in *sa, const char *addr)
 
 int main(int argc, char **argv)
 {
-    struct oidc_rs_options o = {.realm = "books", .mode = OIDC_RS_LOCAL};
+    struct oidc_rs_options o = OIDC_RS_OPTIONS_INIT;
     struct sockaddr_in sa;
     const char *addr = NULL;
     char err[256];
     int rc;
     size_t i;
 
+    o.realm = "books";
+    o.mode = OIDC_RS_LOCAL;
     if (parse_args(argc, argv, &o, &addr) != 0 || parse_listen(addr, &sa) != 0)
         return usage();
     if (oidc_rs_new(&o, &rs, err, sizeof err) != 0) {

@@ -1,6 +1,7 @@
 /* liboidc-rs: the context, discovery, and the local (JWT) check. */
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,8 @@ static int copy_options(struct oidc_rs *rs, const struct oidc_rs_options *o)
     rs->cache_seconds = o->cache_seconds == 0 ? RS_DEFAULT_CACHE_SECONDS : o->cache_seconds;
     rs->missing_scope = o->missing_scope;
     rs->leeway = o->leeway;
+    rs->max_token_lifetime =
+        o->max_token_lifetime ? o->max_token_lifetime : RS_DEFAULT_MAX_TOKEN_LIFETIME;
     if (!rs->issuer || !rs->realm || (o->audience && !rs->audience) ||
         (o->client_id && !rs->client_id) || (o->client_secret && !rs->client_secret))
         return -1;
@@ -56,8 +59,13 @@ static int copy_options(struct oidc_rs *rs, const struct oidc_rs_options *o)
 
 static const char *check_options(const struct oidc_rs_options *o)
 {
-    if (!o || !o->issuer || !*o->issuer || strlen(o->issuer) > LIMIT_URI)
+    if (!o->issuer || !*o->issuer || strlen(o->issuer) > LIMIT_URI)
         return "issuer is required";
+    if ((!o->audience || !*o->audience) && !o->allow_any_audience)
+        return "audience is required: name this API's resource URI (or set allow_any_audience "
+               "to accept tokens meant for any API)";
+    if (o->audience && o->allow_any_audience)
+        return "audience and allow_any_audience contradict each other";
     if (o->mode != OIDC_RS_LOCAL && o->mode != OIDC_RS_INTROSPECT)
         return "mode must be OIDC_RS_LOCAL or OIDC_RS_INTROSPECT";
     if (o->mode == OIDC_RS_INTROSPECT && (!o->client_id || !o->client_secret))
@@ -65,8 +73,11 @@ static const char *check_options(const struct oidc_rs_options *o)
     if (o->missing_scope != OIDC_RS_MISSING_SCOPE_FORBIDDEN &&
         o->missing_scope != OIDC_RS_MISSING_SCOPE_ERROR)
         return "missing_scope must be an enum oidc_rs_missing_scope";
-    if (o->leeway < 0 || o->timeout_ms < 0)
-        return "leeway and timeout_ms must not be negative";
+    if (o->leeway < 0 || o->timeout_ms < 0 || o->max_token_lifetime < 0)
+        return "leeway, timeout_ms and max_token_lifetime must not be negative";
+    /* bounded, so that no time arithmetic with them can overflow */
+    if (o->leeway > RS_LEEWAY_MAX || o->max_token_lifetime > RS_LIFETIME_MAX)
+        return "leeway is at most 3600 s and max_token_lifetime at most 10 years";
     return NULL;
 }
 
@@ -131,9 +142,21 @@ static int load_keys(struct oidc_rs *rs, char *err, size_t errlen)
     return 0;
 }
 
-OIDC_RS_API int oidc_rs_new(const struct oidc_rs_options *opts, struct oidc_rs **out, char *err,
+/* The caller's options as this library's struct: what its header did not
+ * have is zero. NULL when size is not set. */
+static const char *take_options(const struct oidc_rs_options *in, struct oidc_rs_options *o)
+{
+    memset(o, 0, sizeof *o);
+    if (!in || in->size < offsetof(struct oidc_rs_options, allow_any_audience))
+        return "options.size is not set (use OIDC_RS_OPTIONS_INIT)";
+    memcpy(o, in, in->size < sizeof *o ? in->size : sizeof *o);
+    return check_options(o);
+}
+
+OIDC_RS_API int oidc_rs_new(const struct oidc_rs_options *in, struct oidc_rs **out, char *err,
                             size_t errlen)
 {
+    struct oidc_rs_options given, *opts = &given;
     struct oidc_rs *rs = NULL;
     const char *bad;
     int code = 0;
@@ -141,7 +164,7 @@ OIDC_RS_API int oidc_rs_new(const struct oidc_rs_options *opts, struct oidc_rs *
     *out = NULL;
     if (err && errlen > 0)
         err[0] = '\0';
-    bad = check_options(opts);
+    bad = take_options(in, &given);
     if (bad)
         return fail(err, errlen, OIDC_RS_E_OPTIONS, bad);
     rs = calloc(1, sizeof *rs);

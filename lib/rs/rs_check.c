@@ -65,6 +65,26 @@ enum err rs_result_fill(struct oidc_rs_result *out, const char *sub, const char 
     return ERR_OK;
 }
 
+/* RFC 9068 §2.2: sub, iat, jti and client_id are required; iat may not lie
+ * in the future, nor exp further ahead than max_token_lifetime. (leeway and
+ * max_token_lifetime are bounded, and exp was checked not to be past.) */
+static enum err check_rfc9068(const struct oidc_rs *rs, const struct jwt *t, int64_t now,
+                              const char **why)
+{
+    json_t *iat = json_object_get(t->claims, "iat");
+
+    if (!jwt_claim_str(t, "sub") || !jwt_claim_str(t, "jti") || !jwt_claim_str(t, "client_id") ||
+        !json_is_integer(iat))
+        *why = "the token lacks sub, iat, jti or client_id (RFC 9068)";
+    else if (json_integer_value(iat) > now + rs->leeway)
+        *why = "the token was issued in the future";
+    else if (jwt_claim_int(t, "exp") - now - rs->leeway > rs->max_token_lifetime)
+        *why = "the token's expiry is too far in the future";
+    else
+        return ERR_OK;
+    return ERR_INVALID_TOKEN;
+}
+
 /* Verifies signature and claims; refetches the JWKS once on an unknown kid.
  * Returns OIDC_RS_ERROR_NONE with t filled, or the refusal and *why. */
 static int verify_local(struct oidc_rs *rs, const char *tok, size_t len, struct jwt *t,
@@ -95,6 +115,8 @@ static int verify_local(struct oidc_rs *rs, const char *tok, size_t len, struct 
     }
     if (!rc)
         rc = jwt_check(t, &e, why);
+    if (!rc)
+        rc = check_rfc9068(rs, t, e.now, why);
     return rc ? OIDC_RS_ERROR_INVALID_TOKEN : OIDC_RS_ERROR_NONE;
 }
 

@@ -27,6 +27,10 @@
 #define RS_CURL_POOL 16 /* idle curl handles kept for reuse */
 #define RS_DEFAULT_CACHE_SECONDS 30
 #define RS_DEFAULT_TIMEOUT_MS 5000
+#define RS_DEFAULT_MAX_TOKEN_LIFETIME 86400 /* local mode: exp at most a day ahead */
+#define RS_LEEWAY_MAX 3600
+#define RS_LIFETIME_MAX (10L * 366 * 86400)
+#define RS_NEGATIVE_CACHE_SECONDS 5 /* introspection: "not active" kept this long */
 
 /* -- Authorization header (rs_header.c) -------------------------------- */
 
@@ -98,13 +102,14 @@ struct rs_cache_entry {
     int64_t added;
     char *sub, *client_id, *scope;
     int64_t exp;
+    const char *refusal; /* a negative answer: why (static); NULL for an active one */
 };
 
 struct oidc_rs {
     char *issuer, *audience, *realm, *client_id, *client_secret;
     char *jwks_uri, *introspection_endpoint;
     int mode, cache_seconds, missing_scope;
-    long leeway;
+    long leeway, max_token_lifetime;
     struct rs_http http;
 
     pthread_mutex_t keys_lock; /* guards keys, fetched_at, refetched_at, fetching */

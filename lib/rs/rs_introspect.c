@@ -1,5 +1,7 @@
 /* Introspection mode (RFC 7662): ask the issuer about each token, and keep
- * positive answers for a short, bounded time. The cache is keyed by the
+ * positive answers for a short, bounded time, negative ones for a few
+ * seconds (so a token refused once does not cost an issuer call per
+ * request); the cache has a fixed size. The cache is keyed by the
  * SHA-256 of the token, so memory never holds a usable token. */
 
 #include <jansson.h>
@@ -15,6 +17,7 @@
 struct answer {
     const char *sub, *client_id, *scope;
     int64_t exp;
+    const char *refusal; /* static: why the token is refused; NULL when active */
 };
 
 static void entry_clear(struct rs_cache_entry *e)
@@ -34,9 +37,10 @@ void rs_cache_free_all(struct oidc_rs *rs)
             entry_clear(&rs->cache[i][j]);
 }
 
-/* Copies a live entry for key into out. True on a hit. */
+/* Copies a live entry for key into out, or its refusal into *refusal. True
+ * on a hit. */
 static bool cache_lookup(struct oidc_rs *rs, const unsigned char key[HASH_LEN],
-                         struct oidc_rs_result *out, bool *fill_failed)
+                         struct oidc_rs_result *out, bool *fill_failed, const char **refusal)
 {
     struct rs_cache_entry *bucket = rs->cache[key[0]];
     int64_t now = rs_now();
@@ -47,17 +51,20 @@ static bool cache_lookup(struct oidc_rs *rs, const unsigned char key[HASH_LEN],
     for (j = 0; j < RS_CACHE_WAYS && !hit; j++) {
         if (bucket[j].until > now && CRYPTO_memcmp(bucket[j].key, key, HASH_LEN) == 0) {
             hit = true;
-            *fill_failed = rs_result_fill(out, bucket[j].sub, bucket[j].client_id, bucket[j].scope,
-                                          bucket[j].exp) != ERR_OK;
+            *refusal = bucket[j].refusal;
+            if (!*refusal)
+                *fill_failed = rs_result_fill(out, bucket[j].sub, bucket[j].client_id,
+                                              bucket[j].scope, bucket[j].exp) != ERR_OK;
         }
     }
     pthread_mutex_unlock(&rs->cache_lock);
     return hit;
 }
 
-/* Keeps an active answer for min(cache_seconds, exp - now) seconds in the
- * bucket's empty, expired or oldest way. Best effort: a failed copy is
- * simply not cached. */
+/* Keeps an active answer for min(cache_seconds, exp - now) seconds, a
+ * refusal for min(cache_seconds, RS_NEGATIVE_CACHE_SECONDS), in the bucket's
+ * empty, expired or oldest way. Best effort: a failed copy is simply not
+ * cached. */
 static void cache_store(struct oidc_rs *rs, const unsigned char key[HASH_LEN],
                         const struct answer *a)
 {
@@ -67,7 +74,9 @@ static void cache_store(struct oidc_rs *rs, const unsigned char key[HASH_LEN],
 
     if (rs->cache_seconds <= 0)
         return;
-    if (a->exp > 0 && a->exp < until)
+    if (a->refusal && rs->cache_seconds > RS_NEGATIVE_CACHE_SECONDS)
+        until = now + RS_NEGATIVE_CACHE_SECONDS;
+    if (!a->refusal && a->exp > 0 && a->exp < until)
         until = a->exp;
     if (until <= now)
         return;
@@ -75,6 +84,7 @@ static void cache_store(struct oidc_rs *rs, const unsigned char key[HASH_LEN],
     fresh.until = until;
     fresh.added = now;
     fresh.exp = a->exp;
+    fresh.refusal = a->refusal;
     fresh.sub = a->sub ? strdup(a->sub) : NULL;
     fresh.client_id = a->client_id ? strdup(a->client_id) : NULL;
     fresh.scope = a->scope ? strdup(a->scope) : NULL;
@@ -118,6 +128,7 @@ static bool aud_has(json_t *aud, const char *want)
  * (a is filled), else why not. */
 static const char *judge(const struct oidc_rs *rs, json_t *doc, struct answer *a)
 {
+    json_t *exp = json_object_get(doc, "exp");
     json_t *iss = json_object_get(doc, "iss"), *aud = json_object_get(doc, "aud");
     json_t *type = json_object_get(doc, "token_type"), *scope = json_object_get(doc, "scope");
 
@@ -134,9 +145,11 @@ static const char *judge(const struct oidc_rs *rs, json_t *doc, struct answer *a
     a->sub = json_string_value(json_object_get(doc, "sub"));
     a->client_id = json_string_value(json_object_get(doc, "client_id"));
     a->scope = json_string_value(scope);
-    a->exp = json_integer_value(json_object_get(doc, "exp"));
-    if (a->exp > 0 && a->exp + rs->leeway < rs_now())
+    /* as in local mode: expired from its exp second on, and written so that
+     * no value can overflow (leeway is bounded) */
+    if (exp && (!json_is_integer(exp) || json_integer_value(exp) <= rs_now() - rs->leeway))
         return "the token has expired";
+    a->exp = json_integer_value(exp);
     return NULL;
 }
 
@@ -203,6 +216,8 @@ static int introspect(struct oidc_rs *rs, const char *tok, size_t len,
     }
     *why = judge(rs, doc, &a);
     if (*why) {
+        a.refusal = *why;
+        cache_store(rs, key, &a);
         error = OIDC_RS_ERROR_INVALID_TOKEN;
         goto out;
     }
@@ -246,12 +261,15 @@ void rs_introspect_check(struct oidc_rs *rs, const char *tok, size_t len, const 
     int error;
 
     hash_sha256(tok, len, key);
-    if (!cache_lookup(rs, key, out, &fill_failed)) {
+    if (!cache_lookup(rs, key, out, &fill_failed, &why)) {
         error = introspect(rs, tok, len, key, out, &why);
         if (error) {
             rs_result_refuse(rs, out, error, why, req, n);
             return;
         }
+    } else if (why) {
+        rs_result_refuse(rs, out, OIDC_RS_ERROR_INVALID_TOKEN, why, req, n);
+        return;
     } else if (fill_failed) {
         rs_result_refuse(rs, out, OIDC_RS_ERROR_SERVER, "out of memory", req, n);
         return;

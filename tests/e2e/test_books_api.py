@@ -27,6 +27,8 @@ STOP_TIMEOUT = 5.0 * SLOW
 HTTP_TIMEOUT = 10.0 * SLOW
 REALM = "books"
 INTROSPECTION_ENV = {"OIDCD_INTROSPECTION_RESPONSE_SCOPE": "true"}
+BOOKS = "https://books.example.com"  # the books API as a registered resource
+FILMS = "https://films.example.com"
 
 
 class BooksApi:
@@ -123,25 +125,30 @@ class Stack:
         self.server = make_server(env=env)
         if mode == "introspect" and not introspection_available(self.server):
             pytest.skip("the server has no /introspect yet (404)")
+        for rid, scope in ((BOOKS, "read_books add_books"), (FILMS, "read_films")):
+            made = self.server.cli("resource", "create", "--id", rid, "--scope", scope)
+            assert made.returncode == 0, made.stderr
         self.cli = self.server.create_client(name="books-cli", scope="read_books add_books")
         self.opaque = self.server.create_client(name="books-opaque",
                                                 scope="read_books add_books",
                                                 access_token_format="opaque")
         self.rs = self.server.create_client(
             name="books-rs",
-            scope=f"token_introspection {self.cli['client_id']} {self.opaque['client_id']}")
+            scope=f"token_introspection {BOOKS}")
         self.make_books = make_books
         self.api = self.books(self.server.issuer) if start_books else None
 
     def books(self, issuer, *extra):
         args = list(extra)
+        if "--allow-any-audience" not in args:
+            args += ["--audience", BOOKS]
         if self.mode == "introspect":
             args += ["--introspect", "--client-id", self.rs["client_id"],
                      "--client-secret", self.rs["client_secret"]]
         return self.make_books(issuer, *args)
 
-    def token(self, scope="read_books add_books", client=None):
-        resp = self.server.token_basic(client or self.cli, scope=scope)
+    def token(self, scope="read_books add_books", client=None, **form):
+        resp = self.server.token_basic(client or self.cli, scope=scope, **form)
         assert resp.status_code == 200, resp.text
         return resp.json()["access_token"]
 
@@ -305,7 +312,8 @@ def test_books_api_refuses_to_start_against_a_mismatched_issuer(make_server, tmp
     # The discovery document says http://127.0.0.1:PORT; "localhost" differs.
     wrong = server.issuer.replace("127.0.0.1", "localhost")
     proc = subprocess.run(
-        [BOOKS_API_BIN, "--issuer", wrong, "--listen", f"127.0.0.1:{free_port()}"],
+        [BOOKS_API_BIN, "--issuer", wrong, "--listen", f"127.0.0.1:{free_port()}",
+         "--audience", BOOKS],
         capture_output=True, text=True, timeout=START_TIMEOUT, env=clean_env())
     assert proc.returncode == 1, proc.stderr
     assert "issuer" in proc.stderr
@@ -380,16 +388,47 @@ def test_introspection_without_scope_in_response_fails_closed(make_server, make_
 
 def test_introspection_honours_the_audience_rule(make_server, make_books):
     stack = Stack(make_server, make_books, "introspect")
-    # A client the resource server's scope does not list: its tokens are
+    # A token for a resource the resource server's scope does not list is
     # inactive for this caller (validate_audience_scope, DESIGN.md §6).
-    stranger = stack.server.create_client(name="stranger", scope="read_books")
-    assert_refused(stack.api.get(stack.token(scope="read_books", client=stranger)), 401,
+    stranger = stack.server.create_client(name="stranger", scope="read_books read_films")
+    assert_refused(stack.api.get(stack.token(scope="read_films", client=stranger)), 401,
                    "invalid_token")
+
+
+# -- audience (issue 10 §1) ---------------------------------------------------------
+
+
+def test_token_for_another_api_is_refused(make_server, make_books, mode):
+    stack = Stack(make_server, make_books, mode)
+    both = stack.server.create_client(name="both", scope="read_books read_films")
+    # the same scope, but a token meant for the films API: no replay here
+    films = stack.token(scope="read_books read_films", client=both, resource=FILMS)
+    assert_refused(stack.api.get(films), 401, "invalid_token")
+    books = stack.token(scope="read_books read_films", client=both, resource=BOOKS)
+    assert stack.api.get(books).status_code == 200
+
+
+def test_books_api_without_audience_refuses_to_start(make_server):
+    server = make_server()
+    proc = subprocess.run(
+        [BOOKS_API_BIN, "--issuer", server.issuer, "--listen", f"127.0.0.1:{free_port()}"],
+        capture_output=True, text=True, timeout=START_TIMEOUT, env=clean_env())
+    assert proc.returncode == 1, proc.stderr
+    assert "audience is required" in proc.stderr and "allow_any_audience" in proc.stderr
+
+
+def test_allow_any_audience_is_an_explicit_opt_out(make_server, make_books):
+    stack = Stack(make_server, make_books, "local", start_books=False)
+    token = stack.token()  # for BOOKS
+    elsewhere = stack.make_books(stack.server.issuer, "--audience", "https://elsewhere.example")
+    assert_refused(elsewhere.get(token), 401, "invalid_token")
+    anyone = stack.books(stack.server.issuer, "--allow-any-audience")
+    assert anyone.get(token).status_code == 200
 
 
 def test_introspection_with_bad_credentials_is_a_server_error(make_server, make_books):
     stack = Stack(make_server, make_books, "introspect", start_books=False)
-    api = make_books(stack.server.issuer, "--introspect", "--client-id",
+    api = make_books(stack.server.issuer, "--audience", BOOKS, "--introspect", "--client-id",
                      stack.rs["client_id"], "--client-secret", "wrong")
     resp = api.get(stack.token())
     assert resp.status_code == 500

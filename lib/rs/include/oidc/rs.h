@@ -30,7 +30,7 @@ extern "C" {
 
 #define OIDC_RS_API __attribute__((visibility("default")))
 
-#define OIDC_RS_VERSION "0.1.0"
+#define OIDC_RS_VERSION "0.2.0"
 
 /* A context for one issuer; opaque. */
 struct oidc_rs;
@@ -47,23 +47,44 @@ enum oidc_rs_missing_scope {
     OIDC_RS_MISSING_SCOPE_ERROR = 1,     /* 500: the issuer is misconfigured */
 };
 
+/* The options of oidc_rs_new. The struct grows at its end only: size says
+ * how much of it the program knows (set it with OIDC_RS_OPTIONS_INIT or to
+ * sizeof(struct oidc_rs_options)), and members past it count as zero, so a
+ * program built against an older header keeps working with a newer library.
+ *
+ *   struct oidc_rs_options o = OIDC_RS_OPTIONS_INIT;
+ *   o.issuer = "https://id.example.com";
+ *   o.audience = "https://books.example.com";
+ */
 struct oidc_rs_options {
+    size_t size;               /* sizeof(struct oidc_rs_options) of the caller's header */
     const char *issuer;        /* required; must equal the discovery "issuer" exactly */
-    const char *audience;      /* the token's aud must be or contain it; NULL: any */
+    const char *audience;      /* required (unless allow_any_audience): the token's aud
+                                  must be or contain it, e.g. this API's resource URI */
     int mode;                  /* enum oidc_rs_mode */
     const char *client_id;     /* introspection: this resource server's client */
     const char *client_secret; /* introspection: its secret */
     int cache_seconds;         /* introspection: cache positive answers this long;
                                   0: 30 s; negative: no cache */
     int missing_scope;         /* introspection: enum oidc_rs_missing_scope */
-    long leeway;               /* seconds of clock skew allowed on exp/nbf; 0: none */
+    long leeway;               /* seconds of clock skew allowed on exp/nbf/iat; 0: none */
     const char *realm;         /* realm of the WWW-Authenticate challenge; NULL: "api" */
     long timeout_ms;           /* for each HTTP call to the issuer; 0: 5000 */
+    /* since 0.2.0 */
+    int allow_any_audience;  /* 1: accept a token for any audience (audience NULL); a
+                                token for one API is then accepted by this one too */
+    long max_token_lifetime; /* local mode: refuse a token whose exp lies further
+                                ahead than this many seconds; 0: 86400 */
 };
+
+#define OIDC_RS_OPTIONS_INIT                                                                       \
+    {                                                                                              \
+        .size = sizeof(struct oidc_rs_options)                                                     \
+    }
 
 /* Error codes of oidc_rs_new (negative). */
 enum oidc_rs_new_error {
-    OIDC_RS_E_OPTIONS = -1,     /* options missing or inconsistent */
+    OIDC_RS_E_OPTIONS = -1,     /* options missing or inconsistent (no audience, …) */
     OIDC_RS_E_UNREACHABLE = -2, /* discovery or JWKS could not be fetched */
     OIDC_RS_E_DISCOVERY = -3,   /* discovery malformed, or its issuer differs */
     OIDC_RS_E_JWKS = -4,        /* JWKS malformed or without a usable key */
