@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "core/b64url.h"
+#include "core/log.h"
 #include "core/text.h"
 #include "oauth/client_cache.h"
 
@@ -121,9 +122,30 @@ static enum auth_method method_used(enum cred_method m)
     }
 }
 
+/* Why the credentials do not authenticate cl, or NULL when they do. The
+ * secret is hashed and compared whatever else is wrong, so every failure
+ * costs the same work. */
+static const char *mismatch(const struct client_credentials *cred, const struct client *cl)
+{
+    static const unsigned char dummy[HASH_LEN];
+    bool secret_ok = hash_matches(cred->secret, strlen(cred->secret),
+                                  cl && cl->has_secret ? cl->secret_hash : dummy);
+
+    if (!cl)
+        return "unknown client";
+    if (!cl->enabled)
+        return "client is disabled";
+    if (cl->auth_method != method_used(cred->method))
+        return "client must authenticate with its registered method";
+    if (cred->has_secret && (!cl->has_secret || !secret_ok))
+        return "wrong client secret";
+    return NULL;
+}
+
 enum err client_auth_verify(struct store *s, const struct client_credentials *cred,
                             struct client *client, const char **why)
 {
+    const char *reason;
     enum err rc;
 
     if (cred->method == CRED_NONE && !cred->id[0]) {
@@ -131,25 +153,16 @@ enum err client_auth_verify(struct store *s, const struct client_credentials *cr
         return ERR_INVALID_CLIENT;
     }
     rc = client_cache_get(s, cred->id, client);
-    if (rc == ERR_NOT_FOUND) {
-        *why = "unknown client";
-        return ERR_INVALID_CLIENT;
-    }
-    if (rc)
+    if (rc && rc != ERR_NOT_FOUND)
         return rc;
-    if (!client->enabled) {
-        *why = "client is disabled";
-        rc = ERR_INVALID_CLIENT;
-    } else if (client->auth_method != method_used(cred->method)) {
-        *why = "client must authenticate with its registered method";
-        rc = ERR_INVALID_CLIENT;
-    } else if (cred->has_secret &&
-               (!client->has_secret ||
-                !hash_matches(cred->secret, strlen(cred->secret), client->secret_hash))) {
-        *why = "wrong client secret";
-        rc = ERR_INVALID_CLIENT;
-    }
-    if (rc)
+    reason = mismatch(cred, rc ? NULL : client);
+    if (!reason)
+        return ERR_OK;
+    /* one answer for every reason, so it tells no one which client ids
+     * exist; the precise reason goes to the server log only */
+    log_kv(LOG_INFO, "client authentication failed", "client_id", cred->id, "reason", reason, NULL);
+    *why = "client authentication failed";
+    if (!rc)
         client_clear(client);
-    return rc;
+    return ERR_INVALID_CLIENT;
 }
