@@ -57,6 +57,38 @@ static enum err create_file(const char *path, struct kek *out, char *why, size_t
     return ERR_OK;
 }
 
+/* As ssh does with private keys: the file must be a regular file (not a
+ * symlink), owned by this user and unreadable to anyone else. */
+static enum err check_file(int fd, const char *path, char *why, size_t whylen)
+{
+    struct stat st;
+
+    if (fstat(fd, &st) != 0) {
+        snprintf(why, whylen, "cannot stat encryption key file %s: %s", path, strerror(errno));
+        return ERR_IO;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(why, whylen, "encryption key file %s is not a regular file", path);
+        return ERR_CONFIG;
+    }
+    if (st.st_uid != geteuid()) {
+        snprintf(why, whylen,
+                 "encryption key file %s is owned by uid %lu, not by this server's user (uid "
+                 "%lu): chown %lu %s",
+                 path, (unsigned long)st.st_uid, (unsigned long)geteuid(), (unsigned long)geteuid(),
+                 path);
+        return ERR_CONFIG;
+    }
+    if (st.st_mode & 077) {
+        snprintf(why, whylen,
+                 "encryption key file %s is readable or writable by %s (mode %03o): chmod 600 %s",
+                 path, st.st_mode & 070 ? "its group" : "others", (unsigned)(st.st_mode & 0777),
+                 path);
+        return ERR_CONFIG;
+    }
+    return ERR_OK;
+}
+
 enum err kek_load(const char *path, struct kek *out, char *why, size_t whylen)
 {
     char text[HEX_LEN + 8];
@@ -64,10 +96,20 @@ enum err kek_load(const char *path, struct kek *out, char *why, size_t whylen)
     int fd, i;
     enum err rc = ERR_OK;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0 && errno == ELOOP) {
+        snprintf(why, whylen, "encryption key file %s is a symbolic link: name the file itself",
+                 path);
+        return ERR_CONFIG;
+    }
     if (fd < 0) {
         snprintf(why, whylen, "cannot read encryption key file %s: %s", path, strerror(errno));
         return ERR_IO;
+    }
+    rc = check_file(fd, path, why, whylen);
+    if (rc) {
+        close(fd);
+        return rc;
     }
     n = read(fd, text, sizeof text);
     if (n < 0) {

@@ -1,12 +1,14 @@
 /* The SQLite backend: one file in WAL mode, one connection per thread with
  * its prepared statements, migrations embedded from migrations/sqlite/. */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/log.h"
 #include "store/sqlite_internal.h"
@@ -431,6 +433,20 @@ static enum err sqlite_path_check(const char *url, char *why, size_t whylen)
     return ERR_OK;
 }
 
+/* A new database file is made 0600 before SQLite opens it: it holds hashes
+ * and sealed keys, nobody else's to read. SQLite gives its -wal and -shm files
+ * the database's mode. An existing file is left as it is. */
+static void create_private(const char *path)
+{
+    int fd;
+
+    if (strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
+        return;
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        close(fd);
+}
+
 static enum err sqlite_open(const char *url, struct store **out, char *why, size_t whylen)
 {
     struct sqlite_store *ss = calloc(1, sizeof *ss);
@@ -444,6 +460,7 @@ static enum err sqlite_open(const char *url, struct store **out, char *why, size
         free(ss);
         return ERR_IO;
     }
+    create_private(path);
     ss->base.ops = &sqlite_store_ops;
     ss->path = strdup(path);
     pthread_mutex_init(&ss->lock, NULL);
