@@ -63,7 +63,7 @@ static int cmd_rotate(int argc, char **argv, const struct config *cfg, struct st
     long ahead = cfg->publish_ahead;
     char why[512] = "", kid[64];
     struct keystore *ks = NULL;
-    int64_t now = clock_now();
+    int64_t now = clock_now(), longest = 0;
     int a, m;
     enum err rc;
 
@@ -84,8 +84,14 @@ static int cmd_rotate(int argc, char **argv, const struct config *cfg, struct st
     rc = keystore_open_kek_file(s, cfg->encryption_key_file, &ks, why, sizeof why);
     if (rc)
         return cli_fail(EXIT_FAIL, "%s", why[0] ? why : err_str(rc));
-    /* the keys it replaces stay published while tokens they signed live */
-    rc = keystore_add(ks, alg, now + ahead, now + ahead + config_max_token_ttl(cfg), kid);
+    /* the keys it replaces stay published while tokens they signed live:
+     * as long as the longest lifetime any server (or resource) of this
+     * database gives a token, not only this command's configuration */
+    rc = store_token_ttl_max(s, &longest);
+    if (!rc && longest < config_max_token_ttl(cfg))
+        longest = config_max_token_ttl(cfg);
+    if (!rc)
+        rc = keystore_add(ks, alg, now + ahead, now + ahead + longest, kid);
     keystore_free(ks);
     if (rc)
         return cli_fail(EXIT_FAIL, "cannot create key: %s", err_str(rc));

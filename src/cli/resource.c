@@ -227,6 +227,9 @@ static int cmd_create(int argc, char **argv, struct store *s)
     if (status == EXIT_OK)
         status = check_owners(s, &r);
     r.created_at = clock_now();
+    /* key rotate keeps old keys while tokens of this lifetime may live */
+    if (status == EXIT_OK && (rc = store_token_ttl_record(s, r.access_token_ttl)))
+        status = store_failed(rc, "store");
     if (status == EXIT_OK && (rc = store_resource_insert(s, &r)))
         status = rc == ERR_CONFLICT ? cli_fail(EXIT_FAIL, "resource %s exists", r.id)
                                     : store_failed(rc, "store");
@@ -266,6 +269,8 @@ static int cmd_update(int argc, char **argv, struct store *s)
         status = apply(&r, &f);
     if (status == EXIT_OK && f.scope)
         status = check_owners(s, &r);
+    if (status == EXIT_OK && (rc = store_token_ttl_record(s, r.access_token_ttl)))
+        status = store_failed(rc, "update");
     if (status == EXIT_OK && (rc = store_resource_update(s, &r)))
         status = store_failed(rc, "update");
     if (status == EXIT_OK)

@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/url.h"
 #include "endpoints/app.h"
 #include "endpoints/page.h"
 #include "http/server.h"
@@ -65,6 +66,20 @@ static void upkeep_stop(struct upkeep *u, pthread_t thread)
     pthread_join(thread, NULL);
 }
 
+/* A plain-http issuer works, but only loopback is fit for it: say so once. */
+static void warn_plain_http(const char *issuer)
+{
+    struct url_parts u;
+
+    if (strncmp(issuer, "http://", 7) != 0 || url_parse(issuer, strlen(issuer), &u) != ERR_OK ||
+        url_host_is_loopback(u.host))
+        return;
+    log_kv(LOG_WARN,
+           "server.issuer is http:// on a host that is not loopback: RFC 8414 and OpenID "
+           "Connect Discovery require https",
+           "issuer", issuer, NULL);
+}
+
 /* Opens the store and the keys, making the first key when there is none. */
 static int open_state(const struct config *cfg, struct store **s, struct keystore **keys)
 {
@@ -79,6 +94,10 @@ static int open_state(const struct config *cfg, struct store **s, struct keystor
     rc = keystore_ensure(*keys, cfg->key_algorithm);
     if (rc)
         return cli_fail(EXIT_FAIL, "cannot create the first signing key: %s", err_str(rc));
+    /* `key rotate` keeps a superseded key published this long at least */
+    rc = store_token_ttl_record(*s, config_max_token_ttl(cfg));
+    if (rc)
+        return cli_fail(EXIT_FAIL, "cannot record the token lifetime: %s", err_str(rc));
     return EXIT_OK;
 }
 
@@ -137,6 +156,7 @@ static int run(const struct config *cfg, struct app *app)
     if (!log_batch_start(cfg->log_flush_interval_ms))
         log_kv(LOG_WARN, "could not start the log flusher: every line is written at once", NULL);
     log_kv(LOG_INFO, "serving", "issuer", cfg->issuer, "listen", cfg->listen_host, NULL);
+    warn_plain_http(cfg->issuer);
     sig = wait_for_signal();
     log_kv(LOG_INFO, "shutting down", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM", NULL);
     http_server_stop(srv, DRAIN_MS);

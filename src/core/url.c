@@ -1,5 +1,7 @@
 #include "core/url.h"
 
+#include <arpa/inet.h>
+
 #include <string.h>
 
 #include "core/text.h"
@@ -195,4 +197,19 @@ bool url_span_equal(struct url_span a, struct url_span b)
 bool url_span_is(struct url_span a, const char *s)
 {
     return a.p && a.n == strlen(s) && memcmp(a.p, s, a.n) == 0;
+}
+
+bool url_host_is_loopback(struct url_span h)
+{
+    char host[INET_ADDRSTRLEN];
+    struct in_addr a;
+
+    if (url_span_is(h, "localhost") || url_span_is(h, "::1"))
+        return true;
+    /* 127.0.0.0/8 as an address, not any name that starts with "127." */
+    if (h.n >= sizeof host)
+        return false;
+    memcpy(host, h.p, h.n);
+    host[h.n] = '\0';
+    return inet_pton(AF_INET, host, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
 }

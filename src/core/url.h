@@ -77,4 +77,8 @@ bool url_span_equal(struct url_span a, struct url_span b);
 /* True when the span holds exactly the NUL-terminated s. */
 bool url_span_is(struct url_span a, const char *s);
 
+/* True when the host is loopback: localhost, ::1, or an address in
+ * 127.0.0.0/8 (not a name that merely starts with "127."). */
+bool url_host_is_loopback(struct url_span h);
+
 #endif

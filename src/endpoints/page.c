@@ -1,6 +1,5 @@
 #include "endpoints/page.h"
 
-#include <arpa/inet.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,28 +14,13 @@
 #define CSRF_BYTES 32
 #define CSRF_LEN (PAGE_CSRF_SIZE - 1)
 
-static bool loopback_host(struct url_span h)
-{
-    char host[INET_ADDRSTRLEN];
-    struct in_addr a;
-
-    if (url_span_is(h, "localhost") || url_span_is(h, "::1"))
-        return true;
-    /* 127.0.0.0/8 as an address, not any name that starts with "127." */
-    if (h.n >= sizeof host)
-        return false;
-    memcpy(host, h.p, h.n);
-    host[h.n] = '\0';
-    return inet_pton(AF_INET, host, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
-}
-
 void page_cookies_init(struct page_cookies *out, const char *issuer)
 {
     struct url_parts u;
     bool https = strncmp(issuer, "https://", 8) == 0;
 
     out->secure = true;
-    if (!https && url_parse(issuer, strlen(issuer), &u) == ERR_OK && loopback_host(u.host))
+    if (!https && url_parse(issuer, strlen(issuer), &u) == ERR_OK && url_host_is_loopback(u.host))
         out->secure = false;
     /* __Host- needs https: a browser refuses it from a plain-http origin */
     snprintf(out->session_name, sizeof out->session_name, "%soidcd_session",
