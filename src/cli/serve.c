@@ -94,10 +94,12 @@ static int open_state(const struct config *cfg, struct store **s, struct keystor
     rc = keystore_ensure(*keys, cfg->key_algorithm);
     if (rc)
         return cli_fail(EXIT_FAIL, "cannot create the first signing key: %s", err_str(rc));
-    /* `key rotate` keeps a superseded key published this long at least */
+    /* `key rotate` keeps a superseded key published this long at least; a
+     * read-only database still serves (rotation needs a writable one anyway) */
     rc = store_token_ttl_record(*s, config_max_token_ttl(cfg));
     if (rc)
-        return cli_fail(EXIT_FAIL, "cannot record the token lifetime: %s", err_str(rc));
+        log_kv(LOG_WARN, "could not record the token lifetime for key rotation", "error",
+               err_str(rc), NULL);
     return EXIT_OK;
 }
 

@@ -129,7 +129,8 @@ const char *const sqlite_sql[ST_COUNT] = {
     [ST_RESOURCE_LIST] = "SELECT " RESOURCE_COLUMNS " FROM resources ORDER BY id",
     [ST_RESOURCE_SCOPE_INSERT] = "INSERT INTO resource_scopes (scope, resource_id) VALUES (?1, ?2)",
     [ST_RESOURCE_SCOPES_DELETE] = "DELETE FROM resource_scopes WHERE resource_id = ?1",
-    [ST_TOKEN_TTL_RECORD] = "UPDATE meta SET value = max(value, ?1) WHERE name = 'max_token_ttl'",
+    [ST_TOKEN_TTL_RECORD] =
+        "UPDATE meta SET value = ?1 WHERE name = 'max_token_ttl' AND value < ?1",
     [ST_TOKEN_TTL_MAX] = "SELECT value FROM meta WHERE name = 'max_token_ttl'",
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
