@@ -5,7 +5,9 @@
 -- 200 from /token: two RS256 signatures (access token and ID token).
 -- $CLIENT_ID, $AUTH (base64 id:secret), $REDIRECT (percent-encoded), $BASE
 -- (the issuer's path, "" or "/oidc").
-local codes, flows, bad = {}, 0, 0
+-- flows and bad are globals: done() reads them from each thread with get()
+local codes = {}
+flows, bad = 0, 0
 local base = os.getenv("BASE") or ""
 local authorize = base .. "/authorize?response_type=code&scope=openid&state=s&client_id="
     .. os.getenv("CLIENT_ID") .. "&redirect_uri=" .. os.getenv("REDIRECT")

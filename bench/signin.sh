@@ -50,11 +50,13 @@ echo "rsa2048 signs/s: $signs (ceiling: $signs / 2 flows/s)"
 flows=$(wrk_run flows "http://127.0.0.1:$port/" bench/code_flow.lua)
 echo "ratio flows/s / (rsa2048 signs/s / 2): $(ratio "$flows" "$(python3 -c "print($signs / 2)")")"
 
-echo "== b. logins: bench-argon2 $secs $threads $mem $iters $par; wrk -t2 -c$conns -d${secs}s POST /login"
+echo "== b. logins: bench-argon2 $secs $threads $mem $iters $par; wrk -t2 -c$threads -d${secs}s POST /login"
 hashes=$("$argon2" "$secs" "$threads" "$mem" "$iters" "$par")
 echo "libargon2: $hashes"
 rss_watch "$dir/rss"
-logins=$(wrk_run logins "http://127.0.0.1:$port/login" bench/login.lua)
+# one connection per server thread: each login holds its thread for a whole
+# argon2id verification, so more connections would only queue
+logins=$(conns=$threads wrk_run logins "http://127.0.0.1:$port/login" bench/login.lua)
 echo "ratio logins/s / argon2 hashes/s: $(ratio "$logins" "$(rps_of "${hashes/hps/rps}")")"
 peak=$(( $(sort -n "$dir/rss" | tail -1) / 1024 ))
 echo "server peak RSS under logins: $peak MiB (bound: 32 + $(( mem / 1024 )) x $threads = $(( 32 + mem * threads / 1024 )) MiB)"
