@@ -25,7 +25,7 @@ static const struct ui_field fields[] = {{V, V}, {V, ""}};
 static const struct ui_login_view login = {V, V, V, V, V};
 static const struct ui_consent_view consent = {V, scopes, 2, V, V};
 static const struct ui_error_view error = {V, V};
-static const struct ui_logout_view logout = {V};
+static const struct ui_logout_view logout = {V, V, V, V, V};
 static const struct ui_logged_out_view logged_out = {0};
 static const struct ui_form_post_view form_post = {V, fields, 2};
 

@@ -56,6 +56,8 @@ void endpoint_authorize(void *app, const struct http_request *req, struct http_r
 void endpoint_login(void *app, const struct http_request *req, struct http_response *resp);
 void endpoint_consent(void *app, const struct http_request *req, struct http_response *resp);
 void endpoint_logout(void *app, const struct http_request *req, struct http_response *resp);
+/* RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0). */
+void endpoint_end_session(void *app, const struct http_request *req, struct http_response *resp);
 
 /* The route table for cfg: every path under the issuer's path. Caller frees
  * with routes_free. */

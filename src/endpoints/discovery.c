@@ -62,14 +62,15 @@ static json_t *endpoint_url(const struct config *cfg, const char *path)
 /* Where things are and how clients authenticate there. */
 static json_t *endpoints(const struct config *cfg)
 {
-    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "issuer", cfg->issuer,
-                     "authorization_endpoint", endpoint_url(cfg, "/authorize"), "token_endpoint",
-                     endpoint_url(cfg, "/token"), "userinfo_endpoint",
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "issuer",
+                     cfg->issuer, "authorization_endpoint", endpoint_url(cfg, "/authorize"),
+                     "token_endpoint", endpoint_url(cfg, "/token"), "userinfo_endpoint",
                      endpoint_url(cfg, "/userinfo"), "jwks_uri", endpoint_url(cfg, "/jwks"),
                      "introspection_endpoint", endpoint_url(cfg, "/introspect"),
-                     "revocation_endpoint", endpoint_url(cfg, "/revoke"),
-                     "token_endpoint_auth_methods_supported", token_methods(),
-                     "introspection_endpoint_auth_methods_supported", secret_methods(),
+                     "revocation_endpoint", endpoint_url(cfg, "/revoke"), "end_session_endpoint",
+                     endpoint_url(cfg, "/end-session"), "token_endpoint_auth_methods_supported",
+                     token_methods(), "introspection_endpoint_auth_methods_supported",
+                     secret_methods(),
                      /* RFC 7009 §2.1: a public client revokes with its client_id alone */
                      "revocation_endpoint_auth_methods_supported", token_methods());
 }

@@ -6,10 +6,12 @@
 #include <string.h>
 
 #include "core/b64url.h"
+#include "core/log.h"
 #include "core/rand.h"
 #include "core/text.h"
 #include "core/url.h"
 #include "http/cookie.h"
+#include "oauth/session.h"
 
 #define CSRF_BYTES 32
 #define CSRF_LEN (PAGE_CSRF_SIZE - 1)
@@ -55,6 +57,26 @@ enum err page_session_set(const struct app *app, struct http_response *resp, con
 enum err page_session_clear(const struct app *app, struct http_response *resp)
 {
     return page_session_set(app, resp, "", 0);
+}
+
+enum err page_session_end(const struct app *app, const struct http_request *req,
+                          struct http_response *resp)
+{
+    char cookie[SESSION_COOKIE_SIZE];
+    struct session se = {0};
+    const char *v;
+    size_t n;
+    enum err rc;
+
+    if (page_session_get(app, req, &v, &n) || n != SESSION_COOKIE_LEN)
+        return page_session_clear(app, resp);
+    memcpy(cookie, v, n);
+    cookie[n] = '\0';
+    if (session_lookup(&app->oauth, cookie, &se) == ERR_OK)
+        log_kv(LOG_INFO, "logout", "sub", se.user_sub, NULL);
+    session_clear(&se);
+    rc = session_end(&app->oauth, cookie);
+    return rc ? rc : page_session_clear(app, resp);
 }
 
 /* The CSRF cookie of req when it is one we could have made. */

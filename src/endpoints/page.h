@@ -30,6 +30,12 @@ enum err page_session_set(const struct app *app, struct http_response *resp, con
 /* Asks the browser to delete the session cookie. */
 enum err page_session_clear(const struct app *app, struct http_response *resp);
 
+/* Ends the session whose cookie req carries, if any (none, or one already
+ * gone, is not an error), and clears the cookie: the one way a session
+ * ends at the user's request (/logout, /end-session). ERR_STORE, ERR_NOMEM. */
+enum err page_session_end(const struct app *app, const struct http_request *req,
+                          struct http_response *resp);
+
 /* base64url of 32 random bytes, and its NUL */
 #define PAGE_CSRF_SIZE 44
 

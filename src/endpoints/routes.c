@@ -89,6 +89,15 @@ static const struct {
       .max_body = LIMIT_FORM_BODY,
       .flags = ROUTE_HTML | ROUTE_SESSION | ROUTE_CSRF,
       .handler = endpoint_logout}},
+    /* no CSRF flag: the application's own form may post here; a session
+     * ends at once only for a hint of its user, else the user is asked */
+    {"/end-session",
+     false,
+     {.methods = HTTP_GET | HTTP_POST,
+      .body = BODY_FORM,
+      .max_body = LIMIT_FORM_BODY,
+      .flags = ROUTE_HTML | ROUTE_SESSION,
+      .handler = endpoint_end_session}},
     {"/healthz", false, {.methods = HTTP_GET, .flags = ROUTE_NO_STORE, .handler = endpoint_health}},
 };
 

@@ -51,7 +51,10 @@ static const struct slot consent_slots[] = {
     TEXT(struct ui_consent_view, csrf_token), TEXT(struct ui_consent_view, next), END};
 static const struct slot error_slots[] = {TEXT(struct ui_error_view, title),
                                           TEXT(struct ui_error_view, message), END};
-static const struct slot logout_slots[] = {TEXT(struct ui_logout_view, csrf_token), END};
+static const struct slot logout_slots[] = {
+    TEXT(struct ui_logout_view, csrf_token), TEXT(struct ui_logout_view, client_name),
+    TEXT(struct ui_logout_view, client_id),  TEXT(struct ui_logout_view, post_logout_redirect_uri),
+    TEXT(struct ui_logout_view, state),      END};
 static const struct slot logged_out_slots[] = {END};
 static const struct slot form_post_slots[] = {
     TEXT(struct ui_form_post_view, action),

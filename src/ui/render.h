@@ -45,8 +45,15 @@ struct ui_error_view {
     const char *message; /* what happened and what to do */
 };
 
+/* The sign-out question, of /logout and of an RP-initiated logout
+ * (/end-session) that needs asking; the form posts to /logout. */
 struct ui_logout_view {
     const char *csrf_token;
+    const char *client_name; /* the application that asks; may be NULL */
+    /* what the application asked for, carried to /logout; NULL: none */
+    const char *client_id;
+    const char *post_logout_redirect_uri;
+    const char *state;
 };
 
 struct ui_logged_out_view {

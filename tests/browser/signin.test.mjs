@@ -4,10 +4,11 @@
 // then buys tokens. Screenshots of every page go to tests/browser/out/.
 
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
+import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { launchBrowser, screenshot, startServer } from './support.mjs';
+import {
+  launchBrowser, pkce, redeemCode, screenshot, startRelyingParty, startServer,
+} from './support.mjs';
 
 const PASSWORD = 'correct horse battery staple';
 const b64url = (buf) => buf.toString('base64url');
@@ -16,42 +17,6 @@ let server;
 let browser;
 let rp;
 let client;
-
-// The relying party: shows (and records) what reached its redirect_uri, by
-// GET (query) or POST (form_post).
-function startRelyingParty() {
-  const received = [];
-  const http = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => { body += chunk; });
-    req.on('end', () => {
-      const url = new URL(req.url, 'http://127.0.0.1');
-      const params = req.method === 'POST' ? new URLSearchParams(body) : url.searchParams;
-      const got = Object.fromEntries(params);
-      received.push({ method: req.method, path: url.pathname, params: got });
-      const text = (v) => String(v ?? '').replace(/[^A-Za-z0-9_.~-]/g, '');
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end(`<!doctype html><html lang="en"><title>Example RP</title>
-<p>code: <span id="code">${text(got.code)}</span></p>
-<p>error: <span id="error">${text(got.error)}</span></p>`);
-    });
-  });
-  return new Promise((done) => {
-    http.listen(0, '127.0.0.1', () => {
-      const { port } = http.address();
-      done({
-        received,
-        redirectUri: `http://127.0.0.1:${port}/cb`,
-        close: () => new Promise((closed) => http.close(closed)),
-      });
-    });
-  });
-}
-
-function pkce() {
-  const verifier = b64url(randomBytes(32));
-  return { verifier, challenge: b64url(createHash('sha256').update(verifier).digest()) };
-}
 
 function authorizeUrl(params) {
   const url = new URL(server.url('/authorize'));
@@ -64,16 +29,8 @@ function authorizeUrl(params) {
   return url.toString();
 }
 
-async function redeem(code, verifier) {
-  const basic = Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`).toString('base64');
-  const resp = await fetch(server.url('/token'), {
-    method: 'POST',
-    headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code', code, redirect_uri: rp.redirectUri, code_verifier: verifier,
-    }),
-  });
-  return { status: resp.status, body: await resp.json() };
+function redeem(code, verifier) {
+  return redeemCode(server, client, rp.redirectUri, code, verifier);
 }
 
 async function logIn(page, password, shot) {

@@ -6,7 +6,9 @@
 // tests/browser/out/ (not committed).
 
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -199,4 +201,62 @@ export async function screenshot(page, name) {
   const path = join(OUT_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+// A relying party on a free loopback port: shows (and records, in received)
+// what reached any of its paths (but /favicon.ico), by GET (query) or POST (form), as a page
+// titled "Example RP"; page(path), when it returns a string, serves that
+// HTML instead. redirectUri is its /cb; origin its scheme://host:port.
+export function startRelyingParty(page = () => null) {
+  const received = [];
+  const http = createHttpServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => { body += chunk; });
+    req.on('end', () => {
+      const url = new URL(req.url, 'http://127.0.0.1');
+      const params = req.method === 'POST' ? new URLSearchParams(body) : url.searchParams;
+      const got = Object.fromEntries(params);
+      // the browser's own favicon fetch is no visit of the person's
+      if (url.pathname !== '/favicon.ico') {
+        received.push({ method: req.method, path: url.pathname, params: got });
+      }
+      const text = (v) => String(v ?? '').replace(/[^A-Za-z0-9_.~-]/g, '');
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end(page(url.pathname) ?? `<!doctype html><html lang="en"><title>Example RP</title>
+<p>code: <span id="code">${text(got.code)}</span></p>
+<p>error: <span id="error">${text(got.error)}</span></p>
+<p>state: <span id="state">${text(got.state)}</span></p>`);
+    });
+  });
+  return new Promise((done) => {
+    http.listen(0, '127.0.0.1', () => {
+      const { port } = http.address();
+      done({
+        received,
+        origin: `http://127.0.0.1:${port}`,
+        redirectUri: `http://127.0.0.1:${port}/cb`,
+        close: () => new Promise((closed) => http.close(closed)),
+      });
+    });
+  });
+}
+
+// A PKCE pair (S256): { verifier, challenge }.
+export function pkce() {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+// The authorization_code grant at server's /token for client (Basic):
+// { status, body }.
+export async function redeemCode(server, client, redirectUri, code, verifier) {
+  const basic = Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`).toString('base64');
+  const resp = await fetch(server.url('/token'), {
+    method: 'POST',
+    headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier,
+    }),
+  });
+  return { status: resp.status, body: await resp.json() };
 }

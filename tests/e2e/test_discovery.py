@@ -125,7 +125,7 @@ def test_sign_in_metadata(server, path):
     for name in ("claims", "request", "request_uri"):
         assert doc[f"{name}_parameter_supported"] is False
     assert doc["subject_types_supported"] == ["public"]
-    assert "end_session_endpoint" not in doc
+    assert doc["end_session_endpoint"] == server.issuer + "/end-session"
 
 
 def test_claims_supported(server):
