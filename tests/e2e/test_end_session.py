@@ -349,3 +349,14 @@ def test_logout_page_still_ends_the_session(server, alice, rp):
     assert not signed_in(server, rp, browser)
     callback = browser.run(browser.authorize(rp, scope="openid", state="s", prompt="none"))
     assert_callback_error(server, callback, "login_required", "s")
+
+
+def test_hint_never_in_the_log(server, alice, rp):
+    browser, id_token = sign_in(server, rp)
+    end_session(server, Browser(server), "POST", id_token_hint=id_token)  # the 303 path
+    end_session(server, browser, id_token_hint=flip_signature_byte(id_token))  # refused
+    end_session(server, browser, id_token_hint=id_token, post_logout_redirect_uri=RP_LOGOUT)
+    log = server.log_text()
+    assert "/end-session" in log
+    for part in id_token.split("."):
+        assert part not in log
