@@ -54,8 +54,9 @@ static void send_active(struct http_response *resp, const struct config *cfg,
     json_writer_string(&w, "iss", cfg->issuer);
     json_writer_int(&w, "exp", t->expires_at);
     json_writer_int(&w, "iat", t->issued_at);
-    json_writer_string(&w, "token_type", "Bearer");
-    if (cfg->introspection_response_scope)
+    json_writer_string(&w, "token_type", t->is_refresh ? "refresh_token" : "Bearer");
+    /* a refresh token's scope is its client's own business */
+    if (cfg->introspection_response_scope || t->is_refresh)
         json_writer_string(&w, "scope", t->scope);
     text = json_writer_finish(&w, &len);
     http_response_json_text(resp, 200, text, len);
@@ -95,7 +96,7 @@ void endpoint_introspect(void *app, const struct http_request *req, struct http_
         goto out;
     }
     /* token_type_hint only says where to look first; both kinds are searched */
-    rc = token_inspect(&a->oauth, token, strlen(token), &t, &why);
+    rc = token_introspect(&a->oauth, token, strlen(token), &t, &why);
     if (!rc && a->oauth.cfg->introspection_validate_audience_scope &&
         !caller_is_audience(caller.scope, t.audience))
         rc = ERR_INVALID_TOKEN;

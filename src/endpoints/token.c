@@ -5,6 +5,7 @@
 #include "endpoints/app.h"
 #include "oauth/grant_client_credentials.h"
 #include "oauth/grant_code.h"
+#include "oauth/grant_refresh.h"
 #include "oauth/user_claims.h"
 
 /* Tokens are at most LIMIT_JWT bytes; with the scope, far below this. */
@@ -56,6 +57,19 @@ static enum err run_code_grant(struct app *a, const struct http_request *req,
                                     id_token_claims, out, why);
 }
 
+static enum err run_refresh_grant(struct app *a, const struct http_request *req,
+                                  const struct client *client, const char *scope,
+                                  struct token_response *out, const char **why)
+{
+    const char *refresh_token;
+
+    if (params_get_one(&req->form, "refresh_token", &refresh_token)) {
+        *why = "a parameter was given more than once";
+        return ERR_INVALID_REQUEST;
+    }
+    return grant_refresh_token(&a->oauth, client, refresh_token, scope, id_token_claims, out, why);
+}
+
 /* The resource parameters (RFC 8707 §2, repeatable), borrowed from form.
  * Each must be an absolute URI without a fragment. */
 static enum err collect_resources(const struct params *form, const char *out[LIMIT_PARAMS],
@@ -98,15 +112,17 @@ static enum err run_grant(struct app *a, const struct http_request *req,
         return rc;
     if (strcmp(grant_type, "client_credentials") == 0)
         return grant_client_credentials(&a->oauth, client, scope, resources, n, out, why);
-    if (strcmp(grant_type, "authorization_code") == 0) {
-        if (n > 0) {
-            *why = "resource is not supported with the authorization_code grant yet";
-            return ERR_INVALID_TARGET;
-        }
-        return run_code_grant(a, req, client, out, why);
+    if (strcmp(grant_type, "authorization_code") != 0 && strcmp(grant_type, "refresh_token") != 0) {
+        *why = "unsupported grant_type";
+        return ERR_UNSUPPORTED_GRANT_TYPE;
     }
-    *why = "unsupported grant_type";
-    return ERR_UNSUPPORTED_GRANT_TYPE;
+    if (n > 0) {
+        *why = "resource is not supported with this grant yet";
+        return ERR_INVALID_TARGET;
+    }
+    if (strcmp(grant_type, "authorization_code") == 0)
+        return run_code_grant(a, req, client, out, why);
+    return run_refresh_grant(a, req, client, scope, out, why);
 }
 
 void endpoint_token(void *app, const struct http_request *req, struct http_response *resp)

@@ -103,13 +103,10 @@ static enum err check_code(const struct client *client, const struct auth_code *
     return check_pkce(client, code, verifier, why);
 }
 
-/* The code's user must still be there and enabled: deleting or disabling a
- * user stops what they approved before. */
-static enum err check_user(const struct oauth_ctx *ctx, const struct auth_code *code,
-                           const char **why)
+enum err grant_user_check(const struct oauth_ctx *ctx, const char *sub, const char **why)
 {
     struct user u = {0};
-    enum err rc = store_user_get(ctx->store, code->user_sub, &u);
+    enum err rc = store_user_get(ctx->store, sub, &u);
 
     if (!rc && !u.enabled)
         rc = ERR_NOT_FOUND;
@@ -190,15 +187,27 @@ static enum err redeem(const struct oauth_ctx *ctx, const char *value, int64_t n
     return rc;
 }
 
-static enum err issue_id_token(const struct oauth_ctx *ctx, const struct auth_code *code,
-                               id_token_claims_fn claims, struct token_response *out)
+enum err grant_id_token_issue(const struct oauth_ctx *ctx, struct id_token_claims *c,
+                              const char *scope, id_token_claims_fn claims, char **out)
 {
-    struct id_token_claims c = {0};
     json_t *extra = NULL;
     enum err rc = ERR_OK;
 
     if (claims && ctx->cfg->id_token_include_claims)
-        rc = claims(ctx, code->user_sub, code->scope, &extra);
+        rc = claims(ctx, c->subject, scope, &extra);
+    c->extra = extra;
+    if (!rc)
+        rc = id_token_issue(ctx, c, out);
+    c->extra = NULL;
+    json_decref(extra);
+    return rc;
+}
+
+static enum err issue_id_token(const struct oauth_ctx *ctx, const struct auth_code *code,
+                               id_token_claims_fn claims, struct token_response *out)
+{
+    struct id_token_claims c = {0};
+
     c.subject = code->user_sub;
     c.client_id = code->client_id;
     c.auth_time = code->auth_time;
@@ -206,11 +215,7 @@ static enum err issue_id_token(const struct oauth_ctx *ctx, const struct auth_co
     c.access_token = out->access_token;
     c.sid = code->sid;
     c.amr = code->amr;
-    c.extra = extra;
-    if (!rc)
-        rc = id_token_issue(ctx, &c, &out->id_token);
-    json_decref(extra);
-    return rc;
+    return grant_id_token_issue(ctx, &c, code->scope, claims, &out->id_token);
 }
 
 /* A refresh token for the code's grant into *rt (its hash) and out. */
@@ -276,6 +281,10 @@ static enum err issue(const struct oauth_ctx *ctx, const struct client *client,
         rc = issue_id_token(ctx, code, claims, out);
     if (!rc && refresh)
         rc = make_refresh(ctx, code, now, &rt, out);
+    if (!rc && refresh) {
+        memcpy(rt.at_jti, jti, sizeof jti);
+        rt.at_expires_at = now + out->expires_in;
+    }
     if (!rc)
         rc = record(ctx, code, jti, now + out->expires_in, refresh ? &rt : NULL, why);
     return rc;
@@ -304,7 +313,7 @@ enum err grant_authorization_code(const struct oauth_ctx *ctx, const struct clie
         goto out;
     rc = check_code(client, &row, redirect_uri, code_verifier, now, why);
     if (!rc)
-        rc = check_user(ctx, &row, why);
+        rc = grant_user_check(ctx, row.user_sub, why); /* deleted or disabled since? */
     if (rc)
         burn(ctx, &row, now);
     else

@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "oauth/id_token.h"
 #include "oauth/oauth.h"
 #include "oauth/pkce.h"
 
@@ -35,6 +36,17 @@ enum err code_issue(const struct oauth_ctx *ctx, const struct code_request *r, c
  * NULL for none. */
 typedef enum err (*id_token_claims_fn)(const struct oauth_ctx *ctx, const char *sub,
                                        const char *scope, json_t **out);
+
+/* Signs the ID token c into *out (caller frees), with the user's claims for
+ * scope from claims (may be NULL) when tokens.id_token_include_claims is
+ * on. */
+enum err grant_id_token_issue(const struct oauth_ctx *ctx, struct id_token_claims *c,
+                              const char *scope, id_token_claims_fn claims, char **out);
+
+/* ERR_OK when the user sub still exists and is enabled: deleting or
+ * disabling a user stops what they approved before. ERR_INVALID_GRANT (with
+ * *why) otherwise; other errors when the store fails. */
+enum err grant_user_check(const struct oauth_ctx *ctx, const char *sub, const char **why);
 
 /* The authorization_code grant for an authenticated client (a public one has
  * sent its client_id alone). code, redirect_uri and code_verifier are the

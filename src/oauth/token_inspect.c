@@ -88,8 +88,33 @@ static enum err read_jwt_cached(const struct oauth_ctx *ctx, const char *token, 
     return rc;
 }
 
+/* A refresh token: its family in jti, for the client it was issued to. */
+static enum err read_refresh(const struct oauth_ctx *ctx, const unsigned char hash[HASH_LEN],
+                             struct token_info *out, const char **why)
+{
+    struct refresh_token rt;
+    enum err rc = store_refresh_token_get(ctx->store, hash, &rt);
+
+    if (rc == ERR_NOT_FOUND) {
+        *why = "unknown token";
+        return ERR_INVALID_TOKEN;
+    }
+    if (rc)
+        return rc;
+    out->is_refresh = true;
+    out->used = rt.used_at != 0;
+    memcpy(out->client_id, rt.client_id, sizeof out->client_id);
+    memcpy(out->jti, rt.family, sizeof out->jti);
+    out->subject = rt.user_sub;
+    out->scope = rt.scope;
+    out->audience = strdup(rt.client_id);
+    out->issued_at = rt.issued_at;
+    out->expires_at = rt.expires_at;
+    return out->audience ? ERR_OK : ERR_NOMEM;
+}
+
 static enum err read_opaque(const struct oauth_ctx *ctx, const char *token, size_t len,
-                            struct token_info *out, const char **why)
+                            bool refresh_too, struct token_info *out, const char **why)
 {
     unsigned char hash[HASH_LEN];
     struct token t;
@@ -97,6 +122,8 @@ static enum err read_opaque(const struct oauth_ctx *ctx, const char *token, size
 
     hash_sha256(token, len, hash);
     rc = store_token_get(ctx->store, hash, &t);
+    if (rc == ERR_NOT_FOUND && refresh_too)
+        return read_refresh(ctx, hash, out, why);
     if (rc == ERR_NOT_FOUND) {
         *why = "unknown token";
         return ERR_INVALID_TOKEN;
@@ -114,8 +141,9 @@ static enum err read_opaque(const struct oauth_ctx *ctx, const char *token, size
     return out->audience ? ERR_OK : ERR_NOMEM;
 }
 
-enum err token_read(const struct oauth_ctx *ctx, const char *token, size_t len,
-                    struct token_info *out, const char **why)
+/* token_read, refresh tokens too when refresh_too. */
+static enum err read_any(const struct oauth_ctx *ctx, const char *token, size_t len,
+                         bool refresh_too, struct token_info *out, const char **why)
 {
     enum err rc;
 
@@ -126,10 +154,16 @@ enum err token_read(const struct oauth_ctx *ctx, const char *token, size_t len,
     if (looks_like_jwt(token, len))
         rc = read_jwt_cached(ctx, token, len, out, why);
     else
-        rc = read_opaque(ctx, token, len, out, why);
+        rc = read_opaque(ctx, token, len, refresh_too, out, why);
     if (rc)
         token_info_clear(out);
     return rc;
+}
+
+enum err token_read(const struct oauth_ctx *ctx, const char *token, size_t len,
+                    struct token_info *out, const char **why)
+{
+    return read_any(ctx, token, len, false, out, why);
 }
 
 /* Active: not expired, not revoked, client registered and enabled. */
@@ -142,6 +176,10 @@ static enum err check_active(const struct oauth_ctx *ctx, const struct token_inf
 
     if (t->expires_at <= clock_now()) {
         *why = "token expired";
+        return ERR_INVALID_TOKEN;
+    }
+    if (t->used) {
+        *why = "refresh token already used";
         return ERR_INVALID_TOKEN;
     }
     if (!t->is_jwt || !token_cache_state_get(t->hash, &st)) {
@@ -164,16 +202,28 @@ static enum err check_active(const struct oauth_ctx *ctx, const struct token_inf
     return ERR_INVALID_TOKEN;
 }
 
-enum err token_inspect(const struct oauth_ctx *ctx, const char *token, size_t len,
-                       struct token_info *out, const char **why)
+static enum err inspect(const struct oauth_ctx *ctx, const char *token, size_t len,
+                        bool refresh_too, struct token_info *out, const char **why)
 {
-    enum err rc = token_read(ctx, token, len, out, why);
+    enum err rc = read_any(ctx, token, len, refresh_too, out, why);
 
     if (!rc)
         rc = check_active(ctx, out, why);
     if (rc)
         token_info_clear(out);
     return rc;
+}
+
+enum err token_inspect(const struct oauth_ctx *ctx, const char *token, size_t len,
+                       struct token_info *out, const char **why)
+{
+    return inspect(ctx, token, len, false, out, why);
+}
+
+enum err token_introspect(const struct oauth_ctx *ctx, const char *token, size_t len,
+                          struct token_info *out, const char **why)
+{
+    return inspect(ctx, token, len, true, out, why);
 }
 
 enum err token_revoke(const struct oauth_ctx *ctx, const char *client_id, const char *token,
@@ -184,7 +234,7 @@ enum err token_revoke(const struct oauth_ctx *ctx, const char *client_id, const 
     const char *why;
     enum err rc;
 
-    rc = token_read(ctx, token, len, &t, &why);
+    rc = read_any(ctx, token, len, true, &t, &why);
     if (rc == ERR_INVALID_TOKEN)
         return ERR_OK;
     if (rc)
@@ -193,7 +243,10 @@ enum err token_revoke(const struct oauth_ctx *ctx, const char *client_id, const 
         token_info_clear(&t);
         return ERR_OK;
     }
-    if (t.is_jwt) {
+    if (t.is_refresh) {
+        rc = store_refresh_family_revoke(ctx->store, t.jti);
+        token_cache_forget_states();
+    } else if (t.is_jwt) {
         rc = store_revocation_add(ctx->store, t.jti, t.client_id, t.expires_at);
         token_cache_forget_states();
     } else {

@@ -1,8 +1,8 @@
 #ifndef OIDCD_OAUTH_TOKEN_INSPECT_H
 #define OIDCD_OAUTH_TOKEN_INSPECT_H
 
-/* What an access token says, for introspection (RFC 7662), the gate and
- * revocation (RFC 7009). */
+/* What an access or refresh token says, for introspection (RFC 7662), the
+ * gate and revocation (RFC 7009). */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -13,6 +13,8 @@
 
 struct token_info {
     bool is_jwt;
+    bool is_refresh;              /* a refresh token: jti holds its family */
+    bool used;                    /* a refresh token already rotated */
     unsigned char hash[HASH_LEN]; /* SHA-256 of the token */
     char client_id[LIMIT_CLIENT_ID + 1];
     char jti[64];
@@ -23,11 +25,11 @@ struct token_info {
     int64_t expires_at;
 };
 
-/* Reads a token this server issued — a JWT it signed or an opaque token it
- * stored — whether active or not. ERR_OK with out filled (caller frees with
- * token_info_clear); ERR_INVALID_TOKEN when it is not one of ours (bad
- * signature, unknown, malformed), with *why; other errors when the store
- * fails. */
+/* Reads an access token this server issued — a JWT it signed or an opaque
+ * token it stored — whether active or not (never a refresh token). ERR_OK
+ * with out filled (caller frees with token_info_clear); ERR_INVALID_TOKEN
+ * when it is not one of ours (bad signature, unknown, malformed), with *why;
+ * other errors when the store fails. */
 enum err token_read(const struct oauth_ctx *ctx, const char *token, size_t len,
                     struct token_info *out, const char **why);
 
@@ -37,7 +39,14 @@ enum err token_read(const struct oauth_ctx *ctx, const char *token, size_t len,
 enum err token_inspect(const struct oauth_ctx *ctx, const char *token, size_t len,
                        struct token_info *out, const char **why);
 
-/* Revokes the token when it was issued to client_id (RFC 7009 §2.1); a token
+/* Like token_inspect, and a refresh token is found too (is_refresh set;
+ * active while not expired, not rotated and its family not revoked), for
+ * introspection only: a refresh token never passes as an access token. */
+enum err token_introspect(const struct oauth_ctx *ctx, const char *token, size_t len,
+                          struct token_info *out, const char **why);
+
+/* Revokes the token when it was issued to client_id (RFC 7009 §2.1): a
+ * refresh token with its whole family and their access tokens; a token
  * of another client, an unknown or an expired one is left as it is and is not
  * an error (§2.2). The revocation is committed before this returns. */
 enum err token_revoke(const struct oauth_ctx *ctx, const char *client_id, const char *token,

@@ -26,10 +26,14 @@ extern const struct store_ops sqlite_store_ops;
 
 #define USER_COLUMNS "sub, username, password_hash, claims, enabled, created_at, updated_at"
 
+#define REFRESH_COLUMNS                                                                            \
+    "family, client_id, user_sub, scope, auth_time, sid, issued_at, expires_at, used_at, "         \
+    "at_jti, at_expires_at"
+
 #define CODE_COLUMNS                                                                               \
     "client_id, redirect_uri, user_sub, scope, nonce, code_challenge, code_challenge_method, "     \
     "auth_time, amr, sid, created_at, expires_at, used_at, at_jti, at_expires_at, rt_hash, "       \
-    "reused_at"
+    "reused_at, rt_family"
 
 const char *const sqlite_sql[ST_COUNT] = {
     [ST_CLIENT_GET] = "SELECT " CLIENT_COLUMNS " FROM clients WHERE id = ?1",
@@ -85,22 +89,33 @@ const char *const sqlite_sql[ST_COUNT] = {
     [ST_CODE_MARK_REUSED] = "UPDATE auth_codes SET reused_at = coalesce(reused_at, ?2) "
                             "WHERE hash = ?1 RETURNING " CODE_COLUMNS,
     [ST_CODE_RECORD_ISSUED] = "UPDATE auth_codes SET at_jti = ?2, at_expires_at = ?3, "
-                              "rt_hash = ?4 WHERE hash = ?1 AND reused_at IS NULL",
+                              "rt_hash = ?4, rt_family = ?5 WHERE hash = ?1 AND reused_at IS NULL",
     [ST_CODE_REVOKE_TOKEN] = "DELETE FROM tokens WHERE jti = ?1",
-    [ST_REFRESH_DELETE_FAMILY] = "DELETE FROM refresh_tokens WHERE family IN "
-                                 "(SELECT family FROM refresh_tokens WHERE hash = ?1)",
+    [ST_REFRESH_DELETE_FAMILY] = "DELETE FROM refresh_tokens WHERE family = ?1",
+    /* the WHERE lets SQLite parse the upsert after a SELECT */
+    [ST_REFRESH_REVOKE_ATS] = "INSERT INTO revoked_tokens (jti, client_id, expires_at) "
+                              "SELECT at_jti, client_id, at_expires_at FROM refresh_tokens "
+                              "WHERE family = ?1 AND at_jti IS NOT NULL "
+                              "ON CONFLICT (jti) DO NOTHING",
+    [ST_REFRESH_DELETE_ATS] = "DELETE FROM tokens WHERE jti IN "
+                              "(SELECT at_jti FROM refresh_tokens WHERE family = ?1)",
+    [ST_REFRESH_GET] = "SELECT " REFRESH_COLUMNS " FROM refresh_tokens WHERE hash = ?1",
+    [ST_REFRESH_MARK_USED] = "UPDATE refresh_tokens SET used_at = ?2 "
+                             "WHERE hash = ?1 AND used_at IS NULL",
     [ST_CONSENT_GET] = "SELECT scope, created_at, expires_at FROM consents "
                        "WHERE user_sub = ?1 AND client_id = ?2",
     [ST_CONSENT_PUT] = "INSERT INTO consents (user_sub, client_id, scope, created_at, expires_at) "
                        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (user_sub, client_id) DO UPDATE "
                        "SET scope = ?3, created_at = ?4, expires_at = ?5",
     [ST_REFRESH_INSERT] = "INSERT INTO refresh_tokens (hash, family, client_id, user_sub, scope, "
-                          "auth_time, sid, issued_at, expires_at) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                          "auth_time, sid, issued_at, expires_at, at_jti, at_expires_at) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     [ST_SWEEP_SESSIONS] = "DELETE FROM sessions WHERE expires_at < ?1",
-    /* a used code stays while what it issued may still be revoked */
+    /* a used code stays while what it issued may still be revoked: its
+     * access token, and its refresh family while any token of it is left */
     [ST_SWEEP_CODES] = "DELETE FROM auth_codes WHERE expires_at < ?1 "
-                       "AND coalesce(at_expires_at, 0) < ?1",
+                       "AND coalesce(at_expires_at, 0) < ?1 AND (rt_family IS NULL OR "
+                       "NOT EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.family = rt_family))",
     [ST_SWEEP_CONSENTS] = "DELETE FROM consents WHERE expires_at < ?1",
     [ST_SWEEP_REFRESH] = "DELETE FROM refresh_tokens WHERE expires_at < ?1",
     /* users (stream B) */
@@ -513,6 +528,9 @@ const struct store_ops sqlite_store_ops = {
     .consent_get = sqlite_consent_get,
     .consent_put = sqlite_consent_put,
     .refresh_token_insert = sqlite_refresh_token_insert,
+    .refresh_token_get = sqlite_refresh_token_get,
+    .refresh_token_rotate = sqlite_refresh_token_rotate,
+    .refresh_family_revoke = sqlite_refresh_family_revoke,
     .user_get = sqlite_user_get,
     .user_get_by_username = sqlite_user_get_by_username,
     .user_insert = sqlite_user_insert,

@@ -40,6 +40,10 @@ enum stmt_id {
     ST_CODE_RECORD_ISSUED,
     ST_CODE_REVOKE_TOKEN,
     ST_REFRESH_DELETE_FAMILY,
+    ST_REFRESH_REVOKE_ATS,
+    ST_REFRESH_DELETE_ATS,
+    ST_REFRESH_GET,
+    ST_REFRESH_MARK_USED,
     ST_CONSENT_GET,
     ST_CONSENT_PUT,
     ST_REFRESH_INSERT,
@@ -172,5 +176,10 @@ enum err sqlite_consent_get(struct store *s, const char *user_sub, const char *c
                             struct consent *out);
 enum err sqlite_consent_put(struct store *s, const struct consent *c);
 enum err sqlite_refresh_token_insert(struct store *s, const struct refresh_token *rt);
+enum err sqlite_refresh_token_get(struct store *s, const unsigned char hash[HASH_LEN],
+                                  struct refresh_token *out);
+enum err sqlite_refresh_token_rotate(struct store *s, const unsigned char hash[HASH_LEN],
+                                     int64_t now, const struct refresh_token *next);
+enum err sqlite_refresh_family_revoke(struct store *s, const char *family);
 
 #endif

@@ -97,18 +97,27 @@ static enum err fill_session(sqlite3_stmt *st, void *item)
     return se->user_sub && se->amr ? ERR_OK : ERR_NOMEM;
 }
 
+/* The one row statement id yields for hash, read by fill into out (which
+ * the caller has zeroed). ERR_NOT_FOUND. */
+static enum err row_by_hash(struct store *s, enum stmt_id id, const unsigned char hash[HASH_LEN],
+                            enum err (*fill)(sqlite3_stmt *, void *), void *out, const char *what)
+{
+    struct conn *c = sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? sqlite_stmt(c, id) : NULL;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_blob(st, 1, hash, HASH_LEN, SQLITE_STATIC);
+    return step_one(c, st, fill, out, what);
+}
+
 enum err sqlite_session_get(struct store *s, const unsigned char id_hash[HASH_LEN],
                             struct session *out)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_SESSION_GET) : NULL;
     enum err e;
 
     memset(out, 0, sizeof *out);
-    if (!st)
-        return ERR_STORE;
-    sqlite3_bind_blob(st, 1, id_hash, HASH_LEN, SQLITE_STATIC);
-    e = step_one(c, st, fill_session, out, "session_get");
+    e = row_by_hash(s, ST_SESSION_GET, id_hash, fill_session, out, "session_get");
     if (e)
         session_clear(out);
     else
@@ -162,7 +171,8 @@ static enum err fill_code(sqlite3_stmt *st, void *item)
 
     if (column_copy(st, 0, code->client_id, sizeof code->client_id) ||
         column_copy(st, 9, code->sid, sizeof code->sid) ||
-        column_copy(st, 13, code->at_jti, sizeof code->at_jti))
+        column_copy(st, 13, code->at_jti, sizeof code->at_jti) ||
+        column_copy(st, 17, code->rt_family, sizeof code->rt_family))
         return ERR_STORE;
     code->redirect_uri = sqlite_column_dup(st, 1);
     code->user_sub = sqlite_column_dup(st, 2);
@@ -252,6 +262,8 @@ static enum err insert_refresh(struct conn *c, const struct refresh_token *rt)
     sqlite3_bind_text(st, 7, rt->sid, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 8, rt->issued_at);
     sqlite3_bind_int64(st, 9, rt->expires_at);
+    bind_text_or_null(st, 10, rt->at_jti[0] ? rt->at_jti : NULL);
+    sqlite3_bind_int64(st, 11, rt->at_expires_at);
     return sqlite_exec(c, st, "refresh_token_insert");
 }
 
@@ -271,6 +283,7 @@ static enum err record_issued(struct conn *c, const unsigned char hash[HASH_LEN]
         sqlite3_bind_blob(st, 4, rt->hash, HASH_LEN, SQLITE_STATIC);
     else
         sqlite3_bind_null(st, 4);
+    bind_text_or_null(st, 5, rt ? rt->family : NULL);
     e = sqlite_exec(c, st, "code_record_issued");
     if (!e && sqlite3_changes(c->db) == 0)
         e = ERR_CONFLICT; /* reused meanwhile (or gone) */
@@ -295,32 +308,49 @@ enum err sqlite_code_record_issued(struct store *s, const unsigned char hash[HAS
     return sqlite_txn_end(c, e);
 }
 
-static enum err revoke_access_token(struct conn *c, const struct auth_code *code)
+/* Within the caller's transaction: records the access token jti as revoked
+ * until expires_at, and deletes the opaque token with that jti. */
+static enum err revoke_access_token(struct conn *c, const char *jti, const char *client_id,
+                                    int64_t expires_at)
 {
     sqlite3_stmt *st = sqlite_stmt(c, ST_REVOCATION_ADD);
     enum err e;
 
     if (!st)
         return ERR_STORE;
-    sqlite3_bind_text(st, 1, code->at_jti, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, code->client_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, code->at_expires_at);
-    e = sqlite_exec(c, st, "code_revoke_issued");
+    sqlite3_bind_text(st, 1, jti, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, client_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, expires_at);
+    e = sqlite_exec(c, st, "revoke_access_token");
     st = e ? NULL : sqlite_stmt(c, ST_CODE_REVOKE_TOKEN);
     if (!st)
         return e ? e : ERR_STORE;
-    sqlite3_bind_text(st, 1, code->at_jti, -1, SQLITE_STATIC);
-    return sqlite_exec(c, st, "code_revoke_issued");
+    sqlite3_bind_text(st, 1, jti, -1, SQLITE_STATIC);
+    return sqlite_exec(c, st, "revoke_access_token");
 }
 
-static enum err delete_refresh_family(struct conn *c, const unsigned char hash[HASH_LEN])
+/* Statement id run with the family bound. */
+static enum err family_exec(struct conn *c, enum stmt_id id, const char *family)
 {
-    sqlite3_stmt *st = sqlite_stmt(c, ST_REFRESH_DELETE_FAMILY);
+    sqlite3_stmt *st = sqlite_stmt(c, id);
 
     if (!st)
         return ERR_STORE;
-    sqlite3_bind_blob(st, 1, hash, HASH_LEN, SQLITE_STATIC);
-    return sqlite_exec(c, st, "code_revoke_issued");
+    sqlite3_bind_text(st, 1, family, -1, SQLITE_STATIC);
+    return sqlite_exec(c, st, "refresh_family_revoke");
+}
+
+/* Within the caller's transaction: the family's access tokens, then the
+ * family itself. */
+static enum err revoke_family(struct conn *c, const char *family)
+{
+    enum err e = family_exec(c, ST_REFRESH_REVOKE_ATS, family);
+
+    if (!e)
+        e = family_exec(c, ST_REFRESH_DELETE_ATS, family);
+    if (!e)
+        e = family_exec(c, ST_REFRESH_DELETE_FAMILY, family);
+    return e;
 }
 
 enum err sqlite_code_revoke_issued(struct store *s, const struct auth_code *code)
@@ -330,15 +360,15 @@ enum err sqlite_code_revoke_issued(struct store *s, const struct auth_code *code
 
     if (!c)
         return ERR_STORE;
-    if (!code->at_jti[0] && !code->has_rt)
+    if (!code->at_jti[0] && !code->rt_family[0])
         return ERR_OK;
     e = sqlite_txn_begin(c);
     if (e)
         return e;
     if (code->at_jti[0])
-        e = revoke_access_token(c, code);
-    if (!e && code->has_rt)
-        e = delete_refresh_family(c, code->rt_hash);
+        e = revoke_access_token(c, code->at_jti, code->client_id, code->at_expires_at);
+    if (!e && code->rt_family[0])
+        e = revoke_family(c, code->rt_family);
     return sqlite_txn_end(c, e);
 }
 
@@ -399,4 +429,97 @@ enum err sqlite_refresh_token_insert(struct store *s, const struct refresh_token
     struct conn *c = sqlite_conn_get(s);
 
     return c ? insert_refresh(c, rt) : ERR_STORE;
+}
+
+static enum err fill_refresh(sqlite3_stmt *st, void *item)
+{
+    struct refresh_token *rt = item;
+
+    if (column_copy(st, 0, rt->family, sizeof rt->family) ||
+        column_copy(st, 1, rt->client_id, sizeof rt->client_id) ||
+        column_copy(st, 5, rt->sid, sizeof rt->sid) ||
+        column_copy(st, 9, rt->at_jti, sizeof rt->at_jti))
+        return ERR_STORE;
+    rt->user_sub = sqlite_column_dup(st, 2);
+    rt->scope = sqlite_column_dup(st, 3);
+    rt->auth_time = sqlite3_column_int64(st, 4);
+    rt->issued_at = sqlite3_column_int64(st, 6);
+    rt->expires_at = sqlite3_column_int64(st, 7);
+    rt->used_at = sqlite3_column_int64(st, 8);
+    rt->at_expires_at = sqlite3_column_int64(st, 10);
+    return rt->user_sub && rt->scope ? ERR_OK : ERR_NOMEM;
+}
+
+enum err sqlite_refresh_token_get(struct store *s, const unsigned char hash[HASH_LEN],
+                                  struct refresh_token *out)
+{
+    enum err e;
+
+    memset(out, 0, sizeof *out);
+    e = row_by_hash(s, ST_REFRESH_GET, hash, fill_refresh, out, "refresh_token_get");
+    if (e)
+        refresh_token_clear(out);
+    else
+        memcpy(out->hash, hash, HASH_LEN);
+    return e;
+}
+
+/* Marks the token used; ERR_CONFLICT when it was used already or is gone. */
+static enum err mark_used(struct conn *c, const unsigned char hash[HASH_LEN], int64_t now)
+{
+    sqlite3_stmt *st = sqlite_stmt(c, ST_REFRESH_MARK_USED);
+    enum err e;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_blob(st, 1, hash, HASH_LEN, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    e = sqlite_exec(c, st, "refresh_token_rotate");
+    if (!e && sqlite3_changes(c->db) == 0)
+        e = ERR_CONFLICT;
+    return e;
+}
+
+/* Reuse: the family goes, and the access token issued for next with it. */
+static enum err revoke_reused(struct conn *c, const struct refresh_token *next)
+{
+    enum err e = revoke_family(c, next->family);
+
+    return e ? e : revoke_access_token(c, next->at_jti, next->client_id, next->at_expires_at);
+}
+
+enum err sqlite_refresh_token_rotate(struct store *s, const unsigned char hash[HASH_LEN],
+                                     int64_t now, const struct refresh_token *next)
+{
+    struct conn *c = sqlite_conn_get(s);
+    enum err e;
+
+    if (!c)
+        return ERR_STORE;
+    e = sqlite_txn_begin(c);
+    if (e)
+        return e;
+    e = mark_used(c, hash, now);
+    if (e == ERR_CONFLICT) {
+        /* committed: the revocation must stand, and the caller is told */
+        e = sqlite_txn_end(c, revoke_reused(c, next));
+        return e ? e : ERR_CONFLICT;
+    }
+    if (!e)
+        e = insert_refresh(c, next);
+    return sqlite_txn_end(c, e);
+}
+
+enum err sqlite_refresh_family_revoke(struct store *s, const char *family)
+{
+    struct conn *c = sqlite_conn_get(s);
+    enum err e;
+
+    if (!c)
+        return ERR_STORE;
+    e = sqlite_txn_begin(c);
+    if (e)
+        return e;
+    e = revoke_family(c, family);
+    return sqlite_txn_end(c, e);
 }

@@ -134,7 +134,8 @@ struct auth_code {
     int64_t at_expires_at;
     bool has_rt;
     unsigned char rt_hash[HASH_LEN];
-    int64_t reused_at; /* 0 until a second redemption (store_code_mark_reused) */
+    char rt_family[STORE_JTI_MAX]; /* the refresh token's family; "" when none */
+    int64_t reused_at;             /* 0 until a second redemption (store_code_mark_reused) */
 };
 
 /* What a user allowed a client, remembered until expires_at. */
@@ -158,6 +159,9 @@ struct refresh_token {
     char sid[STORE_SID_MAX];
     int64_t issued_at;
     int64_t expires_at;
+    int64_t used_at;            /* 0 until rotated (store_refresh_token_rotate) */
+    char at_jti[STORE_JTI_MAX]; /* the access token issued with it */
+    int64_t at_expires_at;
 };
 
 struct store;
@@ -201,6 +205,11 @@ struct store_ops {
                             struct consent *out);
     enum err (*consent_put)(struct store *s, const struct consent *c);
     enum err (*refresh_token_insert)(struct store *s, const struct refresh_token *rt);
+    enum err (*refresh_token_get)(struct store *s, const unsigned char hash[HASH_LEN],
+                                  struct refresh_token *out);
+    enum err (*refresh_token_rotate)(struct store *s, const unsigned char hash[HASH_LEN],
+                                     int64_t now, const struct refresh_token *next);
+    enum err (*refresh_family_revoke)(struct store *s, const char *family);
     /* users (stream B) */
     enum err (*user_get)(struct store *s, const char *sub, struct user *out);
     enum err (*user_get_by_username)(struct store *s, const char *username, struct user *out);
@@ -382,8 +391,8 @@ enum err store_code_record_issued(struct store *s, const unsigned char hash[HASH
                                   const struct refresh_token *rt);
 /* Revokes, in one transaction, what code (as store_code_consume returned it)
  * issued: records the access token's jti as revoked, deletes the opaque
- * access token with that jti, and deletes the refresh token's whole family.
- * Nothing recorded is not an error. */
+ * access token with that jti, and revokes the refresh token's whole family
+ * (as store_refresh_family_revoke). Nothing recorded is not an error. */
 enum err store_code_revoke_issued(struct store *s, const struct auth_code *code);
 
 /* The consent of user_sub to client_id, expired or not; caller frees with
@@ -395,6 +404,23 @@ enum err store_consent_put(struct store *s, const struct consent *c);
 
 /* ERR_CONFLICT when the hash exists. */
 enum err store_refresh_token_insert(struct store *s, const struct refresh_token *rt);
+/* The refresh token with this SHA-256, used or not, expired or not (the
+ * caller checks); caller frees with refresh_token_clear. ERR_NOT_FOUND. */
+enum err store_refresh_token_get(struct store *s, const unsigned char hash[HASH_LEN],
+                                 struct refresh_token *out);
+/* Rotates, in one transaction: marks the token with this hash used at now
+ * and stores its successor next (same family). When the token was already
+ * used (or is gone: its family was revoked), that is reuse: the whole family
+ * is revoked instead, next's access token (next->at_jti) with it, nothing is
+ * stored, and ERR_CONFLICT is returned. Of two racing rotations exactly one
+ * gets ERR_OK. */
+enum err store_refresh_token_rotate(struct store *s, const unsigned char hash[HASH_LEN],
+                                    int64_t now, const struct refresh_token *next);
+/* Revokes a refresh family in one transaction: records the jti of every
+ * access token issued with one of its refresh tokens as revoked, deletes the
+ * opaque ones, and deletes every refresh token of the family. An unknown
+ * family is not an error. */
+enum err store_refresh_family_revoke(struct store *s, const char *family);
 
 void session_clear(struct session *se);
 void auth_code_clear(struct auth_code *code);

@@ -66,6 +66,23 @@ enum err store_refresh_token_insert(struct store *s, const struct refresh_token 
     return s->ops->refresh_token_insert(s, rt);
 }
 
+enum err store_refresh_token_get(struct store *s, const unsigned char hash[HASH_LEN],
+                                 struct refresh_token *out)
+{
+    return s->ops->refresh_token_get(s, hash, out);
+}
+
+enum err store_refresh_token_rotate(struct store *s, const unsigned char hash[HASH_LEN],
+                                    int64_t now, const struct refresh_token *next)
+{
+    return s->ops->refresh_token_rotate(s, hash, now, next);
+}
+
+enum err store_refresh_family_revoke(struct store *s, const char *family)
+{
+    return s->ops->refresh_family_revoke(s, family);
+}
+
 void session_clear(struct session *se)
 {
     if (!se)

@@ -276,6 +276,10 @@ UNDO_AFTER_3 = [
     "ALTER TABLE clients DROP COLUMN require_consent",
     "ALTER TABLE clients DROP COLUMN reuse_consent",
     "ALTER TABLE tokens DROP COLUMN audience",  # 7
+    "ALTER TABLE refresh_tokens DROP COLUMN used_at",  # 8
+    "ALTER TABLE refresh_tokens DROP COLUMN at_jti",
+    "ALTER TABLE refresh_tokens DROP COLUMN at_expires_at",
+    "ALTER TABLE auth_codes DROP COLUMN rt_family",
 ]
 
 

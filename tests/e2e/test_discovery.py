@@ -115,8 +115,8 @@ def test_sign_in_metadata(server, path):
     assert doc["response_types_supported"] == ["code"]
     assert doc["response_modes_supported"] == ["query", "form_post"]
     assert doc["code_challenge_methods_supported"] == ["S256", "plain"]
-    # no refresh_token grant yet: only what works is listed
-    assert sorted(doc["grant_types_supported"]) == ["authorization_code", "client_credentials"]
+    assert sorted(doc["grant_types_supported"]) == ["authorization_code", "client_credentials",
+                                                    "refresh_token"]
     assert doc["token_endpoint_auth_methods_supported"] == [
         "client_secret_basic", "client_secret_post", "none"]
     assert "none" not in doc["introspection_endpoint_auth_methods_supported"]

@@ -181,6 +181,58 @@ static void reuse_revokes_what_was_issued(void **state)
     assert_int_equal(count(t, "SELECT count(*) FROM refresh_tokens"), 0);
 }
 
+/* Rotation marks the token used and stores its successor; presenting the
+ * used one again revokes the whole family, access tokens included, and the
+ * code finds the family by name after rotation. */
+static void rotation_and_reuse(void **state)
+{
+    struct temp_store *t = *state;
+    struct auth_code code = make_code("code-r"), got;
+    struct refresh_token rt = make_refresh("rt-a", "fam-r"), next = make_refresh("rt-b", "fam-r"),
+                         late = make_refresh("rt-c", "fam-r"), row;
+    struct token_state ts;
+
+    snprintf(rt.at_jti, sizeof rt.at_jti, "jti-a");
+    rt.at_expires_at = 3800;
+    snprintf(next.at_jti, sizeof next.at_jti, "jti-b");
+    next.at_expires_at = 3900;
+    snprintf(late.at_jti, sizeof late.at_jti, "jti-c");
+    late.at_expires_at = 4000;
+    assert_int_equal(store_code_insert(t->store, &code), ERR_OK);
+    assert_int_equal(store_code_consume(t->store, code.hash, 200, &got), ERR_OK);
+    auth_code_clear(&got);
+    assert_int_equal(store_code_record_issued(t->store, code.hash, "jti-a", 3800, &rt), ERR_OK);
+
+    assert_int_equal(store_refresh_token_get(t->store, rt.hash, &row), ERR_OK);
+    assert_string_equal(row.family, "fam-r");
+    assert_string_equal(row.at_jti, "jti-a");
+    assert_string_equal(row.scope, "openid offline_access");
+    assert_int_equal(row.used_at, 0);
+    refresh_token_clear(&row);
+
+    assert_int_equal(store_refresh_token_rotate(t->store, rt.hash, 300, &next), ERR_OK);
+    assert_int_equal(store_refresh_token_get(t->store, rt.hash, &row), ERR_OK);
+    assert_int_equal(row.used_at, 300);
+    refresh_token_clear(&row);
+    assert_int_equal(count(t, "SELECT count(*) FROM refresh_tokens"), 2);
+
+    /* reuse: nothing stored, the family and its access tokens revoked */
+    assert_int_equal(store_refresh_token_rotate(t->store, rt.hash, 301, &late), ERR_CONFLICT);
+    assert_int_equal(count(t, "SELECT count(*) FROM refresh_tokens"), 0);
+    assert_int_equal(store_token_state(t->store, "app", "jti-a", &ts), ERR_OK);
+    assert_true(ts.revoked);
+    assert_int_equal(store_token_state(t->store, "app", "jti-b", &ts), ERR_OK);
+    assert_true(ts.revoked);
+    assert_int_equal(store_token_state(t->store, "app", "jti-c", &ts), ERR_OK);
+    assert_true(ts.revoked);
+
+    /* the code names its family */
+    assert_int_equal(store_code_consume(t->store, code.hash, 400, &got), ERR_CONFLICT);
+    assert_string_equal(got.rt_family, "fam-r");
+    auth_code_clear(&got);
+    assert_int_equal(store_refresh_family_revoke(t->store, "no-such-family"), ERR_OK);
+}
+
 /* A second consume only reads; once the code is marked reused, a
  * redemption still issuing records nothing. */
 static void reuse_during_redemption_blocks_recording(void **state)
@@ -410,6 +462,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(code_consumed_once, setup, teardown),
         cmocka_unit_test_setup_teardown(reuse_revokes_what_was_issued, setup, teardown),
         cmocka_unit_test_setup_teardown(reuse_during_redemption_blocks_recording, setup, teardown),
+        cmocka_unit_test_setup_teardown(rotation_and_reuse, setup, teardown),
         cmocka_unit_test_setup_teardown(concurrent_consumes_one_wins, setup, teardown),
         cmocka_unit_test_setup_teardown(consent_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(sweep_removes_expired, setup, teardown),

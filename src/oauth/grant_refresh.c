@@ -1,0 +1,176 @@
+#include "oauth/grant_refresh.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/b64url.h"
+#include "core/clock.h"
+#include "core/hash.h"
+#include "core/rand.h"
+#include "oauth/access_token.h"
+#include "oauth/scope.h"
+#include "oauth/token_cache.h"
+
+#define REFRESH_BYTES 32
+#define REFRESH_LEN 43 /* base64url of REFRESH_BYTES */
+
+static enum err refuse(const char **why, const char *text)
+{
+    *why = text;
+    return ERR_INVALID_GRANT;
+}
+
+/* Revokes the family of a token presented again after its rotation. */
+static enum err reused(const struct oauth_ctx *ctx, const char *family, const char **why)
+{
+    enum err rc = store_refresh_family_revoke(ctx->store, family);
+
+    token_cache_forget_states();
+    return rc ? rc : refuse(why, "the refresh token was already used");
+}
+
+/* The stored token for value into *rt, when the client may use it. */
+static enum err find(const struct oauth_ctx *ctx, const struct client *client, const char *value,
+                     int64_t now, struct refresh_token *rt, const char **why)
+{
+    unsigned char hash[HASH_LEN];
+    enum err rc;
+
+    if (strlen(value) != REFRESH_LEN)
+        return refuse(why, "unknown refresh token");
+    hash_sha256(value, REFRESH_LEN, hash);
+    rc = store_refresh_token_get(ctx->store, hash, rt);
+    if (rc == ERR_NOT_FOUND)
+        return refuse(why, "unknown refresh token");
+    if (rc)
+        return rc;
+    /* another client's token is not its to spend, nor to burn */
+    if (strcmp(rt->client_id, client->id) != 0)
+        return refuse(why, "the refresh token was issued to another client");
+    if (rt->used_at)
+        return reused(ctx, rt->family, why);
+    if (now >= rt->expires_at)
+        return refuse(why, "the refresh token has expired");
+    return ERR_OK;
+}
+
+/* The scope asked for, within the token's (RFC 6749 §6), as a new string
+ * into *out; the token's own when none is asked for. */
+static enum err narrow_scope(const char *asked, const char *granted, char **out, const char **why)
+{
+    struct strlist want = {0}, have = {0};
+    enum err rc = ERR_OK;
+
+    if (asked) {
+        rc = scope_parse(asked, &want);
+        if (!rc)
+            rc = scope_parse(granted, &have);
+        if (!rc && (want.n == 0 || !scope_is_subset(&want, &have))) {
+            *why = "scope exceeds what the refresh token was granted";
+            rc = ERR_INVALID_SCOPE;
+        }
+    }
+    if (!rc) {
+        *out = strdup(asked ? asked : granted);
+        rc = *out ? ERR_OK : ERR_NOMEM;
+    }
+    strlist_free(&want);
+    strlist_free(&have);
+    return rc;
+}
+
+static enum err issue_id_token(const struct oauth_ctx *ctx, const struct refresh_token *rt,
+                               id_token_claims_fn claims, struct token_response *out)
+{
+    struct id_token_claims c = {0};
+
+    c.subject = rt->user_sub;
+    c.client_id = rt->client_id;
+    c.auth_time = rt->auth_time;
+    c.access_token = out->access_token;
+    c.sid = rt->sid;
+    return grant_id_token_issue(ctx, &c, out->scope, claims, &out->id_token);
+}
+
+/* The successor of rt into *next (its hash) and out: same family, same
+ * scope, sid and auth_time; the access token with jti issued alongside. */
+static enum err make_successor(const struct oauth_ctx *ctx, const struct refresh_token *rt,
+                               const char *jti, int64_t now, struct refresh_token *next,
+                               struct token_response *out)
+{
+    enum err rc;
+
+    out->refresh_token = malloc(REFRESH_LEN + 1);
+    if (!out->refresh_token)
+        return ERR_NOMEM;
+    rc = rand_token(out->refresh_token, REFRESH_BYTES);
+    if (rc)
+        return rc;
+    hash_sha256(out->refresh_token, REFRESH_LEN, next->hash);
+    memcpy(next->family, rt->family, sizeof next->family);
+    memcpy(next->client_id, rt->client_id, sizeof next->client_id);
+    memcpy(next->sid, rt->sid, sizeof next->sid);
+    next->user_sub = rt->user_sub;
+    next->scope = rt->scope;
+    next->auth_time = rt->auth_time;
+    next->issued_at = now;
+    next->expires_at = now + ctx->cfg->refresh_token_ttl;
+    memcpy(next->at_jti, jti, strlen(jti) + 1);
+    next->at_expires_at = now + out->expires_in;
+    return ERR_OK;
+}
+
+static enum err issue(const struct oauth_ctx *ctx, const struct client *client,
+                      const struct refresh_token *rt, id_token_claims_fn claims, int64_t now,
+                      struct token_response *out, const char **why)
+{
+    struct access_grant g = {client, rt->user_sub, client->id, out->scope};
+    struct refresh_token next = {0};
+    char jti[ACCESS_TOKEN_JTI_SIZE];
+    enum err rc;
+
+    rc = access_token_issue(ctx, &g, &out->access_token, &out->expires_in, jti);
+    if (!rc && scope_has(out->scope, "openid"))
+        rc = issue_id_token(ctx, rt, claims, out);
+    if (!rc)
+        rc = make_successor(ctx, rt, jti, now, &next, out);
+    if (!rc)
+        rc = store_refresh_token_rotate(ctx->store, rt->hash, now, &next);
+    if (rc == ERR_CONFLICT) {
+        /* a racing refresh spent the token first: reuse, family revoked */
+        token_cache_forget_states();
+        rc = refuse(why, "the refresh token was already used");
+    }
+    return rc;
+}
+
+enum err grant_refresh_token(const struct oauth_ctx *ctx, const struct client *client,
+                             const char *refresh_token, const char *scope,
+                             id_token_claims_fn claims, struct token_response *out,
+                             const char **why)
+{
+    struct refresh_token rt = {0};
+    int64_t now = clock_now();
+    enum err rc;
+
+    memset(out, 0, sizeof *out);
+    if (!strlist_contains(&client->grant_types, "refresh_token")) {
+        *why = "refresh_token is not among the client's grant types";
+        return ERR_UNAUTHORIZED_CLIENT;
+    }
+    if (!refresh_token) {
+        *why = "refresh_token is required";
+        return ERR_INVALID_REQUEST;
+    }
+    rc = find(ctx, client, refresh_token, now, &rt, why);
+    if (!rc)
+        rc = grant_user_check(ctx, rt.user_sub, why);
+    if (!rc)
+        rc = narrow_scope(scope, rt.scope, &out->scope, why);
+    if (!rc)
+        rc = issue(ctx, client, &rt, claims, now, out, why);
+    if (rc)
+        token_response_clear(out);
+    refresh_token_clear(&rt);
+    return rc;
+}

@@ -1,0 +1,29 @@
+#ifndef OIDCD_OAUTH_GRANT_REFRESH_H
+#define OIDCD_OAUTH_GRANT_REFRESH_H
+
+/* The refresh_token grant (RFC 6749 §6), with rotation and reuse detection
+ * (RFC 9700 §4.14.2). */
+
+#include "oauth/grant_code.h"
+#include "oauth/oauth.h"
+
+/* For an authenticated client (a public one has sent its client_id alone).
+ * refresh_token and scope are the request's parameters (NULL when absent);
+ * claims may be NULL.
+ *
+ * ERR_UNAUTHORIZED_CLIENT when the client lacks the grant;
+ * ERR_INVALID_REQUEST when refresh_token is missing; ERR_INVALID_SCOPE when
+ * scope is not within the token's; ERR_INVALID_GRANT when the token is
+ * unknown, another client's, expired, its user deleted or disabled, or
+ * already used — then its whole family (every refresh token rotated from the
+ * same code, and the access tokens issued with them) is revoked. On success
+ * *out holds a new access token for scope (the token's own when NULL), a new
+ * ID token when openid was granted (no nonce; the same sub, auth_time and
+ * sid), and the token's successor, which keeps the token's whole scope; the
+ * presented token is used up. *why gets a static description on failure. */
+enum err grant_refresh_token(const struct oauth_ctx *ctx, const struct client *client,
+                             const char *refresh_token, const char *scope,
+                             id_token_claims_fn claims, struct token_response *out,
+                             const char **why);
+
+#endif

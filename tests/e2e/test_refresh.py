@@ -1,0 +1,341 @@
+"""grant_type=refresh_token (RFC 6749 §6) with rotation and reuse detection
+(RFC 9700 §4.14.2), through the real sign-in: rotation on every use, a
+reused token revoking its whole family (refresh and access tokens), scope
+narrowing, a new ID token, the user and client checks, two racing refreshes,
+the code-replay revocation after rotation, /revoke and /introspect of refresh
+tokens, discovery."""
+
+import sqlite3
+import threading
+
+import requests
+
+from conftest import HTTP_TIMEOUT, verify_jwt, wait_until
+from signin_support import (alice, full_flow, left_half_hash, make_public_rp,  # noqa: F401
+                            make_rp, redeem, user_cli, userinfo)
+
+GRANTS = "authorization_code,refresh_token"
+SCOPE = "openid email offline_access"
+
+
+def refresh(server, client, token, **extra):
+    """POST /token grant_type=refresh_token: Basic auth for a confidential
+    client, client_id in the form for a public one."""
+    data = {"grant_type": "refresh_token", "refresh_token": token, **extra}
+    auth = None
+    if client.get("client_secret"):
+        auth = (client["client_id"], client["client_secret"])
+    else:
+        data["client_id"] = client["client_id"]
+    return server.post_token(data, auth=auth)
+
+
+def assert_error(resp, error, status=400):
+    assert resp.status_code == status, (resp.status_code, resp.text)
+    assert resp.json()["error"] == error, resp.text
+
+
+def refreshed(server, client, token, **extra):
+    resp = refresh(server, client, token, **extra)
+    assert resp.status_code == 200, resp.text
+    assert "no-store" in resp.headers.get("Cache-Control", "")
+    return resp.json()
+
+
+def signed_in(server, client, scope=SCOPE):
+    flow = full_flow(server, client, scope=scope)
+    assert flow["tokens"].get("refresh_token"), flow["tokens"]
+    return flow
+
+
+def make_introspector(server, *audiences):
+    scope = " ".join(["token_introspection", *[a["client_id"] for a in audiences]])
+    return server.create_client(name="rs", scope=scope)
+
+
+def introspect(server, caller, token):
+    resp = requests.post(server.url("/introspect"), data={"token": token},
+                         auth=(caller["client_id"], caller["client_secret"]),
+                         timeout=HTTP_TIMEOUT)
+    assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
+def revoke(server, client, token):
+    resp = requests.post(server.url("/revoke"), data={"token": token},
+                         auth=(client["client_id"], client["client_secret"]),
+                         timeout=HTTP_TIMEOUT)
+    assert resp.status_code == 200, resp.text
+
+
+# -- rotation and reuse -----------------------------------------------------------
+
+
+def test_refresh_rotates_and_issues_new_tokens(server, alice):
+    rp = make_rp(server, grant_types=GRANTS)
+    first = signed_in(server, rp)["tokens"]
+    second = refreshed(server, rp, first["refresh_token"])
+    assert second["token_type"] == "Bearer"
+    assert second["scope"] == SCOPE
+    assert second["refresh_token"] not in (first["refresh_token"], None)
+    assert len(second["refresh_token"]) >= 43
+    assert second["access_token"] != first["access_token"]
+    assert userinfo(server, second["access_token"]).status_code == 200
+    third = refreshed(server, rp, second["refresh_token"])
+    assert third["refresh_token"] != second["refresh_token"]
+
+
+def test_reuse_of_a_rotated_token_revokes_the_whole_family(server, alice):
+    rp = make_rp(server, grant_types=GRANTS)
+    rs = make_introspector(server, rp)
+    first = signed_in(server, rp)["tokens"]
+    second = refreshed(server, rp, first["refresh_token"])
+    third = refreshed(server, rp, second["refresh_token"])
+    assert introspect(server, rs, third["access_token"])["active"] is True
+    # an attacker replays a rotated token
+    assert_error(refresh(server, rp, first["refresh_token"]), "invalid_grant")
+    # the legitimate holder's newest token is gone too, and every access token
+    assert_error(refresh(server, rp, third["refresh_token"]), "invalid_grant")
+    for tokens in (first, second, third):
+        assert introspect(server, rs, tokens["access_token"]) == {"active": False}
+        assert userinfo(server, tokens["access_token"]).status_code == 401
+
+
+def test_reuse_revokes_opaque_access_tokens_too(server, alice):
+    rp = make_rp(server, grant_types=GRANTS, access_token_format="opaque")
+    first = signed_in(server, rp)["tokens"]
+    second = refreshed(server, rp, first["refresh_token"])
+    assert userinfo(server, second["access_token"]).status_code == 200
+    assert_error(refresh(server, rp, first["refresh_token"]), "invalid_grant")
+    assert userinfo(server, first["access_token"]).status_code == 401
+    assert userinfo(server, second["access_token"]).status_code == 401
+
+
+def test_two_concurrent_refreshes_exactly_one_succeeds(server, alice):
+    rp = make_rp(server, grant_types=GRANTS)
+    token = signed_in(server, rp)["tokens"]["refresh_token"]
+    barrier = threading.Barrier(2)
+    results = [None, None]
+
+    def run(i):
+        barrier.wait()
+        results[i] = refresh(server, rp, token)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    statuses = sorted(r.status_code for r in results)
+    assert statuses == [200, 400], [r.text for r in results]
+    loser = next(r for r in results if r.status_code == 400)
+    assert loser.json()["error"] == "invalid_grant"
+
+
+def test_many_concurrent_refreshes_exactly_one_succeeds(server, alice):
+    rp = make_rp(server, grant_types=GRANTS)
+    token = signed_in(server, rp)["tokens"]["refresh_token"]
+    n = 6
+    barrier = threading.Barrier(n)
+    results = [None] * n
+
+    def run(i):
+        barrier.wait()
+        results[i] = refresh(server, rp, token)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [r.status_code for r in results].count(200) == 1, [r.text for r in results]
+    assert all(r.json()["error"] == "invalid_grant" for r in results if r.status_code != 200)
+
+
+# -- who may refresh ------------------------------------------------------------------
+
+
+def test_client_without_the_grant_is_unauthorized(server, alice):
+    rp = make_rp(server, grant_types=GRANTS)
+    token = signed_in(server, rp)["tokens"]["refresh_token"]
+    other = make_rp(server, name="no refresh")  # authorization_code only
+    assert_error(refresh(server, other, token), "unauthorized_client")
+    machine = server.create_client(name="machine", scope="read")
+    assert_error(refresh(server, machine, token), "unauthorized_client")
+    # the owner's token is untouched
+    refreshed(server, rp, token)
+
+
+def test_another_clients_token_is_invalid_grant_and_stays_usable(server, alice):
+    rp = make_rp(server, grant_types=GRANTS)
+    thief = make_rp(server, name="thief", grant_types=GRANTS)
+    token = signed_in(server, rp)["tokens"]["refresh_token"]
+    assert_error(refresh(server, thief, token), "invalid_grant")
+    refreshed(server, rp, token)
+
+
+def test_public_client_refreshes_with_its_client_id(server, alice):
+    app = make_public_rp(server, grant_types=GRANTS)
+    first = signed_in(server, app)["tokens"]
+    second = refreshed(server, app, first["refresh_token"])
+    assert second["refresh_token"] != first["refresh_token"]
+    # without a client_id the public client is not identified
+    resp = server.post_token({"grant_type": "refresh_token",
+                              "refresh_token": second["refresh_token"]})
+    assert resp.status_code in (400, 401), resp.text
+    assert resp.json()["error"] == "invalid_client", resp.text
+
+
+def test_missing_unknown_and_expired_tokens(server, alice):
+    rp = make_rp(server, grant_types=GRANTS)
+    auth = (rp["client_id"], rp["client_secret"])
+    assert_error(server.post_token({"grant_type": "refresh_token"}, auth=auth),
+                 "invalid_request")
+    assert_error(refresh(server, rp, "x" * 43), "invalid_grant")
+    assert_error(refresh(server, rp, "short"), "invalid_grant")
+    token = signed_in(server, rp)["tokens"]["refresh_token"]
+    db = sqlite3.connect(server.db_path)
+    with db:
+        db.execute("UPDATE refresh_tokens SET expires_at = 1")
+    db.close()
+    assert_error(refresh(server, rp, token), "invalid_grant")
+
+
+def test_disabled_or_deleted_user_cannot_refresh(server, alice):
+    rp = make_rp(server, grant_types=GRANTS)
+    token = signed_in(server, rp)["tokens"]["refresh_token"]
+    assert user_cli(server, "update", "alice", "--disable").returncode == 0
+    assert_error(refresh(server, rp, token), "invalid_grant")
+    assert user_cli(server, "update", "alice", "--enable").returncode == 0
+    token = refreshed(server, rp, token)["refresh_token"]
+    assert user_cli(server, "delete", "alice").returncode == 0
+    assert_error(refresh(server, rp, token), "invalid_grant")
+
+
+def test_disabled_client_cannot_refresh(server, alice):
+    rp = make_rp(server, grant_types=GRANTS)
+    token = signed_in(server, rp)["tokens"]["refresh_token"]
+    assert server.cli("client", "update", rp["client_id"], "--disable").returncode == 0
+    bogus = {"grant_type": "authorization_code", "code": "x", "redirect_uri": "x"}
+    auth = (rp["client_id"], rp["client_secret"])
+    assert wait_until(lambda: server.post_token(bogus, auth=auth).status_code == 401)
+    assert_error(refresh(server, rp, token), "invalid_client", status=401)
+
+
+# -- scope ----------------------------------------------------------------------------
+
+
+def test_scope_may_narrow_and_the_successor_keeps_the_original(server, alice):
+    rp = make_rp(server, grant_types=GRANTS)
+    first = signed_in(server, rp)["tokens"]
+    narrow = refreshed(server, rp, first["refresh_token"], scope="email")
+    assert narrow["scope"] == "email"
+    assert "id_token" not in narrow
+    _, claims = verify_jwt(narrow["access_token"], server.jwks())
+    assert claims["scope"] == "email"
+    again = refreshed(server, rp, narrow["refresh_token"])
+    assert again["scope"] == SCOPE
+
+
+def test_wider_scope_is_invalid_scope(server, alice):
+    rp = make_rp(server, grant_types=GRANTS)
+    token = signed_in(server, rp)["tokens"]["refresh_token"]
+    assert_error(refresh(server, rp, token, scope="openid profile"), "invalid_scope")
+    assert_error(refresh(server, rp, token, scope="openid offline_access unknown"),
+                 "invalid_scope")
+    # a refused request did not spend the token
+    refreshed(server, rp, token)
+
+
+# -- the ID token ------------------------------------------------------------------------
+
+
+def test_new_id_token_keeps_sub_auth_time_and_sid_without_nonce(server, alice):
+    rp = make_rp(server, grant_types=GRANTS)
+    flow = signed_in(server, rp)
+    _, before = verify_jwt(flow["tokens"]["id_token"], server.jwks())
+    tokens = refreshed(server, rp, flow["tokens"]["refresh_token"])
+    header, after = verify_jwt(tokens["id_token"], server.jwks())
+    assert "nonce" not in after
+    for claim in ("iss", "sub", "aud", "auth_time", "sid"):
+        assert after[claim] == before[claim], claim
+    assert after["sub"] == alice["sub"]
+    assert after["at_hash"] == left_half_hash(tokens["access_token"], header["alg"])
+
+
+def test_no_id_token_without_openid(server, alice):
+    rp = make_rp(server, grant_types=GRANTS)
+    tokens = signed_in(server, rp, scope="email offline_access")["tokens"]
+    assert "id_token" not in tokens
+    assert "id_token" not in refreshed(server, rp, tokens["refresh_token"])
+
+
+# -- the code, /revoke, /introspect, discovery ------------------------------------------
+
+
+def test_code_replay_after_rotation_revokes_the_family(server, alice):
+    rp = make_rp(server, grant_types=GRANTS)
+    flow = signed_in(server, rp)
+    second = refreshed(server, rp, flow["tokens"]["refresh_token"])
+    resp = redeem(server, rp, flow["code"], verifier=flow["pkce"].verifier)
+    assert_error(resp, "invalid_grant")
+    assert_error(refresh(server, rp, second["refresh_token"]), "invalid_grant")
+    assert userinfo(server, second["access_token"]).status_code == 401
+
+
+def test_revoking_a_refresh_token_revokes_its_family(server, alice):
+    rp = make_rp(server, grant_types=GRANTS)
+    rs = make_introspector(server, rp)
+    first = signed_in(server, rp)["tokens"]
+    second = refreshed(server, rp, first["refresh_token"])
+    revoke(server, rp, second["refresh_token"])
+    assert_error(refresh(server, rp, second["refresh_token"]), "invalid_grant")
+    assert introspect(server, rs, second["access_token"]) == {"active": False}
+    assert introspect(server, rs, first["access_token"]) == {"active": False}
+
+
+def test_revoking_a_rotated_token_revokes_its_family(server, alice):
+    rp = make_rp(server, grant_types=GRANTS)
+    first = signed_in(server, rp)["tokens"]
+    second = refreshed(server, rp, first["refresh_token"])
+    revoke(server, rp, first["refresh_token"])
+    assert_error(refresh(server, rp, second["refresh_token"]), "invalid_grant")
+
+
+def test_another_client_cannot_revoke_a_refresh_token(server, alice):
+    rp = make_rp(server, grant_types=GRANTS)
+    other = make_rp(server, name="other", grant_types=GRANTS)
+    token = signed_in(server, rp)["tokens"]["refresh_token"]
+    revoke(server, other, token)
+    refreshed(server, rp, token)
+
+
+def test_introspection_reports_refresh_tokens(server, alice):
+    rp = make_rp(server, grant_types=GRANTS)
+    rs = make_introspector(server, rp)
+    token = signed_in(server, rp)["tokens"]["refresh_token"]
+    body = introspect(server, rs, token)
+    assert body["active"] is True, body
+    assert body["token_type"] == "refresh_token"
+    assert body["client_id"] == rp["client_id"]
+    assert body["sub"] == alice["sub"]
+    assert body["scope"] == SCOPE
+    assert body["exp"] > body["iat"] > 0
+    # rotated: no longer active; its successor is
+    successor = refreshed(server, rp, token)["refresh_token"]
+    assert introspect(server, rs, token) == {"active": False}
+    assert introspect(server, rs, successor)["active"] is True
+    # the audience rule holds for refresh tokens as for access tokens
+    blind = make_introspector(server)
+    assert introspect(server, blind, successor) == {"active": False}
+
+
+def test_a_refresh_token_is_no_bearer_token(server, alice):
+    rp = make_rp(server, grant_types=GRANTS)
+    token = signed_in(server, rp)["tokens"]["refresh_token"]
+    assert userinfo(server, token).status_code == 401
+
+
+def test_discovery_lists_the_refresh_token_grant(server):
+    resp = requests.get(server.url("/.well-known/openid-configuration"), timeout=HTTP_TIMEOUT)
+    assert "refresh_token" in resp.json()["grant_types_supported"]
