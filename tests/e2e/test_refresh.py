@@ -215,6 +215,7 @@ def test_disabled_or_deleted_user_cannot_refresh(server, alice):
 def test_disabled_client_cannot_refresh(server, alice):
     rp = make_rp(server, grant_types=GRANTS)
     token = signed_in(server, rp)["tokens"]["refresh_token"]
+    token = refreshed(server, rp, token)["refresh_token"]
     assert server.cli("client", "update", rp["client_id"], "--disable").returncode == 0
     bogus = {"grant_type": "authorization_code", "code": "x", "redirect_uri": "x"}
     auth = (rp["client_id"], rp["client_secret"])
@@ -331,9 +332,15 @@ def test_introspection_reports_refresh_tokens(server, alice):
 
 
 def test_a_refresh_token_is_no_bearer_token(server, alice):
+    # introspection knows refresh tokens; userinfo (and the gate) still refuse them
     rp = make_rp(server, grant_types=GRANTS)
+    rs = make_introspector(server, rp)
     token = signed_in(server, rp)["tokens"]["refresh_token"]
+    assert introspect(server, rs, token)["active"] is True
     assert userinfo(server, token).status_code == 401
+    resp = requests.get(server.url("/gate"), headers={"Authorization": f"Bearer {token}"},
+                        timeout=HTTP_TIMEOUT)
+    assert resp.status_code == 401, resp.text
 
 
 def test_discovery_lists_the_refresh_token_grant(server):
