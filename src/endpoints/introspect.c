@@ -55,7 +55,7 @@ static void send_active(struct http_response *resp, const struct config *cfg,
     json_writer_int(&w, "exp", t->expires_at);
     json_writer_int(&w, "iat", t->issued_at);
     json_writer_string(&w, "token_type", t->is_refresh ? "refresh_token" : "Bearer");
-    /* a refresh token's scope is its client's own business */
+    /* a refresh token is only ever shown to its own client */
     if (cfg->introspection_response_scope || t->is_refresh)
         json_writer_string(&w, "scope", t->scope);
     text = json_writer_finish(&w, &len);
@@ -97,8 +97,14 @@ void endpoint_introspect(void *app, const struct http_request *req, struct http_
     }
     /* token_type_hint only says where to look first; both kinds are searched */
     rc = token_introspect(&a->oauth, token, strlen(token), &t, &why);
-    if (!rc && a->oauth.cfg->introspection_validate_audience_scope &&
-        !caller_is_audience(caller.scope, t.audience))
+    /* a refresh token is shown to the client it was issued to and no one
+     * else (RFC 7662 §2.2 lets the answer depend on the caller): a resource
+     * server checking only active and scope would take it for an access
+     * token, one that lives for weeks */
+    if (!rc && t.is_refresh)
+        rc = strcmp(caller.id, t.client_id) == 0 ? ERR_OK : ERR_INVALID_TOKEN;
+    else if (!rc && a->oauth.cfg->introspection_validate_audience_scope &&
+             !caller_is_audience(caller.scope, t.audience))
         rc = ERR_INVALID_TOKEN;
     if (rc == ERR_OK)
         send_active(resp, a->oauth.cfg, &t);

@@ -312,10 +312,10 @@ def test_another_client_cannot_revoke_a_refresh_token(server, alice):
 
 
 def test_introspection_reports_refresh_tokens(server, alice):
-    rp = make_rp(server, grant_types=GRANTS)
-    rs = make_introspector(server, rp)
+    """To the client they were issued to, and to no one else."""
+    rp = make_rp(server, grant_types=GRANTS, scope=SCOPE + " token_introspection")
     token = signed_in(server, rp)["tokens"]["refresh_token"]
-    body = introspect(server, rs, token)
+    body = introspect(server, rp, token)
     assert body["active"] is True, body
     assert body["token_type"] == "refresh_token"
     assert body["client_id"] == rp["client_id"]
@@ -324,19 +324,21 @@ def test_introspection_reports_refresh_tokens(server, alice):
     assert body["exp"] > body["iat"] > 0
     # rotated: no longer active; its successor is
     successor = refreshed(server, rp, token)["refresh_token"]
-    assert introspect(server, rs, token) == {"active": False}
-    assert introspect(server, rs, successor)["active"] is True
-    # the audience rule holds for refresh tokens as for access tokens
-    blind = make_introspector(server)
-    assert introspect(server, blind, successor) == {"active": False}
+    assert introspect(server, rp, token) == {"active": False}
+    assert introspect(server, rp, successor)["active"] is True
+    # a resource server, even one the audience rule lets see the client's
+    # access tokens, never sees a refresh token as active: one that checks
+    # only active and scope would take it for a bearer token
+    rs = make_introspector(server, rp)
+    assert introspect(server, rs, successor) == {"active": False}
+    assert introspect(server, make_introspector(server), successor) == {"active": False}
 
 
 def test_a_refresh_token_is_no_bearer_token(server, alice):
     # introspection knows refresh tokens; userinfo (and the gate) still refuse them
-    rp = make_rp(server, grant_types=GRANTS)
-    rs = make_introspector(server, rp)
+    rp = make_rp(server, grant_types=GRANTS, scope=SCOPE + " token_introspection")
     token = signed_in(server, rp)["tokens"]["refresh_token"]
-    assert introspect(server, rs, token)["active"] is True
+    assert introspect(server, rp, token)["active"] is True
     assert userinfo(server, token).status_code == 401
     resp = requests.get(server.url("/gate"), headers={"Authorization": f"Bearer {token}"},
                         timeout=HTTP_TIMEOUT)
