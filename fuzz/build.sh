@@ -16,7 +16,7 @@ sources() {
     case $1 in
     form) echo src/core/form.c ;;
     basic) echo src/oauth/client_auth.c src/core/form.c src/core/b64url.c src/core/hash.c \
-        src/core/text.c ;;
+        src/core/text.c src/core/log.c src/core/clock.c ;;
     bearer) echo src/core/bearer.c src/core/text.c ;;
     jwt) echo src/jose/jwt.c src/jose/jwk.c src/jose/jws.c src/core/b64url.c src/core/hash.c \
         src/core/log.c src/core/clock.c src/core/text.c ;;
