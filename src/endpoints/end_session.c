@@ -50,13 +50,12 @@ void endpoint_end_session(void *app, const struct http_request *req, struct http
     const struct params *p = req->method == HTTP_POST ? &req->form : &req->query;
     struct logout_request r;
     struct session se;
-    const char *v;
-    size_t n;
+    char token[SESSION_TOKEN_SIZE];
     enum err rc;
 
     if (logout_request_read(a, p, resp, &r))
         goto out;
-    if (req->method == HTTP_POST && page_session_get(a, req, &v, &n) == ERR_NOT_FOUND) {
+    if (req->method == HTTP_POST && page_session_get(a, req, token) == ERR_NOT_FOUND) {
         again_as_get(a, resp, &r);
         goto out;
     }

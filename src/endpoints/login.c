@@ -63,22 +63,18 @@ static enum err read_next(const struct app *a, const struct http_request *req,
 static enum err start_session(const struct app *a, const struct http_request *req,
                               struct http_response *resp, const struct user *u)
 {
-    char cookie[SESSION_COOKIE_SIZE];
-    const char *old;
-    size_t n;
+    char token[SESSION_TOKEN_SIZE];
     enum err rc;
 
-    if (!page_session_get(a, req, &old, &n) && n == SESSION_COOKIE_LEN) {
-        memcpy(cookie, old, n);
-        cookie[n] = '\0';
-        rc = session_end(&a->oauth, cookie);
+    if (!page_session_get(a, req, token)) {
+        rc = session_end(&a->oauth, token);
         if (rc)
             return rc;
     }
-    rc = session_create(&a->oauth, u->sub, "pwd", cookie, NULL);
+    rc = session_create(&a->oauth, u->sub, "pwd", token, NULL);
     if (!rc)
-        rc = page_session_set(a, resp, cookie, a->oauth.cfg->session_ttl);
-    OPENSSL_cleanse(cookie, sizeof cookie);
+        rc = page_session_set(a, resp, token, a->oauth.cfg->session_ttl);
+    OPENSSL_cleanse(token, sizeof token);
     return rc;
 }
 

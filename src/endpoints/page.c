@@ -38,12 +38,20 @@ static struct cookie cookie_of(const struct app *app, const char *name, const ch
     return c;
 }
 
-enum err page_session_get(const struct app *app, const struct http_request *req, const char **value,
-                          size_t *len)
+enum err page_session_get(const struct app *app, const struct http_request *req,
+                          char token[SESSION_TOKEN_SIZE])
 {
-    enum err rc = http_request_cookie(req, app->cookies.session_name, value, len);
+    const char *v;
+    size_t n;
+    enum err rc = http_request_cookie(req, app->cookies.session_name, &v, &n);
 
-    return !rc && *len == 0 ? ERR_NOT_FOUND : rc;
+    if (!rc && n != SESSION_TOKEN_LEN)
+        rc = ERR_NOT_FOUND;
+    if (rc)
+        return rc;
+    memcpy(token, v, n);
+    token[n] = '\0';
+    return ERR_OK;
 }
 
 enum err page_session_set(const struct app *app, struct http_response *resp, const char *value,
@@ -62,20 +70,16 @@ enum err page_session_clear(const struct app *app, struct http_response *resp)
 enum err page_session_end(const struct app *app, const struct http_request *req,
                           struct http_response *resp)
 {
-    char cookie[SESSION_COOKIE_SIZE];
+    char token[SESSION_TOKEN_SIZE];
     struct session se = {0};
-    const char *v;
-    size_t n;
     enum err rc;
 
-    if (page_session_get(app, req, &v, &n) || n != SESSION_COOKIE_LEN)
+    if (page_session_get(app, req, token))
         return page_session_clear(app, resp);
-    memcpy(cookie, v, n);
-    cookie[n] = '\0';
-    if (session_lookup(&app->oauth, cookie, &se) == ERR_OK)
+    if (session_lookup(&app->oauth, token, &se) == ERR_OK)
         log_kv(LOG_INFO, "logout", "sub", se.user_sub, NULL);
     session_clear(&se);
-    rc = session_end(&app->oauth, cookie);
+    rc = session_end(&app->oauth, token);
     return rc ? rc : page_session_clear(app, resp);
 }
 
@@ -152,13 +156,12 @@ bool page_gate(void *app, const struct route *route, const struct http_request *
 void page_render(const struct app *app, struct http_response *resp, int status, enum ui_page page,
                  const void *view)
 {
-    static const char fallback[] = "<!doctype html><html lang=\"en\"><title>Server error</title>"
-                                   "<p>Something went wrong on our side. Please try again later.";
     char *html = NULL;
     size_t len = 0;
 
     if (ui_render(app->ui, page, app->oauth.cfg->issuer_path, view, &html, &len)) {
-        http_response_body(resp, 500, "text/html; charset=utf-8", fallback, sizeof fallback - 1);
+        http_response_body(resp, 500, "text/html; charset=utf-8", ui_fallback_page(),
+                           strlen(ui_fallback_page()));
         return;
     }
     free(resp->body);

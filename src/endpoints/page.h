@@ -13,15 +13,16 @@
 #include <stddef.h>
 
 #include "endpoints/app.h"
+#include "oauth/session.h"
 #include "ui/render.h"
 
 /* Fills *out (endpoints/app.h) for issuer (server.issuer). */
 void page_cookies_init(struct page_cookies *out, const char *issuer);
 
-/* The raw session cookie of req: ERR_OK with *value (borrowed from req, not
- * NUL-terminated) and *len; ERR_NOT_FOUND when there is none. */
-enum err page_session_get(const struct app *app, const struct http_request *req, const char **value,
-                          size_t *len);
+/* The session token in req's session cookie, copied NUL-terminated into
+ * token; ERR_NOT_FOUND when there is none or it cannot be one (wrong length). */
+enum err page_session_get(const struct app *app, const struct http_request *req,
+                          char token[SESSION_TOKEN_SIZE]);
 
 /* Sets the session cookie to value for max_age seconds (session.ttl). */
 enum err page_session_set(const struct app *app, struct http_response *resp, const char *value,

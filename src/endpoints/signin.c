@@ -21,17 +21,13 @@ void signin_clear(struct signin *s)
 
 enum err signin_session(const struct app *app, const struct http_request *req, struct session *se)
 {
-    char cookie[SESSION_COOKIE_SIZE];
-    const char *v;
-    size_t n;
+    char token[SESSION_TOKEN_SIZE];
 
     memset(se, 0, sizeof *se);
-    if (page_session_get(app, req, &v, &n) || n != SESSION_COOKIE_LEN)
+    if (page_session_get(app, req, token))
         return ERR_NOT_FOUND;
-    memcpy(cookie, v, n);
-    cookie[n] = '\0';
     /* a session whose user was deleted or disabled is not found */
-    return session_lookup(&app->oauth, cookie, se);
+    return session_lookup(&app->oauth, token, se);
 }
 
 static enum err fatal(struct authorize_error *e, enum err code, const char *description)

@@ -10,18 +10,18 @@
 #define SID_BYTES 16
 
 enum err session_create(const struct oauth_ctx *ctx, const char *user_sub, const char *amr,
-                        char cookie[SESSION_COOKIE_SIZE], struct session *out)
+                        char token[SESSION_TOKEN_SIZE], struct session *out)
 {
     struct session se = {0};
     int64_t now = clock_now();
     enum err rc;
 
-    rc = rand_token(cookie, SESSION_COOKIE_BYTES);
+    rc = rand_token(token, SESSION_TOKEN_BYTES);
     if (!rc)
         rc = rand_token(se.sid, SID_BYTES);
     if (rc)
         goto out;
-    hash_sha256(cookie, SESSION_COOKIE_LEN, se.id_hash);
+    hash_sha256(token, SESSION_TOKEN_LEN, se.id_hash);
     se.user_sub = (char *)user_sub;
     se.amr = (char *)amr;
     se.auth_time = now;
@@ -39,34 +39,34 @@ enum err session_create(const struct oauth_ctx *ctx, const char *user_sub, const
     }
 out:
     if (rc)
-        OPENSSL_cleanse(cookie, SESSION_COOKIE_SIZE);
+        OPENSSL_cleanse(token, SESSION_TOKEN_SIZE);
     return rc;
 }
 
-/* The stored hash of a well-formed cookie value; false for anything else. */
-static bool cookie_hash(const char *cookie, unsigned char hash[HASH_LEN])
+/* The stored hash of a well-formed token value; false for anything else. */
+static bool cookie_hash(const char *token, unsigned char hash[HASH_LEN])
 {
     size_t i;
 
-    if (!cookie || strlen(cookie) != SESSION_COOKIE_LEN)
+    if (!token || strlen(token) != SESSION_TOKEN_LEN)
         return false;
-    for (i = 0; i < SESSION_COOKIE_LEN; i++) {
-        unsigned char ch = (unsigned char)cookie[i];
+    for (i = 0; i < SESSION_TOKEN_LEN; i++) {
+        unsigned char ch = (unsigned char)token[i];
         if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
               ch == '-' || ch == '_'))
             return false;
     }
-    hash_sha256(cookie, SESSION_COOKIE_LEN, hash);
+    hash_sha256(token, SESSION_TOKEN_LEN, hash);
     return true;
 }
 
-enum err session_lookup(const struct oauth_ctx *ctx, const char *cookie, struct session *out)
+enum err session_lookup(const struct oauth_ctx *ctx, const char *token, struct session *out)
 {
     unsigned char hash[HASH_LEN];
     enum err rc;
 
     memset(out, 0, sizeof *out);
-    if (!cookie_hash(cookie, hash))
+    if (!cookie_hash(token, hash))
         return ERR_NOT_FOUND;
     rc = store_session_get(ctx->store, hash, out);
     if (!rc && out->expires_at <= clock_now()) {
@@ -76,12 +76,12 @@ enum err session_lookup(const struct oauth_ctx *ctx, const char *cookie, struct 
     return rc;
 }
 
-enum err session_end(const struct oauth_ctx *ctx, const char *cookie)
+enum err session_end(const struct oauth_ctx *ctx, const char *token)
 {
     unsigned char hash[HASH_LEN];
     enum err rc;
 
-    if (!cookie_hash(cookie, hash))
+    if (!cookie_hash(token, hash))
         return ERR_OK;
     rc = store_session_delete(ctx->store, hash);
     return rc == ERR_NOT_FOUND ? ERR_OK : rc;

@@ -1,31 +1,32 @@
 #ifndef OIDCD_OAUTH_SESSION_H
 #define OIDCD_OAUTH_SESSION_H
 
-/* Browser sessions, without HTTP: the cookie value is made here and handed
- * out once; only its SHA-256 is stored. */
+/* Browser sessions, without HTTP: a session's secret token is made here and
+ * handed out once (the browser layer carries it in a cookie); only its
+ * SHA-256 is stored. */
 
 #include "core/b64url.h"
 #include "oauth/oauth.h"
 
-#define SESSION_COOKIE_BYTES 32 /* 256 bits */
-#define SESSION_COOKIE_LEN 43   /* its base64url text */
-#define SESSION_COOKIE_SIZE (SESSION_COOKIE_LEN + 1)
+#define SESSION_TOKEN_BYTES 32 /* 256 bits */
+#define SESSION_TOKEN_LEN 43   /* its base64url text */
+#define SESSION_TOKEN_SIZE (SESSION_TOKEN_LEN + 1)
 
 /* Starts a session for user_sub, authenticated now by amr (space-separated,
- * "pwd"): a fresh random cookie value into cookie (never reused, so a login
+ * "pwd"): a fresh random token into token (never reused, so a login
  * cannot be fixed to a value an attacker knows), a fresh random public sid,
  * expiring after session.ttl. When out is not NULL it gets the stored
  * session (caller frees with session_clear). */
 enum err session_create(const struct oauth_ctx *ctx, const char *user_sub, const char *amr,
-                        char cookie[SESSION_COOKIE_SIZE], struct session *out);
+                        char token[SESSION_TOKEN_SIZE], struct session *out);
 
-/* The live session whose cookie value is cookie (caller frees with
+/* The live session whose token is token (caller frees with
  * session_clear). ERR_NOT_FOUND when the value is malformed, unknown or
  * expired, or its user was deleted or disabled. */
-enum err session_lookup(const struct oauth_ctx *ctx, const char *cookie, struct session *out);
+enum err session_lookup(const struct oauth_ctx *ctx, const char *token, struct session *out);
 
-/* Ends the session with this cookie value; ending one that is gone is not an
+/* Ends the session with this token; ending one that is gone is not an
  * error. */
-enum err session_end(const struct oauth_ctx *ctx, const char *cookie);
+enum err session_end(const struct oauth_ctx *ctx, const char *token);
 
 #endif

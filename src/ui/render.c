@@ -507,3 +507,9 @@ bool ui_static_get(const char *name, const char **data, size_t *len, const char 
                                                              : "text/javascript; charset=utf-8";
     return true;
 }
+
+const char *ui_fallback_page(void)
+{
+    return "<!doctype html><html lang=\"en\"><title>Server error</title>"
+           "<p>Something went wrong on our side. Please try again later.";
+}

@@ -101,7 +101,12 @@ void ui_template_free(struct ui_template *t);
  * control byte other than tab and newline becomes U+FFFD. */
 enum err ui_escape(struct buf *out, const char *s);
 
+/* A fixed page for when a template cannot be rendered (out of memory): no
+ * slot, nothing to escape. Static. */
+const char *ui_fallback_page(void);
+
 /* A built-in static file by name ("oidcd.css"): false when there is none. */
+
 bool ui_static_get(const char *name, const char **data, size_t *len, const char **content_type);
 
 #endif

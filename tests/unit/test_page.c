@@ -103,14 +103,17 @@ static void cookie_bomb_gets_a_page(void **state)
 
 static void session_cookie(void **state)
 {
-    struct http_request req = request("x=1; oidcd_session=abc", "");
+    static const char tok[] = "0123456789abcdefghijABCDEFGHIJ-_0123456789a";
+    char cookie[128], got[SESSION_TOKEN_SIZE];
+    struct http_request req;
     struct http_response resp = {0};
-    const char *v;
-    size_t n;
 
     (void)state;
-    assert_int_equal(page_session_get(&app, &req, &v, &n), ERR_OK);
-    assert_int_equal(n, 3);
+    assert_int_equal(sizeof tok - 1, SESSION_TOKEN_LEN);
+    snprintf(cookie, sizeof cookie, "x=1; oidcd_session=%s", tok);
+    req = request(cookie, "");
+    assert_int_equal(page_session_get(&app, &req, got), ERR_OK);
+    assert_string_equal(got, tok);
     assert_int_equal(page_session_set(&app, &resp, "new", 86400), ERR_OK);
     assert_int_equal(page_session_clear(&app, &resp), ERR_OK);
     assert_string_equal(resp.headers[0].value,
@@ -119,8 +122,12 @@ static void session_cookie(void **state)
                         "oidcd_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax");
     params_free(&req.form);
     http_response_clear(&resp);
+    /* empty, or a length no token has: none */
     req = request("oidcd_session=", "");
-    assert_int_equal(page_session_get(&app, &req, &v, &n), ERR_NOT_FOUND);
+    assert_int_equal(page_session_get(&app, &req, got), ERR_NOT_FOUND);
+    params_free(&req.form);
+    req = request("oidcd_session=abc", "");
+    assert_int_equal(page_session_get(&app, &req, got), ERR_NOT_FOUND);
     params_free(&req.form);
 }
 

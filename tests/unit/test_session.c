@@ -45,13 +45,13 @@ static int teardown(void **state)
 static void a_session_is_found_by_its_cookie(void **state)
 {
     struct fixture *f = *state;
-    char cookie[SESSION_COOKIE_SIZE];
+    char cookie[SESSION_TOKEN_SIZE];
     struct session made, found;
     unsigned char raw[HASH_LEN];
     int64_t now = clock_now();
 
     assert_int_equal(session_create(&f->ctx, "user-1", "pwd", cookie, &made), ERR_OK);
-    assert_int_equal(strlen(cookie), SESSION_COOKIE_LEN);
+    assert_int_equal(strlen(cookie), SESSION_TOKEN_LEN);
     assert_int_equal(strlen(made.sid), 22);
     assert_true(made.auth_time >= now && made.auth_time <= now + 1);
     assert_int_equal(made.expires_at, made.auth_time + f->cfg.session_ttl);
@@ -76,7 +76,7 @@ static void a_session_is_found_by_its_cookie(void **state)
 static void every_login_gets_a_fresh_cookie(void **state)
 {
     struct fixture *f = *state;
-    char a[SESSION_COOKIE_SIZE], b[SESSION_COOKIE_SIZE];
+    char a[SESSION_TOKEN_SIZE], b[SESSION_TOKEN_SIZE];
     struct session sa, sb;
 
     assert_int_equal(session_create(&f->ctx, "user-1", "pwd", a, &sa), ERR_OK);
@@ -90,7 +90,7 @@ static void every_login_gets_a_fresh_cookie(void **state)
 static void expired_or_malformed_is_none(void **state)
 {
     struct fixture *f = *state;
-    char cookie[SESSION_COOKIE_SIZE];
+    char cookie[SESSION_TOKEN_SIZE];
     struct session found;
 
     f->cfg.session_ttl = 0;
