@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "core/clock.h"
+#include "core/url.h"
 #include "oauth/scope.h"
 #include "store/store.h"
 
@@ -59,18 +60,9 @@ static int parse_flags(int argc, char **argv, int start, bool writes, bool with_
 /* RFC 8707 §2: an absolute URI (a scheme, then more) without a fragment. */
 static int check_id(const char *id)
 {
-    size_t scheme = strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+    const char *problem = url_absolute_problem(id);
 
-    if (strlen(id) > LIMIT_URI)
-        return cli_fail(EXIT_USAGE, "--id is longer than %d bytes", LIMIT_URI);
-    if (scheme == 0 || id[scheme] != ':' || !id[scheme + 1] || (id[0] >= '0' && id[0] <= '9'))
-        return cli_fail(EXIT_USAGE,
-                        "--id must be an absolute URI, such as https://api.example.com");
-    if (strchr(id, '#'))
-        return cli_fail(EXIT_USAGE, "--id must not have a fragment (#…)");
-    if (id[strcspn(id, " \t\r\n\"<>\\^`{|}")])
-        return cli_fail(EXIT_USAGE, "--id holds a character a URI cannot");
-    return EXIT_OK;
+    return problem ? cli_fail(EXIT_USAGE, "--id %s", problem) : EXIT_OK;
 }
 
 static int check_scope(const char *scope, char **out)

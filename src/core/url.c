@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "core/limits.h"
 #include "core/text.h"
 
 static bool is_alpha(unsigned char c)
@@ -32,6 +33,23 @@ size_t url_scheme_length(const char *u)
            (u[n] && strchr("+-.", u[n])))
         n++;
     return u[n] == ':' ? n : 0;
+}
+
+_Static_assert(LIMIT_URI == 2048, "url_absolute_problem's phrase names the limit");
+
+const char *url_absolute_problem(const char *u)
+{
+    size_t scheme = url_scheme_length(u);
+
+    if (strlen(u) > LIMIT_URI)
+        return "is longer than 2048 bytes";
+    if (scheme == 0 || !u[scheme + 1])
+        return "must be an absolute URI, such as https://api.example.com";
+    if (strchr(u, '#'))
+        return "must not have a fragment (#…)";
+    if (u[strcspn(u, " \t\r\n\"<>\\^`{|}")])
+        return "holds a character a URI cannot";
+    return NULL;
 }
 
 enum err url_encode(struct buf *b, const char *s, size_t n)

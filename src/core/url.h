@@ -45,6 +45,12 @@ struct url_parts {
  * with "scheme:". */
 size_t url_scheme_length(const char *u);
 
+/* Why u is not an absolute URI without a fragment (RFC 3986 §4.3, as RFC 8707
+ * §2 wants a resource's id) of at most LIMIT_URI bytes: a static phrase to
+ * follow the parameter's name ("must not have a fragment (#…)"), or NULL
+ * when it is one. */
+const char *url_absolute_problem(const char *u);
+
 /* Appends the n bytes at s percent-encoded for a query or form value: the
  * unreserved characters of RFC 3986 §2.3 as they are, every other byte as
  * %XX (upper-case hex; a space is %20, never '+'). form_decode reverses it.
