@@ -28,12 +28,12 @@ extern const struct store_ops sqlite_store_ops;
 
 #define REFRESH_COLUMNS                                                                            \
     "family, client_id, user_sub, scope, auth_time, sid, issued_at, expires_at, used_at, "         \
-    "at_jti, at_expires_at"
+    "at_jti, at_expires_at, resource"
 
 #define CODE_COLUMNS                                                                               \
     "client_id, redirect_uri, user_sub, scope, nonce, code_challenge, code_challenge_method, "     \
     "auth_time, amr, sid, created_at, expires_at, used_at, at_jti, at_expires_at, rt_hash, "       \
-    "reused_at, rt_family"
+    "reused_at, rt_family, resource"
 
 const char *const sqlite_sql[ST_COUNT] = {
     [ST_CLIENT_GET] = "SELECT " CLIENT_COLUMNS " FROM clients WHERE id = ?1",
@@ -80,8 +80,8 @@ const char *const sqlite_sql[ST_COUNT] = {
     [ST_SESSION_DELETE] = "DELETE FROM sessions WHERE id_hash = ?1",
     [ST_CODE_INSERT] = "INSERT INTO auth_codes (hash, client_id, redirect_uri, user_sub, scope, "
                        "nonce, code_challenge, code_challenge_method, auth_time, amr, sid, "
-                       "created_at, expires_at) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                       "created_at, expires_at, resource) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     [ST_CODE_CONSUME] = "UPDATE auth_codes SET used_at = ?2 WHERE hash = ?1 AND used_at IS NULL "
                         "RETURNING " CODE_COLUMNS,
     /* ?2 (the time) is bound by the same code path as the updates, and unused */
@@ -108,8 +108,8 @@ const char *const sqlite_sql[ST_COUNT] = {
                        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (user_sub, client_id) DO UPDATE "
                        "SET scope = ?3, created_at = ?4, expires_at = ?5",
     [ST_REFRESH_INSERT] = "INSERT INTO refresh_tokens (hash, family, client_id, user_sub, scope, "
-                          "auth_time, sid, issued_at, expires_at, at_jti, at_expires_at) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                          "auth_time, sid, issued_at, expires_at, at_jti, at_expires_at, "
+                          "resource) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     [ST_SWEEP_SESSIONS] = "DELETE FROM sessions WHERE expires_at < ?1",
     /* a used code stays while what it issued may still be revoked: its
      * access token, and its refresh family while any token of it is left */

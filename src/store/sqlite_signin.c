@@ -160,6 +160,7 @@ enum err sqlite_code_insert(struct store *s, const struct auth_code *code)
     sqlite3_bind_text(st, 11, code->sid, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 12, code->created_at);
     sqlite3_bind_int64(st, 13, code->expires_at);
+    bind_text_or_null(st, 14, code->resource);
     return sqlite_exec(c, st, "code_insert");
 }
 
@@ -187,6 +188,7 @@ static enum err fill_code(sqlite3_stmt *st, void *item)
     code->used_at = sqlite3_column_int64(st, 12);
     code->at_expires_at = sqlite3_column_int64(st, 14);
     code->reused_at = sqlite3_column_int64(st, 16);
+    code->resource = column_dup_null(st, 18, &ok);
     if (sqlite3_column_bytes(st, 15) == HASH_LEN) {
         code->has_rt = true;
         memcpy(code->rt_hash, sqlite3_column_blob(st, 15), HASH_LEN);
@@ -264,6 +266,7 @@ static enum err insert_refresh(struct conn *c, const struct refresh_token *rt)
     sqlite3_bind_int64(st, 9, rt->expires_at);
     bind_text_or_null(st, 10, rt->at_jti[0] ? rt->at_jti : NULL);
     sqlite3_bind_int64(st, 11, rt->at_expires_at);
+    bind_text_or_null(st, 12, rt->resource);
     return sqlite_exec(c, st, "refresh_token_insert");
 }
 
@@ -434,6 +437,7 @@ enum err sqlite_refresh_token_insert(struct store *s, const struct refresh_token
 static enum err fill_refresh(sqlite3_stmt *st, void *item)
 {
     struct refresh_token *rt = item;
+    bool ok = true;
 
     if (column_copy(st, 0, rt->family, sizeof rt->family) ||
         column_copy(st, 1, rt->client_id, sizeof rt->client_id) ||
@@ -447,7 +451,8 @@ static enum err fill_refresh(sqlite3_stmt *st, void *item)
     rt->expires_at = sqlite3_column_int64(st, 7);
     rt->used_at = sqlite3_column_int64(st, 8);
     rt->at_expires_at = sqlite3_column_int64(st, 10);
-    return rt->user_sub && rt->scope ? ERR_OK : ERR_NOMEM;
+    rt->resource = column_dup_null(st, 11, &ok);
+    return ok && rt->user_sub && rt->scope ? ERR_OK : ERR_NOMEM;
 }
 
 enum err sqlite_refresh_token_get(struct store *s, const unsigned char hash[HASH_LEN],

@@ -136,6 +136,7 @@ struct auth_code {
     unsigned char rt_hash[HASH_LEN];
     char rt_family[STORE_JTI_MAX]; /* the refresh token's family; "" when none */
     int64_t reused_at;             /* 0 until a second redemption (store_code_mark_reused) */
+    char *resource;                /* space-separated resource ids the request named; NULL: none */
 };
 
 /* What a user allowed a client, remembered until expires_at. */
@@ -162,6 +163,7 @@ struct refresh_token {
     int64_t used_at;            /* 0 until rotated (store_refresh_token_rotate) */
     char at_jti[STORE_JTI_MAX]; /* the access token issued with it */
     int64_t at_expires_at;
+    char *resource; /* the code's resource ids, space-separated; NULL: none */
 };
 
 struct store;

@@ -103,6 +103,7 @@ void auth_code_clear(struct auth_code *code)
     free(code->code_challenge);
     free(code->code_challenge_method);
     free(code->amr);
+    free(code->resource);
     memset(code, 0, sizeof *code);
 }
 
@@ -121,5 +122,6 @@ void refresh_token_clear(struct refresh_token *rt)
         return;
     free(rt->user_sub);
     free(rt->scope);
+    free(rt->resource);
     memset(rt, 0, sizeof *rt);
 }

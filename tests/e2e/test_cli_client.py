@@ -280,6 +280,8 @@ UNDO_AFTER_3 = [
     "ALTER TABLE refresh_tokens DROP COLUMN at_jti",
     "ALTER TABLE refresh_tokens DROP COLUMN at_expires_at",
     "ALTER TABLE auth_codes DROP COLUMN rt_family",
+    "ALTER TABLE auth_codes DROP COLUMN resource",  # 9
+    "ALTER TABLE refresh_tokens DROP COLUMN resource",
 ]
 
 

@@ -109,6 +109,7 @@ static void code_consumed_once(void **state)
     assert_int_equal(got.auth_time, 90);
     assert_int_equal(got.expires_at, 700);
     assert_string_equal(got.at_jti, "");
+    assert_null(got.resource);
     auth_code_clear(&got);
     assert_int_equal(store_code_record_issued(t->store, code.hash, "jti-1", 3800, NULL), ERR_OK);
 
@@ -138,6 +139,36 @@ static struct refresh_token make_refresh(const char *value, const char *family)
     rt.issued_at = 200;
     rt.expires_at = 5000;
     return rt;
+}
+
+/* The resources a request named stay with its code and its refresh family. */
+static void resources_round_trip(void **state)
+{
+    struct temp_store *t = *state;
+    struct auth_code code = make_code("code-res"), got;
+    struct refresh_token rt = make_refresh("rt-res", "fam-res"),
+                         next = make_refresh("rt-res-2", "fam-res"), row;
+
+    code.resource = "https://books.example urn:films";
+    assert_int_equal(store_code_insert(t->store, &code), ERR_OK);
+    assert_int_equal(store_code_consume(t->store, code.hash, 200, &got), ERR_OK);
+    assert_string_equal(got.resource, "https://books.example urn:films");
+    rt.resource = got.resource;
+    assert_int_equal(store_code_record_issued(t->store, code.hash, "jti-res", 3800, &rt), ERR_OK);
+    auth_code_clear(&got);
+    assert_int_equal(store_refresh_token_get(t->store, rt.hash, &row), ERR_OK);
+    assert_string_equal(row.resource, "https://books.example urn:films");
+    next.resource = row.resource;
+    assert_int_equal(store_refresh_token_rotate(t->store, rt.hash, 300, &next), ERR_OK);
+    refresh_token_clear(&row);
+    assert_int_equal(store_refresh_token_get(t->store, next.hash, &row), ERR_OK);
+    assert_string_equal(row.resource, "https://books.example urn:films");
+    refresh_token_clear(&row);
+    next = make_refresh("rt-res-3", "fam-other");
+    assert_int_equal(store_refresh_token_insert(t->store, &next), ERR_OK);
+    assert_int_equal(store_refresh_token_get(t->store, next.hash, &row), ERR_OK);
+    assert_null(row.resource);
+    refresh_token_clear(&row);
 }
 
 static int count(struct temp_store *t, const char *sql)
@@ -463,6 +494,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(reuse_revokes_what_was_issued, setup, teardown),
         cmocka_unit_test_setup_teardown(reuse_during_redemption_blocks_recording, setup, teardown),
         cmocka_unit_test_setup_teardown(rotation_and_reuse, setup, teardown),
+        cmocka_unit_test_setup_teardown(resources_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(concurrent_consumes_one_wins, setup, teardown),
         cmocka_unit_test_setup_teardown(consent_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(sweep_removes_expired, setup, teardown),
