@@ -53,7 +53,8 @@ enum err signin_parse(const struct app *app, const struct params *p, struct sign
             memcpy(resp->client_id, c->id, sizeof resp->client_id);
         }
     }
-    return authorize_request_parse(p, c, &s->ar, e);
+    rc = authorize_request_parse(p, c, &s->ar, e);
+    return rc ? rc : authorize_request_check_resources(&app->oauth, &s->ar, e);
 }
 
 enum err signin_parse_next(const struct app *app, const char *next, struct signin *s,
@@ -145,7 +146,8 @@ void signin_finish(const struct app *app, struct http_response *resp, const stru
     const struct authorize_request *r = &s->ar;
     struct code_request cr = {
         r->client_id,      r->redirect_uri,          se->user_sub,  r->scope, r->nonce,
-        r->code_challenge, r->code_challenge_method, se->auth_time, se->amr,  se->sid};
+        r->code_challenge, r->code_challenge_method, se->auth_time, se->amr,  se->sid,
+        &r->resources};
     struct authorize_response f;
     char *code = NULL;
     enum err rc = code_issue(&app->oauth, &cr, &code);

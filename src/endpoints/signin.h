@@ -26,7 +26,7 @@ enum err signin_session(const struct app *app, const struct http_request *req, s
 
 /* Reads the authorization request in p (a query or a form): looks its
  * client up and validates it (authorize_request_parse's rules and errors,
- * *e filled on failure). Caller frees s with signin_clear either way. Sets
+ * then authorize_request_check_resources's; *e filled on failure). Caller frees s with signin_clear either way. Sets
  * resp's client_id for the access log. */
 enum err signin_parse(const struct app *app, const struct params *p, struct signin *s,
                       struct authorize_error *e, struct http_response *resp);

@@ -6,6 +6,7 @@
 #include "oauth/grant_client_credentials.h"
 #include "oauth/grant_code.h"
 #include "oauth/grant_refresh.h"
+#include "oauth/resource.h"
 #include "oauth/user_claims.h"
 
 /* Tokens are at most LIMIT_JWT bytes; with the scope, far below this. */
@@ -42,8 +43,8 @@ static enum err id_token_claims(const struct oauth_ctx *ctx, const char *sub, co
 }
 
 static enum err run_code_grant(struct app *a, const struct http_request *req,
-                               const struct client *client, struct token_response *out,
-                               const char **why)
+                               const struct client *client, const struct grant_resources *res,
+                               struct token_response *out, const char **why)
 {
     const char *code, *redirect_uri, *verifier;
 
@@ -53,13 +54,14 @@ static enum err run_code_grant(struct app *a, const struct http_request *req,
         *why = "a parameter was given more than once";
         return ERR_INVALID_REQUEST;
     }
-    return grant_authorization_code(&a->oauth, client, code, redirect_uri, verifier,
+    return grant_authorization_code(&a->oauth, client, code, redirect_uri, verifier, res,
                                     id_token_claims, out, why);
 }
 
 static enum err run_refresh_grant(struct app *a, const struct http_request *req,
                                   const struct client *client, const char *scope,
-                                  struct token_response *out, const char **why)
+                                  const struct grant_resources *res, struct token_response *out,
+                                  const char **why)
 {
     const char *refresh_token;
 
@@ -67,35 +69,15 @@ static enum err run_refresh_grant(struct app *a, const struct http_request *req,
         *why = "a parameter was given more than once";
         return ERR_INVALID_REQUEST;
     }
-    return grant_refresh_token(&a->oauth, client, refresh_token, scope, id_token_claims, out, why);
-}
-
-/* The resource parameters (RFC 8707 §2, repeatable), borrowed from form.
- * Each must be an absolute URI without a fragment. */
-static enum err collect_resources(const struct params *form, const char *out[LIMIT_PARAMS],
-                                  size_t *n, const char **why)
-{
-    size_t i;
-
-    *n = 0;
-    for (i = 0; i < form->n; i++) {
-        const char *v = form->items[i].value;
-        if (strcmp(form->items[i].name, "resource") != 0 || !v || !*v)
-            continue;
-        if (strlen(v) > LIMIT_URI || !strchr(v, ':') || strchr(v, '#')) {
-            *why = "resource must be an absolute URI without a fragment";
-            return ERR_INVALID_TARGET;
-        }
-        out[(*n)++] = v;
-    }
-    return ERR_OK;
+    return grant_refresh_token(&a->oauth, client, refresh_token, scope, res, id_token_claims, out,
+                               why);
 }
 
 static enum err run_grant(struct app *a, const struct http_request *req,
                           const struct client *client, struct token_response *out, const char **why)
 {
     const char *grant_type, *scope, *resources[LIMIT_PARAMS];
-    size_t n = 0;
+    struct grant_resources res = {resources, 0};
     enum err rc;
 
     if (params_get_one(&req->form, "grant_type", &grant_type) ||
@@ -107,22 +89,17 @@ static enum err run_grant(struct app *a, const struct http_request *req,
         *why = "grant_type is required";
         return ERR_INVALID_REQUEST;
     }
-    rc = collect_resources(&req->form, resources, &n, why);
+    rc = resource_params_collect(&req->form, resources, &res.n, why);
     if (rc)
         return rc;
     if (strcmp(grant_type, "client_credentials") == 0)
-        return grant_client_credentials(&a->oauth, client, scope, resources, n, out, why);
-    if (strcmp(grant_type, "authorization_code") != 0 && strcmp(grant_type, "refresh_token") != 0) {
-        *why = "unsupported grant_type";
-        return ERR_UNSUPPORTED_GRANT_TYPE;
-    }
-    if (n > 0) {
-        *why = "resource is not supported with this grant yet";
-        return ERR_INVALID_TARGET;
-    }
+        return grant_client_credentials(&a->oauth, client, scope, resources, res.n, out, why);
     if (strcmp(grant_type, "authorization_code") == 0)
-        return run_code_grant(a, req, client, out, why);
-    return run_refresh_grant(a, req, client, scope, out, why);
+        return run_code_grant(a, req, client, &res, out, why);
+    if (strcmp(grant_type, "refresh_token") == 0)
+        return run_refresh_grant(a, req, client, scope, &res, out, why);
+    *why = "unsupported grant_type";
+    return ERR_UNSUPPORTED_GRANT_TYPE;
 }
 
 void endpoint_token(void *app, const struct http_request *req, struct http_response *resp)

@@ -115,17 +115,3 @@ enum err access_token_issue_for(const struct oauth_ctx *ctx, const struct access
         memcpy(jti_out, jti, sizeof jti);
     return rc;
 }
-
-enum err access_token_issue(const struct oauth_ctx *ctx, const struct access_grant *g, char **out,
-                            long *expires_in, char jti_out[ACCESS_TOKEN_JTI_SIZE])
-{
-    struct token_target every = {0};
-    const char *why = NULL;
-    enum err rc;
-
-    rc = resource_target(ctx, NULL, 0, g->scope, &every, &why);
-    if (!rc)
-        rc = access_token_issue_for(ctx, g, &every, out, expires_in, jti_out);
-    token_target_clear(&every);
-    return rc;
-}

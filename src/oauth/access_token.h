@@ -16,18 +16,13 @@ struct access_grant {
 
 #define ACCESS_TOKEN_JTI_SIZE 32
 
-/* Issues an access token in the client's format (or its resources'): a JWT
- * per RFC 9068 signed with the current key, or an opaque 256-bit token stored
- * as its SHA-256. Its aud is its resources (a string for one, an array for
+/* Issues an access token for the resources of target (oauth/resource.h: its
+ * audience, format and lifetime) in the client's format or theirs: a JWT per
+ * RFC 9068 signed with the current key, or an opaque 256-bit token stored as
+ * its SHA-256. Its aud is its resources (a string for one, an array for
  * more), else g->audience.
  * *out is newly allocated (caller frees); *expires_in gets its lifetime and,
  * when jti is not NULL, it gets the token's id (to revoke it by). */
-enum err access_token_issue(const struct oauth_ctx *ctx, const struct access_grant *g, char **out,
-                            long *expires_in, char jti[ACCESS_TOKEN_JTI_SIZE]);
-
-/* The same for the resources of target (oauth/resource.h: its audience,
- * format and lifetime); access_token_issue aims at every resource that owns
- * one of g->scope. */
 enum err access_token_issue_for(const struct oauth_ctx *ctx, const struct access_grant *g,
                                 const struct token_target *target, char **out, long *expires_in,
                                 char jti[ACCESS_TOKEN_JTI_SIZE]);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/text.h"
+#include "oauth/resource.h"
 #include "oauth/scope.h"
 
 /* Every parameter this server reads, with what to say when it is repeated
@@ -329,6 +330,36 @@ static enum err check_unsupported(const struct params *p, struct authorize_error
     return ERR_OK;
 }
 
+/* The resource parameters (RFC 8707 §2, repeatable), copied. */
+static enum err read_resources(const struct params *p, struct authorize_request *out,
+                               struct authorize_error *e)
+{
+    const char *ids[LIMIT_PARAMS], *why = NULL;
+    enum err rc;
+    size_t i, n = 0;
+
+    if ((rc = resource_params_collect(p, ids, &n, &why)))
+        return redirect_error(e, rc, why);
+    for (i = 0; i < n; i++)
+        if (!strlist_contains(&out->resources, ids[i]) &&
+            strlist_add(&out->resources, ids[i], strlen(ids[i])))
+            return fail(e, ERR_NOMEM, "out of memory", true);
+    return ERR_OK;
+}
+
+enum err authorize_request_check_resources(const struct oauth_ctx *ctx,
+                                           const struct authorize_request *r,
+                                           struct authorize_error *e)
+{
+    const char *why = "the resources could not be checked";
+    enum err rc = resource_check(ctx, &r->resources, r->scope, &why);
+
+    memset(e, 0, sizeof *e);
+    if (rc)
+        fail(e, rc, why, rc != ERR_INVALID_TARGET);
+    return rc;
+}
+
 enum err authorize_request_parse(const struct params *p, const struct client *c,
                                  struct authorize_request *out, struct authorize_error *e)
 {
@@ -344,7 +375,7 @@ enum err authorize_request_parse(const struct params *p, const struct client *c,
         (rc = check_unsupported(p, e)) || (rc = check_response_type(p, c, out, e)) ||
         (rc = cut_scope(p, c, out, e)) || (rc = read_prompt(p, out, e)) ||
         (rc = read_max_age(p, out, e)) || (rc = read_hints(p, out, e)) ||
-        (rc = read_pkce(p, c, out, e)))
+        (rc = read_pkce(p, c, out, e)) || (rc = read_resources(p, out, e)))
         return rc;
     return ERR_OK;
 }
@@ -362,6 +393,7 @@ void authorize_request_clear(struct authorize_request *r)
     free(r->id_token_hint);
     free(r->ui_locales);
     free(r->code_challenge);
+    strlist_free(&r->resources);
     memset(r, 0, sizeof *r);
     r->max_age = -1;
 }
@@ -410,8 +442,17 @@ enum err authorize_request_serialise(const struct authorize_request *r, bool dro
          r->code_challenge ? pkce_method_name(r->code_challenge_method) : NULL},
         {"response_mode", r->response_mode == RESPONSE_MODE_FORM_POST ? "form_post" : NULL},
     };
+    enum err rc = url_add_form(out, fields, sizeof fields / sizeof fields[0]);
+    size_t i;
 
-    return url_add_form(out, fields, sizeof fields / sizeof fields[0]);
+    /* response_type and client_id came first: '&' goes before each */
+    for (i = 0; !rc && i < r->resources.n; i++) {
+        struct url_param resource = {"resource", r->resources.items[i]};
+        rc = buf_append(out, "&", 1);
+        if (!rc)
+            rc = url_add_form(out, &resource, 1);
+    }
+    return rc;
 }
 
 /* -- the response to the client ------------------------------------------ */

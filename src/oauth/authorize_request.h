@@ -12,6 +12,7 @@
 #include "core/buf.h"
 #include "core/form.h"
 #include "core/url.h"
+#include "oauth/oauth.h"
 #include "oauth/pkce.h"
 #include "store/store.h"
 
@@ -43,6 +44,7 @@ struct authorize_request {
     char *code_challenge;
     enum pkce_method code_challenge_method; /* NONE exactly when code_challenge is NULL */
     enum response_mode response_mode;
+    struct strlist resources; /* RFC 8707 §2: the resource ids, in request order */
 };
 
 /* Why a request failed. A fatal error is shown to the user on an error page
@@ -78,9 +80,18 @@ struct authorize_error {
  * core/limits.h; a code_challenge not of 43-128 unreserved characters, a
  * code_challenge_method without code_challenge or not S256 or plain; a public
  * client without a code_challenge or with method plain (all
- * invalid_request). */
+ * invalid_request); a resource that is not an absolute URI without a
+ * fragment (invalid_target; whether it is registered, and one the client may
+ * ask for, is authorize_request_check_resources's to say). */
 enum err authorize_request_parse(const struct params *p, const struct client *c,
                                  struct authorize_request *out, struct authorize_error *e);
+
+/* Whether the client may ask for r's resources with r's scope
+ * (resource_check, oauth/resource.h): ERR_OK, or ERR_INVALID_TARGET with *e
+ * filled, sent to the client; another error (the store) with *e fatal. */
+enum err authorize_request_check_resources(const struct oauth_ctx *ctx,
+                                           const struct authorize_request *r,
+                                           struct authorize_error *e);
 
 /* Frees what r holds and empties it; r may be NULL. */
 void authorize_request_clear(struct authorize_request *r);

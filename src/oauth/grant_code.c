@@ -50,7 +50,12 @@ enum err code_issue(const struct oauth_ctx *ctx, const struct code_request *r, c
     code.amr = (char *)r->amr;
     code.created_at = now;
     code.expires_at = now + ctx->cfg->code_ttl;
+    if (r->resources && r->resources->n && !(code.resource = strlist_join(r->resources, " "))) {
+        rc = ERR_NOMEM;
+        goto out;
+    }
     rc = store_code_insert(ctx->store, &code);
+    free(code.resource);
 out:
     if (rc) {
         free(value);
@@ -237,6 +242,7 @@ static enum err make_refresh(const struct oauth_ctx *ctx, const struct auth_code
     memcpy(rt->sid, code->sid, sizeof rt->sid);
     rt->user_sub = code->user_sub;
     rt->scope = code->scope;
+    rt->resource = code->resource;
     rt->auth_time = code->auth_time;
     rt->issued_at = now;
     rt->expires_at = now + ctx->cfg->refresh_token_ttl;
@@ -262,21 +268,23 @@ static enum err record(const struct oauth_ctx *ctx, const struct auth_code *code
     return rc ? rc : refuse(why, "the code was already used");
 }
 
+/* The tokens for the code, the access token for target (whose scope out
+ * takes over). */
 static enum err issue(const struct oauth_ctx *ctx, const struct client *client,
-                      const struct auth_code *code, id_token_claims_fn claims, int64_t now,
-                      struct token_response *out, const char **why)
+                      const struct auth_code *code, struct token_target *target,
+                      id_token_claims_fn claims, int64_t now, struct token_response *out,
+                      const char **why)
 {
-    struct access_grant g = {client, code->user_sub, client->id, code->scope};
+    struct access_grant g = {client, code->user_sub, client->id, target->scope};
     struct refresh_token rt = {0};
     char jti[ACCESS_TOKEN_JTI_SIZE];
     bool refresh = strlist_contains(&client->grant_types, "refresh_token") &&
                    scope_has(code->scope, "offline_access");
     enum err rc;
 
-    out->scope = strdup(code->scope);
-    if (!out->scope)
-        return ERR_NOMEM;
-    rc = access_token_issue(ctx, &g, &out->access_token, &out->expires_in, jti);
+    out->scope = target->scope;
+    target->scope = NULL;
+    rc = access_token_issue_for(ctx, &g, target, &out->access_token, &out->expires_in, jti);
     if (!rc && scope_has(code->scope, "openid"))
         rc = issue_id_token(ctx, code, claims, out);
     if (!rc && refresh)
@@ -292,10 +300,12 @@ static enum err issue(const struct oauth_ctx *ctx, const struct client *client,
 
 enum err grant_authorization_code(const struct oauth_ctx *ctx, const struct client *client,
                                   const char *code, const char *redirect_uri,
-                                  const char *code_verifier, id_token_claims_fn claims,
-                                  struct token_response *out, const char **why)
+                                  const char *code_verifier, const struct grant_resources *res,
+                                  id_token_claims_fn claims, struct token_response *out,
+                                  const char **why)
 {
     struct auth_code row = {0};
+    struct token_target target = {0};
     int64_t now = clock_now();
     enum err rc;
 
@@ -314,13 +324,16 @@ enum err grant_authorization_code(const struct oauth_ctx *ctx, const struct clie
     rc = check_code(client, &row, redirect_uri, code_verifier, now, why);
     if (!rc)
         rc = grant_user_check(ctx, row.user_sub, why); /* deleted or disabled since? */
+    if (!rc)
+        rc = resource_target_granted(ctx, row.resource, res->ids, res->n, row.scope, &target, why);
     if (rc)
         burn(ctx, &row, now);
     else
-        rc = issue(ctx, client, &row, claims, now, out, why);
+        rc = issue(ctx, client, &row, &target, claims, now, out, why);
 out:
     if (rc)
         token_response_clear(out);
+    token_target_clear(&target);
     auth_code_clear(&row);
     return rc;
 }

@@ -25,6 +25,13 @@ struct code_request {
     int64_t auth_time;
     const char *amr;
     const char *sid;
+    const struct strlist *resources; /* RFC 8707: the resources requested; may be NULL */
+};
+
+/* The resource parameters of a token request (RFC 8707 §2), borrowed. */
+struct grant_resources {
+    const char *const *ids;
+    size_t n;
 };
 
 /* Makes a 256-bit single-use code bound to r, stored as its SHA-256, valid
@@ -62,10 +69,18 @@ enum err grant_user_check(const struct oauth_ctx *ctx, const char *sub, const ch
  * granted scope, the ID token when openid was granted and a refresh token
  * when the client holds the refresh_token grant and offline_access was
  * granted; what was issued is recorded on the code. *why gets a static
- * description on failure. */
+ * description on failure.
+ *
+ * The access token is for the resources res names, each one the
+ * authorization request named too, or without any, for those the request
+ * named (resource_target_granted, oauth/resource.h; ERR_INVALID_TARGET, and
+ * the code is used up); its scope, and the answer's, is cut to theirs. The
+ * ID token and the refresh token keep the code's whole scope; the refresh
+ * token keeps the request's resources. */
 enum err grant_authorization_code(const struct oauth_ctx *ctx, const struct client *client,
                                   const char *code, const char *redirect_uri,
-                                  const char *code_verifier, id_token_claims_fn claims,
-                                  struct token_response *out, const char **why);
+                                  const char *code_verifier, const struct grant_resources *res,
+                                  id_token_claims_fn claims, struct token_response *out,
+                                  const char **why);
 
 #endif

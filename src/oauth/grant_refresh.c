@@ -80,7 +80,8 @@ static enum err narrow_scope(const char *asked, const char *granted, char **out,
 }
 
 static enum err issue_id_token(const struct oauth_ctx *ctx, const struct refresh_token *rt,
-                               id_token_claims_fn claims, struct token_response *out)
+                               const char *scope, id_token_claims_fn claims,
+                               struct token_response *out)
 {
     struct id_token_claims c = {0};
 
@@ -89,11 +90,12 @@ static enum err issue_id_token(const struct oauth_ctx *ctx, const struct refresh
     c.auth_time = rt->auth_time;
     c.access_token = out->access_token;
     c.sid = rt->sid;
-    return grant_id_token_issue(ctx, &c, out->scope, claims, &out->id_token);
+    return grant_id_token_issue(ctx, &c, scope, claims, &out->id_token);
 }
 
 /* The successor of rt into *next (its hash) and out: same family, same
- * scope, sid and auth_time; the access token with jti issued alongside. */
+ * scope, resources, sid and auth_time; the access token with jti issued
+ * alongside. */
 static enum err make_successor(const struct oauth_ctx *ctx, const struct refresh_token *rt,
                                const char *jti, int64_t now, struct refresh_token *next,
                                struct token_response *out)
@@ -112,6 +114,7 @@ static enum err make_successor(const struct oauth_ctx *ctx, const struct refresh
     memcpy(next->sid, rt->sid, sizeof next->sid);
     next->user_sub = rt->user_sub;
     next->scope = rt->scope;
+    next->resource = rt->resource;
     next->auth_time = rt->auth_time;
     next->issued_at = now;
     next->expires_at = now + ctx->cfg->refresh_token_ttl;
@@ -120,18 +123,23 @@ static enum err make_successor(const struct oauth_ctx *ctx, const struct refresh
     return ERR_OK;
 }
 
+/* The tokens for rt: the access token for target (whose scope out takes
+ * over), the ID token for scope (the one asked for). */
 static enum err issue(const struct oauth_ctx *ctx, const struct client *client,
-                      const struct refresh_token *rt, id_token_claims_fn claims, int64_t now,
+                      const struct refresh_token *rt, const char *scope,
+                      struct token_target *target, id_token_claims_fn claims, int64_t now,
                       struct token_response *out, const char **why)
 {
-    struct access_grant g = {client, rt->user_sub, client->id, out->scope};
+    struct access_grant g = {client, rt->user_sub, client->id, target->scope};
     struct refresh_token next = {0};
     char jti[ACCESS_TOKEN_JTI_SIZE];
     enum err rc;
 
-    rc = access_token_issue(ctx, &g, &out->access_token, &out->expires_in, jti);
-    if (!rc && scope_has(out->scope, "openid"))
-        rc = issue_id_token(ctx, rt, claims, out);
+    out->scope = target->scope;
+    target->scope = NULL;
+    rc = access_token_issue_for(ctx, &g, target, &out->access_token, &out->expires_in, jti);
+    if (!rc && scope_has(scope, "openid"))
+        rc = issue_id_token(ctx, rt, scope, claims, out);
     if (!rc)
         rc = make_successor(ctx, rt, jti, now, &next, out);
     if (!rc)
@@ -146,11 +154,13 @@ static enum err issue(const struct oauth_ctx *ctx, const struct client *client,
 
 enum err grant_refresh_token(const struct oauth_ctx *ctx, const struct client *client,
                              const char *refresh_token, const char *scope,
-                             id_token_claims_fn claims, struct token_response *out,
-                             const char **why)
+                             const struct grant_resources *res, id_token_claims_fn claims,
+                             struct token_response *out, const char **why)
 {
     struct refresh_token rt = {0};
+    struct token_target target = {0};
     int64_t now = clock_now();
+    char *asked = NULL;
     enum err rc;
 
     memset(out, 0, sizeof *out);
@@ -166,11 +176,15 @@ enum err grant_refresh_token(const struct oauth_ctx *ctx, const struct client *c
     if (!rc)
         rc = grant_user_check(ctx, rt.user_sub, why);
     if (!rc)
-        rc = narrow_scope(scope, rt.scope, &out->scope, why);
+        rc = narrow_scope(scope, rt.scope, &asked, why);
     if (!rc)
-        rc = issue(ctx, client, &rt, claims, now, out, why);
+        rc = resource_target_granted(ctx, rt.resource, res->ids, res->n, asked, &target, why);
+    if (!rc)
+        rc = issue(ctx, client, &rt, asked, &target, claims, now, out, why);
     if (rc)
         token_response_clear(out);
+    token_target_clear(&target);
+    free(asked);
     refresh_token_clear(&rt);
     return rc;
 }

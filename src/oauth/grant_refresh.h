@@ -20,10 +20,15 @@
  * *out holds a new access token for scope (the token's own when NULL), a new
  * ID token when openid was granted (no nonce; the same sub, auth_time and
  * sid), and the token's successor, which keeps the token's whole scope; the
- * presented token is used up. *why gets a static description on failure. */
+ * presented token is used up. *why gets a static description on failure.
+ *
+ * The access token is for the resources res names, or without any, for
+ * those the authorization request named, as with the code
+ * (grant_authorization_code): ERR_INVALID_TARGET for a resource the request
+ * did not name, and the token stays unspent. */
 enum err grant_refresh_token(const struct oauth_ctx *ctx, const struct client *client,
                              const char *refresh_token, const char *scope,
-                             id_token_claims_fn claims, struct token_response *out,
-                             const char **why);
+                             const struct grant_resources *res, id_token_claims_fn claims,
+                             struct token_response *out, const char **why);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/url.h"
 #include "oauth/scope.h"
 
 #define TTL_MS 1000.0
@@ -139,23 +140,99 @@ static enum err decide(struct token_target *t, const char *const *requested, siz
     return rc ? rc : t->scope ? ERR_OK : ERR_NOMEM;
 }
 
-enum err resource_target(const struct oauth_ctx *ctx, const char *const *requested, size_t n,
-                         const char *scope, struct token_target *out, const char **why)
+/* A grant bound to the resources named (RFC 8707 §2.2): those requested
+ * must be among them; none requested, the token is for the named resources
+ * that own one of its scopes, and there must be one. */
+static enum err decide_named(struct token_target *t, const struct strlist *named,
+                             const char *const *requested, size_t n, const struct strlist *granted,
+                             const char **why)
 {
-    struct strlist granted = {0};
+    const struct resource *r;
+    enum err rc = ERR_OK;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (!strlist_contains(named, requested[i])) {
+            *why = "resource was not named in the authorization request";
+            return ERR_INVALID_TARGET;
+        }
+    if (n > 0)
+        return decide(t, requested, n, granted, "", why);
+    for (i = 0; !rc && i < named->n; i++)
+        if ((r = find(named->items[i])) && owns_any(r, granted))
+            rc = aim_at(t, r);
+    if (!rc && t->audience.n == 0) {
+        *why = "the scope holds none of the scopes of the resources the authorization request "
+               "named";
+        return ERR_INVALID_TARGET;
+    }
+    if (!rc && !(t->scope = cut_scope(t, granted)))
+        rc = ERR_NOMEM;
+    return rc;
+}
+
+enum err resource_target_granted(const struct oauth_ctx *ctx, const char *named,
+                                 const char *const *requested, size_t n, const char *scope,
+                                 struct token_target *out, const char **why)
+{
+    struct strlist granted = {0}, names = {0};
     enum err rc;
 
     memset(out, 0, sizeof *out);
     rc = strlist_split(&granted, scope ? scope : "", " ");
+    if (!rc)
+        rc = strlist_split(&names, named ? named : "", " ");
     if (rc)
-        return rc;
+        goto out;
     pthread_mutex_lock(&cache.lock);
     rc = refresh(ctx->store);
-    if (!rc)
+    if (!rc && names.n > 0)
+        rc = decide_named(out, &names, requested, n, &granted, why);
+    else if (!rc)
         rc = decide(out, requested, n, &granted, scope ? scope : "", why);
     pthread_mutex_unlock(&cache.lock);
+out:
     strlist_free(&granted);
+    strlist_free(&names);
     return rc;
+}
+
+enum err resource_target(const struct oauth_ctx *ctx, const char *const *requested, size_t n,
+                         const char *scope, struct token_target *out, const char **why)
+{
+    return resource_target_granted(ctx, NULL, requested, n, scope, out, why);
+}
+
+enum err resource_check(const struct oauth_ctx *ctx, const struct strlist *requested,
+                        const char *scope, const char **why)
+{
+    struct token_target t;
+    enum err rc;
+
+    if (requested->n == 0)
+        return ERR_OK;
+    rc = resource_target(ctx, (const char *const *)requested->items, requested->n, scope, &t, why);
+    token_target_clear(&t);
+    return rc;
+}
+
+enum err resource_params_collect(const struct params *p, const char *out[LIMIT_PARAMS], size_t *n,
+                                 const char **why)
+{
+    size_t i;
+
+    *n = 0;
+    for (i = 0; i < p->n; i++) {
+        const char *v = p->items[i].value;
+        if (strcmp(p->items[i].name, "resource") != 0 || !v || !*v)
+            continue;
+        if (url_absolute_problem(v)) {
+            *why = "resource must be an absolute URI without a fragment";
+            return ERR_INVALID_TARGET;
+        }
+        out[(*n)++] = v;
+    }
+    return ERR_OK;
 }
 
 void token_target_clear(struct token_target *t)

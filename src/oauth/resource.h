@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/form.h"
+#include "core/limits.h"
 #include "core/strlist.h"
 #include "oauth/oauth.h"
 
@@ -31,6 +33,30 @@ struct token_target {
 enum err resource_target(const struct oauth_ctx *ctx, const char *const *requested, size_t n,
                          const char *scope, struct token_target *out, const char **why);
 void token_target_clear(struct token_target *t);
+
+/* The same for a token of a user's grant (authorization_code, refresh_token;
+ * RFC 8707 §2.2), whose authorization request named the resources in named
+ * (space-separated; NULL or "" for none, and then as resource_target). Else
+ * each requested id must be one of named (ERR_INVALID_TARGET otherwise) and
+ * is judged as by resource_target; with none requested the audience is the
+ * named resources that own one of the scopes, the scope cut to theirs, and
+ * ERR_INVALID_TARGET when none does. Caller frees out (also after an
+ * error). */
+enum err resource_target_granted(const struct oauth_ctx *ctx, const char *named,
+                                 const char *const *requested, size_t n, const char *scope,
+                                 struct token_target *out, const char **why);
+
+/* ERR_OK when a token for scope may be aimed at every id of requested (none
+ * at all included): resource_target's rules and errors, at /authorize. */
+enum err resource_check(const struct oauth_ctx *ctx, const struct strlist *requested,
+                        const char *scope, const char **why);
+
+/* The resource parameters of p (RFC 8707 §2, repeatable; empty ones
+ * skipped) into out, borrowed from p, and their number into *n.
+ * ERR_INVALID_TARGET (*why set) when one is not an absolute URI without a
+ * fragment (url_absolute_problem). */
+enum err resource_params_collect(const struct params *p, const char *out[LIMIT_PARAMS], size_t *n,
+                                 const char **why);
 
 /* Appends every scope some resource owns to out. */
 enum err resource_all_scopes(struct store *s, struct strlist *out);

@@ -371,6 +371,9 @@ static void assert_same(const struct authorize_request *a, const struct authoriz
     assert_int_equal(a->max_age, b->max_age);
     assert_int_equal(a->code_challenge_method, b->code_challenge_method);
     assert_int_equal(a->response_mode, b->response_mode);
+    assert_int_equal(a->resources.n, b->resources.n);
+    for (size_t i = 0; i < a->resources.n; i++)
+        assert_string_equal(a->resources.items[i], b->resources.items[i]);
 }
 
 static void serialise_round_trips(void **state)
@@ -384,6 +387,7 @@ static void serialise_round_trips(void **state)
         "&prompt=none&code_challenge=" CHALLENGE,
         "response_type=code&client_id=rp&redirect_uri=http://127.0.0.1:4242/native&prompt=login",
         BASE "&prompt=select_account+consent",
+        BASE "&resource=https%3A%2F%2Fbooks.example.com&state=s&resource=urn:films:api",
     };
     struct authorize_request a, b;
     struct authorize_error e;
@@ -409,6 +413,35 @@ static void serialise_round_trips(void **state)
         authorize_request_clear(&b);
         buf_free(&s);
         authorize_request_clear(&a);
+    }
+}
+
+/* RFC 8707 §2: repeatable, each an absolute URI without a fragment; a
+ * repeat of one id counts once. */
+static void resources_are_read(void **state)
+{
+    static const char *const bad[] = {"books", "https://books.example.com/%23x", "%3Ax",
+                                      "https://books.example.com/a%20b"};
+    struct authorize_request r;
+    struct authorize_error e;
+    char q[256];
+    size_t i;
+
+    (void)state;
+    assert_int_equal(parse(BASE "&resource=https://b.example&resource=&resource=urn:x"
+                                "&resource=https://b.example&state=s",
+                           &confidential, &r, &e),
+                     ERR_OK);
+    assert_int_equal(r.resources.n, 2);
+    assert_string_equal(r.resources.items[0], "https://b.example");
+    assert_string_equal(r.resources.items[1], "urn:x");
+    authorize_request_clear(&r);
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(q, sizeof q, "%s&state=s&resource=%s", BASE, bad[i]);
+        assert_int_equal(parse(q, &confidential, &r, &e), ERR_INVALID_TARGET);
+        assert_false(e.fatal);
+        assert_string_equal(r.state, "s");
+        authorize_request_clear(&r);
     }
 }
 
@@ -477,6 +510,7 @@ int main(void)
         cmocka_unit_test(pkce_rules),
         cmocka_unit_test(prompt_values),
         cmocka_unit_test(serialise_round_trips),
+        cmocka_unit_test(resources_are_read),
         cmocka_unit_test(serialise_is_bounded),
         cmocka_unit_test(responses_in_query_mode),
     };

@@ -16,6 +16,7 @@
 #include "store_fixture.h"
 
 #define REDIRECT "https://app.example/cb"
+static const struct grant_resources NO_RESOURCES = {NULL, 0};
 /* RFC 7636 Appendix B */
 #define VERIFIER "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
 #define CHALLENGE "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
@@ -103,7 +104,8 @@ static char *issue_code(struct fixture *f, const struct code_request *r)
 static enum err redeem(struct fixture *f, const struct client *c, const char *code,
                        const char *verifier, struct token_response *out, const char **why)
 {
-    return grant_authorization_code(&f->ctx, c, code, REDIRECT, verifier, NULL, out, why);
+    return grant_authorization_code(&f->ctx, c, code, REDIRECT, verifier, &NO_RESOURCES, NULL, out,
+                                    why);
 }
 
 static void decode(struct fixture *f, const char *token, struct jwt *out)
@@ -320,7 +322,8 @@ static enum err redeem_as(struct fixture *f, const struct client *c, struct code
 {
     struct token_response t;
     char *code = issue_code(f, r);
-    enum err rc = grant_authorization_code(&f->ctx, c, code, redirect, verifier, NULL, &t, why);
+    enum err rc = grant_authorization_code(&f->ctx, c, code, redirect, verifier, &NO_RESOURCES,
+                                           NULL, &t, why);
 
     if (!rc)
         assert_non_null(t.access_token);
@@ -343,9 +346,9 @@ static void the_code_is_bound(void **state)
     assert_int_equal(redeem_as(f, &f->web, &r, REDIRECT "/", NULL, &why), ERR_INVALID_GRANT);
     assert_string_equal(why, "redirect_uri differs from the authorization request's");
     assert_int_equal(redeem_as(f, &f->web, &r, NULL, NULL, &why), ERR_INVALID_REQUEST);
-    assert_int_equal(
-        grant_authorization_code(&f->ctx, &f->web, "made-up", REDIRECT, NULL, NULL, &t, &why),
-        ERR_INVALID_GRANT);
+    assert_int_equal(grant_authorization_code(&f->ctx, &f->web, "made-up", REDIRECT, NULL,
+                                              &NO_RESOURCES, NULL, &t, &why),
+                     ERR_INVALID_GRANT);
     f->cfg.code_ttl = 0;
     assert_int_equal(redeem_as(f, &f->web, &r, REDIRECT, NULL, &why), ERR_INVALID_GRANT);
     assert_string_equal(why, "the code has expired");
@@ -390,9 +393,9 @@ static void the_grant_must_be_registered(void **state)
     const char *why = NULL;
 
     strlist_free(&f->other.grant_types);
-    assert_int_equal(
-        grant_authorization_code(&f->ctx, &f->other, "x", REDIRECT, NULL, NULL, &t, &why),
-        ERR_UNAUTHORIZED_CLIENT);
+    assert_int_equal(grant_authorization_code(&f->ctx, &f->other, "x", REDIRECT, NULL,
+                                              &NO_RESOURCES, NULL, &t, &why),
+                     ERR_UNAUTHORIZED_CLIENT);
 }
 
 static void a_deleted_or_disabled_user_has_no_grant(void **state)
