@@ -21,8 +21,13 @@ NGINX_BIN = "/usr/sbin/nginx"
 READY_TIMEOUT = 10.0
 STOP_TIMEOUT = 5.0
 
+# The API the template protects: its `oidcd resource` id, which /gate is asked
+# to require as the token's audience (RFC 8707).
+BOOKS_AUDIENCE = "https://books.example.com"
+
 # The template the tests use, and the one docs/NGINX.md is written from.
-# {gate_url} is oidcd's issuer + "/gate"; {upstream} is host:port of the API.
+# {gate_url} is oidcd's issuer + "/gate"; {upstream} is host:port of the API;
+# {audience} the API's resource id.
 NGINX_CONF = """\
 {user_line}worker_processes 1;
 
@@ -59,7 +64,7 @@ http {{
 
         location = /_auth {{
             internal;
-            proxy_pass {gate_url}?scope=read_books;
+            proxy_pass {gate_url}?scope=read_books&audience={audience};
             proxy_pass_request_body off;
             proxy_set_header Content-Length "";
             proxy_set_header Authorization $http_authorization;
@@ -139,7 +144,7 @@ class Upstream:
 class Nginx:
     """nginx -p DIR -c DIR/nginx.conf in the foreground, on a free port."""
 
-    def __init__(self, workdir, gate_url, upstream_port):
+    def __init__(self, workdir, gate_url, upstream_port, audience=BOOKS_AUDIENCE):
         self.dir = Path(workdir)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
@@ -151,7 +156,7 @@ class Nginx:
         user_line = "user root;\n" if os.geteuid() == 0 else ""
         self.conf_path.write_text(NGINX_CONF.format(
             user_line=user_line, dir=self.dir, port=self.port, gate_url=gate_url,
-            upstream=f"127.0.0.1:{upstream_port}"))
+            upstream=f"127.0.0.1:{upstream_port}", audience=audience))
 
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"

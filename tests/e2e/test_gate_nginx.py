@@ -1,7 +1,9 @@
 """oidcd /gate behind a real nginx (auth_request), protecting a tiny upstream API.
 
-nginx asks oidcd `GET /gate?scope=read_books` for every request to /books and
-forwards the X-Auth-* answer headers to the upstream, which echoes them back.
+nginx asks oidcd `GET /gate?scope=read_books&audience=https://books.example.com`
+for every request to /books and forwards the X-Auth-* answer headers to the
+upstream, which echoes them back. The books API is a registered resource, so
+a token issued for another API is refused.
 """
 
 import base64
@@ -12,7 +14,9 @@ import pytest
 import requests
 
 from conftest import HTTP_TIMEOUT, Server
-from nginx_support import NGINX_BIN, Nginx, Upstream
+from nginx_support import BOOKS_AUDIENCE, NGINX_BIN, Nginx, Upstream
+
+FILMS_AUDIENCE = "https://films.example.com"
 
 if not Path(NGINX_BIN).exists():
     pytest.skip(f"{NGINX_BIN} is not installed", allow_module_level=True)
@@ -27,6 +31,9 @@ def stack(tmp_path_factory):
     nginx = None
     try:
         server.start()
+        server.cli_json("resource", "create", "--id", BOOKS_AUDIENCE, "--scope",
+                        "read_books add_books")
+        server.cli_json("resource", "create", "--id", FILMS_AUDIENCE, "--scope", "read_films")
         upstream.start()
         nginx = Nginx(base / "nginx", server.url("/gate"), upstream.port).start()
         yield server, upstream, nginx
@@ -39,12 +46,12 @@ def stack(tmp_path_factory):
             server.kill()
 
 
-def make_client(server, scope="read_books add_books", fmt="jwt", name="api-client"):
+def make_client(server, scope="read_books add_books", fmt="jwt", name="api-client", **form):
     flags = {"scope": scope}
     if fmt == "opaque":
         flags["access_token_format"] = "opaque"
     client = server.create_client(name=name, **flags)
-    resp = server.token_basic(client)
+    resp = server.token_basic(client, **form)
     assert resp.status_code == 200, resp.text
     return client, resp.json()["access_token"]
 
@@ -146,6 +153,26 @@ def test_token_without_read_books_is_403(stack, fmt):
     assert 'error="insufficient_scope"' in challenge, challenge
     assert 'scope="read_books"' in challenge, challenge
     assert len(upstream.requests) == before
+
+
+@pytest.mark.parametrize("fmt", ["jwt", "opaque"])
+def test_token_for_another_api_is_401(stack, fmt):
+    # the client may read books, but this token was issued for the films API
+    server, upstream, nginx = stack
+    _, token = make_client(server, scope="read_books read_films", fmt=fmt, name="films-reader",
+                           resource=FILMS_AUDIENCE)
+    before = len(upstream.requests)
+    resp = books(nginx, token)
+    assert resp.status_code == 401, resp.text
+    assert 'error="invalid_token"' in single_challenge(resp)
+    # a token of a scope no resource owns is for its client, not for the API
+    _, token = make_client(server, scope="other", fmt=fmt, name="no-api")
+    assert books(nginx, token).status_code == 401
+    assert len(upstream.requests) == before
+    # the same client's token for the books API passes
+    _, token = make_client(server, scope="read_books read_films", fmt=fmt, name="books-reader",
+                           resource=BOOKS_AUDIENCE)
+    assert books(nginx, token).status_code == 200
 
 
 @pytest.mark.parametrize("fmt", ["jwt", "opaque"])
