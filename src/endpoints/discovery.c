@@ -75,21 +75,22 @@ static json_t *endpoints(const struct config *cfg)
                      "revocation_endpoint_auth_methods_supported", token_methods());
 }
 
-/* The authorization code flow as /authorize and /token serve it, with the
- * refresh_token grant. */
+/* The authorization code, implicit and hybrid flows as /authorize and
+ * /token serve them, with the refresh_token grant. */
 static json_t *sign_in(const struct strlist *algs, const struct strlist *claims)
 {
     return json_pack(
-        "{s:[sss], s:[s], s:[ss], s:[ss], s:[ssss], s:b, s:b, s:b, s:b, s:[s], s:o, "
+        "{s:[ssss], s:[ssssss], s:[sss], s:[ss], s:[ssss], s:b, s:b, s:b, s:b, s:[s], s:o, "
         "s:o}",
-        "grant_types_supported", "authorization_code", "client_credentials", "refresh_token",
-        "response_types_supported", "code", "response_modes_supported", "query", "form_post",
-        "code_challenge_methods_supported", "S256", "plain", "prompt_values_supported", "none",
-        "login", "consent", "select_account", "authorization_response_iss_parameter_supported", 1,
-        "claims_parameter_supported", 0, "request_parameter_supported", 0,
-        "request_uri_parameter_supported", 0, "subject_types_supported", "public",
-        "id_token_signing_alg_values_supported", string_array(algs), "claims_supported",
-        string_array(claims));
+        "grant_types_supported", "authorization_code", "implicit", "client_credentials",
+        "refresh_token", "response_types_supported", "code", "id_token", "id_token token",
+        "code id_token", "code token", "code id_token token", "response_modes_supported", "query",
+        "fragment", "form_post", "code_challenge_methods_supported", "S256", "plain",
+        "prompt_values_supported", "none", "login", "consent", "select_account",
+        "authorization_response_iss_parameter_supported", 1, "claims_parameter_supported", 0,
+        "request_parameter_supported", 0, "request_uri_parameter_supported", 0,
+        "subject_types_supported", "public", "id_token_signing_alg_values_supported",
+        string_array(algs), "claims_supported", string_array(claims));
 }
 
 void endpoint_discovery(void *app, const struct http_request *req, struct http_response *resp)

@@ -8,8 +8,9 @@
 #include "core/url.h"
 #include "endpoints/page.h"
 #include "oauth/client_cache.h"
-#include "oauth/grant_code.h"
+#include "oauth/grant_implicit.h"
 #include "oauth/session.h"
+#include "oauth/user_claims.h"
 
 void signin_clear(struct signin *s)
 {
@@ -144,23 +145,25 @@ void signin_finish(const struct app *app, struct http_response *resp, const stru
                    const struct session *se)
 {
     const struct authorize_request *r = &s->ar;
-    struct code_request cr = {
-        r->client_id,      r->redirect_uri,          se->user_sub,  r->scope, r->nonce,
-        r->code_challenge, r->code_challenge_method, se->auth_time, se->amr,  se->sid,
-        &r->resources};
+    struct implicit_tokens t;
+    struct authorize_issued issued;
     struct authorize_response f;
-    char *code = NULL;
-    enum err rc = code_issue(&app->oauth, &cr, &code);
+    const char *why = NULL;
+    enum err rc = grant_implicit_issue(&app->oauth, &s->client, r, se, user_claims_get, &t, &why);
 
-    if (rc) {
-        log_kv(LOG_ERROR, "could not issue a code", "client_id", r->client_id, "error", err_str(rc),
-               NULL);
-        signin_reply_error(app, resp, r, ERR_SERVER_ERROR, "the code could not be issued");
-        return;
+    if (rc == ERR_INVALID_TARGET) {
+        signin_reply_error(app, resp, r, rc, why);
+    } else if (rc) {
+        log_kv(LOG_ERROR, "could not issue the authorization response", "client_id", r->client_id,
+               "error", err_str(rc), NULL);
+        signin_reply_error(app, resp, r, ERR_SERVER_ERROR,
+                           "the authorization response could not be issued");
+    } else {
+        implicit_tokens_view(&t, &issued);
+        authorize_response_success(&f, r, &issued, app->oauth.cfg->issuer);
+        reply(app, resp, r, &f);
     }
-    authorize_response_success(&f, r, code, app->oauth.cfg->issuer);
-    reply(app, resp, r, &f);
-    free(code);
+    implicit_tokens_clear(&t);
 }
 
 /* issuer + path + "?next=" + the request percent-encoded (or, for

@@ -46,8 +46,9 @@ void signin_fail(const struct app *app, struct http_response *resp,
 void signin_reply_error(const struct app *app, struct http_response *resp,
                         const struct authorize_request *r, enum err code, const char *description);
 
-/* Finishes the authorization for the user of se: issues a code bound to r
- * and se (code_issue) and sends it to the client. */
+/* Finishes the authorization for the user of se: issues what the response
+ * type asks for (grant_implicit_issue: a code bound to r and se, an access
+ * token, an ID token) and sends it to the client. */
 void signin_finish(const struct app *app, struct http_response *resp, const struct signin *s,
                    const struct session *se);
 

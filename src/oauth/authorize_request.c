@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/text.h"
+#include "oauth/client_rules.h"
 #include "oauth/resource.h"
 #include "oauth/scope.h"
 
@@ -119,27 +120,52 @@ static enum err check_redirect_uri(const struct params *p, const struct client *
     return ERR_OK;
 }
 
-/* state and response_mode: what an error response needs besides the URI. */
+/* The RT_* bits of the request's response_type, -1 when it is missing,
+ * repeated or not one we support. */
+static int response_words(const struct params *p)
+{
+    const char *rt = NULL;
+
+    if (params_get_one(p, "response_type", &rt) || !rt)
+        return -1;
+    return client_response_type_bits(rt);
+}
+
+/* Whether a response type returns a token, which the query must not carry
+ * (OAuth 2.0 Multiple Response Type Encoding Practices §5). */
+static bool returns_token(int words)
+{
+    return words > 0 && (words & (RT_ID_TOKEN | RT_TOKEN));
+}
+
+/* The response mode (its default decided before anything else, so that
+ * every error goes back the way the success would have) and state: what an
+ * error response needs besides the URI. */
 static enum err read_reply_params(const struct params *p, struct authorize_request *out,
                                   struct authorize_error *e)
 {
+    bool token = returns_token(response_words(p));
     const char *mode;
     enum err rc;
 
+    out->response_mode = token ? RESPONSE_MODE_FRAGMENT : RESPONSE_MODE_QUERY;
     if (params_get_one(p, "state", &mode))
         return invalid(e, "state must not be repeated");
     if ((rc = take(p, "state", LIMIT_STATE, &out->state, e, "state is longer than 1024 bytes")))
         return rc;
     if (params_get_one(p, "response_mode", &mode))
         return invalid(e, "response_mode must not be repeated");
-    if (!mode || strcmp(mode, "query") == 0)
-        out->response_mode = RESPONSE_MODE_QUERY;
-    else if (strcmp(mode, "form_post") == 0)
+    if (!mode)
+        return ERR_OK;
+    if (strcmp(mode, "form_post") == 0)
         out->response_mode = RESPONSE_MODE_FORM_POST;
-    else if (strcmp(mode, "fragment") == 0)
+    else if (strcmp(mode, "query") == 0 && token)
+        return invalid(e, "response_mode query must not be used with a response type that "
+                          "returns a token: use fragment or form_post");
+    else if (strcmp(mode, "fragment") == 0 && !token)
         return invalid(e, "response_mode fragment is not allowed with response_type code");
-    else
-        return invalid(e, "response_mode must be query or form_post");
+    else if (strcmp(mode, "query") != 0 && strcmp(mode, "fragment") != 0)
+        return invalid(e, "response_mode must be query, fragment or form_post");
     return ERR_OK;
 }
 
@@ -156,29 +182,46 @@ static enum err check_repeats(const struct params *p, struct authorize_error *e)
     return ERR_OK;
 }
 
-/* Only code for now. The hook for implicit and hybrid flows (the next
- * issue): a response type the client may register (id_token, "code
- * id_token", …) is unsupported_response_type here, whether the client holds
- * it or not; its branch goes where the comment below is. */
 static enum err check_response_type(const struct params *p, const struct client *c,
                                     struct authorize_request *out, struct authorize_error *e)
 {
-    const char *rt;
+    const char *rt, *name;
+    int words;
 
     params_get_one(p, "response_type", &rt);
     if (!rt)
         return invalid(e, "response_type is missing");
-    if (strcmp(rt, "code") != 0) /* implicit and hybrid response types: next issue */
+    words = client_response_type_bits(rt);
+    if (words < 0)
         return redirect_error(e, ERR_UNSUPPORTED_RESPONSE_TYPE,
-                              "only response_type code is supported");
-    if (!strlist_contains(&c->response_types, "code"))
+                              "response_type must be code, id_token, id_token token, "
+                              "code id_token, code token or code id_token token");
+    name = client_response_type_name(words);
+    if (!strlist_contains(&c->response_types, name))
         return redirect_error(e, ERR_UNAUTHORIZED_CLIENT,
-                              "the client is not registered for response_type code");
-    if (!strlist_contains(&c->grant_types, "authorization_code"))
+                              "the client is not registered for this response_type");
+    if ((words & RT_CODE) && !strlist_contains(&c->grant_types, "authorization_code"))
         return redirect_error(e, ERR_UNAUTHORIZED_CLIENT,
                               "the client does not hold the grant type authorization_code");
-    if (!(out->response_type = strdup("code")))
+    if ((words & (RT_ID_TOKEN | RT_TOKEN)) && !strlist_contains(&c->grant_types, "implicit"))
+        return redirect_error(e, ERR_UNAUTHORIZED_CLIENT,
+                              "the client does not hold the grant type implicit");
+    if (!(out->response_type = strdup(name)))
         return fail(e, ERR_NOMEM, "out of memory", true);
+    out->response_words = words;
+    return ERR_OK;
+}
+
+/* An ID token from /authorize needs openid and a nonce to bind it to the
+ * browser's session (OpenID Connect Core §3.2.2.1, §3.3.2.11). */
+static enum err check_id_token_needs(const struct authorize_request *out, struct authorize_error *e)
+{
+    if (!(out->response_words & RT_ID_TOKEN))
+        return ERR_OK;
+    if (!out->openid)
+        return invalid(e, "a response type with id_token needs the scope openid");
+    if (!out->nonce)
+        return invalid(e, "nonce is required for a response type with id_token");
     return ERR_OK;
 }
 
@@ -294,6 +337,8 @@ static enum err read_pkce(const struct params *p, const struct client *c,
 {
     const char *challenge, *method;
 
+    if (!(out->response_words & RT_CODE)) /* PKCE binds a code, not a token */
+        return ERR_OK;
     params_get_one(p, "code_challenge", &challenge);
     params_get_one(p, "code_challenge_method", &method);
     if (!challenge && method)
@@ -375,7 +420,8 @@ enum err authorize_request_parse(const struct params *p, const struct client *c,
         (rc = check_unsupported(p, e)) || (rc = check_response_type(p, c, out, e)) ||
         (rc = cut_scope(p, c, out, e)) || (rc = read_prompt(p, out, e)) ||
         (rc = read_max_age(p, out, e)) || (rc = read_hints(p, out, e)) ||
-        (rc = read_pkce(p, c, out, e)) || (rc = read_resources(p, out, e)))
+        (rc = check_id_token_needs(out, e)) || (rc = read_pkce(p, c, out, e)) ||
+        (rc = read_resources(p, out, e)))
         return rc;
     return ERR_OK;
 }
@@ -440,6 +486,7 @@ enum err authorize_request_serialise(const struct authorize_request *r, bool dro
         {"code_challenge", r->code_challenge},
         {"code_challenge_method",
          r->code_challenge ? pkce_method_name(r->code_challenge_method) : NULL},
+        /* fragment is the default wherever it is allowed */
         {"response_mode", r->response_mode == RESPONSE_MODE_FORM_POST ? "form_post" : NULL},
     };
     enum err rc = url_add_form(out, fields, sizeof fields / sizeof fields[0]);
@@ -464,10 +511,17 @@ static void add_field(struct authorize_response *out, const char *name, const ch
 }
 
 void authorize_response_success(struct authorize_response *out, const struct authorize_request *r,
-                                const char *code, const char *issuer)
+                                const struct authorize_issued *issued, const char *issuer)
 {
     out->n = 0;
-    add_field(out, "code", code);
+    add_field(out, "code", issued->code);
+    if (issued->access_token) {
+        add_field(out, "access_token", issued->access_token);
+        add_field(out, "token_type", "Bearer");
+        add_field(out, "expires_in", issued->expires_in);
+        add_field(out, "scope", issued->scope && *issued->scope ? issued->scope : NULL);
+    }
+    add_field(out, "id_token", issued->id_token);
     add_field(out, "state", r->state);
     add_field(out, "iss", issuer);
 }
@@ -492,7 +546,8 @@ enum err authorize_response_location(const struct authorize_request *r,
     if (!r->redirect_uri)
         return ERR_INVALID_REQUEST;
     buf_init(&b, LIMIT_TARGET + LIMIT_URI);
-    rc = url_add_params(&b, r->redirect_uri, resp->fields, resp->n, URL_QUERY);
+    rc = url_add_params(&b, r->redirect_uri, resp->fields, resp->n,
+                        r->response_mode == RESPONSE_MODE_FRAGMENT ? URL_FRAGMENT : URL_QUERY);
     if (!rc && !(*location = buf_take(&b)))
         rc = ERR_NOMEM;
     buf_free(&b);

@@ -24,12 +24,16 @@ enum {
     PROMPT_SELECT_ACCOUNT = 8,
 };
 
-enum response_mode { RESPONSE_MODE_QUERY, RESPONSE_MODE_FORM_POST };
+/* How the response goes back (OAuth 2.0 Multiple Response Type Encoding
+ * Practices §2, OAuth 2.0 Form Post Response Mode): query for code alone,
+ * fragment by default for every response type that returns a token. */
+enum response_mode { RESPONSE_MODE_QUERY, RESPONSE_MODE_FORM_POST, RESPONSE_MODE_FRAGMENT };
 
 /* A validated request. Strings are owned (authorize_request_clear frees
  * them); an optional parameter that was absent is NULL (max_age: -1). */
 struct authorize_request {
-    char *response_type; /* "code" */
+    char *response_type; /* as the client stores it: "code", "code id_token", … */
+    int response_words;  /* its RT_* bits (oauth/client_rules.h) */
     char client_id[LIMIT_CLIENT_ID + 1];
     char *redirect_uri; /* as sent: one the client registered, or its loopback twin */
     char *scope;        /* the requested scopes the client holds, in request order, "" for none */
@@ -71,18 +75,24 @@ struct authorize_error {
  * (byte for byte, but for the port of an http loopback URI, RFC 8252 §7.3).
  * Redirected: any repeated parameter; request (request_not_supported),
  * request_uri (request_uri_not_supported); response_type missing
- * (invalid_request), other than code (unsupported_response_type), or not
- * registered for the client or the client without the grant
- * authorization_code (unauthorized_client); a malformed scope
- * (invalid_scope); response_mode not query or form_post; prompt with an
- * unknown value or none with another; max_age not a number; state, nonce,
- * login_hint, id_token_hint, ui_locales or code_challenge over its cap in
- * core/limits.h; a code_challenge not of 43-128 unreserved characters, a
+ * (invalid_request), not code, id_token, "id_token token", "code id_token",
+ * "code token" or "code id_token token" in any order of its words
+ * (unsupported_response_type), or not registered for the client, or one
+ * with code and the client without the grant authorization_code, or one
+ * with id_token or token and the client without the grant implicit
+ * (unauthorized_client); a malformed scope (invalid_scope); response_mode
+ * not query, fragment or form_post, fragment for code alone, or query for a
+ * response type that returns a token; prompt with an unknown value or none
+ * with another; max_age not a number; state, nonce, login_hint,
+ * id_token_hint, ui_locales or code_challenge over its cap in
+ * core/limits.h; a response type with id_token without nonce or without the
+ * scope openid; a code_challenge not of 43-128 unreserved characters, a
  * code_challenge_method without code_challenge or not S256 or plain; a public
- * client without a code_challenge or with method plain (all
- * invalid_request); a resource that is not an absolute URI without a
+ * client asking for a code without a code_challenge or with method plain
+ * (all invalid_request); a resource that is not an absolute URI without a
  * fragment (invalid_target; whether it is registered, and one the client may
- * ask for, is authorize_request_check_resources's to say). */
+ * ask for, is authorize_request_check_resources's to say). PKCE binds codes
+ * only: for a response type without code the PKCE parameters are ignored. */
 enum err authorize_request_parse(const struct params *p, const struct client *c,
                                  struct authorize_request *out, struct authorize_error *e);
 
@@ -112,7 +122,7 @@ enum err authorize_request_serialise(const struct authorize_request *r, bool dro
 
 /* -- the response to the client ------------------------------------------- */
 
-#define AUTHORIZE_RESPONSE_FIELDS 4
+#define AUTHORIZE_RESPONSE_FIELDS 8
 
 /* The fields of an authorization response, borrowed from what built them. */
 struct authorize_response {
@@ -120,18 +130,30 @@ struct authorize_response {
     size_t n;
 };
 
-/* A success (RFC 6749 §4.1.2, RFC 9207): code, state when r has one, iss. */
+/* What /authorize issued for a request, as its response carries it; NULL
+ * (and expires_in "") for what the response type does not ask for. */
+struct authorize_issued {
+    const char *code;
+    const char *access_token;
+    const char *expires_in; /* decimal seconds */
+    const char *scope;      /* granted, with an access token */
+    const char *id_token;
+};
+
+/* A success (RFC 6749 §4.1.2 and §4.2.2, OpenID Connect Core §3.3.2.5,
+ * RFC 9207): code, access_token with token_type Bearer, expires_in and
+ * scope, id_token, each when issued; state when r has one; iss. */
 void authorize_response_success(struct authorize_response *out, const struct authorize_request *r,
-                                const char *code, const char *issuer);
+                                const struct authorize_issued *issued, const char *issuer);
 
 /* An error (RFC 6749 §4.1.2.1, RFC 9207): error (err_code(e->code)),
  * error_description, state when r has one, iss. e must not be fatal. */
 void authorize_response_error(struct authorize_response *out, const struct authorize_request *r,
                               const struct authorize_error *e, const char *issuer);
 
-/* The Location of a response in query mode: r->redirect_uri with the fields
- * added (url_add_params), at most LIMIT_TARGET + LIMIT_URI bytes, into
- * *location (the caller frees). In form_post mode the fields are instead the
+/* The Location of a response in query or fragment mode: r->redirect_uri with
+ * the fields added (url_add_params) to its query or as its fragment, at most LIMIT_TARGET +
+ * LIMIT_URI bytes, into *location (the caller frees). In form_post mode the fields are instead the
  * form's, posted to r->redirect_uri. ERR_INVALID_REQUEST, ERR_TOO_LARGE,
  * ERR_NOMEM. */
 enum err authorize_response_location(const struct authorize_request *r,

@@ -16,10 +16,9 @@ static const char *const grant_types[] = {
     "authorization_code", "implicit", "refresh_token", "client_credentials", "password", NULL,
 };
 
-/* Response types as sets of the words code, id_token and token (bits 1, 2,
- * 4), each set spelled once; NULL where the set is not a response type we
+/* Response types as sets of the words code, id_token and token (RT_*),
+ * each set spelled once; NULL where the set is not a response type we
  * support (none, and the plain OAuth implicit "token"). */
-enum { RT_CODE = 1, RT_ID_TOKEN = 2, RT_TOKEN = 4 };
 static const char *const response_spelling[8] = {
     NULL, "code",       "id_token",       "code id_token",
     NULL, "code token", "id_token token", "code id_token token",
@@ -237,6 +236,18 @@ static int response_words(const char *rt)
             rt++;
     }
     return bits ? bits : -1;
+}
+
+int client_response_type_bits(const char *rt)
+{
+    int bits = response_words(rt);
+
+    return bits < 0 || !response_spelling[bits] ? -1 : bits;
+}
+
+const char *client_response_type_name(int bits)
+{
+    return bits > 0 && bits < 8 ? response_spelling[bits] : NULL;
 }
 
 /* The bits of a response type spelled as we store it, else -1. */

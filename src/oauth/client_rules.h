@@ -32,6 +32,19 @@ enum err client_normalize(struct client *c, const char **why);
  * line) naming the first rule broken. */
 enum err client_check(const struct client *c, const char **why);
 
+/* The words of a response type (OpenID Connect Core §3, OAuth 2.0 Multiple
+ * Response Type Encoding Practices §5) as a set of bits. */
+enum { RT_CODE = 1, RT_ID_TOKEN = 2, RT_TOKEN = 4 };
+
+/* The RT_* bits of rt, its words separated by spaces in any order; -1 for an
+ * unknown or repeated word, no word at all, or a set that is no response
+ * type we support ("token" alone). */
+int client_response_type_bits(const char *rt);
+
+/* The spelling a client stores for the response type of bits (static), NULL
+ * for a set client_response_type_bits refuses. */
+const char *client_response_type_name(int bits);
+
 /* A fresh random client_id into c->id. */
 enum err client_new_id(struct client *c);
 

@@ -198,7 +198,7 @@ enum err grant_id_token_issue(const struct oauth_ctx *ctx, struct id_token_claim
     json_t *extra = NULL;
     enum err rc = ERR_OK;
 
-    if (claims && ctx->cfg->id_token_include_claims)
+    if (claims && (ctx->cfg->id_token_include_claims || c->release_claims))
         rc = claims(ctx, c->subject, scope, &extra);
     c->extra = extra;
     if (!rc)

@@ -45,8 +45,8 @@ typedef enum err (*id_token_claims_fn)(const struct oauth_ctx *ctx, const char *
                                        const char *scope, json_t **out);
 
 /* Signs the ID token c into *out (caller frees), with the user's claims for
- * scope from claims (may be NULL) when tokens.id_token_include_claims is
- * on. */
+ * scope from claims (may be NULL) when tokens.id_token_include_claims is on
+ * or c->release_claims is set. */
 enum err grant_id_token_issue(const struct oauth_ctx *ctx, struct id_token_claims *c,
                               const char *scope, id_token_claims_fn claims, char **out);
 

@@ -8,15 +8,18 @@
 #include "core/hash.h"
 #include "core/strlist.h"
 
-/* at_hash (Core §3.1.3.6): the keys sign with SHA-256 (RS256, PS256, ES256). */
-static enum err add_at_hash(json_t *claims, const char *access_token)
+/* at_hash and c_hash (Core §3.1.3.6, §3.3.2.11): the left half of the hash
+ * of value; the keys sign with SHA-256 (RS256, PS256, ES256). */
+static enum err add_half_hash(json_t *claims, const char *name, const char *value)
 {
     unsigned char digest[HASH_LEN];
     char half[32]; /* 22 characters */
 
-    hash_sha256(access_token, strlen(access_token), digest);
+    if (!value)
+        return ERR_OK;
+    hash_sha256(value, strlen(value), digest);
     b64url_encode(digest, HASH_LEN / 2, half);
-    return json_object_set_new(claims, "at_hash", json_string(half)) ? ERR_NOMEM : ERR_OK;
+    return json_object_set_new(claims, name, json_string(half)) ? ERR_NOMEM : ERR_OK;
 }
 
 static enum err add_amr(json_t *claims, const char *amr)
@@ -62,8 +65,10 @@ enum err id_token_issue(const struct oauth_ctx *ctx, const struct id_token_claim
         rc = set_optional(claims, "nonce", c->nonce);
     if (!rc)
         rc = set_optional(claims, "sid", c->sid);
-    if (!rc && c->access_token)
-        rc = add_at_hash(claims, c->access_token);
+    if (!rc)
+        rc = add_half_hash(claims, "at_hash", c->access_token);
+    if (!rc)
+        rc = add_half_hash(claims, "c_hash", c->code);
     if (!rc && c->amr)
         rc = add_amr(claims, c->amr);
     /* user claims never replace the ones above (update_missing) */

@@ -4,6 +4,7 @@
 /* The ID token (OpenID Connect Core §2, §3.1.3.6). */
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "oauth/oauth.h"
@@ -15,15 +16,20 @@ struct id_token_claims {
     int64_t auth_time;
     const char *nonce;        /* from the authorization request */
     const char *access_token; /* issued alongside: at_hash */
+    const char *code;         /* issued alongside by /authorize: c_hash */
     const char *sid;
     const char *amr;     /* space-separated: a JSON array */
     const json_t *extra; /* an object of user claims (oauth/claims.c); never
                             overrides the claims above */
+    bool release_claims; /* the scope's user claims go in even when
+                            tokens.id_token_include_claims is off
+                            (grant_id_token_issue) */
 };
 
 /* Builds and signs (keystore_sign, typ "JWT") an ID token: iss, sub, aud,
  * exp (tokens.id_token_ttl), iat, auth_time, nonce, at_hash (the left half of
- * the SHA-256 of the access token, base64url), sid, amr, then extra. *out is
+ * the SHA-256 of the access token, base64url), c_hash (the same of the
+ * code), sid, amr, then extra. *out is
  * newly allocated (caller frees). ERR_CRYPTO when no key signs. */
 enum err id_token_issue(const struct oauth_ctx *ctx, const struct id_token_claims *c, char **out);
 

@@ -185,6 +185,15 @@ def query_params(url):
     return dict(pairs)
 
 
+def fragment_params(url):
+    """The fragment of url read as a form (implicit and hybrid responses,
+    OAuth 2.0 Multiple Response Type Encoding Practices §2.1)."""
+    pairs = urllib.parse.parse_qsl(urllib.parse.urlsplit(url).fragment, keep_blank_values=True)
+    names = [n for n, _ in pairs]
+    assert len(names) == len(set(names)), f"repeated parameter in {url}"
+    return dict(pairs)
+
+
 def assert_html_security_headers(resp, no_store=True):
     """The headers every HTML page carries (issue 9, DESIGN §7)."""
     headers = resp.headers
@@ -205,7 +214,7 @@ class Callback:
     """What reached the client's redirect_uri: by redirect (query) or form_post."""
     url: str  # the redirect_uri as reached (query included for a redirect)
     params: dict
-    mode: str  # "query" or "form_post"
+    mode: str  # "query", "fragment" or "form_post"
     response: requests.Response = None
 
     @property
@@ -262,6 +271,8 @@ class Browser:
                 return resp
             location = urllib.parse.urljoin(resp.url, resp.headers["Location"])
             if not self.is_ours(location):
+                if urllib.parse.urlsplit(location).fragment:
+                    return Callback(location, fragment_params(location), "fragment", resp)
                 return Callback(location, query_params(location), "query", resp)
             resp = self.get(location)
         raise AssertionError("more than 10 redirects")

@@ -112,11 +112,13 @@ def test_sign_in_metadata(server, path):
     doc = server.get(path).json()
     assert doc["authorization_endpoint"] == server.issuer + "/authorize"
     assert doc["userinfo_endpoint"] == server.issuer + "/userinfo"
-    assert doc["response_types_supported"] == ["code"]
-    assert doc["response_modes_supported"] == ["query", "form_post"]
+    assert doc["response_types_supported"] == ["code", "id_token", "id_token token",
+                                               "code id_token", "code token",
+                                               "code id_token token"]
+    assert doc["response_modes_supported"] == ["query", "fragment", "form_post"]
     assert doc["code_challenge_methods_supported"] == ["S256", "plain"]
     assert sorted(doc["grant_types_supported"]) == ["authorization_code", "client_credentials",
-                                                    "refresh_token"]
+                                                    "implicit", "refresh_token"]
     assert doc["token_endpoint_auth_methods_supported"] == [
         "client_secret_basic", "client_secret_post", "none"]
     assert "none" not in doc["introspection_endpoint_auth_methods_supported"]

@@ -250,7 +250,9 @@ static void other_errors_go_to_the_client(void **state)
     expect("response_type=token&client_id=rp&redirect_uri=" ENC_RP "&state=xyz", &confidential,
            ERR_UNSUPPORTED_RESPONSE_TYPE, false, true);
     expect("response_type=code+id_token&client_id=rp&redirect_uri=" ENC_RP "&state=xyz",
-           &confidential, ERR_UNSUPPORTED_RESPONSE_TYPE, false, true);
+           &confidential, ERR_UNAUTHORIZED_CLIENT, false, true);
+    expect("response_type=code+code&client_id=rp&redirect_uri=" ENC_RP "&state=xyz", &confidential,
+           ERR_UNSUPPORTED_RESPONSE_TYPE, false, true);
     /* a repeated or oversized state cannot be sent back */
     expect(BASE "&state=xyz&state=xyz", &confidential, ERR_INVALID_REQUEST, false, false);
 }
@@ -471,7 +473,7 @@ static void responses_in_query_mode(void **state)
                            "https%3A%2F%2Frp.example%2Fcb2%3Ftenant%3Da&state=a+b%26c",
                            &confidential, &r, &e),
                      ERR_OK);
-    authorize_response_success(&resp, &r, "C0de_-", ISSUER);
+    authorize_response_success(&resp, &r, &(struct authorize_issued){.code = "C0de_-"}, ISSUER);
     assert_int_equal(authorize_response_location(&r, &resp, &loc), ERR_OK);
     assert_string_equal(loc, "https://rp.example/cb2?tenant=a&code=C0de_-&state=a%20b%26c"
                              "&iss=http%3A%2F%2F127.0.0.1%3A8000");
@@ -497,10 +499,136 @@ static void responses_in_query_mode(void **state)
     authorize_request_clear(&r);
 }
 
+#define HYBRID_RP "https://hybrid.example/cb"
+#define HYBRID                                                                                     \
+    "client_id=hy&redirect_uri=https%3A%2F%2Fhybrid.example%2Fcb&scope=openid+email&state=s"
+
+static void hybrid_client(struct client *c, enum client_type type)
+{
+    make_client(c, "hy", type, "authorization_code,implicit",
+                "code,id_token,id_token token,code id_token,code token,code id_token token",
+                "openid email", HYBRID_RP);
+}
+
+static void implicit_and_hybrid_types_parse(void **state)
+{
+    static const struct {
+        const char *type;
+        const char *stored;
+    } types[] = {
+        {"id_token", "id_token"},
+        {"token+id_token", "id_token token"},
+        {"id_token+code", "code id_token"},
+        {"token+code", "code token"},
+        {"token+id_token+code", "code id_token token"},
+    };
+    struct authorize_request r, back;
+    struct authorize_error e;
+    struct client c;
+    struct buf b;
+    char q[512];
+    size_t i;
+
+    (void)state;
+    hybrid_client(&c, CLIENT_PUBLIC);
+    for (i = 0; i < sizeof types / sizeof types[0]; i++) {
+        snprintf(q, sizeof q,
+                 "%s&nonce=n&code_challenge=%s&code_challenge_method=S256"
+                 "&response_type=%s",
+                 HYBRID, CHALLENGE, types[i].type);
+        assert_int_equal(parse(q, &c, &r, &e), ERR_OK);
+        assert_string_equal(r.response_type, types[i].stored);
+        assert_int_equal(r.response_mode, RESPONSE_MODE_FRAGMENT);
+        /* what the login page carries reads back to the same request */
+        buf_init(&b, LIMIT_TARGET);
+        assert_int_equal(authorize_request_serialise(&r, false, &b), ERR_OK);
+        assert_int_equal(parse(b.data, &c, &back, &e), ERR_OK);
+        assert_string_equal(back.response_type, r.response_type);
+        assert_int_equal(back.response_mode, RESPONSE_MODE_FRAGMENT);
+        buf_free(&b);
+        authorize_request_clear(&back);
+        authorize_request_clear(&r);
+    }
+    /* no code, no PKCE: a public client's implicit request needs none */
+    assert_int_equal(parse(HYBRID "&nonce=n&response_type=id_token", &c, &r, &e), ERR_OK);
+    assert_null(r.code_challenge);
+    authorize_request_clear(&r);
+    client_clear(&c);
+}
+
+static void implicit_and_hybrid_errors_go_by_fragment(void **state)
+{
+    struct authorize_request r;
+    struct authorize_error e;
+    struct client c;
+
+    (void)state;
+    hybrid_client(&c, CLIENT_CONFIDENTIAL);
+#define F(q, code)                                                                                 \
+    do {                                                                                           \
+        assert_int_equal(parse(HYBRID "&" q, &c, &r, &e), code);                                   \
+        assert_false(e.fatal);                                                                     \
+        assert_int_equal(r.response_mode, RESPONSE_MODE_FRAGMENT);                                 \
+        assert_string_equal(r.state, "s");                                                         \
+        authorize_request_clear(&r);                                                               \
+    } while (0)
+    F("response_type=id_token", ERR_INVALID_REQUEST);      /* no nonce */
+    F("response_type=code+id_token", ERR_INVALID_REQUEST); /* no nonce */
+    F("response_type=id_token&nonce=n&response_mode=query", ERR_INVALID_REQUEST);
+    F("response_type=code+token&response_mode=query", ERR_INVALID_REQUEST);
+    F("response_type=id_token&nonce=n&prompt=never", ERR_INVALID_REQUEST);
+#undef F
+    /* code token needs no nonce: it returns no ID token from /authorize */
+    assert_int_equal(parse(HYBRID "&response_type=code+token", &c, &r, &e), ERR_OK);
+    authorize_request_clear(&r);
+    /* id_token without openid */
+    assert_int_equal(parse("client_id=hy&redirect_uri=https%3A%2F%2Fhybrid.example%2Fcb"
+                           "&scope=email&nonce=n&response_type=id_token",
+                           &c, &r, &e),
+                     ERR_INVALID_REQUEST);
+    authorize_request_clear(&r);
+    client_clear(&c);
+    /* registered for code alone */
+    make_client(&c, "hy", CLIENT_CONFIDENTIAL, "authorization_code,implicit", "code,id_token",
+                "openid", HYBRID_RP);
+    assert_int_equal(parse(HYBRID "&nonce=n&response_type=id_token+token", &c, &r, &e),
+                     ERR_UNAUTHORIZED_CLIENT);
+    assert_int_equal(r.response_mode, RESPONSE_MODE_FRAGMENT);
+    authorize_request_clear(&r);
+    client_clear(&c);
+}
+
+static void responses_in_fragment_mode(void **state)
+{
+    struct authorize_request r;
+    struct authorize_error e;
+    struct authorize_response resp;
+    struct authorize_issued issued = {"C", "AT", "3600", "openid email", "IT"};
+    struct client c;
+    char *loc;
+
+    (void)state;
+    hybrid_client(&c, CLIENT_CONFIDENTIAL);
+    assert_int_equal(parse(HYBRID "&nonce=n&response_type=code+id_token+token", &c, &r, &e),
+                     ERR_OK);
+    authorize_response_success(&resp, &r, &issued, ISSUER);
+    assert_int_equal(resp.n, 8);
+    assert_int_equal(authorize_response_location(&r, &resp, &loc), ERR_OK);
+    assert_string_equal(loc, HYBRID_RP "#code=C&access_token=AT&token_type=Bearer&expires_in=3600"
+                                       "&scope=openid%20email&id_token=IT&state=s"
+                                       "&iss=http%3A%2F%2F127.0.0.1%3A8000");
+    free(loc);
+    authorize_request_clear(&r);
+    client_clear(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parses_a_full_request),
+        cmocka_unit_test(implicit_and_hybrid_types_parse),
+        cmocka_unit_test(implicit_and_hybrid_errors_go_by_fragment),
+        cmocka_unit_test(responses_in_fragment_mode),
         cmocka_unit_test(minimal_request_is_plain_oauth),
         cmocka_unit_test(client_and_redirect_errors_are_fatal),
         cmocka_unit_test(loopback_port_is_the_only_exception),

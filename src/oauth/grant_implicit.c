@@ -1,0 +1,93 @@
+#include "oauth/grant_implicit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "oauth/access_token.h"
+#include "oauth/client_rules.h"
+
+void implicit_tokens_clear(struct implicit_tokens *t)
+{
+    if (!t)
+        return;
+    free(t->code);
+    free(t->access_token);
+    free(t->id_token);
+    free(t->scope);
+    memset(t, 0, sizeof *t);
+}
+
+static enum err issue_code(const struct oauth_ctx *ctx, const struct authorize_request *r,
+                           const struct session *se, char **out)
+{
+    struct code_request cr = {
+        r->client_id,      r->redirect_uri,          se->user_sub,  r->scope, r->nonce,
+        r->code_challenge, r->code_challenge_method, se->auth_time, se->amr,  se->sid,
+        &r->resources};
+
+    return code_issue(ctx, &cr, out);
+}
+
+static enum err issue_access_token(const struct oauth_ctx *ctx, const struct client *client,
+                                   const struct authorize_request *r, const struct session *se,
+                                   struct implicit_tokens *out, const char **why)
+{
+    struct access_grant g = {client, se->user_sub, client->id, NULL};
+    struct token_target target = {0};
+    long expires_in = 0;
+    enum err rc = resource_target(ctx, (const char *const *)r->resources.items, r->resources.n,
+                                  r->scope, &target, why);
+
+    if (!rc) {
+        out->scope = target.scope; /* taken over */
+        target.scope = NULL;
+        g.scope = out->scope;
+        rc = access_token_issue_for(ctx, &g, &target, &out->access_token, &expires_in, NULL);
+    }
+    if (!rc && !text_int(out->expires_in, expires_in))
+        rc = ERR_NOMEM;
+    token_target_clear(&target);
+    return rc;
+}
+
+static enum err issue_id_token(const struct oauth_ctx *ctx, const struct authorize_request *r,
+                               const struct session *se, id_token_claims_fn claims,
+                               struct implicit_tokens *out)
+{
+    struct id_token_claims c = {0};
+
+    c.subject = se->user_sub;
+    c.client_id = r->client_id;
+    c.auth_time = se->auth_time;
+    c.nonce = r->nonce;
+    c.access_token = out->access_token;
+    c.code = out->code;
+    c.sid = se->sid;
+    c.amr = se->amr;
+    /* with no access token to call userinfo with, the claims travel here */
+    c.release_claims = r->response_words == RT_ID_TOKEN;
+    return grant_id_token_issue(ctx, &c, r->scope, claims, &out->id_token);
+}
+
+enum err grant_implicit_issue(const struct oauth_ctx *ctx, const struct client *client,
+                              const struct authorize_request *r, const struct session *se,
+                              id_token_claims_fn claims, struct implicit_tokens *out,
+                              const char **why)
+{
+    enum err rc = ERR_OK;
+
+    memset(out, 0, sizeof *out);
+    if (r->response_words & RT_CODE)
+        rc = issue_code(ctx, r, se, &out->code);
+    if (!rc && (r->response_words & RT_TOKEN))
+        rc = issue_access_token(ctx, client, r, se, out, why);
+    if (!rc && (r->response_words & RT_ID_TOKEN))
+        rc = issue_id_token(ctx, r, se, claims, out);
+    return rc;
+}
+
+void implicit_tokens_view(const struct implicit_tokens *t, struct authorize_issued *view)
+{
+    *view =
+        (struct authorize_issued){t->code, t->access_token, t->expires_in, t->scope, t->id_token};
+}
