@@ -2,12 +2,14 @@
  * and core/url.c under it. The first byte picks the client (even: a
  * confidential one, odd: a public one); the rest is the query string.
  * Checked against rules written apart from the code under test:
- * - a request that parses holds response_type code, a registered redirect
- *   URI (or its loopback twin), only scopes the client holds, prompt none
- *   alone, capped strings, PKCE S256 for the public client; written out with
- *   authorize_request_serialise it parses back to the same request, and
- *   without login when asked; its success Location starts with the
- *   redirect URI and has no fragment;
+ * - a request that parses holds a response type the client registered, a
+ *   registered redirect URI (or its loopback twin), only scopes the client
+ *   holds, prompt none alone, capped strings, openid and a nonce with
+ *   id_token, PKCE S256 for the public client's code and no PKCE without a
+ *   code; written out with authorize_request_serialise it parses back to
+ *   the same request, and without login when asked; its success Location
+ *   starts with the redirect URI and has a fragment exactly in fragment
+ *   mode, never used for code alone, and query mode never carries a token;
  * - an error names its code and a description of RFC 6749 §4.1.2.1
  *   characters; a redirected one has a registered redirect URI to go to;
  * - url_encode of the whole input decodes back with form_decode; url_parse
@@ -19,6 +21,7 @@
 #include "core/form.h"
 #include "core/url.h"
 #include "oauth/authorize_request.h"
+#include "oauth/client_rules.h"
 #include "oauth/scope.h"
 
 #define CHECK(x)                                                                                   \
@@ -44,7 +47,11 @@ static void make_client(struct client *c, bool public)
     c->enabled = true;
     CHECK(c->scope);
     CHECK(!strlist_add(&c->grant_types, "authorization_code", 18));
-    CHECK(!strlist_add(&c->response_types, "code", 4));
+    CHECK(!strlist_add(&c->grant_types, "implicit", 8));
+    for (i = 1; i < 8; i++)
+        if (client_response_type_name((int)i))
+            CHECK(!strlist_add(&c->response_types, client_response_type_name((int)i),
+                               strlen(client_response_type_name((int)i))));
     for (i = 0; i < sizeof uris / sizeof uris[0]; i++)
         CHECK(!strlist_add(&c->redirect_uris, uris[i], strlen(uris[i])));
 }
@@ -76,9 +83,10 @@ static bool same_text(const char *a, const char *b)
 static bool same(const struct authorize_request *a, const struct authorize_request *b)
 {
     return same_text(a->response_type, b->response_type) &&
-           strcmp(a->client_id, b->client_id) == 0 && same_text(a->redirect_uri, b->redirect_uri) &&
-           same_text(a->scope, b->scope) && same_text(a->state, b->state) &&
-           same_text(a->nonce, b->nonce) && same_text(a->login_hint, b->login_hint) &&
+           a->response_words == b->response_words && strcmp(a->client_id, b->client_id) == 0 &&
+           same_text(a->redirect_uri, b->redirect_uri) && same_text(a->scope, b->scope) &&
+           same_text(a->state, b->state) && same_text(a->nonce, b->nonce) &&
+           same_text(a->login_hint, b->login_hint) &&
            same_text(a->id_token_hint, b->id_token_hint) &&
            same_text(a->ui_locales, b->ui_locales) &&
            same_text(a->code_challenge, b->code_challenge) && a->openid == b->openid &&
@@ -97,7 +105,15 @@ static void check_valid(const struct authorize_request *r, const struct client *
     struct strlist held = {0}, got = {0};
     size_t i;
 
-    CHECK(strcmp(r->response_type, "code") == 0 && strcmp(r->client_id, "rp") == 0);
+    CHECK(strlist_contains(&c->response_types, r->response_type) &&
+          strcmp(r->client_id, "rp") == 0);
+    CHECK(strcmp(client_response_type_name(r->response_words), r->response_type) == 0);
+    if (r->response_words & RT_ID_TOKEN)
+        CHECK(r->openid && r->nonce);
+    if (r->response_words == RT_CODE)
+        CHECK(r->response_mode != RESPONSE_MODE_FRAGMENT);
+    else
+        CHECK(r->response_mode != RESPONSE_MODE_QUERY);
     CHECK(registered(c, r->redirect_uri) && !strchr(r->redirect_uri, '#'));
     CHECK(!scope_parse(r->scope, &got) && !scope_parse(c->scope, &held));
     for (i = 0; i < got.n; i++)
@@ -113,7 +129,9 @@ static void check_valid(const struct authorize_request *r, const struct client *
     CHECK((r->code_challenge == NULL) == (r->code_challenge_method == PKCE_METHOD_NONE));
     if (r->code_challenge)
         CHECK(strlen(r->code_challenge) >= 43 && strlen(r->code_challenge) <= 128);
-    if (c->type == CLIENT_PUBLIC)
+    if (!(r->response_words & RT_CODE))
+        CHECK(!r->code_challenge);
+    else if (c->type == CLIENT_PUBLIC)
         CHECK(r->code_challenge_method == PKCE_METHOD_S256);
 }
 
@@ -147,7 +165,8 @@ static void check_location(const struct authorize_request *r, const struct autho
 
     CHECK(!authorize_response_location(r, resp, &loc));
     CHECK(strncmp(loc, r->redirect_uri, strlen(r->redirect_uri)) == 0);
-    CHECK(!strchr(loc, '#') && !url_parse(loc, strlen(loc), &parts));
+    CHECK(!url_parse(loc, strlen(loc), &parts));
+    CHECK((strchr(loc, '#') != NULL) == (r->response_mode == RESPONSE_MODE_FRAGMENT));
     free(loc);
 }
 
@@ -200,6 +219,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct authorize_request r;
     struct authorize_error e;
     struct authorize_response resp;
+    /* what grant_implicit_issue would give for the response type */
+    struct authorize_issued issued = {0};
     struct client c;
     struct params p;
     enum err rc;
@@ -213,9 +234,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rc = authorize_request_parse(&p, &c, &r, &e);
     if (rc == ERR_OK) {
         check_valid(&r, &c);
+        issued.code = r.response_words & RT_CODE ? "code" : NULL;
+        issued.access_token = r.response_words & RT_TOKEN ? "at" : NULL;
+        issued.expires_in = "3600";
+        issued.scope = r.scope;
+        issued.id_token = r.response_words & RT_ID_TOKEN ? "it" : NULL;
         check_round_trip(&r, &c, false);
         check_round_trip(&r, &c, true);
-        authorize_response_success(&resp, &r, "code", "http://127.0.0.1:8000");
+        authorize_response_success(&resp, &r, &issued, "http://127.0.0.1:8000");
         check_location(&r, &resp);
     } else {
         check_error(rc, &r, &e, &c);

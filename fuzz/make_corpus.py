@@ -332,6 +332,13 @@ def authorize():
         "fragment": "0" + base + "&response_mode=fragment",
         "id-token": "0response_type=id_token&client_id=rp&redirect_uri="
                     "https%3A%2F%2Frp.example%2Fcb",
+        "implicit": "1response_type=token+id_token&client_id=rp&redirect_uri="
+                    "https%3A%2F%2Frp.example%2Fcb&scope=openid+email&nonce=n&state=s",
+        "hybrid-form-post": "0response_type=code+id_token+token&client_id=rp&redirect_uri="
+                            "https%3A%2F%2Frp.example%2Fcb&scope=openid&nonce=n"
+                            "&response_mode=form_post",
+        "hybrid-query": "0response_type=code+token&client_id=rp&redirect_uri="
+                        "https%3A%2F%2Frp.example%2Fcb&response_mode=query&state=s",
         "unregistered": "0client_id=rp&redirect_uri=https://evil.example/cb",
         "dup-client": "0" + base + "&client_id=rp",
     }
