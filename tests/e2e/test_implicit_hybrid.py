@@ -293,3 +293,12 @@ def test_bad_input_is_logged_and_the_server_keeps_serving(server, hybrid):
     assert_callback_error(server, callback, "unsupported_response_type", query["state"])
     assert server.get("/healthz").status_code == 200
     assert "unsupported_response_type" in server.log_text()
+
+
+def test_no_token_or_code_in_the_log(server, alice, hybrid):
+    callback, _ = sign_in(server, hybrid, response_type="code id_token token")
+    log = server.log_text()
+    for name in ("code", "access_token", "id_token"):
+        assert callback.params[name] not in log, name
+    # nor the signature part alone of a JWT
+    assert callback.params["id_token"].rsplit(".", 1)[1] not in log
