@@ -302,3 +302,48 @@ def test_no_token_or_code_in_the_log(server, alice, hybrid):
         assert callback.params[name] not in log, name
     # nor the signature part alone of a JWT
     assert callback.params["id_token"].rsplit(".", 1)[1] not in log
+
+
+# -- resources (RFC 8707): the front channel's token is aimed as the code's -------
+
+BOOKS = "https://books.example.com"
+FILMS = "https://films.example.com/api"
+
+
+@pytest.fixture
+def library(server):
+    server.cli_json("resource", "create", "--id", BOOKS, "--scope", "read_books add_books")
+    server.cli_json("resource", "create", "--id", FILMS, "--scope", "read_films")
+    return make_rp(server, name="Library", scope="openid email read_books read_films",
+                   grant_types="authorization_code,implicit", response_types=ALL_TYPES)
+
+
+@pytest.mark.parametrize("resource", [None, BOOKS])
+def test_access_token_is_aimed_as_the_codes(server, alice, library, resource):
+    callback, query = sign_in(server, library, response_type="code token",
+                              scope="openid read_books read_films", resource=resource)
+    front = callback.params
+    _, front_claims = verify_jwt(front["access_token"], server.jwks())
+    tokens = redeem(server, library, front["code"]).json()
+    _, back_claims = verify_jwt(tokens["access_token"], server.jwks())
+    assert front_claims["aud"] == back_claims["aud"]
+    assert front_claims["scope"] == back_claims["scope"] == front["scope"] == tokens["scope"]
+    if resource:
+        assert front_claims["aud"] == BOOKS and front["scope"] == "read_books"
+    else:
+        assert sorted(front_claims["aud"]) == sorted([BOOKS, FILMS])
+
+
+def test_resource_with_implicit_keeps_the_id_token_for_the_client(server, alice, library):
+    callback, query = sign_in(server, library, response_type="id_token token",
+                              scope="openid read_books", resource=BOOKS)
+    _, at = verify_jwt(callback.params["access_token"], server.jwks())
+    assert at["aud"] == BOOKS
+    check_id_token(server, library, callback, query)
+
+
+def test_unknown_resource_is_invalid_target_by_fragment(server, library):
+    callback, query = straight_back(server, library, response_type="id_token token",
+                                    scope="openid read_books", resource="https://nope.example")
+    assert callback.mode == "fragment"
+    assert_callback_error(server, callback, "invalid_target", query["state"])
