@@ -6,37 +6,6 @@
 #include "oauth/access_token.h"
 #include "oauth/scope.h"
 
-/* The scope to grant: the requested subset of the client's scope, or all of
- * it when none was requested. */
-static enum err granted_scope(const struct client *client, const char *requested, char **out,
-                              const char **why)
-{
-    struct strlist allowed = {0}, asked = {0};
-    enum err rc;
-
-    rc = scope_parse(client->scope, &allowed);
-    if (!rc)
-        rc = scope_parse(requested && *requested ? requested : client->scope, &asked);
-    if (rc == ERR_INVALID_SCOPE)
-        *why = "malformed scope";
-    if (rc)
-        goto out;
-    if (asked.n == 0) {
-        *why = "the client has no scope to grant";
-        rc = ERR_INVALID_SCOPE;
-    } else if (!scope_is_subset(&asked, &allowed)) {
-        *why = "scope not registered for the client";
-        rc = ERR_INVALID_SCOPE;
-    } else {
-        *out = strlist_join(&asked, " ");
-        rc = *out ? ERR_OK : ERR_NOMEM;
-    }
-out:
-    strlist_free(&allowed);
-    strlist_free(&asked);
-    return rc;
-}
-
 enum err grant_client_credentials(const struct oauth_ctx *ctx, const struct client *client,
                                   const char *scope, const char *const *resources, size_t n,
                                   struct token_response *out, const char **why)
@@ -54,7 +23,7 @@ enum err grant_client_credentials(const struct oauth_ctx *ctx, const struct clie
         *why = "client_credentials is not among the client's grant types";
         return ERR_UNAUTHORIZED_CLIENT;
     }
-    rc = granted_scope(client, scope, &out->scope, why);
+    rc = scope_grant(client->scope, scope, &out->scope, why);
     if (!rc)
         rc = resource_target(ctx, resources, n, out->scope, &target, why);
     if (rc)

@@ -4,19 +4,17 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/b64url.h"
 #include "core/clock.h"
 #include "core/hash.h"
 #include "core/rand.h"
 #include "oauth/access_token.h"
+#include "oauth/grant_refresh.h"
 #include "oauth/id_token.h"
 #include "oauth/scope.h"
 #include "oauth/token_cache.h"
 
 #define CODE_BYTES 32
 #define CODE_LEN 43 /* base64url of CODE_BYTES */
-#define REFRESH_BYTES 32
-#define FAMILY_BYTES 16
 /* How long a second redemption waits for a first one still under way (it
  * has consumed the code and not yet recorded what it issued), polling. */
 #define FIRST_USE_WAIT_MS 2000
@@ -208,45 +206,66 @@ enum err grant_id_token_issue(const struct oauth_ctx *ctx, struct id_token_claim
     return rc;
 }
 
-static enum err issue_id_token(const struct oauth_ctx *ctx, const struct auth_code *code,
-                               id_token_claims_fn claims, struct token_response *out)
+static enum err issue_id_token(const struct oauth_ctx *ctx, const struct client *client,
+                               const struct user_grant *u, id_token_claims_fn claims,
+                               struct token_response *out)
 {
     struct id_token_claims c = {0};
 
-    c.subject = code->user_sub;
-    c.client_id = code->client_id;
-    c.auth_time = code->auth_time;
-    c.nonce = code->nonce;
+    c.subject = u->user_sub;
+    c.client_id = client->id;
+    c.auth_time = u->auth_time;
+    c.nonce = u->nonce;
     c.access_token = out->access_token;
-    c.sid = code->sid;
-    c.amr = code->amr;
-    return grant_id_token_issue(ctx, &c, code->scope, claims, &out->id_token);
+    c.sid = u->sid;
+    c.amr = u->amr;
+    return grant_id_token_issue(ctx, &c, u->scope, claims, &out->id_token);
 }
 
-/* A refresh token for the code's grant into *rt (its hash) and out. */
-static enum err make_refresh(const struct oauth_ctx *ctx, const struct auth_code *code, int64_t now,
-                             struct refresh_token *rt, struct token_response *out)
+/* A refresh token of a new family for u into issued and out. */
+static enum err make_refresh(const struct oauth_ctx *ctx, const struct client *client,
+                             const struct user_grant *u, int64_t now, struct user_issued *issued,
+                             struct token_response *out)
 {
+    struct refresh_token *rt = &issued->refresh;
     enum err rc;
 
-    out->refresh_token = malloc(b64url_encoded_len(REFRESH_BYTES) + 1);
-    if (!out->refresh_token)
-        return ERR_NOMEM;
-    rc = rand_token(out->refresh_token, REFRESH_BYTES);
-    if (!rc)
-        rc = rand_token(rt->family, FAMILY_BYTES);
+    if (strlen(u->sid) >= sizeof rt->sid)
+        return ERR_INVALID_REQUEST;
+    memcpy(rt->client_id, client->id, sizeof rt->client_id);
+    memcpy(rt->sid, u->sid, strlen(u->sid) + 1);
+    rt->user_sub = (char *)u->user_sub;
+    rt->scope = (char *)u->scope;
+    rt->resource = (char *)u->resource;
+    rt->auth_time = u->auth_time;
+    memcpy(rt->at_jti, issued->jti, sizeof issued->jti);
+    rt->at_expires_at = issued->at_expires_at;
+    rc = grant_refresh_mint(ctx, now, rt, &out->refresh_token);
+    issued->has_refresh = !rc;
+    return rc;
+}
+
+enum err grant_user_issue(const struct oauth_ctx *ctx, const struct client *client,
+                          const struct user_grant *u, struct token_target *target,
+                          id_token_claims_fn claims, int64_t now, struct token_response *out,
+                          struct user_issued *issued)
+{
+    struct access_grant g = {client, u->user_sub, client->id, target->scope};
+    enum err rc;
+
+    memset(issued, 0, sizeof *issued);
+    out->scope = target->scope;
+    target->scope = NULL;
+    rc = access_token_issue_for(ctx, &g, target, &out->access_token, &out->expires_in, issued->jti);
     if (rc)
         return rc;
-    hash_sha256(out->refresh_token, strlen(out->refresh_token), rt->hash);
-    memcpy(rt->client_id, code->client_id, sizeof rt->client_id);
-    memcpy(rt->sid, code->sid, sizeof rt->sid);
-    rt->user_sub = code->user_sub;
-    rt->scope = code->scope;
-    rt->resource = code->resource;
-    rt->auth_time = code->auth_time;
-    rt->issued_at = now;
-    rt->expires_at = now + ctx->cfg->refresh_token_ttl;
-    return ERR_OK;
+    issued->at_expires_at = now + out->expires_in;
+    if (scope_has(u->scope, "openid"))
+        rc = issue_id_token(ctx, client, u, claims, out);
+    if (!rc && strlist_contains(&client->grant_types, "refresh_token") &&
+        scope_has(u->scope, "offline_access"))
+        rc = make_refresh(ctx, client, u, now, issued, out);
+    return rc;
 }
 
 /* Records what was issued on the code; when the code was used again
@@ -275,26 +294,20 @@ static enum err issue(const struct oauth_ctx *ctx, const struct client *client,
                       id_token_claims_fn claims, int64_t now, struct token_response *out,
                       const char **why)
 {
-    struct access_grant g = {client, code->user_sub, client->id, target->scope};
-    struct refresh_token rt = {0};
-    char jti[ACCESS_TOKEN_JTI_SIZE];
-    bool refresh = strlist_contains(&client->grant_types, "refresh_token") &&
-                   scope_has(code->scope, "offline_access");
+    struct user_grant u = {.user_sub = code->user_sub,
+                           .scope = code->scope,
+                           .resource = code->resource,
+                           .auth_time = code->auth_time,
+                           .amr = code->amr,
+                           .sid = code->sid,
+                           .nonce = code->nonce};
+    struct user_issued issued;
     enum err rc;
 
-    out->scope = target->scope;
-    target->scope = NULL;
-    rc = access_token_issue_for(ctx, &g, target, &out->access_token, &out->expires_in, jti);
-    if (!rc && scope_has(code->scope, "openid"))
-        rc = issue_id_token(ctx, code, claims, out);
-    if (!rc && refresh)
-        rc = make_refresh(ctx, code, now, &rt, out);
-    if (!rc && refresh) {
-        memcpy(rt.at_jti, jti, sizeof jti);
-        rt.at_expires_at = now + out->expires_in;
-    }
+    rc = grant_user_issue(ctx, client, &u, target, claims, now, out, &issued);
     if (!rc)
-        rc = record(ctx, code, jti, now + out->expires_in, refresh ? &rt : NULL, why);
+        rc = record(ctx, code, issued.jti, issued.at_expires_at,
+                    issued.has_refresh ? &issued.refresh : NULL, why);
     return rc;
 }
 

@@ -8,9 +8,11 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "oauth/access_token.h"
 #include "oauth/id_token.h"
 #include "oauth/oauth.h"
 #include "oauth/pkce.h"
+#include "oauth/resource.h"
 
 /* What a code is bound to: the validated authorization request and the
  * session that approved it. Borrowed; nonce and code_challenge may be NULL. */
@@ -54,6 +56,42 @@ enum err grant_id_token_issue(const struct oauth_ctx *ctx, struct id_token_claim
  * disabling a user stops what they approved before. ERR_INVALID_GRANT (with
  * *why) otherwise; other errors when the store fails. */
 enum err grant_user_check(const struct oauth_ctx *ctx, const char *sub, const char **why);
+
+/* What a user granted a client, whichever grant brings it (a code, a
+ * password). Borrowed; nonce may be NULL, sid is "" without a session. */
+struct user_grant {
+    const char *user_sub;
+    const char *scope;    /* granted, space-separated */
+    const char *resource; /* the resource ids the grant's request named
+                             (space-separated), kept by the refresh token;
+                             NULL: none */
+    int64_t auth_time;
+    const char *amr;
+    const char *sid;
+    const char *nonce;
+};
+
+/* What grant_user_issue issued, for the caller to record. */
+struct user_issued {
+    char jti[ACCESS_TOKEN_JTI_SIZE]; /* the access token's */
+    int64_t at_expires_at;
+    bool has_refresh;
+    struct refresh_token refresh; /* when has_refresh: not stored yet; its
+                                     strings are borrowed from the grant */
+};
+
+/* Issues the tokens of u to client into out: an access token for target
+ * (oauth/resource.h), whose scope out->scope takes over (target->scope
+ * becomes NULL), an ID token (at_hash, nonce, sid, amr; user claims from
+ * claims, which may be NULL) when u's scope has openid, and a refresh token
+ * of a new family, with u's whole scope and resources, when the client holds
+ * the refresh_token grant and u's scope has offline_access — its row into
+ * issued->refresh, for the caller to store as its grant requires. The
+ * caller clears out on failure. */
+enum err grant_user_issue(const struct oauth_ctx *ctx, const struct client *client,
+                          const struct user_grant *u, struct token_target *target,
+                          id_token_claims_fn claims, int64_t now, struct token_response *out,
+                          struct user_issued *issued);
 
 /* The authorization_code grant for an authenticated client (a public one has
  * sent its client_id alone). code, redirect_uri and code_verifier are the

@@ -13,6 +13,7 @@
 
 #define REFRESH_BYTES 32
 #define REFRESH_LEN 43 /* base64url of REFRESH_BYTES */
+#define FAMILY_BYTES 16
 
 static enum err refuse(const char **why, const char *text)
 {
@@ -93,6 +94,25 @@ static enum err issue_id_token(const struct oauth_ctx *ctx, const struct refresh
     return grant_id_token_issue(ctx, &c, scope, claims, &out->id_token);
 }
 
+enum err grant_refresh_mint(const struct oauth_ctx *ctx, int64_t now, struct refresh_token *rt,
+                           char **out)
+{
+    char *value = malloc(REFRESH_LEN + 1);
+    enum err rc = value ? rand_token(value, REFRESH_BYTES) : ERR_NOMEM;
+
+    if (!rc && !rt->family[0])
+        rc = rand_token(rt->family, FAMILY_BYTES);
+    if (rc) {
+        free(value);
+        return rc;
+    }
+    hash_sha256(value, REFRESH_LEN, rt->hash);
+    rt->issued_at = now;
+    rt->expires_at = now + ctx->cfg->refresh_token_ttl;
+    *out = value;
+    return ERR_OK;
+}
+
 /* The successor of rt into *next (its hash) and out: same family, same
  * scope, resources, sid and auth_time; the access token with jti issued
  * alongside. */
@@ -100,15 +120,6 @@ static enum err make_successor(const struct oauth_ctx *ctx, const struct refresh
                                const char *jti, int64_t now, struct refresh_token *next,
                                struct token_response *out)
 {
-    enum err rc;
-
-    out->refresh_token = malloc(REFRESH_LEN + 1);
-    if (!out->refresh_token)
-        return ERR_NOMEM;
-    rc = rand_token(out->refresh_token, REFRESH_BYTES);
-    if (rc)
-        return rc;
-    hash_sha256(out->refresh_token, REFRESH_LEN, next->hash);
     memcpy(next->family, rt->family, sizeof next->family);
     memcpy(next->client_id, rt->client_id, sizeof next->client_id);
     memcpy(next->sid, rt->sid, sizeof next->sid);
@@ -116,11 +127,9 @@ static enum err make_successor(const struct oauth_ctx *ctx, const struct refresh
     next->scope = rt->scope;
     next->resource = rt->resource;
     next->auth_time = rt->auth_time;
-    next->issued_at = now;
-    next->expires_at = now + ctx->cfg->refresh_token_ttl;
     memcpy(next->at_jti, jti, strlen(jti) + 1);
     next->at_expires_at = now + out->expires_in;
-    return ERR_OK;
+    return grant_refresh_mint(ctx, now, next, &out->refresh_token);
 }
 
 /* The tokens for rt: the access token for target (whose scope out takes

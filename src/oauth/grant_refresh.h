@@ -4,8 +4,18 @@
 /* The refresh_token grant (RFC 6749 §6), with rotation and reuse detection
  * (RFC 9700 §4.14.2). */
 
+#include <stdint.h>
+
 #include "oauth/grant_code.h"
 #include "oauth/oauth.h"
+
+/* Mints a refresh token for the grant rt describes (the caller has set its
+ * client_id, user_sub, scope, resource, auth_time, sid and the access
+ * token issued with it): a fresh 256-bit value into *out (caller frees), its SHA-256,
+ * issued_at now and expires_at tokens.refresh_token_ttl later into rt, and,
+ * when rt->family is "", a new family. Nothing is stored. */
+enum err grant_refresh_mint(const struct oauth_ctx *ctx, int64_t now, struct refresh_token *rt,
+                            char **out);
 
 /* For an authenticated client (a public one has sent its client_id alone).
  * refresh_token and scope are the request's parameters (NULL when absent);

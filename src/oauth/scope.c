@@ -58,3 +58,31 @@ bool scope_has(const char *s, const char *tok)
 {
     return text_has_word(s, tok);
 }
+
+enum err scope_grant(const char *allowed, const char *requested, char **out, const char **why)
+{
+    struct strlist may = {0}, asked = {0};
+    enum err rc;
+
+    rc = scope_parse(allowed, &may);
+    if (!rc)
+        rc = scope_parse(requested && *requested ? requested : allowed, &asked);
+    if (rc == ERR_INVALID_SCOPE)
+        *why = "malformed scope";
+    if (rc)
+        goto out;
+    if (asked.n == 0) {
+        *why = "the client has no scope to grant";
+        rc = ERR_INVALID_SCOPE;
+    } else if (!scope_is_subset(&asked, &may)) {
+        *why = "scope not registered for the client";
+        rc = ERR_INVALID_SCOPE;
+    } else {
+        *out = strlist_join(&asked, " ");
+        rc = *out ? ERR_OK : ERR_NOMEM;
+    }
+out:
+    strlist_free(&may);
+    strlist_free(&asked);
+    return rc;
+}

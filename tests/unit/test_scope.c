@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -86,6 +87,38 @@ static void has_token(void **state)
     assert_false(scope_has("", "a"));
 }
 
+static void grants_requested_or_all(void **state)
+{
+    const char *why = NULL;
+    char *out = NULL;
+
+    (void)state;
+    assert_int_equal(scope_grant("openid read write", " write  openid write", &out, &why), ERR_OK);
+    assert_string_equal(out, "write openid");
+    free(out);
+    assert_int_equal(scope_grant("openid  read", NULL, &out, &why), ERR_OK);
+    assert_string_equal(out, "openid read");
+    free(out);
+    assert_int_equal(scope_grant("openid read", "", &out, &why), ERR_OK);
+    assert_string_equal(out, "openid read");
+    free(out);
+}
+
+static void refuses_what_is_not_allowed(void **state)
+{
+    const char *why = NULL;
+    char *out = NULL;
+
+    (void)state;
+    assert_int_equal(scope_grant("read", "read admin", &out, &why), ERR_INVALID_SCOPE);
+    assert_string_equal(why, "scope not registered for the client");
+    assert_int_equal(scope_grant("", NULL, &out, &why), ERR_INVALID_SCOPE);
+    assert_string_equal(why, "the client has no scope to grant");
+    assert_int_equal(scope_grant("read", "re\"ad", &out, &why), ERR_INVALID_SCOPE);
+    assert_string_equal(why, "malformed scope");
+    assert_null(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -95,6 +128,8 @@ int main(void)
         cmocka_unit_test(refuses_too_many_tokens),
         cmocka_unit_test(subset),
         cmocka_unit_test(has_token),
+        cmocka_unit_test(grants_requested_or_all),
+        cmocka_unit_test(refuses_what_is_not_allowed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
