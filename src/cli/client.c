@@ -306,6 +306,17 @@ static int check(struct client *c)
     return EXIT_OK;
 }
 
+/* A client given the password grant while the server refuses it: stored
+ * (the operator may turn grants.password on next), and said on stderr so
+ * that the first refused token request is no surprise. */
+static void warn_password_off(const struct config *cfg, const struct client *c)
+{
+    if (!cfg->grants_password && strlist_contains(&c->grant_types, "password"))
+        fprintf(stderr, "oidcd: warning: grants.password is off in the configuration: the "
+                        "token endpoint answers the password grant unsupported_grant_type until "
+                        "it is on\n");
+}
+
 /* Keeps the authentication method and secret consistent with the type after
  * a change: public clients have neither, confidential ones both. */
 static enum err settle_secret(struct client *c, const struct client_flags *f,
@@ -340,7 +351,7 @@ static enum err default_response_types(struct client *c)
 
 /* -- commands ------------------------------------------------------------------ */
 
-static int cmd_create(int argc, char **argv, struct store *s)
+static int cmd_create(int argc, char **argv, struct store *s, const struct config *cfg)
 {
     struct client c = {0};
     struct client_flags f = {0};
@@ -365,8 +376,10 @@ static int cmd_create(int argc, char **argv, struct store *s)
         status = check(&c);
     if (status == EXIT_OK && (rc = store_client_insert(s, &c)))
         status = cli_fail(EXIT_FAIL, "cannot store client: %s", err_str(rc));
-    if (status == EXIT_OK)
+    if (status == EXIT_OK) {
         print_client(&c, made ? secret : NULL, wants_json(&f));
+        warn_password_off(cfg, &c);
+    }
     client_clear(&c);
     return status;
 }
@@ -435,7 +448,7 @@ static int update_client(struct client *c, const struct client_flags *f,
     return check(c);
 }
 
-static int cmd_update(int argc, char **argv, struct store *s)
+static int cmd_update(int argc, char **argv, struct store *s, const struct config *cfg)
 {
     struct client c = {0}, changes = {0};
     struct client_flags f = {0};
@@ -455,8 +468,10 @@ static int cmd_update(int argc, char **argv, struct store *s)
     }
     if (status == EXIT_OK && (rc = store_client_update(s, &c)))
         status = cli_fail(EXIT_FAIL, "cannot update client: %s", err_str(rc));
-    if (status == EXIT_OK)
+    if (status == EXIT_OK) {
         print_client(&c, made ? secret : NULL, wants_json(&f));
+        warn_password_off(cfg, &c);
+    }
     client_clear(&changes);
     client_clear(&c);
     return status;
@@ -576,13 +591,13 @@ int cli_client(int argc, char **argv, const struct config *cfg)
     argc--;
     argv++;
     if (strcmp(sub, "create") == 0)
-        status = cmd_create(argc, argv, s);
+        status = cmd_create(argc, argv, s, cfg);
     else if (strcmp(sub, "list") == 0)
         status = cmd_list(argc, argv, s);
     else if (strcmp(sub, "show") == 0)
         status = cmd_show(argc, argv, s);
     else if (strcmp(sub, "update") == 0)
-        status = cmd_update(argc, argv, s);
+        status = cmd_update(argc, argv, s, cfg);
     else if (strcmp(sub, "rotate-secret") == 0)
         status = cmd_rotate_secret(argc, argv, s);
     else

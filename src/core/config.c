@@ -86,6 +86,7 @@ static const struct setting settings[] = {
     LONG("consent", "remember_days", consent_remember_days, "90", 0, 3650),
     LONG("login", "max_failures", login_max_failures, "5", 1, 1000),
     LONG("login", "lockout_seconds", login_lockout_seconds, "60", 1, 86400),
+    BOOL("grants", "password", grants_password, "false"),
     LONG("passwords", "argon2_memory_kib", argon2_memory_kib, "19456", 8, 4194304),
     LONG("passwords", "argon2_iterations", argon2_iterations, "2", 1, 64),
     LONG("passwords", "argon2_parallelism", argon2_parallelism, "1", 1, 16),

@@ -41,6 +41,7 @@ struct config {
     long consent_remember_days;                    /* consent.remember_days; 0 = never */
     long login_max_failures;                       /* login.max_failures */
     long login_lockout_seconds;                    /* login.lockout_seconds */
+    bool grants_password;                          /* grants.password */
     long argon2_memory_kib;                        /* passwords.argon2_memory_kib */
     long argon2_iterations;                        /* passwords.argon2_iterations */
     long argon2_parallelism;                       /* passwords.argon2_parallelism */

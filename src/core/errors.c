@@ -24,6 +24,7 @@ static const char *const codes[ERR_COUNT] = {
     [ERR_REQUEST_NOT_SUPPORTED] = "request_not_supported",
     [ERR_REQUEST_URI_NOT_SUPPORTED] = "request_uri_not_supported",
     [ERR_INVALID_TARGET] = "invalid_target",
+    [ERR_THROTTLED] = "invalid_grant",
 };
 
 static const char *const names[ERR_COUNT] = {
@@ -36,6 +37,7 @@ static const char *const names[ERR_COUNT] = {
     [ERR_CONFLICT] = "already exists",
     [ERR_NOT_FOUND] = "not found",
     [ERR_NO_CREDENTIALS] = "no credentials",
+    [ERR_THROTTLED] = "throttled",
 };
 
 const char *err_code(enum err e)

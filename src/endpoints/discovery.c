@@ -76,10 +76,12 @@ static json_t *endpoints(const struct config *cfg)
 }
 
 /* The authorization code, implicit and hybrid flows as /authorize and
- * /token serve them, with the refresh_token grant. */
-static json_t *sign_in(const struct strlist *algs, const struct strlist *claims)
+ * /token serve them, with the refresh_token grant, and the password grant
+ * when it is on. */
+static json_t *sign_in(const struct config *cfg, const struct strlist *algs,
+                       const struct strlist *claims)
 {
-    return json_pack(
+    json_t *doc = json_pack(
         "{s:[ssss], s:[ssssss], s:[sss], s:[ss], s:[ssss], s:b, s:b, s:b, s:b, s:[s], s:o, "
         "s:o}",
         "grant_types_supported", "authorization_code", "implicit", "client_credentials",
@@ -91,6 +93,14 @@ static json_t *sign_in(const struct strlist *algs, const struct strlist *claims)
         "request_parameter_supported", 0, "request_uri_parameter_supported", 0,
         "subject_types_supported", "public", "id_token_signing_alg_values_supported",
         string_array(algs), "claims_supported", string_array(claims));
+
+    if (doc && cfg->grants_password &&
+        json_array_append_new(json_object_get(doc, "grant_types_supported"),
+                              json_string("password"))) {
+        json_decref(doc);
+        doc = NULL;
+    }
+    return doc;
 }
 
 void endpoint_discovery(void *app, const struct http_request *req, struct http_response *resp)
@@ -111,7 +121,7 @@ void endpoint_discovery(void *app, const struct http_request *req, struct http_r
         goto out;
     }
     doc = endpoints(o->cfg);
-    more = sign_in(&algs, &claims);
+    more = sign_in(o->cfg, &algs, &claims);
     if (!doc || !more || json_object_update(doc, more) ||
         json_object_set_new(doc, "scopes_supported", string_array(&scopes))) {
         json_decref(doc);

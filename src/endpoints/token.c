@@ -1,10 +1,13 @@
 /* POST /token (RFC 6749 §3.2, §5). */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/json_writer.h"
+#include "core/log.h"
 #include "endpoints/app.h"
 #include "oauth/grant_client_credentials.h"
 #include "oauth/grant_code.h"
+#include "oauth/grant_password.h"
 #include "oauth/grant_refresh.h"
 #include "oauth/resource.h"
 #include "oauth/user_claims.h"
@@ -73,7 +76,43 @@ static enum err run_refresh_grant(struct app *a, const struct http_request *req,
                                why);
 }
 
-static enum err run_grant(struct app *a, const struct http_request *req,
+/* The password grant, logged as the login page logs a login (the username,
+ * the reason of a refusal, the client and the address; never the
+ * password); a lockout answers with Retry-After, as the page does. */
+static enum err run_password_grant(struct app *a, const struct http_request *req,
+                                   struct http_response *resp, const struct client *client,
+                                   const char *scope, const struct grant_resources *res,
+                                   struct token_response *out, const char **why)
+{
+    /* an unknown address is no counter: one shared by all would lock out everyone */
+    struct password_grant_request r = {
+        {NULL, NULL, req->client_address[0] ? req->client_address : NULL}, scope, *res};
+    struct password_grant_result result;
+    char seconds[32];
+    enum err rc;
+
+    if (params_get_one(&req->form, "username", &r.login.username) ||
+        params_get_one(&req->form, "password", &r.login.password)) {
+        *why = "a parameter was given more than once";
+        return ERR_INVALID_REQUEST;
+    }
+    rc = grant_password(&a->oauth, a->passwords, a->throttle, client, &r, id_token_claims, out,
+                        &result, why);
+    if (!rc)
+        log_kv(LOG_INFO, "login", "username", r.login.username, "client_id", client->id,
+               "grant_type", "password", "address", req->client_address, NULL);
+    else if (result.reason)
+        log_kv(LOG_INFO, "login failed", "username", r.login.username, "reason", result.reason,
+               "client_id", client->id, "grant_type", "password", "address", req->client_address,
+               NULL);
+    if (rc == ERR_THROTTLED) {
+        snprintf(seconds, sizeof seconds, "%ld", result.retry_after);
+        http_response_header(resp, "Retry-After", seconds);
+    }
+    return rc;
+}
+
+static enum err run_grant(struct app *a, const struct http_request *req, struct http_response *resp,
                           const struct client *client, struct token_response *out, const char **why)
 {
     const char *grant_type, *scope, *resources[LIMIT_PARAMS];
@@ -94,6 +133,8 @@ static enum err run_grant(struct app *a, const struct http_request *req,
         return rc;
     if (strcmp(grant_type, "client_credentials") == 0)
         return grant_client_credentials(&a->oauth, client, scope, resources, res.n, out, why);
+    if (strcmp(grant_type, "password") == 0)
+        return run_password_grant(a, req, resp, client, scope, &res, out, why);
     if (strcmp(grant_type, "authorization_code") == 0)
         return run_code_grant(a, req, client, &res, out, why);
     if (strcmp(grant_type, "refresh_token") == 0)
@@ -111,7 +152,7 @@ void endpoint_token(void *app, const struct http_request *req, struct http_respo
 
     rc = endpoint_authenticate(app, req, resp, &client, &why);
     if (!rc)
-        rc = run_grant(app, req, &client, &tokens, &why);
+        rc = run_grant(app, req, resp, &client, &tokens, &why);
     if (!rc)
         send_tokens(resp, &tokens);
     if (rc)

@@ -260,6 +260,8 @@ static int status_of(enum err e)
         return 405;
     case ERR_TOO_LARGE:
         return 413;
+    case ERR_THROTTLED:
+        return 429;
     case ERR_TEMPORARILY_UNAVAILABLE:
         return 503;
     default:

@@ -376,6 +376,9 @@ enum err client_check(const struct client *c, const char **why)
             *why = "a public client authenticates with method none";
         else if (c->type == CLIENT_CONFIDENTIAL && c->auth_method == AUTH_NONE)
             *why = "a confidential client authenticates with a secret";
+        /* RFC 9700 §2.4: the app would see the user's password */
+        else if (c->type == CLIENT_PUBLIC && strlist_contains(&c->grant_types, "password"))
+            *why = "a public client may not hold the grant type password";
     }
     if (*why)
         return ERR_INVALID_REQUEST;

@@ -27,7 +27,8 @@ enum err client_normalize(struct client *c, const char **why);
  * of the schemes javascript, data, vbscript or file, and, for http and
  * https, with "//", a host, an optional port 1-65535 and no user info; at
  * most LIMIT_URIS of each; a scope scope_parse accepts; an authentication
- * method that fits the type (public: none; confidential: a secret method).
+ * method that fits the type (public: none; confidential: a secret method);
+ * no password grant for a public client (RFC 9700 §2.4).
  * Returns ERR_OK, or ERR_INVALID_REQUEST with *why (a static string, one
  * line) naming the first rule broken. */
 enum err client_check(const struct client *c, const char **why);

@@ -95,7 +95,7 @@ static enum err issue_id_token(const struct oauth_ctx *ctx, const struct refresh
 }
 
 enum err grant_refresh_mint(const struct oauth_ctx *ctx, int64_t now, struct refresh_token *rt,
-                           char **out)
+                            char **out)
 {
     char *value = malloc(REFRESH_LEN + 1);
     enum err rc = value ? rand_token(value, REFRESH_BYTES) : ERR_NOMEM;

@@ -272,6 +272,21 @@ static void public_client_credentials_client_is_representable(void **state)
     client_clear(&c);
 }
 
+static void public_client_may_not_hold_password(void **state)
+{
+    const char *why;
+    struct client c;
+
+    (void)state;
+    make_client(&c, "password,refresh_token", "", "openid");
+    assert_int_equal(client_check(&c, &why), ERR_OK);
+    c.type = CLIENT_PUBLIC;
+    c.auth_method = AUTH_NONE;
+    assert_int_equal(client_check(&c, &why), ERR_INVALID_REQUEST);
+    assert_non_null(strstr(why, "grant type password"));
+    client_clear(&c);
+}
+
 static void normalize_sets_the_stored_form(void **state)
 {
     const char *why;
@@ -336,6 +351,7 @@ int main(void)
         cmocka_unit_test(grant_and_response_types_fit),
         cmocka_unit_test(consistency_errors_say_what_is_needed),
         cmocka_unit_test(public_client_credentials_client_is_representable),
+        cmocka_unit_test(public_client_may_not_hold_password),
         cmocka_unit_test(normalize_sets_the_stored_form),
         cmocka_unit_test(normalize_keeps_what_check_refuses),
         cmocka_unit_test(check_refuses_a_malformed_scope),

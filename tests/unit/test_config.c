@@ -323,6 +323,7 @@ static void sign_in_defaults(void **state)
     assert_int_equal(c.consent_remember_days, 90);
     assert_int_equal(c.login_max_failures, 5);
     assert_int_equal(c.login_lockout_seconds, 60);
+    assert_false(c.grants_password);
     assert_int_equal(c.argon2_memory_kib, 19456);
     assert_int_equal(c.argon2_iterations, 2);
     assert_int_equal(c.argon2_parallelism, 1);
@@ -340,7 +341,7 @@ static void sign_in_values(void **state)
     write_file("[tokens]\ncode_ttl = 60\nid_token_ttl = 7200\nid_token_include_claims = true\n"
                "refresh_token_ttl = 86400\n"
                "[session]\nttl = 3600\n[consent]\nremember_days = 0\n"
-               "[login]\nmax_failures = 3\nlockout_seconds = 30\n"
+               "[login]\nmax_failures = 3\nlockout_seconds = 30\n[grants]\npassword = true\n"
                "[passwords]\nargon2_memory_kib = 1024\nargon2_iterations = 1\n"
                "argon2_parallelism = 2\n[ui]\ntemplates_dir = /etc/oidcd/templates\n"
                "[claims]\nextra =  groups\t https://example.com/roles  \n");
@@ -353,6 +354,7 @@ static void sign_in_values(void **state)
     assert_int_equal(c.consent_remember_days, 0);
     assert_int_equal(c.login_max_failures, 3);
     assert_int_equal(c.login_lockout_seconds, 30);
+    assert_true(c.grants_password);
     assert_int_equal(c.argon2_memory_kib, 1024);
     assert_int_equal(c.argon2_iterations, 1);
     assert_int_equal(c.argon2_parallelism, 2);
@@ -393,6 +395,7 @@ static void sign_in_ranges(void **state)
     expect_error("[consent]\nremember_days = -1\n", "@2", "remember_days", NULL);
     expect_error("[consent]\nremember_days = 3651\n", "@2", "remember_days", NULL);
     expect_error("[login]\nmax_failures = 0\n", "@2", "max_failures", NULL);
+    expect_error("[grants]\npassword = maybe\n", "@2", "grants.password", NULL);
     expect_error("[login]\nlockout_seconds = 0\n", "@2", "lockout_seconds", NULL);
     expect_error("[login]\nlockout_seconds = 86401\n", "@2", "lockout_seconds", NULL);
     expect_error("[passwords]\nargon2_memory_kib = 7\n", "@2", "argon2_memory_kib", NULL);
