@@ -3,7 +3,8 @@
 # programs and the black-box suite run a second time under valgrind memcheck
 # (the server and books-api included), and on an AddressSanitizer +
 # UndefinedBehaviorSanitizer build; then replays the fuzz corpora. Prints
-# CTest's summary.
+# CTest's summary. CTest runs its tests one after another; inside each
+# black-box run pytest-xdist keeps every core busy (tests/CMakeLists.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh

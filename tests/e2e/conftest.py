@@ -1,7 +1,10 @@
 """Fixtures and helpers for the oidcd black-box tests.
 
 Each test gets its own server: a fresh temporary directory (config, SQLite
-database, key-encryption-key file, stderr log) and a free loopback port.
+database, key-encryption-key file, stderr log) and a free loopback port
+(free_port), so that the files run in parallel (pytest-xdist, -n, one file
+per worker at a time with --dist loadfile, as tests/CMakeLists.txt does);
+module-level state here (MEMCHECK, _SERVER_MADE_ITS_FIRST_KEY) is per worker.
 The binary is taken from $OIDCD_BIN (default: <repo>/build/oidcd).
 
 OIDCD_VALGRIND=1 runs every `oidcd serve` (and books-api, see
@@ -124,9 +127,24 @@ def memcheck_per_module():
 
 
 def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A loopback port that no other process is handed for the next minute.
+
+    The suite runs in several processes at once (pytest-xdist), and a port
+    merely found free could go to another worker's server, or to an outgoing
+    connection, before ours binds it. So the kernel picks the port, and a
+    connection accepted on it and closed from our side leaves it in TIME_WAIT:
+    bind(0) and connect() in every process then pass it by, while a server
+    binding it with SO_REUSEADDR (oidcd and books-api through libmicrohttpd,
+    nginx, http.server) gets it at once."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        port = listener.getsockname()[1]
+        with socket.create_connection(("127.0.0.1", port), timeout=5.0):
+            accepted, _ = listener.accept()
+            accepted.close()  # the first to close keeps TIME_WAIT: our side
+    return port
 
 
 def clean_env(overrides=None):
@@ -320,8 +338,9 @@ class Server:
     def _make_first_key(self, env):
         """Under memcheck, generating the first RSA key takes 5-60 s: before a
         first start, the native CLI makes it as the server would (current at
-        once). The session's first server still makes its own, so that path
-        runs under memcheck too. A CLI failure is left for the server to meet."""
+        once). The session's first server (each pytest-xdist worker's) still
+        makes its own, so that path runs under memcheck too. A CLI failure is
+        left for the server to meet."""
         global _SERVER_MADE_ITS_FIRST_KEY
         merged = {**self.env, **(env or {})}
         alg = merged.get("OIDCD_KEYS_ALGORITHM",

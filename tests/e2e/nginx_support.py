@@ -17,6 +17,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from conftest import free_port
+
 NGINX_BIN = "/usr/sbin/nginx"
 READY_TIMEOUT = 10.0
 STOP_TIMEOUT = 5.0
@@ -77,12 +79,6 @@ http {{
     }}
 }}
 """
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def port_open(port, timeout=0.2):
