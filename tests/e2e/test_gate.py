@@ -255,7 +255,7 @@ def test_malformed_header_with_valid_token_inside_is_refused(server):
 
 @pytest.mark.parametrize("token", [
     "garbage",
-    b64url(os.urandom(32)),
+    pytest.param(b64url(os.urandom(32)), id="random-32-bytes"),
     "a.b.c",
     "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.AAAA",
     "x" * 2000,

@@ -441,8 +441,8 @@ def test_revoked_token_is_inactive(server, fmt):
 @pytest.mark.parametrize("token", [
     "x",
     "not-a-token-at-all",
-    b64url(os.urandom(32)),
-    b64url(os.urandom(48)),
+    pytest.param(b64url(os.urandom(32)), id="random-32-bytes"),
+    pytest.param(b64url(os.urandom(48)), id="random-48-bytes"),
     "a.b.c",
     "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0",
     "eyJhbGciOiJSUzI1NiJ9..",

@@ -199,7 +199,7 @@ def test_introspector_cannot_revoke_others_token(server):
 
 @pytest.mark.parametrize("token", [
     "garbage",
-    b64url(os.urandom(32)),
+    pytest.param(b64url(os.urandom(32)), id="random-32-bytes"),
     "a.b.c",
     "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.AAAA",
     "x" * 4000,
