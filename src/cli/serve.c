@@ -14,6 +14,7 @@
 #include "http/server.h"
 #include "jose/keys.h"
 #include "oauth/client_cache.h"
+#include "oauth/user_cache.h"
 #include "oauth/login_throttle.h"
 #include "oauth/password.h"
 #include "oauth/token_cache.h"
@@ -203,6 +204,7 @@ int cli_serve(int argc, char **argv, const struct config *cfg)
     }
     token_cache_clear();
     client_cache_clear();
+    user_cache_clear();
     keystore_free(keys);
     store_close(s);
     ui_free(app.ui);

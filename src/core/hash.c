@@ -30,3 +30,12 @@ bool hash_matches(const char *secret, size_t n, const unsigned char stored[HASH_
     hash_sha256(secret, n, h);
     return CRYPTO_memcmp(h, stored, HASH_LEN) == 0;
 }
+
+uint32_t hash_fnv1a(const char *s)
+{
+    uint32_t h = 2166136261u;
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}

@@ -158,6 +158,12 @@ void json_writer_bool(struct json_writer *w, const char *key, bool value)
     put(w, value ? "true" : "false", value ? 4 : 5);
 }
 
+void json_writer_raw(struct json_writer *w, const char *key, const char *json, size_t len)
+{
+    put_key(w, key);
+    put(w, json, len);
+}
+
 char *json_writer_finish(struct json_writer *w, size_t *len)
 {
     char *text;

@@ -33,6 +33,9 @@ void json_writer_strings(struct json_writer *w, const char *key, const char *con
                          size_t n);
 void json_writer_int(struct json_writer *w, const char *key, int64_t value);
 void json_writer_bool(struct json_writer *w, const char *key, bool value);
+/* A member whose value (len bytes) is already JSON text, written as it is:
+ * the caller vouches for it (say, one that jansson serialized). */
+void json_writer_raw(struct json_writer *w, const char *key, const char *json, size_t len);
 
 /* Closes the object and hands it over (NUL-terminated, the caller frees it;
  * *len without the NUL), or NULL after a failure. w is empty afterwards. */

@@ -11,14 +11,18 @@
  * there, which is what invalid_token tells a client, while
  * insufficient_scope would send it after a scope it may already hold. A
  * user's token without openid: 403 insufficient_scope, scope="openid". */
-#include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/bearer.h"
+#include "core/json_writer.h"
 #include "endpoints/app.h"
 #include "oauth/scope.h"
 #include "oauth/token_inspect.h"
-#include "oauth/user_claims.h"
+#include "oauth/user_cache.h"
+
+/* sub and claims of at most LIMIT_CLAIMS bytes, escaped once by jansson */
+#define BODY_MAX (2 * LIMIT_CLAIMS + 1024)
 
 /* The bearer token of req into *token, *len. */
 static enum err find_token(const struct http_request *req, const char **token, size_t *len,
@@ -46,10 +50,12 @@ static enum err find_token(const struct http_request *req, const char **token, s
     return rc;
 }
 
-/* The claims for an active token t, or why it speaks for no user. */
-static enum err user_of(const struct oauth_ctx *ctx, const struct token_info *t, json_t **out,
-                        const char **why)
+/* The answer for an active token t (*out, caller frees), or why it speaks
+ * for no user. */
+static enum err user_of(const struct oauth_ctx *ctx, const struct token_info *t, char **out,
+                        size_t *len, const char **why)
 {
+    struct json_writer w;
     enum err rc;
 
     if (!t->subject[0] || strcmp(t->subject, t->client_id) == 0) {
@@ -60,10 +66,18 @@ static enum err user_of(const struct oauth_ctx *ctx, const struct token_info *t,
         *why = "the token lacks the openid scope";
         return ERR_INSUFFICIENT_SCOPE;
     }
-    rc = user_claims_get(ctx, t->subject, t->scope, out);
+    json_writer_begin(&w, BODY_MAX);
+    rc = user_cache_write_claims(ctx, t->subject, t->scope, &w);
+    *out = json_writer_finish(&w, len);
+    if (!rc && !*out)
+        rc = w.rc ? w.rc : ERR_NOMEM;
     if (rc == ERR_NOT_FOUND) {
         *why = "the token's user no longer exists or is disabled";
         rc = ERR_INVALID_TOKEN;
+    }
+    if (rc) {
+        free(*out);
+        *out = NULL;
     }
     return rc;
 }
@@ -73,8 +87,8 @@ void endpoint_userinfo(void *app, const struct http_request *req, struct http_re
     struct app *a = app;
     struct token_info t = {0};
     const char *token = NULL, *why = NULL;
-    json_t *claims = NULL;
-    size_t len = 0;
+    char *body = NULL;
+    size_t len = 0, body_len = 0;
     enum err rc;
 
     rc = find_token(req, &token, &len, &why);
@@ -82,10 +96,10 @@ void endpoint_userinfo(void *app, const struct http_request *req, struct http_re
         rc = token_inspect(&a->oauth, token, len, &t, &why);
     if (!rc) {
         memcpy(resp->client_id, t.client_id, sizeof resp->client_id);
-        rc = user_of(&a->oauth, &t, &claims, &why);
+        rc = user_of(&a->oauth, &t, &body, &body_len, &why);
     }
     if (!rc)
-        http_response_json(resp, 200, claims); /* steals claims */
+        http_response_json_text(resp, 200, body, body_len); /* takes body */
     else if (rc == ERR_NO_CREDENTIALS || rc == ERR_INVALID_TOKEN || rc == ERR_INSUFFICIENT_SCOPE ||
              rc == ERR_INVALID_REQUEST)
         endpoint_bearer_deny(resp, rc, why, rc == ERR_INSUFFICIENT_SCOPE ? "openid" : NULL);

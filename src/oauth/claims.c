@@ -308,35 +308,28 @@ enum err claims_check(const struct config *cfg, const json_t *claims, const char
     return ERR_OK;
 }
 
-static bool is_empty(const json_t *v)
+bool claims_value_empty(const json_t *v)
 {
     return json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0) ||
            (json_is_object(v) && json_object_size(v) == 0) ||
            (json_is_array(v) && json_array_size(v) == 0);
 }
 
-/* Copies claim name from user into out when present and not empty. */
-static enum err release_one(json_t *out, const json_t *user, const char *name, size_t n)
+/* Hands the claim name (n bytes) to each, as a string, unless it is "sub". */
+static enum err name_one(const char *name, size_t n, claims_each_fn *each, void *arg)
 {
     char key[CONFIG_CLAIM_NAME_MAX + 1];
-    json_t *v;
 
     if (n == 0 || n > CONFIG_CLAIM_NAME_MAX)
         return ERR_OK;
     memcpy(key, name, n);
     key[n] = '\0';
-    if (strcmp(key, "sub") == 0)
-        return ERR_OK;
-    v = json_object_get(user, key);
-    if (!v || is_empty(v))
-        return ERR_OK;
-    /* json_object_set takes its own reference to v */
-    return json_object_set(out, key, v) ? ERR_NOMEM : ERR_OK;
+    return strcmp(key, "sub") == 0 ? ERR_OK : each(key, arg);
 }
 
-/* Releases what the one scope word (n bytes) grants. */
-static enum err release_scope(const struct config *cfg, json_t *out, const json_t *user,
-                              const char *word, size_t n)
+/* The names the one scope word (n bytes) grants. */
+static enum err name_scope(const struct config *cfg, const char *word, size_t n,
+                           claims_each_fn *each, void *arg)
 {
     const struct config_scope *sc = NULL;
     const char *p;
@@ -345,41 +338,68 @@ static enum err release_scope(const struct config *cfg, json_t *out, const json_
 
     for (i = 0; i < NSTANDARD && !rc; i++)
         if (strlen(standard[i].scope) == n && strncmp(standard[i].scope, word, n) == 0)
-            rc = release_one(out, user, standard[i].name, strlen(standard[i].name));
+            rc = name_one(standard[i].name, strlen(standard[i].name), each, arg);
     for (i = 0; i < cfg->nscopes && !sc; i++)
         if (strlen(cfg->scopes[i].name) == n && strncmp(cfg->scopes[i].name, word, n) == 0)
             sc = &cfg->scopes[i];
     for (p = sc ? sc->claims : ""; *p && !rc; p += m + strspn(p + m, " ")) {
         m = strcspn(p, " ");
-        rc = release_one(out, user, p, m);
+        rc = name_one(p, m, each, arg);
     }
     return rc;
+}
+
+enum err claims_each_released(const struct config *cfg, const char *scope, claims_each_fn *each,
+                              void *arg)
+{
+    enum err rc = ERR_OK;
+    size_t n;
+
+    for (scope += strspn(scope, " "); !rc && *scope; scope += n + strspn(scope + n, " ")) {
+        n = strcspn(scope, " ");
+        rc = name_scope(cfg, scope, n, each, arg);
+    }
+    return rc;
+}
+
+struct release {
+    json_t *out;
+    const json_t *user;
+};
+
+/* Copies the claim name from the user into out when present and not empty. */
+static enum err release_one(const char *name, void *arg)
+{
+    struct release *r = arg;
+    json_t *v = json_object_get(r->user, name);
+
+    if (!v || claims_value_empty(v))
+        return ERR_OK;
+    /* json_object_set takes its own reference to v */
+    return json_object_set(r->out, name, v) ? ERR_NOMEM : ERR_OK;
 }
 
 enum err claims_release(const struct config *cfg, const char *scope, const char *sub,
                         const char *claims_json, json_t **out)
 {
     json_t *user = json_loads(claims_json ? claims_json : "{}", 0, NULL);
-    json_t *o = json_object();
+    struct release r = {json_object(), user};
     enum err rc = ERR_OK;
-    size_t n;
 
-    if (!o)
+    if (!r.out)
         rc = ERR_NOMEM;
     else if (!json_is_object(user))
         rc = ERR_STORE;
-    else if (json_object_set_new(o, "sub", json_string(sub)))
+    else if (json_object_set_new(r.out, "sub", json_string(sub)))
         rc = ERR_NOMEM;
-    for (scope += strspn(scope, " "); !rc && *scope; scope += n + strspn(scope + n, " ")) {
-        n = strcspn(scope, " ");
-        rc = release_scope(cfg, o, user, scope, n);
-    }
+    if (!rc)
+        rc = claims_each_released(cfg, scope, release_one, &r);
     json_decref(user);
     if (rc) {
-        json_decref(o);
+        json_decref(r.out);
         return rc;
     }
-    *out = o;
+    *out = r.out;
     return ERR_OK;
 }
 

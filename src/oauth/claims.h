@@ -36,6 +36,16 @@ enum err claims_check(const struct config *cfg, const json_t *claims, const char
 enum err claims_release(const struct config *cfg, const char *scope, const char *sub,
                         const char *claims_json, json_t **out);
 
+/* Whether a claim's value counts as absent: null, "", {} or []. */
+bool claims_value_empty(const json_t *v);
+
+/* Calls each(name, arg) for every claim name (never "sub") the granted scope
+ * (space-separated) releases, in the scopes' order; a name two scopes release
+ * comes twice. Stops at, and returns, the first error each returns. */
+typedef enum err claims_each_fn(const char *name, void *arg);
+enum err claims_each_released(const struct config *cfg, const char *scope, claims_each_fn *each,
+                              void *arg);
+
 /* Every claim name a user may hold and a scope may release: sub, the
  * standard claims, claims.extra and the [scope.NAME] claims, sorted, each once
  * (discovery's claims_supported). Appended to out. ERR_NOMEM. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/hash.h"
 
 #define SLOTS 1024
 #define STRIPES 32
@@ -18,14 +19,9 @@ struct entry {
 static struct entry slots[SLOTS];
 static pthread_mutex_t locks[STRIPES] = {[0 ... STRIPES - 1] = PTHREAD_MUTEX_INITIALIZER};
 
-/* FNV-1a: ids are random, any spread will do. */
 static size_t slot_of(const char *id)
 {
-    uint32_t h = 2166136261u;
-
-    for (; *id; id++)
-        h = (h ^ (unsigned char)*id) * 16777619u;
-    return h % SLOTS;
+    return hash_fnv1a(id) % SLOTS;
 }
 
 static bool cached(size_t i, const char *id, struct client *out)

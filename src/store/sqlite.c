@@ -56,6 +56,7 @@ const char *const sqlite_sql[ST_COUNT] = {
     [ST_KEY_LIST] = "SELECT kid, alg, private_enc, public_jwk, created_at, not_before, "
                     "retire_after FROM signing_keys ORDER BY created_at, rowid",
     [ST_KEYS_VERSION] = "SELECT value FROM meta WHERE name = 'keys_version'",
+    [ST_USERS_VERSION] = "SELECT value FROM meta WHERE name = 'users_version'",
     [ST_TOKEN_INSERT] = "INSERT INTO tokens (hash, kind, jti, client_id, subject, scope, "
                         "issued_at, expires_at, audience) "
                         "VALUES (?1, 'access', ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -260,6 +261,24 @@ void sqlite_done(sqlite3_stmt *st)
 
 /* Runs a statement that returns no rows. */
 enum err sqlite_exec_simple(struct conn *c, enum stmt_id id);
+
+enum err sqlite_counter(struct store *s, enum stmt_id id, const char *what, int64_t *out)
+{
+    struct conn *c = sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? sqlite_stmt(c, id) : NULL;
+    enum err e = ERR_OK;
+    int rc;
+
+    if (!st)
+        return ERR_STORE;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    else
+        e = sqlite_fail(c->db, rc, what);
+    sqlite_done(st);
+    return e;
+}
 
 /* Runs a statement that returns no rows (a write), one writer of this
  * process at a time. */
@@ -538,6 +557,7 @@ const struct store_ops sqlite_store_ops = {
     .user_delete = sqlite_user_delete,
     .user_list = sqlite_user_list,
     .user_set_password = sqlite_user_set_password,
+    .users_version = sqlite_users_version,
     .resource_get = sqlite_resource_get,
     .resource_insert = sqlite_resource_insert,
     .resource_update = sqlite_resource_update,

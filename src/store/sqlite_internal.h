@@ -63,6 +63,7 @@ enum stmt_id {
     ST_USER_DELETE_REFRESH,
     ST_USER_LIST,
     ST_USER_SET_PASSWORD,
+    ST_USERS_VERSION,
     /* end of users */
     /* resources (sqlite_resources.c) */
     ST_RESOURCE_GET,
@@ -112,6 +113,10 @@ enum err sqlite_exec_simple(struct conn *c, enum stmt_id id);
 enum err sqlite_txn_begin(struct conn *c);
 enum err sqlite_txn_end(struct conn *c, enum err result);
 
+/* The one integer the statement id (no parameters) answers: a counter of
+ * the meta table. what names it in the log on failure. */
+enum err sqlite_counter(struct store *s, enum stmt_id id, const char *what, int64_t *out);
+
 /* A copy of a text column ("" for NULL); NULL when out of memory. */
 char *sqlite_column_dup(sqlite3_stmt *st, int col);
 
@@ -147,6 +152,7 @@ enum err sqlite_user_list(struct store *s, const char *after, size_t limit, stru
                           size_t *n);
 enum err sqlite_user_set_password(struct store *s, const char *sub, const char *hash,
                                   const char *expected);
+enum err sqlite_users_version(struct store *s, int64_t *version);
 /* end of users */
 
 /* Resources (sqlite_resources.c). */

@@ -92,20 +92,7 @@ enum err sqlite_key_list(struct store *s, struct signing_key **out, size_t *n)
 
 enum err sqlite_keys_version(struct store *s, int64_t *version)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_KEYS_VERSION) : NULL;
-    enum err e = ERR_OK;
-    int rc;
-
-    if (!st)
-        return ERR_STORE;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *version = sqlite3_column_int64(st, 0);
-    else
-        e = sqlite_fail(c->db, rc, "keys_version");
-    sqlite_done(st);
-    return e;
+    return sqlite_counter(s, ST_KEYS_VERSION, "keys_version", version);
 }
 
 enum err sqlite_token_insert(struct store *s, const struct token *t)

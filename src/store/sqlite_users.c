@@ -178,6 +178,11 @@ enum err sqlite_user_set_password(struct store *s, const char *sub, const char *
     return sqlite_txn_end(c, e);
 }
 
+enum err sqlite_users_version(struct store *s, int64_t *version)
+{
+    return sqlite_counter(s, ST_USERS_VERSION, "users_version", version);
+}
+
 static enum err fill_user(sqlite3_stmt *st, void *item)
 {
     return row_to_user(st, item);

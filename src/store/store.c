@@ -147,6 +147,11 @@ enum err store_user_set_password(struct store *s, const char *sub, const char *h
     return s->ops->user_set_password(s, sub, hash, expected);
 }
 
+enum err store_users_version(struct store *s, int64_t *version)
+{
+    return s->ops->users_version(s, version);
+}
+
 void user_clear(struct user *u)
 {
     if (!u)

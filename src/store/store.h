@@ -220,6 +220,7 @@ struct store_ops {
     enum err (*user_delete)(struct store *s, const char *sub);
     enum err (*user_list)(struct store *s, const char *after, size_t limit, struct user **out,
                           size_t *n);
+    enum err (*users_version)(struct store *s, int64_t *version);
     enum err (*user_set_password)(struct store *s, const char *sub, const char *hash,
                                   const char *expected);
     /* end of users */
@@ -318,6 +319,9 @@ enum err store_user_list(struct store *s, const char *after, size_t limit, struc
  * ERR_NOT_FOUND: no such user, or the hash is no longer expected. */
 enum err store_user_set_password(struct store *s, const char *sub, const char *hash,
                                  const char *expected);
+/* A number that changes, in the same transaction, whenever any user row is
+ * inserted, updated or deleted, by this process or any other. */
+enum err store_users_version(struct store *s, int64_t *version);
 
 /* Frees what u holds; the password hash is wiped first. Accepts NULL. */
 void user_clear(struct user *u);

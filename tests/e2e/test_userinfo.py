@@ -4,6 +4,9 @@ Bearer challenge; any origin may call it (CORS) and its preflight needs no
 token. A client_credentials token speaks for no user: 401 invalid_token, as
 for a token whose user was deleted or disabled (docs/ENDPOINTS.md)."""
 
+import json
+import sqlite3
+
 import pytest
 import requests
 
@@ -113,6 +116,98 @@ def test_disabled_or_deleted_user_is_invalid_token(server, alice, rp, change):
     resp = userinfo(server, token)
     assert resp.status_code == 401, resp.text
     assert 'error="invalid_token"' in challenge(resp)
+
+
+# -- never an answer from before a change ----------------------------------------
+# The server remembers users between requests; each test below asks first (so
+# the user is remembered), changes the user from another process, and expects
+# the very next answer to show the change.
+
+
+def warm(server, token, times=8):
+    """Asks enough times that every server thread has answered from memory."""
+    for _ in range(times):
+        resp = userinfo(server, token)
+        assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
+def test_claim_changed_by_the_cli_shows_at_once(server, alice, rp):
+    token = user_tokens(server, rp, alice["sub"], "openid email phone")["access_token"]
+    assert warm(server, token)["email"] == CLAIMS["email"]
+    assert server.cli("user", "update", "alice", "--claim", "email=alice@new.example",
+                      "--unset-claim", "phone_number").returncode == 0
+    assert userinfo(server, token).json() == {"sub": alice["sub"],
+                                              "email": "alice@new.example",
+                                              "email_verified": True,
+                                              "phone_number_verified": False}
+    assert server.cli("user", "update", "alice", "--claim", "phone_number=+47 555 09 876"
+                      ).returncode == 0
+    assert userinfo(server, token).json()["phone_number"] == "+47 555 09 876"
+
+
+def test_disable_enable_delete_show_at_once(server, alice, rp):
+    token = user_tokens(server, rp, alice["sub"], "openid email")["access_token"]
+    warm(server, token)
+    assert server.cli("user", "update", "alice", "--disable").returncode == 0
+    for _ in range(4):
+        resp = userinfo(server, token)
+        assert resp.status_code == 401, resp.text
+        assert 'error="invalid_token"' in challenge(resp)
+    assert server.cli("user", "update", "alice", "--enable").returncode == 0
+    assert warm(server, token)["email"] == CLAIMS["email"]
+    assert server.cli("user", "delete", "alice").returncode == 0
+    resp = userinfo(server, token)
+    assert resp.status_code == 401, resp.text
+    assert 'error="invalid_token"' in challenge(resp)
+
+
+def test_a_write_to_the_database_by_another_process_shows_at_once(server, alice, rp):
+    """As another oidcd instance sharing the file would change a user."""
+    token = user_tokens(server, rp, alice["sub"], "openid email")["access_token"]
+    warm(server, token)
+    with sqlite3.connect(server.db_path, timeout=10) as db:
+        db.execute("UPDATE users SET claims = ? WHERE sub = ?",
+                   (json.dumps({"email": "other@example.org"}), alice["sub"]))
+    db.close()
+    assert userinfo(server, token).json() == {"sub": alice["sub"], "email": "other@example.org"}
+    with sqlite3.connect(server.db_path, timeout=10) as db:
+        db.execute("UPDATE users SET enabled = 0 WHERE sub = ?", (alice["sub"],))
+    db.close()
+    assert userinfo(server, token).status_code == 401
+
+
+def test_each_token_gets_its_own_scopes_and_users_stay_apart(server, alice, rp):
+    bob = create_user(server, "bob", {"email": "bob@example.org", "name": "Bob"})
+    narrow = user_tokens(server, rp, alice["sub"], "openid")["access_token"]
+    wide = user_tokens(server, rp, alice["sub"], "openid email profile")["access_token"]
+    bobs = user_tokens(server, rp, bob["sub"], "openid profile")["access_token"]
+    for _ in range(3):
+        assert userinfo(server, narrow).json() == {"sub": alice["sub"]}
+        assert userinfo(server, wide).json() == {
+            "sub": alice["sub"], "name": CLAIMS["name"], "email": CLAIMS["email"],
+            "email_verified": True}
+        assert userinfo(server, bobs).json() == {"sub": bob["sub"], "name": "Bob"}
+
+
+def no_duplicate_names(pairs):
+    names = [name for name, _ in pairs]
+    assert len(names) == len(set(names)), names
+    return dict(pairs)
+
+
+def test_a_claim_two_scopes_release_comes_once(make_server):
+    server = make_server(config={"scope.contact": {"claims": "email phone_number"}})
+    alice = create_user(server)
+    rp = create_rp(server, scope="openid email phone contact")
+    token = user_tokens(server, rp, alice["sub"], "openid email contact phone")["access_token"]
+    for _ in range(3):
+        resp = userinfo(server, token)
+        assert resp.status_code == 200, resp.text
+        body = json.loads(resp.text, object_pairs_hook=no_duplicate_names)
+        assert body == {"sub": alice["sub"], "email": CLAIMS["email"], "email_verified": True,
+                        "phone_number": CLAIMS["phone_number"],
+                        "phone_number_verified": False}
 
 
 # -- no token, a bad token, a client's token ---------------------------------------

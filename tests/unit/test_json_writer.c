@@ -57,6 +57,24 @@ static void writes_members_in_order(void **state)
     free(text);
 }
 
+static void raw_values_go_out_as_given(void **state)
+{
+    struct json_writer w;
+    size_t len = 0;
+    char *text;
+
+    (void)state;
+    json_writer_begin(&w, 4096);
+    json_writer_string(&w, "sub", "u1");
+    json_writer_raw(&w, "address", "{\"country\":\"NL\"}", 16);
+    json_writer_raw(&w, "email_verified", "true", 4);
+    text = json_writer_finish(&w, &len);
+    assert_string_equal(
+        text, "{\"sub\":\"u1\",\"address\":{\"country\":\"NL\"},\"email_verified\":true}");
+    assert_int_equal(len, strlen(text));
+    free(text);
+}
+
 static void empty_object(void **state)
 {
     struct json_writer w;
@@ -151,6 +169,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(writes_members_in_order),
+        cmocka_unit_test(raw_values_go_out_as_given),
         cmocka_unit_test(empty_object),
         cmocka_unit_test(escapes_quotes_backslashes_and_controls),
         cmocka_unit_test(keeps_valid_utf8),
