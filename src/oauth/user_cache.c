@@ -16,7 +16,7 @@ struct claim {
     char *name;
     char *json;
     size_t len;
-    unsigned stamp; /* the write that last used it: each name goes out once */
+    uint64_t stamp; /* the write that last used it: each name goes out once */
 };
 
 struct entry {
@@ -26,7 +26,7 @@ struct entry {
     char sub[LIMIT_SUB + 1];
     struct claim *claims;
     size_t n;
-    unsigned stamp;
+    uint64_t stamp; /* one per write: 64 bits never come round again */
 };
 
 static struct entry slots[SLOTS];
