@@ -10,8 +10,13 @@
 #define STRIPES 32
 #define TTL_MS 1000.0
 
+/* An entry remembers either a client or that no client has its id: an
+ * unknown id is served from memory like a known one, so that neither costs
+ * a store read the other does not (the time taken tells no one which ids
+ * exist). */
 struct entry {
     bool used;
+    bool missing; /* no client with this id; only client.id is set */
     double fetched_ms;
     struct client client;
 };
@@ -24,28 +29,38 @@ static size_t slot_of(const char *id)
     return hash_fnv1a(id) % SLOTS;
 }
 
-static bool cached(size_t i, const char *id, struct client *out)
+/* ERR_OK (a client, copied into *out) or ERR_NOT_FOUND (remembered as
+ * unknown) from a fresh entry; ERR_STORE when the store must be asked. */
+static enum err cached(size_t i, const char *id, struct client *out)
 {
     struct entry *e = &slots[i];
-    bool hit;
+    enum err rc = ERR_STORE;
 
     pthread_mutex_lock(&locks[i % STRIPES]);
-    hit = e->used && strcmp(e->client.id, id) == 0 && clock_ms() - e->fetched_ms < TTL_MS &&
-          client_copy(out, &e->client) == ERR_OK;
+    if (e->used && strcmp(e->client.id, id) == 0 && clock_ms() - e->fetched_ms < TTL_MS) {
+        if (e->missing)
+            rc = ERR_NOT_FOUND;
+        else if (client_copy(out, &e->client) == ERR_OK)
+            rc = ERR_OK;
+    }
     pthread_mutex_unlock(&locks[i % STRIPES]);
-    return hit;
+    return rc;
 }
 
-static void remember(size_t i, const struct client *c, double fetched_ms)
+/* Remembers c, or (c NULL) that no client has the id. */
+static void remember(size_t i, const char *id, const struct client *c, double fetched_ms)
 {
     struct entry *e = &slots[i];
-    struct client copy;
+    struct client copy = {0};
 
-    if (client_copy(&copy, c))
+    if (c && client_copy(&copy, c))
         return;
+    if (!c)
+        memcpy(copy.id, id, strlen(id) + 1);
     pthread_mutex_lock(&locks[i % STRIPES]);
     client_clear(&e->client);
     e->client = copy;
+    e->missing = c == NULL;
     e->fetched_ms = fetched_ms;
     e->used = true;
     pthread_mutex_unlock(&locks[i % STRIPES]);
@@ -57,13 +72,16 @@ enum err client_cache_get(struct store *s, const char *id, struct client *out)
     double asked_ms;
     enum err rc;
 
-    if (cached(i, id, out))
-        return ERR_OK;
+    if (strlen(id) > LIMIT_CLIENT_ID)
+        return ERR_NOT_FOUND; /* no client has it; and too long to remember */
+    rc = cached(i, id, out);
+    if (rc != ERR_STORE)
+        return rc;
     /* the age of an answer counts from before the store was asked */
     asked_ms = clock_ms();
     rc = store_client_get(s, id, out);
-    if (!rc)
-        remember(i, out, asked_ms);
+    if (rc == ERR_OK || rc == ERR_NOT_FOUND)
+        remember(i, id, rc ? NULL : out, asked_ms);
     return rc;
 }
 
@@ -75,6 +93,7 @@ void client_cache_clear(void)
         pthread_mutex_lock(&locks[i % STRIPES]);
         client_clear(&slots[i].client);
         slots[i].used = false;
+        slots[i].missing = false;
         pthread_mutex_unlock(&locks[i % STRIPES]);
     }
 }

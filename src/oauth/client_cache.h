@@ -5,13 +5,15 @@
  * authenticating a client on every introspection or token request does not
  * cost a database read each time. A second is the bound DESIGN.md §8 sets for
  * a change made by the CLI or another instance to show (a disabled client,
- * a rotated secret). Safe for any number of threads. */
+ * a rotated secret). An id no client has is remembered as such for the same
+ * second, so an unknown id costs no store read that a known one does not.
+ * Safe for any number of threads. */
 
 #include "store/store.h"
 
 /* Fills *out (caller frees with client_clear) with the client with this id:
  * from the cache when fresh, else from the store (and remembered).
- * ERR_NOT_FOUND, or the store's error. */
+ * ERR_NOT_FOUND (remembered too), or the store's error. */
 enum err client_cache_get(struct store *s, const char *id, struct client *out);
 
 /* Frees every entry (at shutdown). */

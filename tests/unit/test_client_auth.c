@@ -6,6 +6,8 @@
 #include <cmocka.h>
 
 #include "oauth/client_auth.h"
+#include "oauth/client_cache.h"
+#include "store_fixture.h"
 
 static enum err parse(const char *header, struct client_credentials *c)
 {
@@ -152,10 +154,40 @@ static void collect_public_client_by_id(void **state)
     params_free(&p);
 }
 
+/* An unknown id is remembered as unknown for as long as a known client is
+ * remembered as it was: neither costs a store read that the other does not,
+ * so the time client authentication takes tells no one which ids exist. */
+static void unknown_id_is_cached_like_a_known_one(void **state)
+{
+    struct temp_store t;
+    struct client c = {0};
+
+    (void)state;
+    assert_int_equal(temp_store_open(&t), 0);
+    assert_int_equal(temp_store_client(&t, "known", false, "client_credentials", "a"), ERR_OK);
+    assert_int_equal(client_cache_get(t.store, "known", &c), ERR_OK);
+    client_clear(&c);
+    assert_int_equal(client_cache_get(t.store, "ghost", &c), ERR_NOT_FOUND);
+    /* both change in the store; within the second the cache answers for both */
+    assert_int_equal(store_client_delete(t.store, "known"), ERR_OK);
+    assert_int_equal(temp_store_client(&t, "ghost", false, "client_credentials", "a"), ERR_OK);
+    assert_int_equal(client_cache_get(t.store, "known", &c), ERR_OK);
+    client_clear(&c);
+    assert_int_equal(client_cache_get(t.store, "ghost", &c), ERR_NOT_FOUND);
+    /* once forgotten, the store's answer shows for both */
+    client_cache_clear();
+    assert_int_equal(client_cache_get(t.store, "known", &c), ERR_NOT_FOUND);
+    assert_int_equal(client_cache_get(t.store, "ghost", &c), ERR_OK);
+    client_clear(&c);
+    client_cache_clear();
+    temp_store_close(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parses_basic),
+        cmocka_unit_test(unknown_id_is_cached_like_a_known_one),
         cmocka_unit_test(scheme_is_case_insensitive),
         cmocka_unit_test(white_space_around_the_value_is_ignored),
         cmocka_unit_test(form_decodes_parts),
