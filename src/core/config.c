@@ -81,6 +81,8 @@ static const struct setting settings[] = {
     LONG("tokens", "code_ttl", code_ttl, "600", 1, 3600),
     LONG("tokens", "id_token_ttl", id_token_ttl, "600", 1, 86400),
     LONG("tokens", "refresh_token_ttl", refresh_token_ttl, "2592000", 60, 31536000),
+    LONG("tokens", "refresh_token_max_lifetime", refresh_token_max_lifetime, "7776000", 1,
+         315360000),
     BOOL("tokens", "id_token_include_claims", id_token_include_claims, "false"),
     LONG("session", "ttl", session_ttl, "86400", 60, 31536000),
     LONG("consent", "remember_days", consent_remember_days, "90", 0, 3650),

@@ -36,6 +36,7 @@ struct config {
     long code_ttl;                                 /* tokens.code_ttl, seconds */
     long id_token_ttl;                             /* tokens.id_token_ttl, seconds */
     long refresh_token_ttl;                        /* tokens.refresh_token_ttl, seconds */
+    long refresh_token_max_lifetime;               /* tokens.refresh_token_max_lifetime, seconds */
     bool id_token_include_claims;                  /* tokens.id_token_include_claims */
     long session_ttl;                              /* session.ttl, seconds */
     long consent_remember_days;                    /* consent.remember_days; 0 = never */

@@ -52,6 +52,9 @@ static enum err find(const struct oauth_ctx *ctx, const struct client *client, c
         return reused(ctx, rt->family, why);
     if (now >= rt->expires_at)
         return refuse(why, "the refresh token has expired");
+    /* a family from before the bound was lowered ends by the bound now */
+    if (now - rt->family_issued_at >= ctx->cfg->refresh_token_max_lifetime)
+        return refuse(why, "the refresh token's family has reached its maximum lifetime");
     return ERR_OK;
 }
 
@@ -94,21 +97,35 @@ static enum err issue_id_token(const struct oauth_ctx *ctx, const struct refresh
     return grant_id_token_issue(ctx, &c, scope, claims, &out->id_token);
 }
 
+/* When a token issued at now expires, its family having begun at
+ * family_start: tokens.refresh_token_ttl from now, but never later than
+ * tokens.refresh_token_max_lifetime from the family's start, so that
+ * rotating a token does not keep its family alive for ever. */
+static int64_t expires_at(const struct config *cfg, int64_t family_start, int64_t now)
+{
+    int64_t by_ttl = now + cfg->refresh_token_ttl;
+    int64_t by_family = family_start + cfg->refresh_token_max_lifetime;
+
+    return by_ttl < by_family ? by_ttl : by_family;
+}
+
 enum err grant_refresh_mint(const struct oauth_ctx *ctx, int64_t now, struct refresh_token *rt,
                             char **out)
 {
     char *value = malloc(REFRESH_LEN + 1);
     enum err rc = value ? rand_token(value, REFRESH_BYTES) : ERR_NOMEM;
 
-    if (!rc && !rt->family[0])
+    if (!rc && !rt->family[0]) {
         rc = rand_token(rt->family, FAMILY_BYTES);
+        rt->family_issued_at = now;
+    }
     if (rc) {
         free(value);
         return rc;
     }
     hash_sha256(value, REFRESH_LEN, rt->hash);
     rt->issued_at = now;
-    rt->expires_at = now + ctx->cfg->refresh_token_ttl;
+    rt->expires_at = expires_at(ctx->cfg, rt->family_issued_at, now);
     *out = value;
     return ERR_OK;
 }
@@ -127,6 +144,7 @@ static enum err make_successor(const struct oauth_ctx *ctx, const struct refresh
     next->scope = rt->scope;
     next->resource = rt->resource;
     next->auth_time = rt->auth_time;
+    next->family_issued_at = rt->family_issued_at;
     memcpy(next->at_jti, jti, strlen(jti) + 1);
     next->at_expires_at = now + out->expires_in;
     return grant_refresh_mint(ctx, now, next, &out->refresh_token);

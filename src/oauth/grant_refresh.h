@@ -11,9 +11,12 @@
 
 /* Mints a refresh token for the grant rt describes (the caller has set its
  * client_id, user_sub, scope, resource, auth_time, sid and the access
- * token issued with it): a fresh 256-bit value into *out (caller frees), its SHA-256,
- * issued_at now and expires_at tokens.refresh_token_ttl later into rt, and,
- * when rt->family is "", a new family. Nothing is stored. */
+ * token issued with it): a fresh 256-bit value into *out (caller frees); its
+ * SHA-256 and issued_at (now) into rt; when rt->family is "", a new family
+ * begun now (family_issued_at; else the caller copies the family's start).
+ * rt->expires_at is tokens.refresh_token_ttl after now, but no later than
+ * tokens.refresh_token_max_lifetime after the family began. Nothing is
+ * stored. */
 enum err grant_refresh_mint(const struct oauth_ctx *ctx, int64_t now, struct refresh_token *rt,
                             char **out);
 
@@ -24,7 +27,9 @@ enum err grant_refresh_mint(const struct oauth_ctx *ctx, int64_t now, struct ref
  * ERR_UNAUTHORIZED_CLIENT when the client lacks the grant;
  * ERR_INVALID_REQUEST when refresh_token is missing; ERR_INVALID_SCOPE when
  * scope is not within the token's; ERR_INVALID_GRANT when the token is
- * unknown, another client's, expired, its user deleted or disabled, or
+ * unknown, another client's, expired (by its own lifetime or by its
+ * family's, tokens.refresh_token_max_lifetime from the code's redemption),
+ * its user deleted or disabled, or
  * already used — then its whole family (every refresh token rotated from the
  * same code, and the access tokens issued with them) is revoked. On success
  * *out holds a new access token for scope (the token's own when NULL), a new

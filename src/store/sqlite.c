@@ -28,7 +28,7 @@ extern const struct store_ops sqlite_store_ops;
 
 #define REFRESH_COLUMNS                                                                            \
     "family, client_id, user_sub, scope, auth_time, sid, issued_at, expires_at, used_at, "         \
-    "at_jti, at_expires_at, resource"
+    "at_jti, at_expires_at, resource, family_issued_at"
 
 #define CODE_COLUMNS                                                                               \
     "client_id, redirect_uri, user_sub, scope, nonce, code_challenge, code_challenge_method, "     \
@@ -110,7 +110,8 @@ const char *const sqlite_sql[ST_COUNT] = {
                        "SET scope = ?3, created_at = ?4, expires_at = ?5",
     [ST_REFRESH_INSERT] = "INSERT INTO refresh_tokens (hash, family, client_id, user_sub, scope, "
                           "auth_time, sid, issued_at, expires_at, at_jti, at_expires_at, "
-                          "resource) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                          "resource, family_issued_at) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     [ST_SWEEP_SESSIONS] = "DELETE FROM sessions WHERE expires_at < ?1",
     /* a used code stays while what it issued may still be revoked: its
      * access token, and its refresh family while any token of it is left */

@@ -267,6 +267,7 @@ static enum err insert_refresh(struct conn *c, const struct refresh_token *rt)
     bind_text_or_null(st, 10, rt->at_jti[0] ? rt->at_jti : NULL);
     sqlite3_bind_int64(st, 11, rt->at_expires_at);
     bind_text_or_null(st, 12, rt->resource);
+    sqlite3_bind_int64(st, 13, rt->family_issued_at);
     return sqlite_exec(c, st, "refresh_token_insert");
 }
 
@@ -452,6 +453,7 @@ static enum err fill_refresh(sqlite3_stmt *st, void *item)
     rt->used_at = sqlite3_column_int64(st, 8);
     rt->at_expires_at = sqlite3_column_int64(st, 10);
     rt->resource = column_dup_null(st, 11, &ok);
+    rt->family_issued_at = sqlite3_column_int64(st, 12);
     return ok && rt->user_sub && rt->scope ? ERR_OK : ERR_NOMEM;
 }
 

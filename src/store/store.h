@@ -163,7 +163,8 @@ struct refresh_token {
     int64_t used_at;            /* 0 until rotated (store_refresh_token_rotate) */
     char at_jti[STORE_JTI_MAX]; /* the access token issued with it */
     int64_t at_expires_at;
-    char *resource; /* the code's resource ids, space-separated; NULL: none */
+    char *resource;           /* the code's resource ids, space-separated; NULL: none */
+    int64_t family_issued_at; /* when the family began (its first token's issued_at) */
 };
 
 struct store;

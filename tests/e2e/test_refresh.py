@@ -7,12 +7,13 @@ tokens, discovery."""
 
 import sqlite3
 import threading
+import time
 
 import requests
 
 from conftest import HTTP_TIMEOUT, verify_jwt, wait_until
 from signin_support import (alice, full_flow, left_half_hash, make_public_rp,  # noqa: F401
-                            make_rp, redeem, user_cli, userinfo)
+                            make_rp, make_user, redeem, user_cli, userinfo)
 
 GRANTS = "authorization_code,refresh_token"
 SCOPE = "openid email offline_access"
@@ -221,6 +222,47 @@ def test_disabled_client_cannot_refresh(server, alice):
     auth = (rp["client_id"], rp["client_secret"])
     assert wait_until(lambda: server.post_token(bogus, auth=auth).status_code == 401)
     assert_error(refresh(server, rp, token), "invalid_client", status=401)
+
+
+
+# -- the family's maximum lifetime ------------------------------------------------------
+
+MAX_LIFETIME = 6
+
+
+def test_rotation_does_not_extend_a_family_past_its_maximum_lifetime(make_server):
+    """Each rotation restarts tokens.refresh_token_ttl, never the family's
+    bound: counted from the code's redemption, it ends the family though
+    every token was used well within the ttl."""
+    server = make_server(config={"tokens": {"refresh_token_max_lifetime": MAX_LIFETIME}})
+    make_user(server)
+    rp = make_rp(server, grant_types=GRANTS, scope=SCOPE + " token_introspection")
+    first = signed_in(server, rp)["tokens"]
+    start = introspect(server, rp, first["refresh_token"])
+    end = start["iat"] + MAX_LIFETIME
+    assert start["exp"] == end, start
+    second = refreshed(server, rp, first["refresh_token"])
+    third = refreshed(server, rp, second["refresh_token"])
+    body = introspect(server, rp, third["refresh_token"])
+    assert body["iat"] >= start["iat"] and body["exp"] == end, body
+    assert wait_until(lambda: time.time() >= end + 1, timeout=MAX_LIFETIME + 2)
+    assert introspect(server, rp, third["refresh_token"]) == {"active": False}
+    assert_error(refresh(server, rp, third["refresh_token"]), "invalid_grant")
+
+
+def test_a_lowered_maximum_lifetime_ends_older_families(make_server):
+    """A family issued under a longer bound ends by the bound in force."""
+    server = make_server()
+    make_user(server)
+    rp = make_rp(server, grant_types=GRANTS)
+    token = signed_in(server, rp)["tokens"]["refresh_token"]
+    token = refreshed(server, rp, token)["refresh_token"]
+    server.stop()
+    server.start(env={"OIDCD_TOKENS_REFRESH_TOKEN_MAX_LIFETIME": "1"})
+    time.sleep(1.5)
+    resp = refresh(server, rp, token)
+    assert_error(resp, "invalid_grant")
+    assert "maximum lifetime" in resp.json().get("error_description", ""), resp.text
 
 
 # -- scope ----------------------------------------------------------------------------

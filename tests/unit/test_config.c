@@ -54,6 +54,7 @@ static void defaults(void **state)
     assert_int_equal(c.listen_port, 8000);
     assert_string_equal(c.database_url, "sqlite:oidcd.db");
     assert_int_equal(c.access_token_ttl, 3600);
+    assert_int_equal(c.refresh_token_max_lifetime, 7776000);
     assert_true(c.threads >= 1);
 }
 
@@ -115,6 +116,8 @@ static void bad_values_are_errors(void **state)
         "[server]\nthreads = 3x\n",
         "[tokens]\naccess_token_ttl = -5\n",
         "[tokens]\naccess_token_ttl = 0\n",
+        "[tokens]\nrefresh_token_max_lifetime = 0\n",
+        "[tokens]\nrefresh_token_max_lifetime = 315360001\n",
         "[server]\nlisten = nohost\n",
         "[server]\nlisten = []:80\n",
         "[server]\nlisten = [:80\n",
