@@ -58,28 +58,63 @@ static enum err find(const struct oauth_ctx *ctx, const struct client *client, c
     return ERR_OK;
 }
 
-/* The scope asked for, within the token's (RFC 6749 §6), as a new string
- * into *out; the token's own when none is asked for. */
-static enum err narrow_scope(const char *asked, const char *granted, char **out, const char **why)
+/* The scope for this refresh into *want: the one asked for, which must lie
+ * within the token's (RFC 6749 §6); else the token's. */
+static enum err scope_wanted(const char *asked, const char *granted, struct strlist *want,
+                             const char **why)
 {
-    struct strlist want = {0}, have = {0};
-    enum err rc = ERR_OK;
+    struct strlist have = {0};
+    enum err rc = scope_parse(asked ? asked : granted, want);
 
-    if (asked) {
-        rc = scope_parse(asked, &want);
-        if (!rc)
-            rc = scope_parse(granted, &have);
-        if (!rc && (want.n == 0 || !scope_is_subset(&want, &have))) {
-            *why = "scope exceeds what the refresh token was granted";
-            rc = ERR_INVALID_SCOPE;
-        }
+    if (!rc && asked)
+        rc = scope_parse(granted, &have);
+    if (!rc && asked && (want->n == 0 || !scope_is_subset(want, &have))) {
+        *why = "scope exceeds what the refresh token was granted";
+        rc = ERR_INVALID_SCOPE;
     }
-    if (!rc) {
-        *out = strdup(asked ? asked : granted);
-        rc = *out ? ERR_OK : ERR_NOMEM;
-    }
-    strlist_free(&want);
     strlist_free(&have);
+    return rc;
+}
+
+/* Of want, what the client holds now, as a new string into *out: an
+ * operator may have narrowed its scope since the grant. A scope asked for
+ * and no longer held is invalid_scope; the token's own is cut silently (the
+ * answer's scope says what was granted). Without offline_access, which every
+ * family was granted for, the client may refresh no more. */
+static enum err scope_held(const struct client *client, const struct strlist *want, bool asked,
+                           char **out, const char **why)
+{
+    struct strlist held = {0}, kept = {0};
+    enum err rc = scope_parse(client->scope ? client->scope : "", &held);
+    size_t i;
+
+    if (!rc && asked && !scope_is_subset(want, &held)) {
+        *why = "scope is no longer registered for the client";
+        rc = ERR_INVALID_SCOPE;
+    } else if (!rc && !strlist_contains(&held, "offline_access")) {
+        *why = "offline_access is no longer registered for the client";
+        rc = ERR_INVALID_GRANT;
+    }
+    for (i = 0; !rc && i < want->n; i++)
+        if (strlist_contains(&held, want->items[i]))
+            rc = strlist_add(&kept, want->items[i], strlen(want->items[i]));
+    if (!rc && !(*out = strlist_join(&kept, " ")))
+        rc = ERR_NOMEM;
+    strlist_free(&held);
+    strlist_free(&kept);
+    return rc;
+}
+
+/* The scope granted now, as a new string into *out. */
+static enum err narrow_scope(const struct client *client, const char *asked, const char *granted,
+                             char **out, const char **why)
+{
+    struct strlist want = {0};
+    enum err rc = scope_wanted(asked, granted, &want, why);
+
+    if (!rc)
+        rc = scope_held(client, &want, asked != NULL, out, why);
+    strlist_free(&want);
     return rc;
 }
 
@@ -203,7 +238,7 @@ enum err grant_refresh_token(const struct oauth_ctx *ctx, const struct client *c
     if (!rc)
         rc = grant_user_check(ctx, rt.user_sub, why);
     if (!rc)
-        rc = narrow_scope(scope, rt.scope, &asked, why);
+        rc = narrow_scope(client, scope, rt.scope, &asked, why);
     if (!rc)
         rc = resource_target_granted(ctx, rt.resource, res->ids, res->n, asked, &target, why);
     if (!rc)

@@ -26,15 +26,17 @@ enum err grant_refresh_mint(const struct oauth_ctx *ctx, int64_t now, struct ref
  *
  * ERR_UNAUTHORIZED_CLIENT when the client lacks the grant;
  * ERR_INVALID_REQUEST when refresh_token is missing; ERR_INVALID_SCOPE when
- * scope is not within the token's; ERR_INVALID_GRANT when the token is
- * unknown, another client's, expired (by its own lifetime or by its
+ * scope is not within the token's, or not within the client's scope as it is
+ * now (client->scope; without scope, the token's is cut to it);
+ * ERR_INVALID_GRANT when the client no longer holds offline_access, or the
+ * token is unknown, another client's, expired (by its own lifetime or by its
  * family's, tokens.refresh_token_max_lifetime from the code's redemption),
- * its user deleted or disabled, or
- * already used — then its whole family (every refresh token rotated from the
- * same code, and the access tokens issued with them) is revoked. On success
- * *out holds a new access token for scope (the token's own when NULL), a new
- * ID token when openid was granted (no nonce; the same sub, auth_time and
- * sid), and the token's successor, which keeps the token's whole scope; the
+ * its user deleted or disabled, or already used — then its whole family
+ * (every refresh token rotated from the same code, and the access tokens
+ * issued with them) is revoked. On success *out holds a new access token for
+ * scope (the token's own when NULL, cut as above), a new ID token when
+ * openid was granted (no nonce; the same sub, auth_time and sid), and the
+ * token's successor, which keeps the token's whole scope; the
  * presented token is used up. *why gets a static description on failure.
  *
  * The access token is for the resources res names, or without any, for

@@ -9,6 +9,7 @@ import sqlite3
 import threading
 import time
 
+import pytest
 import requests
 
 from conftest import HTTP_TIMEOUT, verify_jwt, wait_until
@@ -265,6 +266,36 @@ def test_a_lowered_maximum_lifetime_ends_older_families(make_server):
     assert "maximum lifetime" in resp.json().get("error_description", ""), resp.text
 
 
+
+def client_update(server, client, *flags):
+    """`oidcd client update ID FLAGS…`, then the second within which the
+    server sees a client's change (DESIGN.md §8) passes."""
+    assert server.cli("client", "update", client["client_id"], *flags).returncode == 0
+    time.sleep(1.2)
+
+
+@pytest.mark.parametrize("flags, error", [
+    (("--grant-types", "authorization_code"), "unauthorized_client"),
+    # every family was granted for offline_access
+    (("--scope", "openid email"), "invalid_grant"),
+])
+def test_a_client_that_lost_the_grant_or_offline_access_may_refresh_no_more(
+        server, alice, flags, error):
+    rp = make_rp(server, grant_types=GRANTS)
+    token = signed_in(server, rp)["tokens"]["refresh_token"]
+    client_update(server, rp, *flags)
+    assert_error(refresh(server, rp, token), error)
+
+
+def test_deleted_client_cannot_refresh_nor_use_its_tokens(server, alice):
+    rp = make_rp(server, grant_types=GRANTS)
+    tokens = refreshed(server, rp, signed_in(server, rp)["tokens"]["refresh_token"])
+    assert userinfo(server, tokens["access_token"]).status_code == 200
+    assert server.cli("client", "delete", rp["client_id"]).returncode == 0
+    assert wait_until(lambda: userinfo(server, tokens["access_token"]).status_code == 401)
+    assert_error(refresh(server, rp, tokens["refresh_token"]), "invalid_client", status=401)
+
+
 # -- scope ----------------------------------------------------------------------------
 
 
@@ -291,6 +322,25 @@ def test_wider_scope_is_invalid_scope(server, alice):
 
 
 # -- the ID token ------------------------------------------------------------------------
+
+
+
+def test_a_narrowed_client_scope_narrows_what_refresh_grants(server, alice):
+    """The client's current registration bounds every refresh: the token's
+    scope is cut to it, and a scope asked for that it no longer holds is
+    invalid_scope (RFC 6749 §6: never more than the original grant)."""
+    rp = make_rp(server, grant_types=GRANTS)
+    token = signed_in(server, rp)["tokens"]["refresh_token"]
+    client_update(server, rp, "--scope", "openid offline_access")
+    assert_error(refresh(server, rp, token, scope="email"), "invalid_scope")
+    cut = refreshed(server, rp, token)
+    assert cut["scope"] == "openid offline_access"
+    _, claims = verify_jwt(cut["access_token"], server.jwks())
+    assert claims["scope"] == "openid offline_access"
+    assert "email" not in userinfo(server, cut["access_token"]).json()
+    # the family keeps its grant: given back its scope, the client gets it again
+    client_update(server, rp, "--scope", SCOPE)
+    assert refreshed(server, rp, cut["refresh_token"])["scope"] == SCOPE
 
 
 def test_new_id_token_keeps_sub_auth_time_and_sid_without_nonce(server, alice):
