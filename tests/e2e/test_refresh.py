@@ -294,6 +294,12 @@ def test_deleted_client_cannot_refresh_nor_use_its_tokens(server, alice):
     assert server.cli("client", "delete", rp["client_id"]).returncode == 0
     assert wait_until(lambda: userinfo(server, tokens["access_token"]).status_code == 401)
     assert_error(refresh(server, rp, tokens["refresh_token"]), "invalid_client", status=401)
+    # the family is gone with the client, not merely unusable
+    db = sqlite3.connect(server.db_path)
+    rows = db.execute("SELECT count(*) FROM refresh_tokens WHERE client_id = ?",
+                      (rp["client_id"],)).fetchone()[0]
+    db.close()
+    assert rows == 0
 
 
 # -- scope ----------------------------------------------------------------------------
