@@ -282,6 +282,7 @@ UNDO_AFTER_3 = [
     "ALTER TABLE auth_codes DROP COLUMN rt_family",
     "ALTER TABLE auth_codes DROP COLUMN resource",  # 9
     "ALTER TABLE refresh_tokens DROP COLUMN resource",
+    "ALTER TABLE refresh_tokens DROP COLUMN family_issued_at",  # 11
 ]
 
 
