@@ -26,6 +26,8 @@ enum flag_id {
     F_DISABLE,
     F_REQUIRE_CONSENT,
     F_REUSE_CONSENT,
+    F_BACKCHANNEL_URI,
+    F_BACKCHANNEL_SID,
     F_COUNT
 };
 
@@ -61,6 +63,9 @@ static const struct flag_spec {
     [F_DISABLE] = {"--disable", false, false, ON_UPDATE, NULL},
     [F_REQUIRE_CONSENT] = {"--require-consent", true, false, ON_WRITE, "true or false"},
     [F_REUSE_CONSENT] = {"--reuse-consent", true, false, ON_WRITE, "true or false"},
+    [F_BACKCHANNEL_URI] = {"--backchannel-logout-uri", true, false, ON_WRITE, NULL},
+    [F_BACKCHANNEL_SID] = {"--backchannel-logout-session-required", true, false, ON_WRITE,
+                           "true or false"},
 };
 
 /* The flags seen, by BIT(flag_id). */
@@ -123,6 +128,13 @@ static enum err set_flag(enum flag_id id, const char *v, struct client *c)
         return parse_bool(v, &c->require_consent);
     case F_REUSE_CONSENT:
         return parse_bool(v, &c->reuse_consent);
+    case F_BACKCHANNEL_URI:
+        /* "" removes it */
+        free(c->backchannel_logout_uri);
+        c->backchannel_logout_uri = NULL;
+        return *v ? replace_str(&c->backchannel_logout_uri, v) : ERR_OK;
+    case F_BACKCHANNEL_SID:
+        return parse_bool(v, &c->backchannel_session_required);
     default:
         return ERR_OK; /* a switch: seen is all it records */
     }
@@ -233,6 +245,13 @@ static json_t *client_json(const struct client *c, const char *secret)
         c->require_consent, "reuse_consent", c->reuse_consent, "created_at",
         (json_int_t)c->created_at);
 
+    if (o)
+        json_object_set_new(o, "backchannel_logout_uri",
+                            c->backchannel_logout_uri ? json_string(c->backchannel_logout_uri)
+                                                      : json_null());
+    if (o)
+        json_object_set_new(o, "backchannel_logout_session_required",
+                            json_boolean(c->backchannel_session_required));
     if (o && secret)
         json_object_set_new(o, "client_secret", json_string(secret));
     return o;
@@ -266,6 +285,10 @@ static void print_text(const struct client *c, const char *secret)
     printf(LABEL "%s\n", "enabled:", c->enabled ? "yes" : "no");
     printf(LABEL "%s\n", "require_consent:", c->require_consent ? "yes" : "no");
     printf(LABEL "%s\n", "reuse_consent:", c->reuse_consent ? "yes" : "no");
+    printf(LABEL "%s\n",
+           "backchannel_logout_uri:", c->backchannel_logout_uri ? c->backchannel_logout_uri : "");
+    printf(LABEL "%s\n",
+           "backchannel_logout_session_required:", c->backchannel_session_required ? "yes" : "no");
 }
 
 static void print_client(const struct client *c, const char *secret, bool json)
@@ -428,6 +451,10 @@ static void take_changes(struct client *c, struct client *changes, unsigned seen
         c->require_consent = changes->require_consent;
     if (seen & BIT(F_REUSE_CONSENT))
         c->reuse_consent = changes->reuse_consent;
+    if (seen & BIT(F_BACKCHANNEL_URI))
+        SWAP(c->backchannel_logout_uri, changes->backchannel_logout_uri, char *);
+    if (seen & BIT(F_BACKCHANNEL_SID))
+        c->backchannel_session_required = changes->backchannel_session_required;
     if (seen & BIT(F_ENABLE))
         c->enabled = true;
     if (seen & BIT(F_DISABLE))

@@ -53,8 +53,9 @@ enum uri_fault {
         [URI_HTTP] = what " of scheme http or https needs //host, an optional :port (1-65535) "    \
                           "and no user info",                                                      \
     }
-static const char *const uri_why[2][URI_FAULTS] = {URI_WHY("a redirect URI"),
-                                                   URI_WHY("a post-logout redirect URI")};
+static const char *const uri_why[3][URI_FAULTS] = {URI_WHY("a redirect URI"),
+                                                   URI_WHY("a post-logout redirect URI"),
+                                                   URI_WHY("the back-channel logout URI")};
 #undef URI_WHY
 
 static bool is_alpha(unsigned char c)
@@ -176,6 +177,25 @@ static const char *uris_why(const struct strlist *l, int kind)
         if ((fault = uri_check(l->items[i])) != URI_OK)
             return uri_why[kind][fault];
     return NULL;
+}
+
+/* NULL when the client has no back-channel logout URI or a good one: as a
+ * redirect URI, and https, or http on a loopback host (OpenID Connect
+ * Back-Channel Logout 1.0 §2.2). */
+static const char *backchannel_uri_why(const char *u)
+{
+    enum uri_fault fault;
+    struct url_parts p;
+
+    if (!u)
+        return NULL;
+    if ((fault = uri_check(u)) != URI_OK)
+        return uri_why[2][fault];
+    if (url_parse(u, strlen(u), &p) == ERR_OK &&
+        (url_span_is(p.scheme, "https") ||
+         (url_span_is(p.scheme, "http") && url_host_is_loopback(p.host))))
+        return NULL;
+    return "the back-channel logout URI must be https (http only on a loopback host)";
 }
 
 /* -- grant and response types --------------------------------------------- */
@@ -371,7 +391,8 @@ enum err client_check(const struct client *c, const char **why)
     else if (!(*why = grants_why(&c->grant_types)) &&
              !(*why = types_why(&c->grant_types, &c->response_types)) &&
              !(*why = uris_why(&c->redirect_uris, 0)) &&
-             !(*why = uris_why(&c->post_logout_redirect_uris, 1))) {
+             !(*why = uris_why(&c->post_logout_redirect_uris, 1)) &&
+             !(*why = backchannel_uri_why(c->backchannel_logout_uri))) {
         if (c->type == CLIENT_PUBLIC && c->auth_method != AUTH_NONE)
             *why = "a public client authenticates with method none";
         else if (c->type == CLIENT_CONFIDENTIAL && c->auth_method == AUTH_NONE)

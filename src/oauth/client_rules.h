@@ -26,9 +26,11 @@ enum err client_normalize(struct client *c, const char **why);
  * characters a URI may hold, at most LIMIT_URI bytes, without fragment, not
  * of the schemes javascript, data, vbscript or file, and, for http and
  * https, with "//", a host, an optional port 1-65535 and no user info; at
- * most LIMIT_URIS of each; a scope scope_parse accepts; an authentication
- * method that fits the type (public: none; confidential: a secret method);
- * no password grant for a public client (RFC 9700 §2.4).
+ * most LIMIT_URIS of each; a back-channel logout URI, when there is one,
+ * of those rules and https (http only on a loopback host); a scope
+ * scope_parse accepts; an authentication method that fits the type (public:
+ * none; confidential: a secret method); no password grant for a public
+ * client (RFC 9700 §2.4).
  * Returns ERR_OK, or ERR_INVALID_REQUEST with *why (a static string, one
  * line) naming the first rule broken. */
 enum err client_check(const struct client *c, const char **why);

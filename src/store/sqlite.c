@@ -20,7 +20,8 @@ extern const struct store_ops sqlite_store_ops;
 #define CLIENT_COLUMNS                                                                             \
     "id, name, type, secret_hash, grant_types, response_types, redirect_uris, "                    \
     "post_logout_redirect_uris, scope, token_endpoint_auth_method, access_token_format, "          \
-    "enabled, created_at, require_consent, reuse_consent"
+    "enabled, created_at, require_consent, reuse_consent, backchannel_logout_uri, "                \
+    "backchannel_logout_session_required"
 
 #define RESOURCE_COLUMNS "id, name, scope, access_token_format, access_token_ttl, created_at"
 
@@ -40,13 +41,14 @@ const char *const sqlite_sql[ST_COUNT] = {
     [ST_CLIENT_INSERT] =
         "INSERT INTO clients (" CLIENT_COLUMNS ", updated_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?15, ?16, "
-        "?13)",
+        "?17, ?18, ?13)",
     [ST_CLIENT_UPDATE] = "UPDATE clients SET name = ?2, type = ?3, secret_hash = ?4, "
                          "grant_types = ?5, response_types = ?6, redirect_uris = ?7, "
                          "post_logout_redirect_uris = ?8, scope = ?9, "
                          "token_endpoint_auth_method = ?10, access_token_format = ?11, "
                          "enabled = ?12, updated_at = ?14, require_consent = ?15, "
-                         "reuse_consent = ?16 WHERE id = ?1",
+                         "reuse_consent = ?16, backchannel_logout_uri = ?17, "
+                         "backchannel_logout_session_required = ?18 WHERE id = ?1",
     [ST_CLIENT_DELETE] = "DELETE FROM clients WHERE id = ?1",
     [ST_CLIENT_LIST] = "SELECT " CLIENT_COLUMNS " FROM clients ORDER BY created_at, rowid",
     [ST_KEY_INSERT] = "INSERT INTO signing_keys (kid, alg, private_enc, public_jwk, created_at, "
@@ -112,6 +114,10 @@ const char *const sqlite_sql[ST_COUNT] = {
                           "auth_time, sid, issued_at, expires_at, at_jti, at_expires_at, "
                           "resource, family_issued_at) "
                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    /* an expired session's clients go first, so that its deletion queues
+     * no back-channel logout (migration 12's trigger) */
+    [ST_SWEEP_SESSION_CLIENTS] = "DELETE FROM session_clients WHERE sid IN "
+                                 "(SELECT sid FROM sessions WHERE expires_at < ?1)",
     [ST_SWEEP_SESSIONS] = "DELETE FROM sessions WHERE expires_at < ?1",
     /* a used code stays while what it issued may still be revoked: its
      * access token, and its refresh family while any token of it is left */
@@ -149,6 +155,14 @@ const char *const sqlite_sql[ST_COUNT] = {
     [ST_TOKEN_TTL_RECORD] =
         "UPDATE meta SET value = ?1 WHERE name = 'max_token_ttl' AND value < ?1",
     [ST_TOKEN_TTL_MAX] = "SELECT value FROM meta WHERE name = 'max_token_ttl'",
+    /* back-channel logout (sqlite_backchannel.c): claiming a row moves its
+     * next_at past the delivery, so a crash mid-way retries it later */
+    [ST_BACKCHANNEL_CLAIM] = "UPDATE backchannel_logouts SET attempts = attempts + 1, "
+                             "next_at = ?2 WHERE id IN (SELECT id FROM backchannel_logouts "
+                             "WHERE next_at <= ?1 ORDER BY next_at, id LIMIT ?3) "
+                             "RETURNING id, client_id, sub, sid, attempts",
+    [ST_BACKCHANNEL_DELETE] = "DELETE FROM backchannel_logouts WHERE id = ?1",
+    [ST_BACKCHANNEL_RETRY] = "UPDATE backchannel_logouts SET next_at = ?2 WHERE id = ?1",
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
@@ -566,4 +580,7 @@ const struct store_ops sqlite_store_ops = {
     .resource_list = sqlite_resource_list,
     .token_ttl_record = sqlite_token_ttl_record,
     .token_ttl_max = sqlite_token_ttl_max,
+    .backchannel_claim = sqlite_backchannel_claim,
+    .backchannel_delete = sqlite_backchannel_delete,
+    .backchannel_retry = sqlite_backchannel_retry,
 };

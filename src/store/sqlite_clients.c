@@ -41,6 +41,10 @@ static enum err row_to_client(sqlite3_stmt *st, struct client *c)
     c->created_at = sqlite3_column_int64(st, 12);
     c->require_consent = sqlite3_column_int(st, 13) != 0;
     c->reuse_consent = sqlite3_column_int(st, 14) != 0;
+    c->backchannel_session_required = sqlite3_column_int(st, 16) != 0;
+    if (!rc && sqlite3_column_type(st, 15) != SQLITE_NULL &&
+        !(c->backchannel_logout_uri = sqlite_column_dup(st, 15)))
+        rc = ERR_NOMEM;
     if (rc)
         client_clear(c);
     return rc;
@@ -99,6 +103,9 @@ static enum err bind_client(sqlite3_stmt *st, const struct client *c)
         sqlite3_bind_int64(st, 14, clock_now());
         sqlite3_bind_int(st, 15, c->require_consent);
         sqlite3_bind_int(st, 16, c->reuse_consent);
+        if (c->backchannel_logout_uri)
+            sqlite3_bind_text(st, 17, c->backchannel_logout_uri, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 18, c->backchannel_session_required);
     }
     for (i = 0; i < 4; i++)
         free(lists[i]);

@@ -47,6 +47,7 @@ enum stmt_id {
     ST_CONSENT_GET,
     ST_CONSENT_PUT,
     ST_REFRESH_INSERT,
+    ST_SWEEP_SESSION_CLIENTS,
     ST_SWEEP_SESSIONS,
     ST_SWEEP_CODES,
     ST_SWEEP_CONSENTS,
@@ -75,6 +76,9 @@ enum stmt_id {
     ST_RESOURCE_SCOPES_DELETE,
     ST_TOKEN_TTL_RECORD,
     ST_TOKEN_TTL_MAX,
+    ST_BACKCHANNEL_CLAIM,
+    ST_BACKCHANNEL_DELETE,
+    ST_BACKCHANNEL_RETRY,
     ST_BEGIN,
     ST_COMMIT,
     ST_ROLLBACK,
@@ -187,5 +191,11 @@ enum err sqlite_refresh_token_get(struct store *s, const unsigned char hash[HASH
 enum err sqlite_refresh_token_rotate(struct store *s, const unsigned char hash[HASH_LEN],
                                      int64_t now, const struct refresh_token *next);
 enum err sqlite_refresh_family_revoke(struct store *s, const char *family);
+
+/* Back-channel logout deliveries (sqlite_backchannel.c). */
+enum err sqlite_backchannel_claim(struct store *s, int64_t now, int64_t until, size_t max,
+                                  struct backchannel_logout **out, size_t *n);
+enum err sqlite_backchannel_delete(struct store *s, int64_t id);
+enum err sqlite_backchannel_retry(struct store *s, int64_t id, int64_t next_at);
 
 #endif

@@ -184,6 +184,7 @@ void client_clear(struct client *c)
     strlist_free(&c->response_types);
     strlist_free(&c->redirect_uris);
     strlist_free(&c->post_logout_redirect_uris);
+    free(c->backchannel_logout_uri);
     memset(c, 0, sizeof *c);
 }
 
@@ -218,7 +219,10 @@ enum err client_copy(struct client *dst, const struct client *src)
     memset(&dst->post_logout_redirect_uris, 0, sizeof dst->post_logout_redirect_uris);
     dst->name = src->name ? strdup(src->name) : NULL;
     dst->scope = src->scope ? strdup(src->scope) : NULL;
-    if ((src->name && !dst->name) || (src->scope && !dst->scope))
+    dst->backchannel_logout_uri =
+        src->backchannel_logout_uri ? strdup(src->backchannel_logout_uri) : NULL;
+    if ((src->name && !dst->name) || (src->scope && !dst->scope) ||
+        (src->backchannel_logout_uri && !dst->backchannel_logout_uri))
         rc = ERR_NOMEM;
     if (!rc)
         rc = strlist_copy(&dst->grant_types, &src->grant_types);

@@ -36,6 +36,8 @@ struct client {
     bool enabled;
     bool require_consent; /* ask the user before issuing; default true */
     bool reuse_consent;   /* remember a consent for consent.remember_days */
+    char *backchannel_logout_uri;      /* NULL: none (OIDC Back-Channel Logout §2.2) */
+    bool backchannel_session_required; /* the client wants sid in logout tokens */
     int64_t created_at;
 };
 
@@ -169,6 +171,8 @@ struct refresh_token {
 
 struct store;
 
+struct backchannel_logout;
+
 struct store_ops {
     const char *scheme; /* "sqlite:" */
     enum err (*open)(const char *url, struct store **out, char *why, size_t whylen);
@@ -233,6 +237,11 @@ struct store_ops {
     enum err (*resource_list)(struct store *s, struct resource **out, size_t *n);
     enum err (*token_ttl_record)(struct store *s, int64_t ttl);
     enum err (*token_ttl_max)(struct store *s, int64_t *out);
+    /* back-channel logout */
+    enum err (*backchannel_claim)(struct store *s, int64_t now, int64_t until, size_t max,
+                                  struct backchannel_logout **out, size_t *n);
+    enum err (*backchannel_delete)(struct store *s, int64_t id);
+    enum err (*backchannel_retry)(struct store *s, int64_t id, int64_t next_at);
 };
 
 struct store {
@@ -428,6 +437,32 @@ enum err store_refresh_token_rotate(struct store *s, const unsigned char hash[HA
  * opaque ones, and deletes every refresh token of the family. An unknown
  * family is not an error. */
 enum err store_refresh_family_revoke(struct store *s, const char *family);
+
+/* ---- Back-channel logout (OpenID Connect Back-Channel Logout 1.0) ---------- */
+
+/* A logout token still to deliver: session sid of user sub ended, and
+ * client_id had signed into it. Rows are queued by the store itself, in the
+ * transaction that ends a session (logout, a user disabled or deleted, a
+ * new password); an expired session queues none. */
+struct backchannel_logout {
+    int64_t id;
+    char client_id[LIMIT_CLIENT_ID + 1];
+    char *sub;
+    char sid[STORE_SID_MAX];
+    int attempts; /* this one included */
+};
+
+/* Claims up to max deliveries due at now (caller frees with
+ * backchannel_logout_list_free): counts an attempt for each and holds it
+ * back until `until`, so that another worker does not take it meanwhile and
+ * a delivery cut short by a crash is tried again then. */
+enum err store_backchannel_claim(struct store *s, int64_t now, int64_t until, size_t max,
+                                 struct backchannel_logout **out, size_t *n);
+/* Forgets a delivery (done, or given up). Gone already is not an error. */
+enum err store_backchannel_delete(struct store *s, int64_t id);
+/* Tries the delivery again at next_at. */
+enum err store_backchannel_retry(struct store *s, int64_t id, int64_t next_at);
+void backchannel_logout_list_free(struct backchannel_logout *list, size_t n);
 
 void session_clear(struct session *se);
 void auth_code_clear(struct auth_code *code);

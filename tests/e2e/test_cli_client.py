@@ -272,6 +272,13 @@ def test_unknown_response_types_are_refused(cli, responses):
 
 # What the migrations after 3 made, undone so that 3 can run again.
 UNDO_AFTER_3 = [
+    "DROP TRIGGER users_disabled_sessions_end",  # 12
+    "DROP TRIGGER sessions_backchannel_logout",
+    "DROP TRIGGER auth_codes_session_client",
+    "DROP TABLE backchannel_logouts",
+    "DROP TABLE session_clients",
+    "ALTER TABLE clients DROP COLUMN backchannel_logout_uri",
+    "ALTER TABLE clients DROP COLUMN backchannel_logout_session_required",
     "DROP TABLE users",  # 4
     "ALTER TABLE clients DROP COLUMN require_consent",
     "ALTER TABLE clients DROP COLUMN reuse_consent",

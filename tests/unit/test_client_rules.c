@@ -329,6 +329,48 @@ static void normalize_keeps_what_check_refuses(void **state)
     client_clear(&c);
 }
 
+/* client_check's verdict with u as the back-channel logout URI. */
+static enum err check_backchannel(const char *u, const char **why)
+{
+    struct client c;
+    enum err rc;
+
+    make_client(&c, "authorization_code", "code", "openid");
+    c.backchannel_logout_uri = strdup(u);
+    assert_non_null(c.backchannel_logout_uri);
+    rc = client_check(&c, why);
+    client_clear(&c);
+    return rc;
+}
+
+/* OpenID Connect Back-Channel Logout 1.0 §2.2: absolute, no fragment, https
+ * (http only on loopback). */
+static void backchannel_uri_rules(void **state)
+{
+    static const char *const good[] = {"https://rp.example/bc", "https://rp.example:8443/b?x=1",
+                                       "http://127.0.0.1:9/bc", "http://localhost/bc",
+                                       "http://[::1]:80/bc"};
+    static const struct {
+        const char *uri, *why;
+    } bad[] = {
+        {"http://rp.example/bc", "https"},        {"http://127.0.0.1.example/bc", "https"},
+        {"https://rp.example/bc#x", "fragment"},  {"/bc", "absolute"},
+        {"ftp://rp.example/bc", "https"},         {"urn:example:bc", "https"},
+        {"https://u@rp.example/bc", "user info"}, {"", "bytes"},
+    };
+    const char *why;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof good / sizeof good[0]; i++)
+        assert_int_equal(check_backchannel(good[i], &why), ERR_OK);
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(check_backchannel(bad[i].uri, &why), ERR_INVALID_REQUEST);
+        assert_non_null(strstr(why, "back-channel logout URI"));
+        assert_non_null(strstr(why, bad[i].why));
+    }
+}
+
 static void check_refuses_a_malformed_scope(void **state)
 {
     const char *why;
@@ -355,6 +397,7 @@ int main(void)
         cmocka_unit_test(normalize_sets_the_stored_form),
         cmocka_unit_test(normalize_keeps_what_check_refuses),
         cmocka_unit_test(check_refuses_a_malformed_scope),
+        cmocka_unit_test(backchannel_uri_rules),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -444,7 +444,8 @@ static void deleting_a_user_deletes_their_rows(void **state)
     assert_int_equal(store_user_delete(t->store, "user-1"), ERR_NOT_FOUND);
 }
 
-/* A disabled user's session is not found; enabled again, it is. */
+/* A disabled user's session is not found, and it has ended: enabling the
+ * user again does not bring it back (its clients were told it ended). */
 static void a_disabled_users_session_is_not_found(void **state)
 {
     struct temp_store *t = *state;
@@ -458,13 +459,83 @@ static void a_disabled_users_session_is_not_found(void **state)
     assert_int_equal(store_session_get(t->store, se.id_hash, &got), ERR_NOT_FOUND);
     u.enabled = true;
     assert_int_equal(store_user_update(t->store, &u), ERR_OK);
-    assert_int_equal(store_session_get(t->store, se.id_hash, &got), ERR_OK);
-    session_clear(&got);
+    assert_int_equal(store_session_get(t->store, se.id_hash, &got), ERR_NOT_FOUND);
+    assert_int_equal(count(t, "SELECT count(*) FROM sessions"), 0);
     user_clear(&u);
 }
 
-/* A re-hash (expected set) never overwrites a password changed meanwhile;
- * a new password (no expected) ends the user's sessions. */
+/* Gives app a back-channel logout URI. */
+static void app_wants_backchannel(struct temp_store *t)
+{
+    struct client c;
+
+    assert_int_equal(store_client_get(t->store, "app", &c), ERR_OK);
+    c.backchannel_logout_uri = strdup("https://app.example/bc");
+    assert_int_equal(store_client_update(t->store, &c), ERR_OK);
+    client_clear(&c);
+}
+
+/* Ending a session queues one delivery per client that got a code through
+ * it and has a back-channel URI; claims, retries and deletes work on it. */
+static void ending_a_session_queues_backchannel_logouts(void **state)
+{
+    struct temp_store *t = *state;
+    struct session se = make_session("c-bc", "sid-1", 5000);
+    struct auth_code a = make_code("bc-1"), b = make_code("bc-2");
+    struct backchannel_logout *list = NULL;
+    size_t n = 0;
+
+    app_wants_backchannel(t);
+    assert_int_equal(store_session_insert(t->store, &se), ERR_OK);
+    assert_int_equal(store_code_insert(t->store, &a), ERR_OK);
+    assert_int_equal(store_code_insert(t->store, &b), ERR_OK); /* the same client again */
+    assert_int_equal(count(t, "SELECT count(*) FROM session_clients"), 1);
+    assert_int_equal(store_session_delete(t->store, se.id_hash), ERR_OK);
+    assert_int_equal(count(t, "SELECT count(*) FROM session_clients"), 0);
+
+    assert_int_equal(store_backchannel_claim(t->store, 100, 200, 16, &list, &n), ERR_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(list[0].client_id, "app");
+    assert_string_equal(list[0].sub, "user-1");
+    assert_string_equal(list[0].sid, "sid-1");
+    assert_int_equal(list[0].attempts, 1);
+    /* held until 200: not claimed again before */
+    backchannel_logout_list_free(list, n);
+    assert_int_equal(store_backchannel_claim(t->store, 150, 300, 16, &list, &n), ERR_OK);
+    assert_int_equal(n, 0);
+    backchannel_logout_list_free(list, n);
+    assert_int_equal(store_backchannel_claim(t->store, 200, 300, 16, &list, &n), ERR_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(list[0].attempts, 2);
+    assert_int_equal(store_backchannel_retry(t->store, list[0].id, 400), ERR_OK);
+    assert_int_equal(store_backchannel_delete(t->store, list[0].id), ERR_OK);
+    backchannel_logout_list_free(list, n);
+    assert_int_equal(count(t, "SELECT count(*) FROM backchannel_logouts"), 0);
+}
+
+/* A session that expires is swept without telling anyone; a client without
+ * a back-channel URI is never queued. */
+static void expiry_and_plain_clients_queue_nothing(void **state)
+{
+    struct temp_store *t = *state;
+    struct session old = make_session("c-exp", "sid-1", 500);
+    struct session plain = make_session("c-plain", "sid-2", 5000);
+    struct auth_code a = make_code("exp-1"), b = make_code("plain-1");
+    int64_t removed = 0;
+
+    snprintf(b.sid, sizeof b.sid, "sid-2");
+    assert_int_equal(store_session_insert(t->store, &plain), ERR_OK);
+    assert_int_equal(store_code_insert(t->store, &b), ERR_OK);
+    assert_int_equal(store_session_delete(t->store, plain.id_hash), ERR_OK);
+    app_wants_backchannel(t);
+    assert_int_equal(store_session_insert(t->store, &old), ERR_OK);
+    assert_int_equal(store_code_insert(t->store, &a), ERR_OK);
+    assert_int_equal(store_sweep(t->store, 1000, &removed), ERR_OK);
+    assert_int_equal(count(t, "SELECT count(*) FROM sessions"), 0);
+    assert_int_equal(count(t, "SELECT count(*) FROM session_clients"), 0);
+    assert_int_equal(count(t, "SELECT count(*) FROM backchannel_logouts"), 0);
+}
+
 static void password_set_only_as_expected(void **state)
 {
     struct temp_store *t = *state;
@@ -501,6 +572,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(deleting_the_client_deletes_its_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(deleting_a_user_deletes_their_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(a_disabled_users_session_is_not_found, setup, teardown),
+        cmocka_unit_test_setup_teardown(ending_a_session_queues_backchannel_logouts, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(expiry_and_plain_clients_queue_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(password_set_only_as_expected, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,29 @@
+/* The store interface for back-channel logout deliveries. */
+#include <stdlib.h>
+
+#include "store/store.h"
+
+enum err store_backchannel_claim(struct store *s, int64_t now, int64_t until, size_t max,
+                                 struct backchannel_logout **out, size_t *n)
+{
+    return s->ops->backchannel_claim(s, now, until, max, out, n);
+}
+
+enum err store_backchannel_delete(struct store *s, int64_t id)
+{
+    return s->ops->backchannel_delete(s, id);
+}
+
+enum err store_backchannel_retry(struct store *s, int64_t id, int64_t next_at)
+{
+    return s->ops->backchannel_retry(s, id, next_at);
+}
+
+void backchannel_logout_list_free(struct backchannel_logout *list, size_t n)
+{
+    size_t i;
+
+    for (i = 0; list && i < n; i++)
+        free(list[i].sub);
+    free(list);
+}
