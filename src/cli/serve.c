@@ -13,6 +13,7 @@
 #include "endpoints/page.h"
 #include "http/server.h"
 #include "jose/keys.h"
+#include "oauth/backchannel.h"
 #include "oauth/client_cache.h"
 #include "oauth/user_cache.h"
 #include "oauth/login_throttle.h"
@@ -136,6 +137,7 @@ static int run(const struct config *cfg, struct app *app)
     struct http_server *srv = NULL;
     struct upkeep u = {.app = app, .lock = PTHREAD_MUTEX_INITIALIZER};
     struct route *routes = NULL;
+    struct backchannel *bc = NULL;
     pthread_t thread;
     char why[512] = "";
     int sig;
@@ -156,6 +158,8 @@ static int run(const struct config *cfg, struct app *app)
     }
     clock_cond_init(&u.wake);
     pthread_create(&thread, NULL, upkeep_run, &u);
+    if (backchannel_start(&app->oauth, &bc))
+        log_kv(LOG_ERROR, "could not start the back-channel logout worker", NULL);
     if (!log_batch_start(cfg->log_flush_interval_ms))
         log_kv(LOG_WARN, "could not start the log flusher: every line is written at once", NULL);
     log_kv(LOG_INFO, "serving", "issuer", cfg->issuer, "listen", cfg->listen_host, NULL);
@@ -164,6 +168,7 @@ static int run(const struct config *cfg, struct app *app)
     log_kv(LOG_INFO, "shutting down", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM", NULL);
     http_server_stop(srv, DRAIN_MS);
     upkeep_stop(&u, thread);
+    backchannel_stop(bc);
     pthread_cond_destroy(&u.wake);
     routes_free(routes, opts.nroutes);
     log_kv(LOG_INFO, "stopped", NULL);

@@ -85,6 +85,8 @@ static const struct setting settings[] = {
          315360000),
     BOOL("tokens", "id_token_include_claims", id_token_include_claims, "false"),
     LONG("session", "ttl", session_ttl, "86400", 60, 31536000),
+    LONG("backchannel", "timeout_ms", backchannel_timeout_ms, "5000", 100, 60000),
+    LONG("backchannel", "retries", backchannel_retries, "5", 0, 20),
     LONG("consent", "remember_days", consent_remember_days, "90", 0, 3650),
     LONG("login", "max_failures", login_max_failures, "5", 1, 1000),
     LONG("login", "lockout_seconds", login_lockout_seconds, "60", 1, 86400),

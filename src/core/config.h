@@ -55,6 +55,8 @@ struct config {
     long log_flush_interval_ms;                    /* log.flush_interval_ms; 0 = every line */
     bool introspection_validate_audience_scope;    /* introspection.validate_audience_scope */
     bool introspection_response_scope;             /* introspection.response_scope */
+    long backchannel_timeout_ms;                   /* backchannel.timeout_ms, per delivery */
+    long backchannel_retries;                      /* backchannel.retries after the first */
     struct config_scope scopes[CONFIG_SCOPES_MAX]; /* [scope.NAME], in file order */
     size_t nscopes;
 };
