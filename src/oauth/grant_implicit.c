@@ -79,6 +79,8 @@ enum err grant_implicit_issue(const struct oauth_ctx *ctx, const struct client *
     memset(out, 0, sizeof *out);
     if (r->response_words & RT_CODE)
         rc = issue_code(ctx, r, se, &out->code);
+    else /* the session's clients are told when it ends (back-channel logout) */
+        rc = store_session_client_add(ctx->store, se->sid, client->id);
     if (!rc && (r->response_words & RT_TOKEN))
         rc = issue_access_token(ctx, client, r, se, out, why);
     if (!rc && (r->response_words & RT_ID_TOKEN))

@@ -157,6 +157,8 @@ const char *const sqlite_sql[ST_COUNT] = {
     [ST_TOKEN_TTL_MAX] = "SELECT value FROM meta WHERE name = 'max_token_ttl'",
     /* back-channel logout (sqlite_backchannel.c): claiming a row moves its
      * next_at past the delivery, so a crash mid-way retries it later */
+    [ST_SESSION_CLIENT_ADD] = "INSERT OR IGNORE INTO session_clients (sid, client_id) "
+                              "VALUES (?1, ?2)",
     [ST_BACKCHANNEL_CLAIM] = "UPDATE backchannel_logouts SET attempts = attempts + 1, "
                              "next_at = ?2 WHERE id IN (SELECT id FROM backchannel_logouts "
                              "WHERE next_at <= ?1 ORDER BY next_at, id LIMIT ?3) "
@@ -580,6 +582,7 @@ const struct store_ops sqlite_store_ops = {
     .resource_list = sqlite_resource_list,
     .token_ttl_record = sqlite_token_ttl_record,
     .token_ttl_max = sqlite_token_ttl_max,
+    .session_client_add = sqlite_session_client_add,
     .backchannel_claim = sqlite_backchannel_claim,
     .backchannel_delete = sqlite_backchannel_delete,
     .backchannel_retry = sqlite_backchannel_retry,

@@ -64,6 +64,18 @@ static enum err write_id(struct store *s, enum stmt_id id, int64_t row, const in
     return sqlite_exec(c, st, what);
 }
 
+enum err sqlite_session_client_add(struct store *s, const char *sid, const char *client_id)
+{
+    struct conn *c = sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_SESSION_CLIENT_ADD) : NULL;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_text(st, 1, sid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, client_id, -1, SQLITE_STATIC);
+    return sqlite_exec(c, st, "session_client_add");
+}
+
 enum err sqlite_backchannel_delete(struct store *s, int64_t id)
 {
     return write_id(s, ST_BACKCHANNEL_DELETE, id, NULL, "backchannel_delete");

@@ -76,6 +76,7 @@ enum stmt_id {
     ST_RESOURCE_SCOPES_DELETE,
     ST_TOKEN_TTL_RECORD,
     ST_TOKEN_TTL_MAX,
+    ST_SESSION_CLIENT_ADD,
     ST_BACKCHANNEL_CLAIM,
     ST_BACKCHANNEL_DELETE,
     ST_BACKCHANNEL_RETRY,
@@ -195,6 +196,7 @@ enum err sqlite_refresh_family_revoke(struct store *s, const char *family);
 /* Back-channel logout deliveries (sqlite_backchannel.c). */
 enum err sqlite_backchannel_claim(struct store *s, int64_t now, int64_t until, size_t max,
                                   struct backchannel_logout **out, size_t *n);
+enum err sqlite_session_client_add(struct store *s, const char *sid, const char *client_id);
 enum err sqlite_backchannel_delete(struct store *s, int64_t id);
 enum err sqlite_backchannel_retry(struct store *s, int64_t id, int64_t next_at);
 

@@ -238,6 +238,7 @@ struct store_ops {
     enum err (*token_ttl_record)(struct store *s, int64_t ttl);
     enum err (*token_ttl_max)(struct store *s, int64_t *out);
     /* back-channel logout */
+    enum err (*session_client_add)(struct store *s, const char *sid, const char *client_id);
     enum err (*backchannel_claim)(struct store *s, int64_t now, int64_t until, size_t max,
                                   struct backchannel_logout **out, size_t *n);
     enum err (*backchannel_delete)(struct store *s, int64_t id);
@@ -452,6 +453,9 @@ struct backchannel_logout {
     int attempts; /* this one included */
 };
 
+/* Records that client_id signed into session sid without a code (a code
+ * records it by itself); recording it twice is not an error. */
+enum err store_session_client_add(struct store *s, const char *sid, const char *client_id);
 /* Claims up to max deliveries due at now (caller frees with
  * backchannel_logout_list_free): counts an attempt for each and holds it
  * back until `until`, so that another worker does not take it meanwhile and

@@ -9,6 +9,11 @@ enum err store_backchannel_claim(struct store *s, int64_t now, int64_t until, si
     return s->ops->backchannel_claim(s, now, until, max, out, n);
 }
 
+enum err store_session_client_add(struct store *s, const char *sid, const char *client_id)
+{
+    return s->ops->session_client_add(s, sid, client_id);
+}
+
 enum err store_backchannel_delete(struct store *s, int64_t id)
 {
     return s->ops->backchannel_delete(s, id);

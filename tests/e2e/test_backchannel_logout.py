@@ -5,6 +5,7 @@ oidcd POSTs each of them one signed logout_token from a background worker,
 retrying failures and never holding up the user's request."""
 
 import json
+import secrets
 import threading
 import time
 import urllib.parse
@@ -180,6 +181,22 @@ def test_logout_sends_each_client_exactly_one_token(server, alice, receiver):
     # the log names the delivery's failures only: a token is never written
     for part in receiver.tokens("/a")[0].split("."):
         assert part not in server.log_text()
+
+
+def test_implicit_sign_in_counts(server, alice, receiver):
+    """A client that got only an ID token from /authorize (no code) signed
+    into the session too."""
+    a = make_rp(server, name="Implicit", grant_types="implicit", response_types="id_token",
+                backchannel_logout_uri=receiver.url("/a"))
+    browser = Browser(server)
+    nonce = secrets.token_urlsafe(12)
+    callback = browser.run(browser.authorize(a, scope="openid", state="s", nonce=nonce,
+                                             response_type="id_token"))
+    id_token = callback.params["id_token"]
+    claims = jwt_claims_unverified(id_token)
+    assert end_session(server, browser, id_token).status_code == 200
+    wait_for(receiver, "/a")
+    assert_logout_token(server, receiver.tokens("/a")[0], a, alice["sub"], claims["sid"])
 
 
 def test_logout_page_sends_the_token(server, alice, receiver):
