@@ -29,9 +29,9 @@ enum err {
     ERR_REQUEST_NOT_SUPPORTED,
     ERR_REQUEST_URI_NOT_SUPPORTED,
     ERR_INVALID_TARGET, /* RFC 8707 §2: an unknown or forbidden resource */
-    /* the password grant while its account or address is locked out: 429
-     * (with Retry-After, as the login page) and invalid_grant, the one
-     * RFC 6749 §5.2 code for refused resource owner credentials */
+    /* the password grant while its account is locked out: 400 (RFC 6749
+     * §5.2 has no other status for a token error; Retry-After says when)
+     * and invalid_grant, the one code for refused resource owner credentials */
     ERR_THROTTLED,
     /* internal: never shown to a client as such (they become server_error) */
     ERR_NOMEM,

@@ -78,15 +78,18 @@ static enum err run_refresh_grant(struct app *a, const struct http_request *req,
 
 /* The password grant, logged as the login page logs a login (the username,
  * the reason of a refusal, the client and the address; never the
- * password); a lockout answers with Retry-After, as the page does. */
+ * password); a lockout of the account answers 400 invalid_grant with
+ * Retry-After. */
 static enum err run_password_grant(struct app *a, const struct http_request *req,
                                    struct http_response *resp, const struct client *client,
                                    const char *scope, const struct grant_resources *res,
                                    struct token_response *out, const char **why)
 {
-    /* an unknown address is no counter: one shared by all would lock out everyone */
-    struct password_grant_request r = {
-        {NULL, NULL, req->client_address[0] ? req->client_address : NULL}, scope, *res};
+    /* No address: the peer is the client's backend, not the user's browser, so
+     * a counter for it would let one user's failures lock out all the client's
+     * users, and a known (account, address) pair would let guesses through the
+     * client skip the account's lock. Only the account counts. */
+    struct password_grant_request r = {{NULL, NULL, NULL}, scope, *res};
     struct password_grant_result result;
     char seconds[32];
     enum err rc;

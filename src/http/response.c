@@ -247,6 +247,7 @@ static int status_of(enum err e)
     case ERR_REQUEST_NOT_SUPPORTED:
     case ERR_REQUEST_URI_NOT_SUPPORTED:
     case ERR_INVALID_TARGET:
+    case ERR_THROTTLED: /* RFC 6749 §5.2: token errors are 400, Retry-After says when */
         return 400;
     case ERR_INVALID_CLIENT:
     case ERR_INVALID_TOKEN:
@@ -260,8 +261,6 @@ static int status_of(enum err e)
         return 405;
     case ERR_TOO_LARGE:
         return 413;
-    case ERR_THROTTLED:
-        return 429;
     case ERR_TEMPORARILY_UNAVAILABLE:
         return 503;
     default:

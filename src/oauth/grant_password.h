@@ -37,8 +37,8 @@ struct password_grant_result {
  * ERR_INVALID_GRANT, with one description whatever the cause (res->reason
  * has it), for an unknown username, a disabled user, one without password
  * or a wrong password, each at the cost of one argon2id verification;
- * ERR_THROTTLED (res->retry_after) while the account or the address is
- * locked out (oauth/login.h).
+ * ERR_THROTTLED (res->retry_after) while the account (or the address, when
+ * r->login.address is not NULL) is locked out (oauth/login.h).
  *
  * On success *out holds an access token whose sub is the user's (aud and
  * scope as client_credentials decides them from the granted scope and

@@ -39,7 +39,9 @@ enum err login_throttle_new(long max_failures, long lockout_seconds, size_t capa
                             struct login_throttle **out);
 void login_throttle_free(struct login_throttle *t);
 
-/* Reserves an attempt for account from address (either may be NULL) at now:
+/* Reserves an attempt for account from address (either may be NULL; a NULL
+ * address has no counter and no known-address bypass of the account's lock,
+ * as for the password grant, whose peer is the client, not the user) at now:
  * 0 when it may go ahead — the caller then settles it with
  * login_throttle_end, exactly once —, else the seconds until one may (no
  * reservation made). */

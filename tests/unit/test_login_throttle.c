@@ -190,6 +190,21 @@ static void the_table_stays_bounded(void **state)
     login_throttle_free(t);
 }
 
+/* Without an address (the password grant, whose peer is the client): only
+ * the account counts, and a past success is no way past its lock. */
+static void no_address_counts_the_account_alone(void **state)
+{
+    struct login_throttle *t = make(1024);
+
+    (void)state;
+    fail_n(t, "mallory", NULL, 1000, 3);
+    assert_int_equal(login_throttle_begin(t, "mallory", NULL, 1000), 60);
+    succeed(t, "alice", NULL, 1000);
+    fail_n(t, "alice", NULL, 1000, 3);
+    assert_int_equal(login_throttle_begin(t, "alice", NULL, 1000), 60);
+    login_throttle_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -202,6 +217,7 @@ int main(void)
         cmocka_unit_test(the_owner_gets_past_an_account_lock),
         cmocka_unit_test(case_and_ipv6_host_do_not_make_new_counters),
         cmocka_unit_test(the_table_stays_bounded),
+        cmocka_unit_test(no_address_counts_the_account_alone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
