@@ -102,6 +102,33 @@ void signin_fail(const struct app *app, struct http_response *resp,
     page_error(app, resp, 400, "This sign-in link does not work", message);
 }
 
+/* The redirect carrying f; when it does not fit a Location (an ID token with
+ * large claims, say), a small server_error through the same channel instead,
+ * so the client learns the outcome; the page only when even that fails. */
+static void redirect(const struct app *app, struct http_response *resp,
+                     const struct authorize_request *r, const struct authorize_response *f)
+{
+    struct authorize_error e = {ERR_SERVER_ERROR,
+                                "the authorization response is too large for a redirect", false};
+    struct authorize_response small;
+    char *location = NULL;
+    enum err rc = authorize_response_location(r, f, &location);
+
+    if (rc == ERR_TOO_LARGE) {
+        log_kv(LOG_ERROR, "authorization response too large for a redirect", "client_id",
+               r->client_id, NULL);
+        resp->error = err_code(e.code);
+        authorize_response_error(&small, r, &e, app->oauth.cfg->issuer);
+        rc = authorize_response_location(r, &small, &location);
+    }
+    if (rc) {
+        server_error_page(app, resp);
+        return;
+    }
+    http_response_redirect(resp, 302, location);
+    free(location);
+}
+
 /* Sends the response fields f to the client: a redirect, or the form_post
  * page, which the browser may submit to the client's origin. */
 static void reply(const struct app *app, struct http_response *resp,
@@ -109,7 +136,6 @@ static void reply(const struct app *app, struct http_response *resp,
 {
     struct ui_field fields[AUTHORIZE_RESPONSE_FIELDS];
     struct ui_form_post_view v = {r->redirect_uri, fields, f->n};
-    char *location = NULL;
     size_t i;
 
     if (http_response_allow_form_action(resp, r->redirect_uri)) {
@@ -122,12 +148,7 @@ static void reply(const struct app *app, struct http_response *resp,
         page_render(app, resp, 200, UI_FORM_POST, &v);
         return;
     }
-    if (authorize_response_location(r, f, &location)) {
-        server_error_page(app, resp);
-        return;
-    }
-    http_response_redirect(resp, 302, location);
-    free(location);
+    redirect(app, resp, r, f);
 }
 
 void signin_reply_error(const struct app *app, struct http_response *resp,

@@ -15,7 +15,7 @@ from conftest import verify_jwt
 from signin_support import alice, rp  # noqa: F401 (fixtures)
 from signin_support import (ALICE_CLAIMS, ALL_SCOPES, RP, Browser, Callback, Pkce,
                             assert_callback_error, form_post_callback, left_half_hash, make_public_rp, make_rp,
-                            redeem, userinfo, verify_id_token)
+                            make_user, redeem, userinfo, verify_id_token)
 
 ALL_TYPES = "code,id_token,id_token token,code id_token,code token,code id_token token"
 FRONT_TYPES = ["id_token", "id_token token", "code id_token", "code token",
@@ -160,6 +160,28 @@ def test_hybrid_code_is_bound_to_its_redirect_uri(server, alice, hybrid):
     callback, _ = sign_in(server, hybrid, response_type="code id_token")
     resp = redeem(server, hybrid, callback.params["code"], redirect_uri=RP + "/other")
     assert resp.status_code == 400 and resp.json()["error"] == "invalid_grant"
+
+
+def test_response_too_large_for_a_redirect_is_a_server_error_by_fragment(server, hybrid):
+    """An ID token whose claims do not fit a Location: the client still gets
+    an answer, a small server_error through the same channel; form_post has
+    no such limit."""
+    big = {name: name[0] * 1000 for name in ("name", "given_name", "family_name",
+                                              "middle_name", "nickname")}
+    big["address"] = {name: name[0] * 1000 for name in ("formatted", "street_address",
+                                                        "locality", "region", "country")}
+    make_user(server, claims={**ALICE_CLAIMS, **big})
+    scope = "openid profile address"
+    callback, query = sign_in(server, hybrid, response_type="id_token", scope=scope)
+    assert callback.mode == "fragment"
+    assert_callback_error(server, callback, "server_error", query["state"])
+    assert "id_token" not in callback.params
+    assert "too large" in server.log_text()
+    callback, query = sign_in(server, hybrid, response_type="id_token", scope=scope,
+                              response_mode="form_post")
+    assert callback.mode == "form_post"
+    claims = check_id_token(server, hybrid, callback, query)
+    assert claims["name"] == big["name"] and claims["address"] == big["address"]
 
 
 # -- errors, the way the success would have gone ---------------------------------
