@@ -120,22 +120,29 @@ static enum err check_redirect_uri(const struct params *p, const struct client *
     return ERR_OK;
 }
 
-/* The RT_* bits of the request's response_type, -1 when it is missing,
- * repeated or not one we support. */
-static int response_words(const struct params *p)
+/* Whether a response_type (supported or not) has the word token or
+ * id_token: its answers, errors included, go by fragment, never the query
+ * (RFC 6749 §4.2.2.1; OAuth 2.0 Multiple Response Type Encoding Practices §5). */
+static bool names_a_token(const char *rt)
+{
+    size_t n;
+
+    while (rt && *rt) {
+        n = strcspn(rt, " ");
+        if ((n == 5 && !strncmp(rt, "token", 5)) || (n == 8 && !strncmp(rt, "id_token", 8)))
+            return true;
+        rt += n + (rt[n] == ' ');
+    }
+    return false;
+}
+
+/* names_a_token of the request's response_type; false when it is missing or
+ * repeated. */
+static bool returns_token(const struct params *p)
 {
     const char *rt = NULL;
 
-    if (params_get_one(p, "response_type", &rt) || !rt)
-        return -1;
-    return client_response_type_bits(rt);
-}
-
-/* Whether a response type returns a token, which the query must not carry
- * (OAuth 2.0 Multiple Response Type Encoding Practices §5). */
-static bool returns_token(int words)
-{
-    return words > 0 && (words & (RT_ID_TOKEN | RT_TOKEN));
+    return !params_get_one(p, "response_type", &rt) && names_a_token(rt);
 }
 
 /* The response mode (its default decided before anything else, so that
@@ -144,7 +151,7 @@ static bool returns_token(int words)
 static enum err read_reply_params(const struct params *p, struct authorize_request *out,
                                   struct authorize_error *e)
 {
-    bool token = returns_token(response_words(p));
+    bool token = returns_token(p);
     const char *mode;
     enum err rc;
 
@@ -162,9 +169,9 @@ static enum err read_reply_params(const struct params *p, struct authorize_reque
     else if (strcmp(mode, "query") == 0 && token)
         return invalid(e, "response_mode query must not be used with a response type that "
                           "returns a token: use fragment or form_post");
-    else if (strcmp(mode, "fragment") == 0 && !token)
-        return invalid(e, "response_mode fragment is not allowed with response_type code");
-    else if (strcmp(mode, "query") != 0 && strcmp(mode, "fragment") != 0)
+    else if (strcmp(mode, "fragment") == 0) /* for code too: Multiple Response Types §2.1 */
+        out->response_mode = RESPONSE_MODE_FRAGMENT;
+    else if (strcmp(mode, "query") != 0)
         return invalid(e, "response_mode must be query, fragment or form_post");
     return ERR_OK;
 }
@@ -464,6 +471,17 @@ static const char *prompt_text(unsigned bits, char out[64])
     return at ? out : NULL;
 }
 
+/* The response_mode to write out: none where it is the default (fragment
+ * for a response type with a token, query for code). */
+static const char *mode_unless_default(const struct authorize_request *r)
+{
+    if (r->response_mode == RESPONSE_MODE_FORM_POST)
+        return "form_post";
+    if (r->response_mode == RESPONSE_MODE_FRAGMENT && !names_a_token(r->response_type))
+        return "fragment";
+    return NULL;
+}
+
 enum err authorize_request_serialise(const struct authorize_request *r, bool drop_login,
                                      struct buf *out)
 {
@@ -486,8 +504,7 @@ enum err authorize_request_serialise(const struct authorize_request *r, bool dro
         {"code_challenge", r->code_challenge},
         {"code_challenge_method",
          r->code_challenge ? pkce_method_name(r->code_challenge_method) : NULL},
-        /* fragment is the default wherever it is allowed */
-        {"response_mode", r->response_mode == RESPONSE_MODE_FORM_POST ? "form_post" : NULL},
+        {"response_mode", mode_unless_default(r)},
     };
     enum err rc = url_add_form(out, fields, sizeof fields / sizeof fields[0]);
     size_t i;

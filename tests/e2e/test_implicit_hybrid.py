@@ -156,6 +156,21 @@ def test_hybrid_code_redeems_at_token(server, alice, hybrid, response_type):
     assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
 
 
+def test_code_may_go_by_fragment(server, alice, hybrid):
+    """OAuth 2.0 Multiple Response Type Encoding Practices §2.1: response_mode
+    fragment with response_type code puts the code in the fragment, through
+    the login and consent pages too."""
+    callback, query = sign_in(server, hybrid, response_type="code", response_mode="fragment",
+                              nonce=None)
+    assert callback.mode == "fragment"
+    assert urllib.parse.urlsplit(callback.url).query == ""
+    p = callback.params
+    assert p["state"] == query["state"] and p["iss"] == server.issuer
+    assert "access_token" not in p and "id_token" not in p
+    resp = redeem(server, hybrid, p["code"])
+    assert resp.status_code == 200, resp.text
+
+
 def test_hybrid_code_is_bound_to_its_redirect_uri(server, alice, hybrid):
     callback, _ = sign_in(server, hybrid, response_type="code id_token")
     resp = redeem(server, hybrid, callback.params["code"], redirect_uri=RP + "/other")
@@ -194,6 +209,23 @@ def test_query_mode_is_refused(server, hybrid, response_type):
     assert callback.mode == "fragment"
     assert_callback_error(server, callback, "invalid_request", query["state"])
     assert "fragment or form_post" in callback.params["error_description"]
+
+
+@pytest.mark.parametrize("response_type", ["token", "code token token", "id_token code code",
+                                           "token device"])
+def test_unsupported_type_naming_a_token_is_refused_by_fragment(server, hybrid, response_type):
+    """RFC 6749 §4.2.2.1: the errors of a token response go in the fragment,
+    even when the type is not one served."""
+    callback, query = straight_back(server, hybrid, response_type=response_type)
+    assert callback.mode == "fragment"
+    assert urllib.parse.urlsplit(callback.url).query == ""
+    assert_callback_error(server, callback, "unsupported_response_type", query["state"])
+
+
+def test_unsupported_type_naming_no_token_is_refused_by_query(server, hybrid):
+    callback, query = straight_back(server, hybrid, response_type="device tokens")
+    assert callback.mode == "query"
+    assert_callback_error(server, callback, "unsupported_response_type", query["state"])
 
 
 @pytest.mark.parametrize("response_type", ["id_token", "id_token token", "code id_token",
@@ -311,7 +343,7 @@ def test_opaque_access_token_when_the_client_asks_for_it(server, alice):
 
 def test_bad_input_is_logged_and_the_server_keeps_serving(server, hybrid):
     callback, query = straight_back(server, hybrid, response_type="id_token id_token")
-    assert callback.mode == "query"  # not a response type: nothing says fragment
+    assert callback.mode == "fragment"  # not a response type, but it names id_token
     assert_callback_error(server, callback, "unsupported_response_type", query["state"])
     assert server.get("/healthz").status_code == 200
     assert "unsupported_response_type" in server.log_text()

@@ -107,7 +107,7 @@ def test_error_redirect_keeps_existing_query_and_encodes_state(server):
     rp = make_rp(server, redirect_uri=uri)
     state = "a b&c=d/é?#%"
     callback = authorize_error(server, rp, uri, scope="openid", state=state,
-                               response_type="token")
+                               response_type="device")  # a token type's would go by fragment
     assert callback.params["app"] == "one" and callback.params["x"] == "a b"
     assert_callback_error(server, callback, "unsupported_response_type", state)
     assert "#" not in callback.url  # the state's '#' is encoded, not a fragment
@@ -117,6 +117,7 @@ def test_error_redirect_keeps_existing_query_and_encodes_state(server):
 def test_error_without_state_has_no_state(server, rp):
     callback = authorize_error(server, rp, scope="openid", response_type="token")
     assert_callback_error(server, callback, "unsupported_response_type", None)
+    assert callback.mode == "fragment"  # RFC 6749 §4.2.2.1
 
 
 def test_prompt_none_without_session_is_login_required(server, alice, rp):

@@ -230,7 +230,6 @@ static void other_errors_go_to_the_client(void **state)
     R("request=eyJ.e30.", ERR_REQUEST_NOT_SUPPORTED);
     R("request_uri=https%3A%2F%2Frp%2Fr", ERR_REQUEST_URI_NOT_SUPPORTED);
     R("scope=op%22enid", ERR_INVALID_SCOPE);
-    R("response_mode=fragment", ERR_INVALID_REQUEST);
     R("response_mode=jwt", ERR_INVALID_REQUEST);
     R("response_mode=query&response_mode=query", ERR_INVALID_REQUEST);
     R("prompt=none+login", ERR_INVALID_REQUEST);
@@ -390,6 +389,7 @@ static void serialise_round_trips(void **state)
         "response_type=code&client_id=rp&redirect_uri=http://127.0.0.1:4242/native&prompt=login",
         BASE "&prompt=select_account+consent",
         BASE "&resource=https%3A%2F%2Fbooks.example.com&state=s&resource=urn:films:api",
+        BASE "&response_mode=fragment", /* allowed for code (Multiple Response Types §2.1) */
     };
     struct authorize_request a, b;
     struct authorize_error e;
@@ -577,6 +577,10 @@ static void implicit_and_hybrid_errors_go_by_fragment(void **state)
     F("response_type=id_token&nonce=n&response_mode=query", ERR_INVALID_REQUEST);
     F("response_type=code+token&response_mode=query", ERR_INVALID_REQUEST);
     F("response_type=id_token&nonce=n&prompt=never", ERR_INVALID_REQUEST);
+    /* unsupported, but naming a token: RFC 6749 §4.2.2.1 */
+    F("response_type=token", ERR_UNSUPPORTED_RESPONSE_TYPE);
+    F("response_type=id_token+id_token", ERR_UNSUPPORTED_RESPONSE_TYPE);
+    F("response_type=device+token", ERR_UNSUPPORTED_RESPONSE_TYPE);
 #undef F
     /* code token needs no nonce: it returns no ID token from /authorize */
     assert_int_equal(parse(HYBRID "&response_type=code+token", &c, &r, &e), ERR_OK);
