@@ -252,20 +252,51 @@ def test_rotation_does_not_extend_a_family_past_its_maximum_lifetime(make_server
     assert_error(refresh(server, rp, third["refresh_token"]), "invalid_grant")
 
 
-def test_a_lowered_maximum_lifetime_ends_older_families(make_server):
-    """A family issued under a longer bound ends by the bound in force."""
-    server = make_server()
+def rotated_then_stopped(server):
+    """A family rotated once, then the server stopped; (client, live token)."""
     make_user(server)
     rp = make_rp(server, grant_types=GRANTS)
     token = signed_in(server, rp)["tokens"]["refresh_token"]
     token = refreshed(server, rp, token)["refresh_token"]
     server.stop()
+    return rp, token
+
+
+def test_a_lowered_maximum_lifetime_ends_older_families(make_server):
+    """A family issued under a longer bound ends by the bound in force."""
+    server = make_server()
+    rp, token = rotated_then_stopped(server)
     server.start(env={"OIDCD_TOKENS_REFRESH_TOKEN_MAX_LIFETIME": "1"})
     time.sleep(1.5)
     resp = refresh(server, rp, token)
     assert_error(resp, "invalid_grant")
     assert "maximum lifetime" in resp.json().get("error_description", ""), resp.text
 
+
+def test_migration_starts_older_families_at_their_codes_redemption(make_server):
+    """A family from before migration 11 whose rotated tokens the sweep
+    deleted: its start is its code's redemption, not its oldest stored token,
+    so the maximum lifetime (90 days by default) still ends it."""
+    server = make_server()
+    rp, token = rotated_then_stopped(server)
+    long_ago = int(time.time()) - 100 * 86400
+    db = sqlite3.connect(server.db_path)
+    with db:
+        (family,) = db.execute("SELECT DISTINCT family FROM refresh_tokens").fetchone()
+        assert db.execute("UPDATE auth_codes SET used_at = ? WHERE rt_family = ?",
+                          (long_ago, family)).rowcount == 1
+        db.execute("DELETE FROM refresh_tokens WHERE used_at IS NOT NULL")  # as the sweep does
+        db.execute("ALTER TABLE refresh_tokens DROP COLUMN family_issued_at")
+        db.execute("DELETE FROM schema_version WHERE version >= 11")
+    db.close()
+    server.start()
+    db = sqlite3.connect(server.db_path)
+    starts = [row[0] for row in db.execute("SELECT family_issued_at FROM refresh_tokens")]
+    db.close()
+    assert starts == [long_ago]
+    resp = refresh(server, rp, token)
+    assert_error(resp, "invalid_grant")
+    assert "maximum lifetime" in resp.json().get("error_description", ""), resp.text
 
 
 def client_update(server, client, *flags):
