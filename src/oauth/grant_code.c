@@ -46,6 +46,10 @@ enum err code_issue(const struct oauth_ctx *ctx, const struct code_request *r, c
     }
     code.auth_time = r->auth_time;
     code.amr = (char *)r->amr;
+    if (r->front_at_jti && strlen(r->front_at_jti) < sizeof code.front_at_jti) {
+        memcpy(code.front_at_jti, r->front_at_jti, strlen(r->front_at_jti) + 1);
+        code.front_at_expires_at = r->front_at_expires_at;
+    }
     code.created_at = now;
     code.expires_at = now + ctx->cfg->code_ttl;
     if (r->resources && r->resources->n && !(code.resource = strlist_join(r->resources, " "))) {

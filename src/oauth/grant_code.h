@@ -28,6 +28,10 @@ struct code_request {
     const char *amr;
     const char *sid;
     const struct strlist *resources; /* RFC 8707: the resources requested; may be NULL */
+    /* the access token /authorize issued with the code (hybrid), which a
+     * replay of the code revokes too; NULL when none */
+    const char *front_at_jti;
+    int64_t front_at_expires_at;
 };
 
 /* The resource parameters of a token request (RFC 8707 §2), borrowed. */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "oauth/access_token.h"
 #include "oauth/client_rules.h"
 
@@ -17,23 +18,38 @@ void implicit_tokens_clear(struct implicit_tokens *t)
     memset(t, 0, sizeof *t);
 }
 
+/* The code; with the access token issued beside it (jti, or NULL), which a
+ * replay of the code is to revoke. */
 static enum err issue_code(const struct oauth_ctx *ctx, const struct authorize_request *r,
-                           const struct session *se, char **out)
+                           const struct session *se, const char *at_jti, int64_t at_expires_at,
+                           char **out)
 {
-    struct code_request cr = {
-        r->client_id,      r->redirect_uri,          se->user_sub,  r->scope, r->nonce,
-        r->code_challenge, r->code_challenge_method, se->auth_time, se->amr,  se->sid,
-        &r->resources};
+    struct code_request cr = {r->client_id,
+                              r->redirect_uri,
+                              se->user_sub,
+                              r->scope,
+                              r->nonce,
+                              r->code_challenge,
+                              r->code_challenge_method,
+                              se->auth_time,
+                              se->amr,
+                              se->sid,
+                              &r->resources,
+                              at_jti,
+                              at_expires_at};
 
     return code_issue(ctx, &cr, out);
 }
 
+/* The access token; its jti and expiry into jti and *expires_at. */
 static enum err issue_access_token(const struct oauth_ctx *ctx, const struct client *client,
                                    const struct authorize_request *r, const struct session *se,
-                                   struct implicit_tokens *out, const char **why)
+                                   struct implicit_tokens *out, char jti[ACCESS_TOKEN_JTI_SIZE],
+                                   int64_t *expires_at, const char **why)
 {
     struct access_grant g = {client, se->user_sub, client->id, NULL};
     struct token_target target = {0};
+    int64_t now = clock_now();
     long expires_in = 0;
     enum err rc = resource_target(ctx, (const char *const *)r->resources.items, r->resources.n,
                                   r->scope, &target, why);
@@ -42,8 +58,9 @@ static enum err issue_access_token(const struct oauth_ctx *ctx, const struct cli
         out->scope = target.scope; /* taken over */
         target.scope = NULL;
         g.scope = out->scope;
-        rc = access_token_issue_for(ctx, &g, &target, &out->access_token, &expires_in, NULL);
+        rc = access_token_issue_for(ctx, &g, &target, &out->access_token, &expires_in, jti);
     }
+    *expires_at = now + expires_in + 1; /* no earlier than the token's exp */
     if (!rc && !text_int(out->expires_in, expires_in))
         rc = ERR_NOMEM;
     token_target_clear(&target);
@@ -74,15 +91,18 @@ enum err grant_implicit_issue(const struct oauth_ctx *ctx, const struct client *
                               id_token_claims_fn claims, struct implicit_tokens *out,
                               const char **why)
 {
+    char jti[ACCESS_TOKEN_JTI_SIZE] = "";
+    int64_t at_expires_at = 0;
     enum err rc = ERR_OK;
 
     memset(out, 0, sizeof *out);
-    if (r->response_words & RT_CODE)
-        rc = issue_code(ctx, r, se, &out->code);
-    else /* the session's clients are told when it ends (back-channel logout) */
+    /* the access token first, so that the code can name it */
+    if (r->response_words & RT_TOKEN)
+        rc = issue_access_token(ctx, client, r, se, out, jti, &at_expires_at, why);
+    if (!rc && (r->response_words & RT_CODE))
+        rc = issue_code(ctx, r, se, jti[0] ? jti : NULL, at_expires_at, &out->code);
+    else if (!rc) /* the session's clients are told when it ends (back-channel logout) */
         rc = store_session_client_add(ctx->store, se->sid, client->id);
-    if (!rc && (r->response_words & RT_TOKEN))
-        rc = issue_access_token(ctx, client, r, se, out, why);
     if (!rc && (r->response_words & RT_ID_TOKEN))
         rc = issue_id_token(ctx, r, se, claims, out);
     return rc;

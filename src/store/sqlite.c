@@ -34,7 +34,7 @@ extern const struct store_ops sqlite_store_ops;
 #define CODE_COLUMNS                                                                               \
     "client_id, redirect_uri, user_sub, scope, nonce, code_challenge, code_challenge_method, "     \
     "auth_time, amr, sid, created_at, expires_at, used_at, at_jti, at_expires_at, rt_hash, "       \
-    "reused_at, rt_family, resource"
+    "reused_at, rt_family, resource, front_at_jti, front_at_expires_at"
 
 const char *const sqlite_sql[ST_COUNT] = {
     [ST_CLIENT_GET] = "SELECT " CLIENT_COLUMNS " FROM clients WHERE id = ?1",
@@ -83,8 +83,9 @@ const char *const sqlite_sql[ST_COUNT] = {
     [ST_SESSION_DELETE] = "DELETE FROM sessions WHERE id_hash = ?1",
     [ST_CODE_INSERT] = "INSERT INTO auth_codes (hash, client_id, redirect_uri, user_sub, scope, "
                        "nonce, code_challenge, code_challenge_method, auth_time, amr, sid, "
-                       "created_at, expires_at, resource) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                       "created_at, expires_at, resource, front_at_jti, front_at_expires_at) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+                       "?16)",
     [ST_CODE_CONSUME] = "UPDATE auth_codes SET used_at = ?2 WHERE hash = ?1 AND used_at IS NULL "
                         "RETURNING " CODE_COLUMNS,
     /* ?2 (the time) is bound by the same code path as the updates, and unused */

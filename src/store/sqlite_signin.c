@@ -161,6 +161,8 @@ enum err sqlite_code_insert(struct store *s, const struct auth_code *code)
     sqlite3_bind_int64(st, 12, code->created_at);
     sqlite3_bind_int64(st, 13, code->expires_at);
     bind_text_or_null(st, 14, code->resource);
+    bind_text_or_null(st, 15, code->front_at_jti[0] ? code->front_at_jti : NULL);
+    sqlite3_bind_int64(st, 16, code->front_at_expires_at);
     return sqlite_exec(c, st, "code_insert");
 }
 
@@ -173,7 +175,8 @@ static enum err fill_code(sqlite3_stmt *st, void *item)
     if (column_copy(st, 0, code->client_id, sizeof code->client_id) ||
         column_copy(st, 9, code->sid, sizeof code->sid) ||
         column_copy(st, 13, code->at_jti, sizeof code->at_jti) ||
-        column_copy(st, 17, code->rt_family, sizeof code->rt_family))
+        column_copy(st, 17, code->rt_family, sizeof code->rt_family) ||
+        column_copy(st, 19, code->front_at_jti, sizeof code->front_at_jti))
         return ERR_STORE;
     code->redirect_uri = sqlite_column_dup(st, 1);
     code->user_sub = sqlite_column_dup(st, 2);
@@ -189,6 +192,7 @@ static enum err fill_code(sqlite3_stmt *st, void *item)
     code->at_expires_at = sqlite3_column_int64(st, 14);
     code->reused_at = sqlite3_column_int64(st, 16);
     code->resource = column_dup_null(st, 18, &ok);
+    code->front_at_expires_at = sqlite3_column_int64(st, 20);
     if (sqlite3_column_bytes(st, 15) == HASH_LEN) {
         code->has_rt = true;
         memcpy(code->rt_hash, sqlite3_column_blob(st, 15), HASH_LEN);
@@ -364,13 +368,15 @@ enum err sqlite_code_revoke_issued(struct store *s, const struct auth_code *code
 
     if (!c)
         return ERR_STORE;
-    if (!code->at_jti[0] && !code->rt_family[0])
+    if (!code->at_jti[0] && !code->rt_family[0] && !code->front_at_jti[0])
         return ERR_OK;
     e = sqlite_txn_begin(c);
     if (e)
         return e;
     if (code->at_jti[0])
         e = revoke_access_token(c, code->at_jti, code->client_id, code->at_expires_at);
+    if (!e && code->front_at_jti[0])
+        e = revoke_access_token(c, code->front_at_jti, code->client_id, code->front_at_expires_at);
     if (!e && code->rt_family[0])
         e = revoke_family(c, code->rt_family);
     return sqlite_txn_end(c, e);

@@ -139,6 +139,9 @@ struct auth_code {
     char rt_family[STORE_JTI_MAX]; /* the refresh token's family; "" when none */
     int64_t reused_at;             /* 0 until a second redemption (store_code_mark_reused) */
     char *resource;                /* space-separated resource ids the request named; NULL: none */
+    /* the access token /authorize issued with a hybrid code; "" when none */
+    char front_at_jti[STORE_JTI_MAX];
+    int64_t front_at_expires_at;
 };
 
 /* What a user allowed a client, remembered until expires_at. */
@@ -407,8 +410,9 @@ enum err store_code_record_issued(struct store *s, const unsigned char hash[HASH
                                   const char *at_jti, int64_t at_expires_at,
                                   const struct refresh_token *rt);
 /* Revokes, in one transaction, what code (as store_code_consume returned it)
- * issued: records the access token's jti as revoked, deletes the opaque
- * access token with that jti, and revokes the refresh token's whole family
+ * issued: records the access tokens' jtis (the redemption's and the one
+ * /authorize issued with the code) as revoked, deletes the opaque access
+ * tokens with those jtis, and revokes the refresh token's whole family
  * (as store_refresh_family_revoke). Nothing recorded is not an error. */
 enum err store_code_revoke_issued(struct store *s, const struct auth_code *code);
 

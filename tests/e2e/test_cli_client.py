@@ -290,6 +290,8 @@ UNDO_AFTER_3 = [
     "ALTER TABLE auth_codes DROP COLUMN resource",  # 9
     "ALTER TABLE refresh_tokens DROP COLUMN resource",
     "ALTER TABLE refresh_tokens DROP COLUMN family_issued_at",  # 11
+    "ALTER TABLE auth_codes DROP COLUMN front_at_jti",  # 13
+    "ALTER TABLE auth_codes DROP COLUMN front_at_expires_at",
 ]
 
 

@@ -156,6 +156,25 @@ def test_hybrid_code_redeems_at_token(server, alice, hybrid, response_type):
     assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
 
 
+@pytest.mark.parametrize("response_type", ["code token", "code id_token token"])
+@pytest.mark.parametrize("format", ["jwt", "opaque"])
+def test_hybrid_code_replay_revokes_the_front_access_token(server, alice, response_type, format):
+    """RFC 6749 §4.1.2: a code used twice revokes what it was issued with,
+    the access token /authorize sent beside it included."""
+    client = make_rp(server, grant_types="authorization_code,implicit", response_types=ALL_TYPES,
+                     access_token_format=format)
+    callback, _ = sign_in(server, client, response_type=response_type)
+    front = callback.params["access_token"]
+    assert userinfo(server, front).status_code == 200
+    first = redeem(server, client, callback.params["code"])
+    assert first.status_code == 200, first.text
+    assert userinfo(server, front).status_code == 200  # one redemption revokes nothing
+    again = redeem(server, client, callback.params["code"])
+    assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
+    assert userinfo(server, front).status_code == 401
+    assert userinfo(server, first.json()["access_token"]).status_code == 401
+
+
 def test_code_may_go_by_fragment(server, alice, hybrid):
     """OAuth 2.0 Multiple Response Type Encoding Practices §2.1: response_mode
     fragment with response_type code puts the code in the fragment, through

@@ -212,6 +212,30 @@ static void reuse_revokes_what_was_issued(void **state)
     assert_int_equal(count(t, "SELECT count(*) FROM refresh_tokens"), 0);
 }
 
+/* A hybrid code keeps the access token /authorize issued beside it; a
+ * replay revokes that one too, even when the redemption recorded nothing. */
+static void reuse_revokes_the_front_access_token(void **state)
+{
+    struct temp_store *t = *state;
+    struct auth_code code = make_code("code-front"), got;
+    struct token_state ts;
+
+    snprintf(code.front_at_jti, sizeof code.front_at_jti, "%s", "jti-front");
+    code.front_at_expires_at = 3700;
+    assert_int_equal(store_code_insert(t->store, &code), ERR_OK);
+    assert_int_equal(store_code_consume(t->store, code.hash, 200, &got), ERR_OK);
+    assert_string_equal(got.front_at_jti, "jti-front");
+    assert_int_equal(got.front_at_expires_at, 3700);
+    auth_code_clear(&got);
+    assert_int_equal(store_token_state(t->store, "app", "jti-front", &ts), ERR_OK);
+    assert_false(ts.revoked);
+    assert_int_equal(store_code_consume(t->store, code.hash, 300, &got), ERR_CONFLICT);
+    assert_int_equal(store_code_revoke_issued(t->store, &got), ERR_OK);
+    auth_code_clear(&got);
+    assert_int_equal(store_token_state(t->store, "app", "jti-front", &ts), ERR_OK);
+    assert_true(ts.revoked);
+}
+
 /* Rotation marks the token used and stores its successor; presenting the
  * used one again revokes the whole family, access tokens included, and the
  * code finds the family by name after rotation. */
@@ -563,6 +587,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(session_sid_is_unique, setup, teardown),
         cmocka_unit_test_setup_teardown(code_consumed_once, setup, teardown),
         cmocka_unit_test_setup_teardown(reuse_revokes_what_was_issued, setup, teardown),
+        cmocka_unit_test_setup_teardown(reuse_revokes_the_front_access_token, setup, teardown),
         cmocka_unit_test_setup_teardown(reuse_during_redemption_blocks_recording, setup, teardown),
         cmocka_unit_test_setup_teardown(rotation_and_reuse, setup, teardown),
         cmocka_unit_test_setup_teardown(resources_round_trip, setup, teardown),
