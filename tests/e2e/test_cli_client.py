@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 
 from conftest import cli_flags
+from migration_support import undo_migrations_from
 
 
 @pytest.fixture
@@ -270,40 +271,13 @@ def test_unknown_response_types_are_refused(cli, responses):
     assert "response type" in create_fails(cli, "--response-types", responses)
 
 
-# What the migrations after 3 made, undone so that 3 can run again.
-UNDO_AFTER_3 = [
-    "DROP TRIGGER users_disabled_sessions_end",  # 12
-    "DROP TRIGGER sessions_backchannel_logout",
-    "DROP TRIGGER auth_codes_session_client",
-    "DROP TABLE backchannel_logouts",
-    "DROP TABLE session_clients",
-    "ALTER TABLE clients DROP COLUMN backchannel_logout_uri",
-    "ALTER TABLE clients DROP COLUMN backchannel_logout_session_required",
-    "DROP TABLE users",  # 4
-    "ALTER TABLE clients DROP COLUMN require_consent",
-    "ALTER TABLE clients DROP COLUMN reuse_consent",
-    "ALTER TABLE tokens DROP COLUMN audience",  # 7
-    "ALTER TABLE refresh_tokens DROP COLUMN used_at",  # 8
-    "ALTER TABLE refresh_tokens DROP COLUMN at_jti",
-    "ALTER TABLE refresh_tokens DROP COLUMN at_expires_at",
-    "ALTER TABLE auth_codes DROP COLUMN rt_family",
-    "ALTER TABLE auth_codes DROP COLUMN resource",  # 9
-    "ALTER TABLE refresh_tokens DROP COLUMN resource",
-    "ALTER TABLE refresh_tokens DROP COLUMN family_issued_at",  # 11
-    "ALTER TABLE auth_codes DROP COLUMN front_at_jti",  # 13
-    "ALTER TABLE auth_codes DROP COLUMN front_at_expires_at",
-]
-
-
 def test_migration_clears_the_old_default_response_type(cli, machine, web):
     # Clients made without --response-types used to get "code" whatever their
     # grant types; migration 3 clears it where no authorization_code grant uses it.
     db = sqlite3.connect(cli.db_path)
     with db:
         db.execute("UPDATE clients SET response_types = 'code'")
-        db.execute("DELETE FROM schema_version WHERE version >= 3")
-        for sql in UNDO_AFTER_3:
-            db.execute(sql)
+        undo_migrations_from(db, 3)
     db.close()
     assert cli.cli("migrate").returncode == 0
     assert show(cli, machine["client_id"])["response_types"] == []
