@@ -9,7 +9,7 @@
  *   code; written out with authorize_request_serialise it parses back to
  *   the same request, and without login when asked; its success Location
  *   starts with the redirect URI and has a fragment exactly in fragment
- *   mode, never used for code alone, and query mode never carries a token;
+ *   mode (which code alone may ask for), and query mode never carries a token;
  * - an error names its code and a description of RFC 6749 §4.1.2.1
  *   characters; a redirected one has a registered redirect URI to go to;
  * - url_encode of the whole input decodes back with form_decode; url_parse
@@ -110,9 +110,7 @@ static void check_valid(const struct authorize_request *r, const struct client *
     CHECK(strcmp(client_response_type_name(r->response_words), r->response_type) == 0);
     if (r->response_words & RT_ID_TOKEN)
         CHECK(r->openid && r->nonce);
-    if (r->response_words == RT_CODE)
-        CHECK(r->response_mode != RESPONSE_MODE_FRAGMENT);
-    else
+    if (r->response_words != RT_CODE)
         CHECK(r->response_mode != RESPONSE_MODE_QUERY);
     CHECK(registered(c, r->redirect_uri) && !strchr(r->redirect_uri, '#'));
     CHECK(!scope_parse(r->scope, &got) && !scope_parse(c->scope, &held));
