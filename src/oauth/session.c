@@ -44,7 +44,7 @@ out:
 }
 
 /* The stored hash of a well-formed token value; false for anything else. */
-static bool cookie_hash(const char *token, unsigned char hash[HASH_LEN])
+static bool token_hash(const char *token, unsigned char hash[HASH_LEN])
 {
     size_t i;
 
@@ -66,7 +66,7 @@ enum err session_lookup(const struct oauth_ctx *ctx, const char *token, struct s
     enum err rc;
 
     memset(out, 0, sizeof *out);
-    if (!cookie_hash(token, hash))
+    if (!token_hash(token, hash))
         return ERR_NOT_FOUND;
     rc = store_session_get(ctx->store, hash, out);
     if (!rc && out->expires_at <= clock_now()) {
@@ -81,7 +81,7 @@ enum err session_end(const struct oauth_ctx *ctx, const char *token)
     unsigned char hash[HASH_LEN];
     enum err rc;
 
-    if (!cookie_hash(token, hash))
+    if (!token_hash(token, hash))
         return ERR_OK;
     rc = store_session_delete(ctx->store, hash);
     return rc == ERR_NOT_FOUND ? ERR_OK : rc;
