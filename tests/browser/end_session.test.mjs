@@ -19,11 +19,7 @@ let client;
 let logoutForm = null; // the relying party's own sign-out form, when set
 
 function endSessionUrl(params) {
-  const url = new URL(server.url('/end-session'));
-  for (const [k, v] of Object.entries(params)) {
-    url.searchParams.set(k, v);
-  }
-  return url.toString();
+  return server.urlWith('/end-session', params);
 }
 
 // The relying party's page with a form that posts the request to /end-session.

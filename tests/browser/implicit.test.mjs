@@ -16,14 +16,10 @@ let rp;
 let client;
 
 function authorizeUrl(params) {
-  const url = new URL(server.url('/authorize'));
-  for (const [k, v] of Object.entries({
+  return server.urlWith('/authorize', {
     response_type: 'id_token token', client_id: client.client_id, redirect_uri: rp.redirectUri,
     scope: 'openid email', ...params,
-  })) {
-    url.searchParams.set(k, v);
-  }
-  return url.toString();
+  });
 }
 
 // The claims of an RS256 ID token whose signature a key of /jwks verifies.

@@ -19,14 +19,10 @@ let rp;
 let client;
 
 function authorizeUrl(params) {
-  const url = new URL(server.url('/authorize'));
-  for (const [k, v] of Object.entries({
+  return server.urlWith('/authorize', {
     response_type: 'code', client_id: client.client_id, redirect_uri: rp.redirectUri,
     scope: 'openid email', ...params,
-  })) {
-    url.searchParams.set(k, v);
-  }
-  return url.toString();
+  });
 }
 
 function redeem(code, verifier) {

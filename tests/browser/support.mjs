@@ -82,6 +82,15 @@ export class Server {
     return this.issuer + path;
   }
 
+  // path on this server with params as its query, each encoded.
+  urlWith(path, params) {
+    const url = new URL(this.url(path));
+    for (const [k, v] of Object.entries(params)) {
+      url.searchParams.set(k, v);
+    }
+    return url.toString();
+  }
+
   async start() {
     const log = openSync(this.logPath, 'a');
     try {
