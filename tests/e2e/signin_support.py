@@ -444,3 +444,14 @@ def userinfo(server, access_token, method="GET", **kwargs):
     kwargs.setdefault("timeout", HTTP_TIMEOUT)
     headers = {"Authorization": f"Bearer {access_token}", **kwargs.pop("headers", {})}
     return requests.request(method, server.url("/userinfo"), headers=headers, **kwargs)
+
+
+# Two APIs registered as resources (RFC 8707) for the tests that aim tokens.
+BOOKS = "https://books.example.com"
+FILMS = "https://films.example.com/api"
+
+
+def create_apis(server):
+    """Registers BOOKS (read_books, add_books) and FILMS (read_films)."""
+    server.cli_json("resource", "create", "--id", BOOKS, "--scope", "read_books add_books")
+    server.cli_json("resource", "create", "--id", FILMS, "--scope", "read_films")

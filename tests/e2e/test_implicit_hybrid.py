@@ -13,6 +13,7 @@ import pytest
 
 from conftest import verify_jwt
 from signin_support import alice, rp  # noqa: F401 (fixtures)
+from signin_support import BOOKS, FILMS, create_apis
 from signin_support import (ALICE_CLAIMS, ALL_SCOPES, RP, Browser, Callback, Pkce,
                             assert_callback_error, form_post_callback, left_half_hash, make_public_rp, make_rp,
                             make_user, redeem, userinfo, verify_id_token)
@@ -379,14 +380,9 @@ def test_no_token_or_code_in_the_log(server, alice, hybrid):
 
 # -- resources (RFC 8707): the front channel's token is aimed as the code's -------
 
-BOOKS = "https://books.example.com"
-FILMS = "https://films.example.com/api"
-
-
 @pytest.fixture
 def library(server):
-    server.cli_json("resource", "create", "--id", BOOKS, "--scope", "read_books add_books")
-    server.cli_json("resource", "create", "--id", FILMS, "--scope", "read_films")
+    create_apis(server)
     return make_rp(server, name="Library", scope="openid email read_books read_films",
                    grant_types="authorization_code,implicit", response_types=ALL_TYPES)
 

@@ -12,17 +12,15 @@ import pytest
 from conftest import assert_oauth_error, verify_jwt
 from signin_support import (Browser, Pkce, alice, assert_callback_error,  # noqa: F401
                             full_flow, redeem, userinfo, verify_id_token)
+from signin_support import BOOKS, FILMS, create_apis
 
-BOOKS = "https://books.example.com"
-FILMS = "https://films.example.com/api"
 GRANTS = "authorization_code,refresh_token"
 RP_SCOPE = "openid profile offline_access read_books add_books read_films"
 
 
 @pytest.fixture
 def apis(server):
-    server.cli_json("resource", "create", "--id", BOOKS, "--scope", "read_books add_books")
-    server.cli_json("resource", "create", "--id", FILMS, "--scope", "read_films")
+    create_apis(server)
     return server
 
 
