@@ -164,6 +164,7 @@ const char *const sqlite_sql[ST_COUNT] = {
                              "next_at = ?2 WHERE id IN (SELECT id FROM backchannel_logouts "
                              "WHERE next_at <= ?1 ORDER BY next_at, id LIMIT ?3) "
                              "RETURNING id, client_id, sub, sid, attempts",
+    [ST_BACKCHANNEL_DUE] = "SELECT EXISTS (SELECT 1 FROM backchannel_logouts WHERE next_at <= ?1)",
     [ST_BACKCHANNEL_DELETE] = "DELETE FROM backchannel_logouts WHERE id = ?1",
     [ST_BACKCHANNEL_RETRY] = "UPDATE backchannel_logouts SET next_at = ?2 WHERE id = ?1",
     [ST_BEGIN] = "BEGIN IMMEDIATE",
