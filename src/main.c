@@ -84,6 +84,7 @@ int main(int argc, char **argv)
         if (config_load(&cfg, path, why, sizeof why))
             return cli_fail(EXIT_USAGE, "%s", why);
         log_set_level(level_of(cfg.log_level));
+        log_set_format(strcmp(cfg.log_format, "json") == 0 ? LOG_JSON : LOG_LOGFMT);
         return commands[i].run(argc - 2, argv + 2, &cfg);
     }
     return cli_fail(EXIT_USAGE, "unknown command: %s (oidcd --help lists them)", argv[1]);

@@ -100,6 +100,7 @@ static const struct setting settings[] = {
     CHOICE("keys", "algorithm", key_algorithm, "RS256", "RS256 ES256"),
     LONG("keys", "publish_ahead", publish_ahead, "120", 0, 31536000),
     CHOICE("log", "level", log_level, "info", "debug info warn error"),
+    CHOICE("log", "format", log_format, "logfmt", "logfmt json"),
     LONG("log", "flush_interval_ms", log_flush_interval_ms, "100", 0, 10000),
     BOOL("introspection", "validate_audience_scope", introspection_validate_audience_scope, "true"),
     BOOL("introspection", "response_scope", introspection_response_scope, "false"),

@@ -52,6 +52,7 @@ struct config {
     char key_algorithm[8];                         /* keys.algorithm for the first key */
     long publish_ahead;                            /* keys.publish_ahead, seconds */
     char log_level[8];                             /* log.level */
+    char log_format[8];                            /* log.format: logfmt or json */
     long log_flush_interval_ms;                    /* log.flush_interval_ms; 0 = every line */
     bool introspection_validate_audience_scope;    /* introspection.validate_audience_scope */
     bool introspection_response_scope;             /* introspection.response_scope */

@@ -12,11 +12,23 @@
 #include "core/clock.h"
 
 static enum log_level min_level = LOG_INFO;
+static enum log_format format = LOG_LOGFMT;
+static _Thread_local const char *request_id;
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
 
 void log_set_level(enum log_level level)
 {
     min_level = level;
+}
+
+void log_set_format(enum log_format f)
+{
+    format = f;
+}
+
+void log_set_request_id(const char *id)
+{
+    request_id = id;
 }
 
 /* While batching is on, info and debug lines (one per request) wait in
@@ -117,17 +129,29 @@ void log_batch_stop(void)
     pthread_mutex_unlock(&out.lock);
 }
 
+/* The end every line keeps room for: ,"truncated":"true"} and '\n' */
+#define LINE_TAIL 24
+
+/* How a line ends, by format and by whether a pair was left out. */
+static const char *const line_ends[2][2] = {
+    [LOG_LOGFMT] = {"", " truncated=true"},
+    [LOG_JSON] = {"}", ",\"truncated\":\"true\"}"},
+};
+
 struct line {
     char data[2048];
     size_t len;
+    bool full; /* something did not fit */
 };
 
 static void put(struct line *l, const char *s, size_t n)
 {
-    size_t room = sizeof l->data - 1 - l->len;
+    size_t room = sizeof l->data - LINE_TAIL - l->len;
 
-    if (n > room)
+    if (n > room) {
         n = room;
+        l->full = true;
+    }
     memcpy(l->data + l->len, s, n);
     l->len += n;
 }
@@ -144,39 +168,59 @@ static bool needs_quotes(const char *v)
     return false;
 }
 
-static void put_value(struct line *l, const char *v)
+/* v with '"' and '\\' escaped by a backslash, and control bytes (and in
+ * JSON, which must stay valid whatever the bytes, every byte above 0x7e) as
+ * logfmt's \xNN or JSON's \u00NN. */
+static void put_escaped(struct line *l, const char *v, bool json)
 {
     static const char hex[] = "0123456789abcdef";
-    bool quote = needs_quotes(v);
     const char *run = v; /* start of the bytes not yet put, none escaped */
 
-    if (quote)
-        put(l, "\"", 1);
     for (; *v; v++) {
         unsigned char c = (unsigned char)*v;
-        if (c != '"' && c != '\\' && c >= ' ' && c != 0x7f)
+        if (c != '"' && c != '\\' && c >= ' ' && c != 0x7f && (c < 0x80 || !json))
             continue;
         put(l, run, (size_t)(v - run));
         run = v + 1;
         if (c == '"' || c == '\\') {
             char esc[2] = {'\\', (char)c};
             put(l, esc, 2);
+        } else if (json) {
+            char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            put(l, esc, 6);
         } else {
             char esc[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
             put(l, esc, 4);
         }
     }
     put(l, run, (size_t)(v - run));
-    if (quote)
-        put(l, "\"", 1);
 }
 
+/* key=value (logfmt) or ,"key":"value" (JSON); nothing once a pair did not
+ * fit, so that a long line loses whole pairs and stays well formed. */
 static void put_pair(struct line *l, const char *key, const char *value)
 {
-    put(l, " ", 1);
-    put(l, key, strlen(key));
-    put(l, "=", 1);
-    put_value(l, value);
+    bool quote = format == LOG_JSON || needs_quotes(value);
+    size_t before = l->len;
+
+    if (l->full)
+        return;
+    if (format == LOG_JSON) {
+        put(l, ",\"", 2);
+        put(l, key, strlen(key));
+        put(l, "\":", 2);
+    } else {
+        put(l, " ", 1);
+        put(l, key, strlen(key));
+        put(l, "=", 1);
+    }
+    if (quote)
+        put(l, "\"", 1);
+    put_escaped(l, value, format == LOG_JSON);
+    if (quote)
+        put(l, "\"", 1);
+    if (l->full)
+        l->len = before;
 }
 
 /* "2026-11-28T07:36:06" for t, formatted once a second per thread: every
@@ -200,15 +244,19 @@ void log_kv(enum log_level level, const char *msg, ...)
     struct line l; /* not zeroed: only data[0..len) is ever read */
     struct timeval tv;
     char ts[8];
-    const char *key, *value, *second;
+    const char *key, *value, *second, *tail;
     va_list ap;
 
     if (level < min_level)
         return;
     l.len = 0;
+    l.full = false;
     gettimeofday(&tv, NULL);
     second = second_text(tv.tv_sec);
-    put(&l, "ts=", 3);
+    if (format == LOG_JSON)
+        put(&l, "{\"ts\":\"", 7);
+    else
+        put(&l, "ts=", 3);
     put(&l, second, strlen(second));
     ts[0] = '.';
     ts[1] = (char)('0' + tv.tv_usec / 100000);
@@ -216,8 +264,12 @@ void log_kv(enum log_level level, const char *msg, ...)
     ts[3] = (char)('0' + tv.tv_usec / 1000 % 10);
     ts[4] = 'Z';
     put(&l, ts, 5);
+    if (format == LOG_JSON)
+        put(&l, "\"", 1);
     put_pair(&l, "level", level_names[level]);
     put_pair(&l, "msg", msg);
+    if (request_id)
+        put_pair(&l, "request_id", request_id);
     va_start(ap, msg);
     while ((key = va_arg(ap, const char *)) != NULL) {
         value = va_arg(ap, const char *);
@@ -225,6 +277,9 @@ void log_kv(enum log_level level, const char *msg, ...)
             put_pair(&l, key, value);
     }
     va_end(ap);
+    tail = line_ends[format][l.full];
+    memcpy(l.data + l.len, tail, strlen(tail)); /* LINE_TAIL has room for it */
+    l.len += strlen(tail);
     l.data[l.len++] = '\n';
     emit(level, l.data, l.len);
 }

@@ -22,6 +22,8 @@ typedef const char *(*http_header_lookup)(void *ctx, const char *name);
 
 /* An IPv6 address as text (INET6_ADDRSTRLEN), and its NUL */
 #define HTTP_ADDRESS_SIZE 46
+/* The longest X-Request-Id taken from a request (see http/server.c). */
+#define HTTP_REQUEST_ID_MAX 64
 
 struct http_request {
     enum http_method method;

@@ -3,6 +3,7 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/rand.h"
 #include "core/text.h"
 #include "http/connections.h"
 #include "http/router.h"
@@ -50,6 +52,7 @@ struct exchange {
     struct http_response resp;
     char log_path[256];
     char method_name[16];
+    char request_id[HTTP_REQUEST_ID_MAX + 1]; /* on every log line and X-Request-Id */
 };
 
 static struct conn_state *conn_state_of(struct MHD_Connection *conn)
@@ -163,6 +166,57 @@ static void format_ms(char out[TEXT_INT_SIZE + 3], double ms)
     out[n + 3] = '\0';
 }
 
+/* A request id a proxy in front may have set: 1 to HTTP_REQUEST_ID_MAX of
+ * A-Z a-z 0-9 . _ - : (nginx's $request_id, a UUID), nothing a log line or a
+ * header would need to escape. */
+static bool request_id_ok(const char *id)
+{
+    size_t n = 0;
+
+    for (; id[n]; n++)
+        if (n == HTTP_REQUEST_ID_MAX || !(isalnum((unsigned char)id[n]) || strchr("._-:", id[n])))
+            return false;
+    return n > 0;
+}
+
+/* 64 bits that differ for every call on any thread: a per-thread count from
+ * a random start, mixed (splitmix64) so that ids do not look sequential. One
+ * CSPRNG draw per thread, not per request; the id is no secret. */
+static uint64_t request_id_bits(void)
+{
+    static _Thread_local uint64_t next;
+    static _Thread_local bool seeded;
+    uint64_t z;
+
+    if (!seeded) {
+        seeded = rand_bytes(&next, sizeof next) == ERR_OK;
+        next ^= (uint64_t)clock_ms(); /* if the draw failed, still not zero */
+    }
+    z = (next += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* The request's id: the X-Request-Id it came with when acceptable, else 16
+ * hex digits. */
+static void request_id_take(struct MHD_Connection *conn, struct exchange *ex)
+{
+    static const char hex[] = "0123456789abcdef";
+    const char *given = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
+    uint64_t bits;
+    int i;
+
+    if (given && request_id_ok(given)) {
+        memcpy(ex->request_id, given, strlen(given) + 1);
+        return;
+    }
+    bits = request_id_bits();
+    for (i = 15; i >= 0; i--, bits >>= 4)
+        ex->request_id[i] = hex[bits & 15];
+    ex->request_id[16] = '\0';
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
@@ -176,10 +230,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         return;
     text_int(status, ex->resp.status);
     format_ms(ms, clock_ms() - ex->started_ms);
+    log_set_request_id(ex->request_id[0] ? ex->request_id : NULL);
     log_kv(LOG_INFO, "request", "method", ex->method_name, "path", ex->log_path, "status", status,
            "ms", ms, "client_id", ex->resp.client_id[0] ? ex->resp.client_id : NULL, "error",
            ex->resp.error, "aborted", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? NULL : "true",
            NULL);
+    log_set_request_id(NULL);
     exchange_free(ex);
     *con_cls = NULL;
 }
@@ -210,6 +266,7 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct exchange *ex)
         MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
     for (i = 0; i < r->nheaders; i++)
         MHD_add_response_header(mr, r->headers[i].name, r->headers[i].value);
+    MHD_add_response_header(mr, "X-Request-Id", ex->request_id);
     ret = MHD_queue_response(conn, (unsigned)r->status, mr);
     MHD_destroy_response(mr);
     conns_set_busy(conn_state_of(conn), true);
@@ -350,16 +407,12 @@ static void dispatch(struct MHD_Connection *conn, struct exchange *ex)
     params_free(&req.form);
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version, const char *upload_data,
-                                  size_t *upload_data_size, void **con_cls)
+/* One step of a request (its head, a piece of its body, its end), with the
+ * request's id on every line logged meanwhile. */
+static enum MHD_Result request_step(struct MHD_Connection *conn, struct exchange *ex,
+                                    const char *url, const char *method, const char *upload_data,
+                                    size_t *upload_data_size)
 {
-    struct exchange *ex = *con_cls;
-
-    (void)cls;
-    (void)version;
-    if (!ex)
-        return MHD_NO;
     if (!ex->begun) {
         ex->begun = true;
         ex->method = router_method(method);
@@ -381,6 +434,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return reject(conn, ex, ERR_TOO_LARGE, "request body too large");
     dispatch(conn, ex);
     return queue(conn, ex);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+    struct exchange *ex = *con_cls;
+    enum MHD_Result ret;
+
+    (void)cls;
+    (void)version;
+    if (!ex)
+        return MHD_NO;
+    if (!ex->begun)
+        request_id_take(conn, ex);
+    log_set_request_id(ex->request_id);
+    ret = request_step(conn, ex, url, method, upload_data, upload_data_size);
+    log_set_request_id(NULL);
+    return ret;
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)

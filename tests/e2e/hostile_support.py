@@ -108,7 +108,7 @@ def request_logged(server, offset, method, path, status, timeout=2.0):
     A request target refused before the server has parsed the request line
     (too long, or hundreds of parameters) is logged with method "-"."""
     pattern = re.compile(
-        r"msg=request method=(?:%s|-) path=%s status=%d\b"
+        r"msg=request (?:request_id=[0-9a-f]{16} )?method=(?:%s|-) path=%s status=%d\b"
         % (re.escape(method), re.escape(path), status))
     deadline = time.monotonic() + timeout
     for _ in range(int(timeout / 0.05) + 2):

@@ -5,6 +5,7 @@ bad credential; the login page's throttle; ID, access and refresh tokens of
 the user, checked with jwcrypto, /userinfo and the refresh grant."""
 
 import json
+import re
 import sqlite3
 import time
 
@@ -197,7 +198,7 @@ def test_bad_credentials_get_one_answer(on_server, alice, app):
     log = on_server.log_text()
     for reason in ("wrong password", "unknown username", "user disabled"):
         assert f'reason="{reason}"' in log, log
-    assert 'msg="login failed" username=alice' in log
+    assert re.search(r'msg="login failed" request_id=[0-9a-f]{16} username=alice ', log), log
     assert "wrong-canary-7Qz" not in log and PASSWORD not in log
     assert on_server.is_healthy()
 
@@ -205,7 +206,8 @@ def test_bad_credentials_get_one_answer(on_server, alice, app):
 def test_good_login_is_logged(on_server, alice, app):
     tokens_for(on_server, app)
     log = on_server.log_text()
-    assert f"msg=login username=alice client_id={app['client_id']} grant_type=password" in log
+    assert re.search(r"msg=login request_id=[0-9a-f]{16} username=alice client_id=%s "
+                     r"grant_type=password" % re.escape(app["client_id"]), log), log
     assert PASSWORD not in log
 
 

@@ -120,7 +120,8 @@ def test_rfc9700_no_token_secret_or_credentials_in_logs(server):
     for secret in (owner["client_secret"], post["client_secret"], rs["client_secret"], token,
                    token.split(".")[2], basic):
         assert secret not in log
-    assert "msg=request method=POST path=/revoke status=200" in log
+    assert re.search(r"msg=request request_id=[0-9a-f]{16} method=POST path=/revoke status=200 ",
+                     log), log
 
 
 def test_rfc6749_5_1_no_store_on_every_response_that_carries_a_token(server):

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "core/log.h"
 
@@ -27,6 +28,8 @@ static int redirect(void **state)
     dup2(fd, STDERR_FILENO);
     close(fd);
     log_set_level(LOG_INFO);
+    log_set_format(LOG_LOGFMT);
+    log_set_request_id(NULL);
     return 0;
 }
 
@@ -182,6 +185,100 @@ static void zero_interval_keeps_one_write_per_line(void **state)
     free(text);
 }
 
+/* The one line in text parsed as JSON; fails the test when it is not. */
+static json_t *json_line(const char *text)
+{
+    json_error_t error;
+    json_t *obj;
+
+    assert_int_equal(count(text, "\n"), 1);
+    obj = json_loads(text, 0, &error);
+    if (!obj)
+        fail_msg("not JSON (%s): %s", error.text, text);
+    assert_true(json_is_object(obj));
+    return obj;
+}
+
+static void json_lines_are_objects_of_strings(void **state)
+{
+    char *text;
+    json_t *obj;
+
+    (void)state;
+    log_set_format(LOG_JSON);
+    log_kv(LOG_WARN, "request", "path", "/token", "quote", "say \"hi\"", "ctl", "a\nb\x01", "high",
+           "caf\xc3\xa9 \xff", "backslash", "c:\\d", "skipped", NULL, NULL);
+    text = written();
+    assert_int_equal(text[0], '{');
+    obj = json_line(text);
+    assert_int_equal(json_object_size(obj), 8);
+    assert_non_null(strstr(json_string_value(json_object_get(obj, "ts")), "Z"));
+    assert_string_equal(json_string_value(json_object_get(obj, "level")), "warn");
+    assert_string_equal(json_string_value(json_object_get(obj, "msg")), "request");
+    assert_string_equal(json_string_value(json_object_get(obj, "path")), "/token");
+    assert_string_equal(json_string_value(json_object_get(obj, "quote")), "say \"hi\"");
+    assert_string_equal(json_string_value(json_object_get(obj, "ctl")), "a\nb\x01");
+    /* bytes above 0x7e are written one by one, so even invalid UTF-8 stays JSON */
+    assert_non_null(strstr(text, "\"caf\\u00c3\\u00a9 \\u00ff\""));
+    assert_string_equal(json_string_value(json_object_get(obj, "backslash")), "c:\\d");
+    json_decref(obj);
+    free(text);
+}
+
+static void request_id_goes_on_every_line_of_its_thread(void **state)
+{
+    char *text;
+    json_t *obj;
+
+    (void)state;
+    log_set_request_id("r-1");
+    log_kv(LOG_INFO, "request", "path", "/a", NULL);
+    log_set_request_id(NULL);
+    log_kv(LOG_INFO, "upkeep", NULL);
+    text = written();
+    assert_non_null(strstr(text, " msg=request request_id=r-1 path=/a\n"));
+    assert_non_null(strstr(text, " msg=upkeep\n"));
+    free(text);
+    restore(state);
+    redirect(state);
+    log_set_format(LOG_JSON);
+    log_set_request_id("r-2");
+    log_kv(LOG_INFO, "request", NULL);
+    text = written();
+    obj = json_line(text);
+    assert_string_equal(json_string_value(json_object_get(obj, "request_id")), "r-2");
+    json_decref(obj);
+    free(text);
+}
+
+/* A line longer than the line buffer loses whole pairs, says so, and stays
+ * one well-formed line in either format. */
+static void long_lines_lose_whole_pairs(void **state)
+{
+    char big[3000], *text;
+    json_t *obj;
+
+    (void)state;
+    memset(big, '"', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    log_kv(LOG_INFO, "request", "small", "1", "big", big, "after", "2", NULL);
+    text = written();
+    assert_non_null(strstr(text, " msg=request small=1 truncated=true\n"));
+    free(text);
+    restore(state);
+    redirect(state);
+    log_set_format(LOG_JSON);
+    log_kv(LOG_INFO, "request", "small", "1", "big", big, "after", "2", NULL);
+    text = written();
+    obj = json_line(text);
+    assert_string_equal(json_string_value(json_object_get(obj, "small")), "1");
+    assert_string_equal(json_string_value(json_object_get(obj, "truncated")), "true");
+    assert_null(json_object_get(obj, "big"));
+    assert_null(json_object_get(obj, "after"));
+    json_decref(obj);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -194,6 +291,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(flusher_writes_held_lines_within_the_interval, redirect,
                                         restore),
         cmocka_unit_test_setup_teardown(zero_interval_keeps_one_write_per_line, redirect, restore),
+        cmocka_unit_test_setup_teardown(json_lines_are_objects_of_strings, redirect, restore),
+        cmocka_unit_test_setup_teardown(request_id_goes_on_every_line_of_its_thread, redirect,
+                                        restore),
+        cmocka_unit_test_setup_teardown(long_lines_lose_whole_pairs, redirect, restore),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
