@@ -17,7 +17,9 @@ static const char usage[] = "usage: oidcd [--config FILE] COMMAND …\n"
                             "  resource list|show|update|delete …\n"
                             "  key list                      signing keys and their state\n"
                             "  key rotate [--alg RS256|ES256] [--publish-ahead SECONDS]\n"
-                            "  migrate                       apply pending database migrations\n";
+                            "  migrate                       apply pending database migrations\n"
+                            "  config check                  validate the configuration and exit\n"
+                            "  config show [--json]          every setting, its value and origin\n";
 
 static const struct {
     const char *name;
@@ -25,6 +27,7 @@ static const struct {
 } commands[] = {
     {"serve", cli_serve}, {"client", cli_client},   {"user", cli_user},
     {"key", cli_key},     {"migrate", cli_migrate}, {"resource", cli_resource},
+    {"config", cli_config},
 };
 
 /* Takes --config FILE (or --config=FILE) out of argv wherever it stands.

@@ -16,6 +16,11 @@ int cli_user(int argc, char **argv, const struct config *cfg);
 int cli_resource(int argc, char **argv, const struct config *cfg);
 int cli_key(int argc, char **argv, const struct config *cfg);
 int cli_migrate(int argc, char **argv, const struct config *cfg);
+int cli_config(int argc, char **argv, const struct config *cfg);
+
+/* Logs a warning for each setting that works but should be changed (an
+ * http:// issuer on a host that is not loopback). */
+void cli_warn_config(const struct config *cfg);
 
 /* If argv[*i] is the flag `name` ("--x"), returns 1 and, when value is not
  * NULL, sets *value from "--x=V" or from the next word (advancing *i).

@@ -8,7 +8,6 @@
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "core/log.h"
-#include "core/url.h"
 #include "endpoints/app.h"
 #include "endpoints/page.h"
 #include "http/server.h"
@@ -69,19 +68,6 @@ static void upkeep_stop(struct upkeep *u, pthread_t thread)
 }
 
 /* A plain-http issuer works, but only loopback is fit for it: say so once. */
-static void warn_plain_http(const char *issuer)
-{
-    struct url_parts u;
-
-    if (strncmp(issuer, "http://", 7) != 0 || url_parse(issuer, strlen(issuer), &u) != ERR_OK ||
-        url_host_is_loopback(u.host))
-        return;
-    log_kv(LOG_WARN,
-           "server.issuer is http:// on a host that is not loopback: RFC 8414 and OpenID "
-           "Connect Discovery require https",
-           "issuer", issuer, NULL);
-}
-
 /* Opens the store and the keys, making the first key when there is none. */
 static int open_state(const struct config *cfg, struct store **s, struct keystore **keys)
 {
@@ -163,7 +149,7 @@ static int run(const struct config *cfg, struct app *app)
     if (!log_batch_start(cfg->log_flush_interval_ms))
         log_kv(LOG_WARN, "could not start the log flusher: every line is written at once", NULL);
     log_kv(LOG_INFO, "serving", "issuer", cfg->issuer, "listen", cfg->listen_host, NULL);
-    warn_plain_http(cfg->issuer);
+    cli_warn_config(cfg);
     sig = wait_for_signal();
     log_kv(LOG_INFO, "shutting down", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM", NULL);
     http_server_stop(srv, DRAIN_MS);

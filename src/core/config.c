@@ -338,11 +338,17 @@ static const char *shown(const char *v, char *buf, size_t n)
     return buf;
 }
 
+static void mask_database_url(const char *url, char *out, size_t n);
+
 static void say_bad_value(const struct setting *s, const char *v, const char *hint,
                           const char *from, char *why, size_t n)
 {
-    char value[128];
+    char value[128], masked[1100];
 
+    if (s->kind == K_DATABASE_URL) {
+        mask_database_url(v, masked, sizeof masked); /* a password is never shown */
+        v = masked;
+    }
     shown(v, value, sizeof value);
     if (s->kind == K_LONG)
         snprintf(why, n, "%s: bad value \"%s\" for %s.%s (a whole number from %ld to %ld)", from,
@@ -364,16 +370,22 @@ static void say_bad_value(const struct setting *s, const char *v, const char *hi
  * does not tell its handler where it is), strips leading white space (so no
  * line continues the previous value) and checks what inih lets pass: lines
  * too long for its buffer, and sections that hold no setting. */
+/* Where each setting got its value: the file's line, or the environment. */
+struct trace {
+    int set_on[NSETTINGS];                  /* the line that set settings[i], or 0 */
+    bool from_env[NSETTINGS];               /* OIDCD_<SECTION>_<KEY> set it */
+    int scope_set_on[CONFIG_SCOPES_MAX][2]; /* the lines that set claims, description */
+};
+
 struct ini_state {
     struct config *c;
+    struct trace *trace;
     const char *path;
     char *why;
     size_t whylen;
-    const char *next, *end;                 /* the part of the file not yet read */
-    int line;                               /* the line inih is parsing */
-    int err_line;                           /* the line why is about; 0 while all is well */
-    int set_on[NSETTINGS];                  /* the line that set settings[i], or 0 */
-    int scope_set_on[CONFIG_SCOPES_MAX][2]; /* the lines that set claims, description */
+    const char *next, *end; /* the part of the file not yet read */
+    int line;               /* the line inih is parsing */
+    int err_line;           /* the line why is about; 0 while all is well */
 };
 
 /* Writes "FILE:LINE: message" into why; returns 0 for inih's handler. */
@@ -557,7 +569,7 @@ static int on_scope_value(struct ini_state *st, const char *name, const char *ke
         k = 1;
     else
         return fail_at(st, "unknown setting [scope.%s] %s (claims or description)", name, key);
-    set_on = &st->scope_set_on[sc - st->c->scopes][k];
+    set_on = &st->trace->scope_set_on[sc - st->c->scopes][k];
     if (*set_on)
         return fail_at(st, "[scope.%s] %s is set again (first on line %d)", name, key, *set_on);
     *set_on = st->line;
@@ -588,9 +600,10 @@ static int on_ini_value(void *user, const char *section, const char *key, const 
             break;
     if (i == NSETTINGS)
         return fail_at(st, "unknown setting [%s] %s", section, key);
-    if (st->set_on[i])
-        return fail_at(st, "[%s] %s is set again (first on line %d)", section, key, st->set_on[i]);
-    st->set_on[i] = st->line;
+    if (st->trace->set_on[i])
+        return fail_at(st, "[%s] %s is set again (first on line %d)", section, key,
+                       st->trace->set_on[i]);
+    st->trace->set_on[i] = st->line;
     if (apply(st->c, &settings[i], value, &hint) == ERR_OK)
         return 1;
     snprintf(where, sizeof where, "%s:%d", st->path, st->line);
@@ -639,9 +652,10 @@ out:
     return ERR_OK;
 }
 
-static enum err load_file(struct config *c, const char *path, char *why, size_t whylen)
+static enum err load_file(struct config *c, const char *path, struct trace *trace, char *why,
+                          size_t whylen)
 {
-    struct ini_state st = {.c = c, .path = path, .why = why, .whylen = whylen};
+    struct ini_state st = {.c = c, .trace = trace, .path = path, .why = why, .whylen = whylen};
     char *text = NULL;
     size_t len = 0;
     int line;
@@ -670,7 +684,7 @@ static void env_name(const struct setting *s, char *out, size_t n)
         out[i] = (char)toupper((unsigned char)out[i]);
 }
 
-static enum err load_env(struct config *c, char *why, size_t whylen)
+static enum err load_env(struct config *c, struct trace *trace, char *why, size_t whylen)
 {
     char name[128];
     const char *v, *hint;
@@ -685,11 +699,14 @@ static enum err load_env(struct config *c, char *why, size_t whylen)
             say_bad_value(&settings[i], v, hint, name, why, whylen);
             return ERR_CONFIG;
         }
+        trace->from_env[i] = true;
     }
     return ERR_OK;
 }
 
-enum err config_load(struct config *c, const char *path, char *why, size_t whylen)
+/* config_load, telling trace where each value came from. */
+static enum err load(struct config *c, const char *path, struct trace *trace, char *why,
+                     size_t whylen)
 {
     const char *hint;
     size_t i;
@@ -704,12 +721,17 @@ enum err config_load(struct config *c, const char *path, char *why, size_t whyle
             return rc;
         }
     }
+    memset(trace, 0, sizeof *trace);
     if (path) {
-        rc = load_file(c, path, why, whylen);
+        if (!text_copy(c->path, sizeof c->path, path)) {
+            snprintf(why, whylen, "config file name too long");
+            return ERR_CONFIG;
+        }
+        rc = load_file(c, path, trace, why, whylen);
         if (rc)
             return rc;
     }
-    rc = load_env(c, why, whylen);
+    rc = load_env(c, trace, why, whylen);
     if (rc)
         return rc;
     if (c->argon2_memory_kib < 8 * c->argon2_parallelism) {
@@ -724,6 +746,109 @@ enum err config_load(struct config *c, const char *path, char *why, size_t whyle
         c->threads = n > 0 ? n : 1;
     }
     return ERR_OK;
+}
+
+enum err config_load(struct config *c, const char *path, char *why, size_t whylen)
+{
+    struct trace trace;
+
+    return load(c, path, &trace, why, whylen);
+}
+
+/* A database URL with its password (userinfo's, or a password=… word)
+ * replaced by ****. */
+static void mask_database_url(const char *url, char *out, size_t n)
+{
+    const char *scheme = strstr(url, "://"), *at, *colon, *pw, *end;
+
+    if (scheme && (at = strchr(scheme + 3, '@')) != NULL &&
+        (colon = memchr(scheme + 3, ':', (size_t)(at - scheme - 3))) != NULL) {
+        snprintf(out, n, "%.*s****%s", (int)(colon + 1 - url), url, at);
+        return;
+    }
+    if ((pw = strstr(url, "password=")) != NULL &&
+        (pw == url || pw[-1] == ' ' || pw[-1] == '?' || pw[-1] == '&')) {
+        end = pw + 9 + strcspn(pw + 9, " &");
+        snprintf(out, n, "%.*s****%s", (int)(pw + 9 - url), url, end);
+        return;
+    }
+    snprintf(out, n, "%s", url);
+}
+
+/* The value of s in c as the file would say it. */
+static void value_text(const struct config *c, const struct setting *s, char *out, size_t n)
+{
+    const char *field = (const char *)c + s->offset;
+
+    switch (s->kind) {
+    case K_LONG:
+        snprintf(out, n, "%ld", *(const long *)(const void *)field);
+        return;
+    case K_BOOL:
+        snprintf(out, n, "%s", *(const bool *)field ? "true" : "false");
+        return;
+    case K_LISTEN:
+        snprintf(out, n, strchr(c->listen_host, ':') ? "[%s]:%d" : "%s:%d", c->listen_host,
+                 c->listen_port);
+        return;
+    case K_DATABASE_URL:
+        mask_database_url(field, out, n);
+        return;
+    default:
+        snprintf(out, n, "%s", field);
+        return;
+    }
+}
+
+static void origin_text(const char *path, int line, bool env, const struct setting *s, char *out,
+                        size_t n)
+{
+    if (env)
+        env_name(s, out, n);
+    else if (line)
+        snprintf(out, n, "%s:%d", path, line);
+    else
+        snprintf(out, n, "default");
+}
+
+enum err config_explain(const struct config *loaded, config_item_fn *each, void *arg, char *why,
+                        size_t whylen)
+{
+    static const char *const scope_keys[2] = {"claims", "description"};
+    struct config *c = malloc(sizeof *c);
+    struct config_item item;
+    struct trace *trace = malloc(sizeof *trace);
+    char section[CONFIG_SCOPE_NAME_MAX + 8];
+    enum err rc = ERR_NOMEM;
+    size_t i, k;
+
+    if (!c || !trace)
+        goto out;
+    rc = load(c, loaded->path[0] ? loaded->path : NULL, trace, why, whylen);
+    for (i = 0; !rc && i < NSETTINGS; i++) {
+        item.section = settings[i].section;
+        item.key = settings[i].key;
+        value_text(c, &settings[i], item.value, sizeof item.value);
+        origin_text(c->path, trace->set_on[i], trace->from_env[i], &settings[i], item.origin,
+                    sizeof item.origin);
+        each(&item, arg);
+    }
+    for (i = 0; !rc && i < c->nscopes; i++) {
+        snprintf(section, sizeof section, "scope.%s", c->scopes[i].name);
+        for (k = 0; k < 2; k++) {
+            item.section = section;
+            item.key = scope_keys[k];
+            snprintf(item.value, sizeof item.value, "%s",
+                     k ? c->scopes[i].description : c->scopes[i].claims);
+            snprintf(item.origin, sizeof item.origin, trace->scope_set_on[i][k] ? "%s:%d" : "%s",
+                     trace->scope_set_on[i][k] ? c->path : "default", trace->scope_set_on[i][k]);
+            each(&item, arg);
+        }
+    }
+out:
+    free(c);
+    free(trace);
+    return rc;
 }
 
 const struct config_scope *config_scope_get(const struct config *c, const char *name)

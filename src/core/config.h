@@ -25,6 +25,7 @@ struct config_scope {
  * environment variable OIDCD_<SECTION>_<KEY> that wins over the file.
  * docs/CONFIG.md lists them. */
 struct config {
+    char path[1024];        /* the file it was loaded from; "" without one */
     char issuer[1024];      /* server.issuer, no trailing slash */
     char issuer_path[1024]; /* derived: the issuer's path ("" or "/oidc") */
     char listen_host[256];  /* server.listen = host:port */
@@ -66,6 +67,23 @@ struct config {
  * NULL), then the environment. On failure returns ERR_CONFIG and writes a
  * one-line reason into why. */
 enum err config_load(struct config *c, const char *path, char *why, size_t whylen);
+
+/* One setting as `oidcd config show` tells it: its effective value as the
+ * file would write it (a database password shown as ****), and where it
+ * came from: "default", "FILE:LINE" or the environment variable's name. */
+struct config_item {
+    const char *section, *key;
+    char value[1100];
+    char origin[1100];
+};
+typedef void config_item_fn(const struct config_item *item, void *arg);
+
+/* Loads the configuration again from where loaded came from (its file, the
+ * environment) and calls each for every setting, section by section,
+ * then for the claims and description of every [scope.NAME] section.
+ * ERR_CONFIG with why when it no longer loads; ERR_NOMEM. */
+enum err config_explain(const struct config *loaded, config_item_fn *each, void *arg, char *why,
+                        size_t whylen);
 
 /* True when the n bytes at p are a claim name oidcd accepts: 1 to
  * CONFIG_CLAIM_NAME_MAX of A-Z a-z 0-9 _ - . : / ~ (so a collision-resistant
