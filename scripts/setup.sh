@@ -9,6 +9,7 @@ packages=(
     libmicrohttpd-dev libjansson-dev libssl-dev libcjose-dev libsqlite3-dev
     libinih-dev libcmocka-dev libcurl4-openssl-dev libargon2-dev
     python3 python3-pytest python3-pytest-xdist python3-requests python3-authlib python3-jwcrypto
+    python3-prometheus-client
     nginx e2fsprogs mount chromium
 )
 # node and npm run the browser tests (tests/browser); a machine that already

@@ -14,10 +14,10 @@
 #include "jose/keys.h"
 #include "oauth/backchannel.h"
 #include "oauth/client_cache.h"
-#include "oauth/user_cache.h"
 #include "oauth/login_throttle.h"
 #include "oauth/password.h"
 #include "oauth/token_cache.h"
+#include "oauth/user_cache.h"
 #include "store/store.h"
 #include "ui/render.h"
 
@@ -117,10 +117,27 @@ static int wait_for_signal(void)
     return sig;
 }
 
+/* GET /metrics on its own address, one thread: kept off the public port. */
+static enum err start_metrics(const struct config *cfg, struct app *app, struct http_server **out,
+                              char *why, size_t whylen)
+{
+    struct http_server_options opts = {
+        .host = cfg->metrics.host,
+        .port = cfg->metrics.port,
+        .threads = 1,
+        .connection_timeout = (unsigned)cfg->connection_timeout,
+        .routes = &route_metrics,
+        .nroutes = 1,
+        .app = app,
+    };
+
+    return http_server_start(&opts, out, why, whylen);
+}
+
 static int run(const struct config *cfg, struct app *app)
 {
     struct http_server_options opts = {0};
-    struct http_server *srv = NULL;
+    struct http_server *srv = NULL, *metrics = NULL;
     struct upkeep u = {.app = app, .lock = PTHREAD_MUTEX_INITIALIZER};
     struct route *routes = NULL;
     struct backchannel *bc = NULL;
@@ -130,8 +147,8 @@ static int run(const struct config *cfg, struct app *app)
 
     if (routes_build(cfg, &routes, &opts.nroutes))
         return cli_fail(EXIT_FAIL, "out of memory");
-    opts.host = cfg->listen_host;
-    opts.port = cfg->listen_port;
+    opts.host = cfg->listen.host;
+    opts.port = cfg->listen.port;
     opts.threads = (unsigned)cfg->threads;
     opts.connection_timeout = (unsigned)cfg->connection_timeout;
     opts.routes = routes;
@@ -142,16 +159,23 @@ static int run(const struct config *cfg, struct app *app)
         routes_free(routes, opts.nroutes);
         return cli_fail(EXIT_FAIL, "%s", why);
     }
+    app->server = srv;
+    if (cfg->metrics.port && start_metrics(cfg, app, &metrics, why, sizeof why)) {
+        http_server_stop(srv, 0);
+        routes_free(routes, opts.nroutes);
+        return cli_fail(EXIT_FAIL, "metrics.listen: %s", why);
+    }
     clock_cond_init(&u.wake);
     pthread_create(&thread, NULL, upkeep_run, &u);
     if (backchannel_start(&app->oauth, &bc))
         log_kv(LOG_ERROR, "could not start the back-channel logout worker", NULL);
     if (!log_batch_start(cfg->log_flush_interval_ms))
         log_kv(LOG_WARN, "could not start the log flusher: every line is written at once", NULL);
-    log_kv(LOG_INFO, "serving", "issuer", cfg->issuer, "listen", cfg->listen_host, NULL);
+    log_kv(LOG_INFO, "serving", "issuer", cfg->issuer, "listen", cfg->listen.host, NULL);
     cli_warn_config(cfg);
     sig = wait_for_signal();
     log_kv(LOG_INFO, "shutting down", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM", NULL);
+    http_server_stop(metrics, 0);
     http_server_stop(srv, DRAIN_MS);
     upkeep_stop(&u, thread);
     backchannel_stop(bc);

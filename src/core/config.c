@@ -22,6 +22,7 @@ enum kind {
     K_BOOL,
     K_CHOICE,
     K_LISTEN,
+    K_LISTEN_OPT, /* K_LISTEN that may be empty: port 0 */
     K_ISSUER,
     K_DATABASE_URL
 };
@@ -72,7 +73,8 @@ struct setting {
 static const struct setting settings[] = {
     {"server", "issuer", K_ISSUER, offsetof(struct config, issuer),
      sizeof(((struct config *)0)->issuer), "http://127.0.0.1:8000", 0, 0, NULL},
-    {"server", "listen", K_LISTEN, 0, 0, "127.0.0.1:8000", 0, 0, NULL},
+    {"server", "listen", K_LISTEN, offsetof(struct config, listen), 0, "127.0.0.1:8000", 0, 0,
+     NULL},
     LONG("server", "threads", threads, "0", 0, 256),
     LONG("server", "connection_timeout", connection_timeout, "30", 1, 3600),
     {"database", "url", K_DATABASE_URL, offsetof(struct config, database_url),
@@ -104,6 +106,7 @@ static const struct setting settings[] = {
     LONG("log", "flush_interval_ms", log_flush_interval_ms, "100", 0, 10000),
     BOOL("introspection", "validate_audience_scope", introspection_validate_audience_scope, "true"),
     BOOL("introspection", "response_scope", introspection_response_scope, "false"),
+    {"metrics", "listen", K_LISTEN_OPT, offsetof(struct config, metrics), 0, "", 0, 0, NULL},
 };
 
 #define NSETTINGS (sizeof settings / sizeof settings[0])
@@ -137,13 +140,20 @@ static enum err copy_str(char *dst, size_t size, const char *v)
     return text_copy(dst, size, v) ? ERR_OK : ERR_CONFIG;
 }
 
-static enum err parse_listen(struct config *c, const char *v, const char **hint)
+static enum err parse_listen(struct config_address *a, const char *v, bool optional,
+                             const char **hint)
 {
     const char *colon = strrchr(v, ':');
     size_t hlen;
     long port;
 
-    *hint = "host:port with a port from 1 to 65535; [::1]:8000 for IPv6";
+    *hint = optional ? "empty, or host:port with a port from 1 to 65535; [::1]:9100 for IPv6"
+                     : "host:port with a port from 1 to 65535; [::1]:8000 for IPv6";
+    if (optional && !*v) {
+        a->host[0] = '\0';
+        a->port = 0;
+        return ERR_OK;
+    }
     if (!colon || colon == v)
         return ERR_CONFIG;
     hlen = (size_t)(colon - v);
@@ -151,12 +161,12 @@ static enum err parse_listen(struct config *c, const char *v, const char **hint)
         v++;
         hlen -= 2;
     }
-    if (hlen == 0 || memchr(v, '[', hlen) || memchr(v, ']', hlen) ||
-        hlen >= sizeof c->listen_host || !text_port(colon + 1, strlen(colon + 1), &port))
+    if (hlen == 0 || memchr(v, '[', hlen) || memchr(v, ']', hlen) || hlen >= sizeof a->host ||
+        !text_port(colon + 1, strlen(colon + 1), &port))
         return ERR_CONFIG;
-    memcpy(c->listen_host, v, hlen);
-    c->listen_host[hlen] = '\0';
-    c->listen_port = (int)port;
+    memcpy(a->host, v, hlen);
+    a->host[hlen] = '\0';
+    a->port = (int)port;
     return ERR_OK;
 }
 
@@ -313,7 +323,9 @@ static enum err apply(struct config *c, const struct setting *s, const char *v, 
     case K_CHOICE:
         return text_has_word(s->choices, v) ? copy_str(field, s->size, v) : ERR_CONFIG;
     case K_LISTEN:
-        return parse_listen(c, v, hint);
+    case K_LISTEN_OPT:
+        return parse_listen((struct config_address *)(void *)field, v, s->kind == K_LISTEN_OPT,
+                            hint);
     case K_ISSUER:
         return parse_issuer(c, v, hint);
     case K_DATABASE_URL:
@@ -788,9 +800,14 @@ static void value_text(const struct config *c, const struct setting *s, char *ou
         snprintf(out, n, "%s", *(const bool *)field ? "true" : "false");
         return;
     case K_LISTEN:
-        snprintf(out, n, strchr(c->listen_host, ':') ? "[%s]:%d" : "%s:%d", c->listen_host,
-                 c->listen_port);
+    case K_LISTEN_OPT: {
+        const struct config_address *a = (const void *)field;
+        if (!a->port)
+            out[0] = '\0';
+        else
+            snprintf(out, n, strchr(a->host, ':') ? "[%s]:%d" : "%s:%d", a->host, a->port);
         return;
+    }
     case K_DATABASE_URL:
         mask_database_url(field, out, n);
         return;

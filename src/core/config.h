@@ -21,15 +21,21 @@ struct config_scope {
     char description[256]; /* description: shown on the consent page, may be empty */
 };
 
+/* A host:port to listen on. */
+struct config_address {
+    char host[256]; /* a name or an address, IPv6 without brackets */
+    int port;
+};
+
 /* Every setting of oidcd. Each has a default, an INI key `[section] key` and an
  * environment variable OIDCD_<SECTION>_<KEY> that wins over the file.
  * docs/CONFIG.md lists them. */
 struct config {
-    char path[1024];        /* the file it was loaded from; "" without one */
-    char issuer[1024];      /* server.issuer, no trailing slash */
-    char issuer_path[1024]; /* derived: the issuer's path ("" or "/oidc") */
-    char listen_host[256];  /* server.listen = host:port */
-    int listen_port;
+    char path[1024];                               /* the file it was loaded from; "" without one */
+    char issuer[1024];                             /* server.issuer, no trailing slash */
+    char issuer_path[1024];                        /* derived: the issuer's path ("" or "/oidc") */
+    struct config_address listen;                  /* server.listen = host:port */
+    struct config_address metrics;                 /* metrics.listen; port 0 = no /metrics */
     long threads;                                  /* server.threads; 0 = one per CPU */
     long connection_timeout;                       /* server.connection_timeout, seconds */
     char database_url[1024];                       /* database.url */

@@ -17,9 +17,12 @@ struct ui;
 struct password_policy;
 struct login_throttle;
 
+struct http_server;
+
 struct app {
     struct oauth_ctx oauth;
-    struct ui *ui; /* the parsed page templates */
+    struct http_server *server; /* the one serving the endpoints, for /metrics */
+    struct ui *ui;              /* the parsed page templates */
     struct page_cookies cookies;
     struct password_policy *passwords; /* at most server.threads hashes at once */
     struct login_throttle *throttle;   /* failed logins per account and address */
@@ -50,6 +53,9 @@ void endpoint_discovery(void *app, const struct http_request *req, struct http_r
 /* /static/NAME: the built-in stylesheet and script (ui/static). */
 void endpoint_static(void *app, const struct http_request *req, struct http_response *resp);
 void endpoint_health(void *app, const struct http_request *req, struct http_response *resp);
+/* GET /metrics, served on metrics.listen only (route_metrics). */
+void endpoint_metrics(void *app, const struct http_request *req, struct http_response *resp);
+extern const struct route route_metrics;
 
 /* The pages a person sees: /authorize, /login, /consent, /logout. */
 void endpoint_authorize(void *app, const struct http_request *req, struct http_response *resp);

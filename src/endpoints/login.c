@@ -6,6 +6,7 @@
 
 #include "core/log.h"
 #include "endpoints/app.h"
+#include "endpoints/metrics.h"
 #include "endpoints/page.h"
 #include "endpoints/signin.h"
 #include "oauth/login.h"
@@ -126,6 +127,8 @@ static void try_login(const struct app *a, const struct http_request *req,
     rc = login_password(&a->oauth, a->passwords, a->throttle, &at, &u, &retry_after, &why);
     if (!rc)
         rc = start_session(a, req, resp, &u);
+    if (!rc || rc == ERR_ACCESS_DENIED || rc == ERR_TEMPORARILY_UNAVAILABLE)
+        metrics_login(!rc, "login_page");
     if (!rc) {
         log_kv(LOG_INFO, "login", "username", u.username, "client_id", client_id, "address",
                req->client_address, NULL);

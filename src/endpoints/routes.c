@@ -103,6 +103,9 @@ static const struct {
 
 #define NTABLE (sizeof table / sizeof table[0])
 
+const struct route route_metrics = {
+    .path = "/metrics", .methods = HTTP_GET, .flags = ROUTE_NO_STORE, .handler = endpoint_metrics};
+
 enum err routes_build(const struct config *cfg, struct route **out, size_t *n)
 {
     struct route *routes = calloc(NTABLE, sizeof *routes);

@@ -6,6 +6,7 @@
 
 #include "core/log.h"
 #include "core/url.h"
+#include "endpoints/metrics.h"
 #include "endpoints/page.h"
 #include "oauth/client_cache.h"
 #include "oauth/grant_implicit.h"
@@ -180,6 +181,8 @@ void signin_finish(const struct app *app, struct http_response *resp, const stru
         signin_reply_error(app, resp, r, ERR_SERVER_ERROR,
                            "the authorization response could not be issued");
     } else {
+        if (t.access_token || t.id_token)
+            metrics_tokens_issued("implicit", r->client_id);
         implicit_tokens_view(&t, &issued);
         authorize_response_success(&f, r, &issued, app->oauth.cfg->issuer);
         reply(app, resp, r, &f);

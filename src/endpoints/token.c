@@ -5,6 +5,7 @@
 #include "core/json_writer.h"
 #include "core/log.h"
 #include "endpoints/app.h"
+#include "endpoints/metrics.h"
 #include "oauth/grant_client_credentials.h"
 #include "oauth/grant_code.h"
 #include "oauth/grant_password.h"
@@ -101,6 +102,8 @@ static enum err run_password_grant(struct app *a, const struct http_request *req
     }
     rc = grant_password(&a->oauth, a->passwords, a->throttle, client, &r, id_token_claims, out,
                         &result, why);
+    if (!rc || result.reason)
+        metrics_login(!rc, "password_grant");
     if (!rc)
         log_kv(LOG_INFO, "login", "username", r.login.username, "client_id", client->id,
                "grant_type", "password", "address", req->client_address, NULL);
@@ -135,15 +138,20 @@ static enum err run_grant(struct app *a, const struct http_request *req, struct 
     if (rc)
         return rc;
     if (strcmp(grant_type, "client_credentials") == 0)
-        return grant_client_credentials(&a->oauth, client, scope, resources, res.n, out, why);
-    if (strcmp(grant_type, "password") == 0)
-        return run_password_grant(a, req, resp, client, scope, &res, out, why);
-    if (strcmp(grant_type, "authorization_code") == 0)
-        return run_code_grant(a, req, client, &res, out, why);
-    if (strcmp(grant_type, "refresh_token") == 0)
-        return run_refresh_grant(a, req, client, scope, &res, out, why);
-    *why = "unsupported grant_type";
-    return ERR_UNSUPPORTED_GRANT_TYPE;
+        rc = grant_client_credentials(&a->oauth, client, scope, resources, res.n, out, why);
+    else if (strcmp(grant_type, "password") == 0)
+        rc = run_password_grant(a, req, resp, client, scope, &res, out, why);
+    else if (strcmp(grant_type, "authorization_code") == 0)
+        rc = run_code_grant(a, req, client, &res, out, why);
+    else if (strcmp(grant_type, "refresh_token") == 0)
+        rc = run_refresh_grant(a, req, client, scope, &res, out, why);
+    else {
+        *why = "unsupported grant_type";
+        return ERR_UNSUPPORTED_GRANT_TYPE;
+    }
+    if (!rc)
+        metrics_tokens_issued(grant_type, client->id);
+    return rc;
 }
 
 void endpoint_token(void *app, const struct http_request *req, struct http_response *resp)

@@ -19,12 +19,22 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/rand.h"
 #include "core/text.h"
 #include "http/connections.h"
 #include "http/router.h"
 
 #define MAX_DAEMONS 64
+
+/* Each route's requests by status (100 to 599) and their latency; the slot
+ * after the last route counts requests no route matched. */
+#define STATUS_MIN 100
+#define STATUS_SLOTS 500
+struct route_stats {
+    _Atomic uint64_t by_status[STATUS_SLOTS];
+    struct metrics_histogram latency;
+};
 
 struct http_server {
     /* one single-threaded daemon per worker thread, all listening on the same
@@ -36,6 +46,8 @@ struct http_server {
     struct http_server_options opts;
     struct conn_table *conns;
     atomic_int in_flight;
+    atomic_int connections;    /* open now */
+    struct route_stats *stats; /* opts.nroutes + 1 */
 };
 
 /* One request and its response. */
@@ -72,8 +84,10 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
     if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
         conns_remove(srv->conns, *socket_context);
         *socket_context = NULL;
+        atomic_fetch_sub_explicit(&srv->connections, 1, memory_order_relaxed);
         return;
     }
+    atomic_fetch_add_explicit(&srv->connections, 1, memory_order_relaxed);
     info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
     *socket_context = info ? conns_add(srv->conns, info->connect_fd) : NULL;
 }
@@ -217,19 +231,69 @@ static void request_id_take(struct MHD_Connection *conn, struct exchange *ex)
     ex->request_id[16] = '\0';
 }
 
+/* The request in its route's numbers (the unmatched slot when it has none). */
+static void count_request(struct exchange *ex, double ms)
+{
+    const struct http_server_options *o = &ex->srv->opts;
+    struct route_stats *st =
+        &ex->srv->stats[ex->route ? (size_t)(ex->route - o->routes) : o->nroutes];
+    int status = ex->resp.status;
+
+    if (status >= STATUS_MIN && status < STATUS_MIN + STATUS_SLOTS)
+        atomic_fetch_add_explicit(&st->by_status[status - STATUS_MIN], 1, memory_order_relaxed);
+    metrics_observe(&st->latency, ms);
+}
+
+void http_server_metrics(struct http_server *srv, struct metrics_text *t)
+{
+    const struct http_server_options *o = &srv->opts;
+    char labels[METRICS_LABELS_MAX], status[TEXT_INT_SIZE];
+    size_t r, i;
+    uint64_t n;
+
+    metrics_family(t, "oidcd_http_requests_total", "counter",
+                   "HTTP requests answered, by endpoint and status");
+    for (r = 0; r <= o->nroutes; r++)
+        for (i = 0; i < STATUS_SLOTS; i++) {
+            n = atomic_load_explicit(&srv->stats[r].by_status[i], memory_order_relaxed);
+            if (!n)
+                continue;
+            labels[0] = '\0';
+            metrics_label(labels, sizeof labels, "endpoint",
+                          r < o->nroutes ? o->routes[r].path : "unmatched");
+            text_int(status, (int64_t)(STATUS_MIN + i));
+            metrics_label(labels, sizeof labels, "status", status);
+            metrics_sample(t, "oidcd_http_requests_total", labels, (double)n);
+        }
+    metrics_family(t, "oidcd_http_request_duration_seconds", "histogram",
+                   "Time from a request's first byte to its response being sent, by endpoint");
+    for (r = 0; r <= o->nroutes; r++) {
+        labels[0] = '\0';
+        metrics_label(labels, sizeof labels, "endpoint",
+                      r < o->nroutes ? o->routes[r].path : "unmatched");
+        metrics_histogram(t, "oidcd_http_request_duration_seconds", labels, &srv->stats[r].latency);
+    }
+    metrics_family(t, "oidcd_http_connections_open", "gauge", "HTTP connections open now");
+    metrics_sample(t, "oidcd_http_connections_open", "",
+                   (double)atomic_load_explicit(&srv->connections, memory_order_relaxed));
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
     struct exchange *ex = *con_cls;
     char status[TEXT_INT_SIZE], ms[TEXT_INT_SIZE + 3];
+    double took_ms;
 
     (void)cls;
     /* the response is out: the clock of the connection's next request starts */
     conns_set_busy(conn_state_of(conn), false);
     if (!ex)
         return;
+    took_ms = clock_ms() - ex->started_ms;
+    count_request(ex, took_ms);
     text_int(status, ex->resp.status);
-    format_ms(ms, clock_ms() - ex->started_ms);
+    format_ms(ms, took_ms);
     log_set_request_id(ex->request_id[0] ? ex->request_id : NULL);
     log_kv(LOG_INFO, "request", "method", ex->method_name, "path", ex->log_path, "status", status,
            "ms", ms, "client_id", ex->resp.client_id[0] ? ex->resp.client_id : NULL, "error",
@@ -544,8 +608,10 @@ enum err http_server_start(const struct http_server_options *opts, struct http_s
     unsigned i;
     enum err rc;
 
-    if (!srv)
+    if (!srv || !(srv->stats = calloc(opts->nroutes + 1, sizeof *srv->stats))) {
+        free(srv);
         return ERR_NOMEM;
+    }
     srv->opts = *opts;
     srv->ndaemons = opts->threads < 1             ? 1
                     : opts->threads > MAX_DAEMONS ? MAX_DAEMONS
@@ -556,6 +622,7 @@ enum err http_server_start(const struct http_server_options *opts, struct http_s
     if (!rc)
         rc = conns_start(opts->connection_timeout, &srv->conns);
     if (rc) {
+        free(srv->stats);
         free(srv);
         return rc;
     }
@@ -572,6 +639,7 @@ enum err http_server_start(const struct http_server_options *opts, struct http_s
     if (rc) {
         stop_daemons(srv);
         conns_stop(srv->conns);
+        free(srv->stats);
         free(srv);
         return rc;
     }
@@ -598,5 +666,6 @@ void http_server_stop(struct http_server *srv, unsigned grace_ms)
     }
     stop_daemons(srv);
     conns_stop(srv->conns);
+    free(srv->stats);
     free(srv);
 }

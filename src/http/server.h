@@ -28,6 +28,11 @@ struct http_server;
 enum err http_server_start(const struct http_server_options *opts, struct http_server **out,
                            char *why, size_t whylen);
 
+/* Appends srv's numbers to t: requests by endpoint (route path, or
+ * "unmatched") and status, their latency, and the connections open. */
+struct metrics_text;
+void http_server_metrics(struct http_server *srv, struct metrics_text *t);
+
 /* Stops accepting, lets requests in flight finish (up to grace_ms), closes
  * every connection and frees the server. */
 void http_server_stop(struct http_server *srv, unsigned grace_ms);

@@ -81,6 +81,7 @@ const char *const sqlite_sql[ST_COUNT] = {
                        "FROM sessions s JOIN users u ON u.sub = s.user_sub "
                        "WHERE s.id_hash = ?1 AND u.enabled = 1",
     [ST_SESSION_DELETE] = "DELETE FROM sessions WHERE id_hash = ?1",
+    [ST_SESSION_COUNT] = "SELECT count(*) FROM sessions WHERE expires_at > ?1",
     [ST_CODE_INSERT] = "INSERT INTO auth_codes (hash, client_id, redirect_uri, user_sub, scope, "
                        "nonce, code_challenge, code_challenge_method, auth_time, amr, sid, "
                        "created_at, expires_at, resource, front_at_jti, front_at_expires_at) "
@@ -281,22 +282,44 @@ void sqlite_done(sqlite3_stmt *st)
 /* Runs a statement that returns no rows. */
 enum err sqlite_exec_simple(struct conn *c, enum stmt_id id);
 
-enum err sqlite_counter(struct store *s, enum stmt_id id, const char *what, int64_t *out)
+/* The integer in the first column of st's one row. */
+static enum err step_int(struct conn *c, sqlite3_stmt *st, const char *what, int64_t *out)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, id) : NULL;
     enum err e = ERR_OK;
-    int rc;
+    int rc = sqlite3_step(st);
 
-    if (!st)
-        return ERR_STORE;
-    rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *out = sqlite3_column_int64(st, 0);
     else
         e = sqlite_fail(c->db, rc, what);
     sqlite_done(st);
     return e;
+}
+
+enum err sqlite_read_int(struct conn *c, enum stmt_id id, int64_t arg, const char *what,
+                         int64_t *out)
+{
+    sqlite3_stmt *st = sqlite_stmt(c, id);
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, arg);
+    return step_int(c, st, what, out);
+}
+
+enum err sqlite_session_count(struct store *s, int64_t now, int64_t *n)
+{
+    struct conn *c = sqlite_conn_get(s);
+
+    return c ? sqlite_read_int(c, ST_SESSION_COUNT, now, "session_count", n) : ERR_STORE;
+}
+
+enum err sqlite_counter(struct store *s, enum stmt_id id, const char *what, int64_t *out)
+{
+    struct conn *c = sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? sqlite_stmt(c, id) : NULL;
+
+    return st ? step_int(c, st, what, out) : ERR_STORE;
 }
 
 /* Runs a statement that returns no rows (a write), one writer of this
@@ -558,6 +581,7 @@ const struct store_ops sqlite_store_ops = {
     .session_insert = sqlite_session_insert,
     .session_get = sqlite_session_get,
     .session_delete = sqlite_session_delete,
+    .session_count = sqlite_session_count,
     .code_insert = sqlite_code_insert,
     .code_consume = sqlite_code_consume,
     .code_mark_reused = sqlite_code_mark_reused,

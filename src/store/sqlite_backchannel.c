@@ -1,7 +1,6 @@
 /* SQLite backend: the queue of back-channel logout deliveries. Rows are
  * added by migration 12's triggers when sessions end; here the server's
  * worker claims, retries and deletes them. */
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,39 +24,21 @@ static enum err fill_delivery(sqlite3_stmt *st, void *item)
     return d->sub ? ERR_OK : ERR_NOMEM;
 }
 
-/* Whether a delivery is due at now: a read, so that the worker's polling
- * takes the write turn only when there is something to claim. */
-static enum err delivery_due(struct conn *c, int64_t now, bool *due)
-{
-    sqlite3_stmt *st = sqlite_stmt(c, ST_BACKCHANNEL_DUE);
-    enum err e = ERR_OK;
-    int rc;
-
-    if (!st)
-        return ERR_STORE;
-    sqlite3_bind_int64(st, 1, now);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *due = sqlite3_column_int(st, 0) != 0;
-    else
-        e = sqlite_fail(c->db, rc, "backchannel_due");
-    sqlite_done(st);
-    return e;
-}
-
 enum err sqlite_backchannel_claim(struct store *s, int64_t now, int64_t until, size_t max,
                                   struct backchannel_logout **out, size_t *n)
 {
     struct conn *c = sqlite_conn_get(s);
     sqlite3_stmt *st;
-    bool due = false;
+    int64_t due = 0;
     enum err e;
 
     *out = NULL;
     *n = 0;
     if (!c)
         return ERR_STORE;
-    if ((e = delivery_due(c, now, &due)) != ERR_OK || !due)
+    /* a read first, so that polling an idle queue never takes the write turn */
+    e = sqlite_read_int(c, ST_BACKCHANNEL_DUE, now, "backchannel_due", &due);
+    if (e || !due)
         return e;
     if (!(st = sqlite_stmt(c, ST_BACKCHANNEL_CLAIM)))
         return ERR_STORE;

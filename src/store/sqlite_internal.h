@@ -33,6 +33,7 @@ enum stmt_id {
     ST_SESSION_INSERT,
     ST_SESSION_GET,
     ST_SESSION_DELETE,
+    ST_SESSION_COUNT,
     ST_CODE_INSERT,
     ST_CODE_CONSUME,
     ST_CODE_GET,
@@ -121,6 +122,10 @@ enum err sqlite_txn_end(struct conn *c, enum err result);
 
 /* The one integer the statement id (no parameters) answers: a counter of
  * the meta table. what names it in the log on failure. */
+/* The integer the one-row statement id gives for its one parameter arg. */
+enum err sqlite_read_int(struct conn *c, enum stmt_id id, int64_t arg, const char *what,
+                         int64_t *out);
+enum err sqlite_session_count(struct store *s, int64_t now, int64_t *n);
 enum err sqlite_counter(struct store *s, enum stmt_id id, const char *what, int64_t *out);
 
 /* A copy of a text column ("" for NULL); NULL when out of memory. */

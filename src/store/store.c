@@ -6,7 +6,35 @@
 
 #include <openssl/crypto.h>
 
+#include "core/clock.h"
+#include "core/metrics.h"
+#include "store/timing.h"
+
 extern const struct store_ops sqlite_store_ops;
+
+/* Every operation's time, and how many failed in the database itself. */
+static struct metrics_histogram op_latency;
+static _Atomic uint64_t op_errors;
+
+enum err store_timed(double t0, enum err e)
+{
+    metrics_observe(&op_latency, clock_ms() - t0);
+    if (e == ERR_STORE || e == ERR_TEMPORARILY_UNAVAILABLE || e == ERR_IO)
+        atomic_fetch_add_explicit(&op_errors, 1, memory_order_relaxed);
+    return e;
+}
+
+void store_metrics(struct metrics_text *t)
+{
+    metrics_family(t, "oidcd_db_operation_duration_seconds", "histogram",
+                   "Time each database operation took");
+    metrics_histogram(t, "oidcd_db_operation_duration_seconds", "", &op_latency);
+    metrics_family(t, "oidcd_db_errors_total", "counter",
+                   "Database operations that failed in the database (not a missing row or a "
+                   "conflict)");
+    metrics_sample(t, "oidcd_db_errors_total", "",
+                   (double)atomic_load_explicit(&op_errors, memory_order_relaxed));
+}
 
 static const struct store_ops *const backends[] = {&sqlite_store_ops};
 
@@ -31,125 +59,171 @@ void store_close(struct store *s)
 
 enum err store_migrate(struct store *s)
 {
-    return s->ops->migrate(s);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->migrate(s));
 }
 
 enum err store_client_get(struct store *s, const char *id, struct client *out)
 {
-    return s->ops->client_get(s, id, out);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->client_get(s, id, out));
 }
 
 enum err store_client_insert(struct store *s, const struct client *c)
 {
-    return s->ops->client_insert(s, c);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->client_insert(s, c));
 }
 
 enum err store_client_update(struct store *s, const struct client *c)
 {
-    return s->ops->client_update(s, c);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->client_update(s, c));
 }
 
 enum err store_client_delete(struct store *s, const char *id)
 {
-    return s->ops->client_delete(s, id);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->client_delete(s, id));
 }
 
 enum err store_client_list(struct store *s, struct client **out, size_t *n)
 {
-    return s->ops->client_list(s, out, n);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->client_list(s, out, n));
 }
 
 enum err store_key_add(struct store *s, const struct signing_key *k, int64_t retire_others)
 {
-    return s->ops->key_add(s, k, retire_others);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->key_add(s, k, retire_others));
 }
 
 enum err store_key_list(struct store *s, struct signing_key **out, size_t *n)
 {
-    return s->ops->key_list(s, out, n);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->key_list(s, out, n));
 }
 
 enum err store_keys_version(struct store *s, int64_t *version)
 {
-    return s->ops->keys_version(s, version);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->keys_version(s, version));
 }
 
 enum err store_token_insert(struct store *s, const struct token *t)
 {
-    return s->ops->token_insert(s, t);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->token_insert(s, t));
 }
 
 enum err store_token_get(struct store *s, const unsigned char hash[HASH_LEN], struct token *out)
 {
-    return s->ops->token_get(s, hash, out);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->token_get(s, hash, out));
 }
 
 enum err store_token_delete(struct store *s, const unsigned char hash[HASH_LEN])
 {
-    return s->ops->token_delete(s, hash);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->token_delete(s, hash));
 }
 
 enum err store_revocation_add(struct store *s, const char *jti, const char *client_id,
                               int64_t expires_at)
 {
-    return s->ops->revocation_add(s, jti, client_id, expires_at);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->revocation_add(s, jti, client_id, expires_at));
 }
 
 enum err store_token_state(struct store *s, const char *client_id, const char *jti,
                            struct token_state *out)
 {
-    return s->ops->token_state(s, client_id, jti, out);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->token_state(s, client_id, jti, out));
 }
 
 enum err store_sweep(struct store *s, int64_t now, int64_t *removed)
 {
-    return s->ops->sweep(s, now, removed);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->sweep(s, now, removed));
 }
 
 /* ---- users ---- */
 
 enum err store_user_get(struct store *s, const char *sub, struct user *out)
 {
-    return s->ops->user_get(s, sub, out);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->user_get(s, sub, out));
 }
 
 enum err store_user_get_by_username(struct store *s, const char *username, struct user *out)
 {
-    return s->ops->user_get_by_username(s, username, out);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->user_get_by_username(s, username, out));
 }
 
 enum err store_user_insert(struct store *s, const struct user *u)
 {
-    return s->ops->user_insert(s, u);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->user_insert(s, u));
 }
 
 enum err store_user_update(struct store *s, const struct user *u)
 {
-    return s->ops->user_update(s, u);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->user_update(s, u));
 }
 
 enum err store_user_delete(struct store *s, const char *sub)
 {
-    return s->ops->user_delete(s, sub);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->user_delete(s, sub));
 }
 
 enum err store_user_list(struct store *s, const char *after, size_t limit, struct user **out,
                          size_t *n)
 {
+    double t0 = clock_ms();
+
     if (limit < 1 || limit > LIMIT_USER_PAGE)
         return ERR_INVALID_REQUEST;
-    return s->ops->user_list(s, after ? after : "", limit, out, n);
+    return store_timed(t0, s->ops->user_list(s, after ? after : "", limit, out, n));
 }
 
 enum err store_user_set_password(struct store *s, const char *sub, const char *hash,
                                  const char *expected)
 {
-    return s->ops->user_set_password(s, sub, hash, expected);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->user_set_password(s, sub, hash, expected));
 }
 
 enum err store_users_version(struct store *s, int64_t *version)
 {
-    return s->ops->users_version(s, version);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->users_version(s, version));
 }
 
 void user_clear(struct user *u)

@@ -34,8 +34,8 @@ struct client {
     enum auth_method auth_method;
     enum token_format token_format;
     bool enabled;
-    bool require_consent; /* ask the user before issuing; default true */
-    bool reuse_consent;   /* remember a consent for consent.remember_days */
+    bool require_consent;              /* ask the user before issuing; default true */
+    bool reuse_consent;                /* remember a consent for consent.remember_days */
     char *backchannel_logout_uri;      /* NULL: none (OIDC Back-Channel Logout §2.2) */
     bool backchannel_session_required; /* the client wants sid in logout tokens */
     int64_t created_at;
@@ -202,6 +202,7 @@ struct store_ops {
     enum err (*session_get)(struct store *s, const unsigned char id_hash[HASH_LEN],
                             struct session *out);
     enum err (*session_delete)(struct store *s, const unsigned char id_hash[HASH_LEN]);
+    enum err (*session_count)(struct store *s, int64_t now, int64_t *n);
     enum err (*code_insert)(struct store *s, const struct auth_code *code);
     enum err (*code_consume)(struct store *s, const unsigned char hash[HASH_LEN], int64_t now,
                              struct auth_code *out);
@@ -257,6 +258,10 @@ struct store {
  * it with store_close after every thread that used it has stopped. */
 enum err store_open(const char *url, struct store **out, char *why, size_t whylen);
 void store_close(struct store *s);
+
+/* Appends the operations' latency and error count to t (GET /metrics). */
+struct metrics_text;
+void store_metrics(struct metrics_text *t);
 
 /* Applies every migration not yet recorded in schema_version. Idempotent and
  * safe to run from several processes at once. */
@@ -385,6 +390,8 @@ enum err store_session_get(struct store *s, const unsigned char id_hash[HASH_LEN
                            struct session *out);
 /* ERR_NOT_FOUND when there was none. */
 enum err store_session_delete(struct store *s, const unsigned char id_hash[HASH_LEN]);
+/* How many sessions have not expired at now. */
+enum err store_session_count(struct store *s, int64_t now, int64_t *n);
 
 /* Stores a new code (used_at and what was issued are ignored). ERR_CONFLICT. */
 enum err store_code_insert(struct store *s, const struct auth_code *code);

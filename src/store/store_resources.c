@@ -3,41 +3,57 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "store/store.h"
+#include "store/timing.h"
 
 enum err store_resource_get(struct store *s, const char *id, struct resource *out)
 {
-    return s->ops->resource_get(s, id, out);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->resource_get(s, id, out));
 }
 
 enum err store_resource_insert(struct store *s, const struct resource *r)
 {
-    return s->ops->resource_insert(s, r);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->resource_insert(s, r));
 }
 
 enum err store_resource_update(struct store *s, const struct resource *r)
 {
-    return s->ops->resource_update(s, r);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->resource_update(s, r));
 }
 
 enum err store_resource_delete(struct store *s, const char *id)
 {
-    return s->ops->resource_delete(s, id);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->resource_delete(s, id));
 }
 
 enum err store_resource_list(struct store *s, struct resource **out, size_t *n)
 {
-    return s->ops->resource_list(s, out, n);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->resource_list(s, out, n));
 }
 
 enum err store_token_ttl_record(struct store *s, int64_t ttl)
 {
-    return s->ops->token_ttl_record(s, ttl);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->token_ttl_record(s, ttl));
 }
 
 enum err store_token_ttl_max(struct store *s, int64_t *out)
 {
-    return s->ops->token_ttl_max(s, out);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->token_ttl_max(s, out));
 }
 
 void resource_clear(struct resource *r)

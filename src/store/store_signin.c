@@ -3,84 +3,121 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "store/store.h"
+#include "store/timing.h"
 
 enum err store_session_insert(struct store *s, const struct session *se)
 {
-    return s->ops->session_insert(s, se);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->session_insert(s, se));
 }
 
 enum err store_session_get(struct store *s, const unsigned char id_hash[HASH_LEN],
                            struct session *out)
 {
-    return s->ops->session_get(s, id_hash, out);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->session_get(s, id_hash, out));
+}
+
+enum err store_session_count(struct store *s, int64_t now, int64_t *n)
+{
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->session_count(s, now, n));
 }
 
 enum err store_session_delete(struct store *s, const unsigned char id_hash[HASH_LEN])
 {
-    return s->ops->session_delete(s, id_hash);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->session_delete(s, id_hash));
 }
 
 enum err store_code_insert(struct store *s, const struct auth_code *code)
 {
-    return s->ops->code_insert(s, code);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->code_insert(s, code));
 }
 
 enum err store_code_consume(struct store *s, const unsigned char hash[HASH_LEN], int64_t now,
                             struct auth_code *out)
 {
-    return s->ops->code_consume(s, hash, now, out);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->code_consume(s, hash, now, out));
 }
 
 enum err store_code_mark_reused(struct store *s, const unsigned char hash[HASH_LEN], int64_t now,
                                 struct auth_code *out)
 {
-    return s->ops->code_mark_reused(s, hash, now, out);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->code_mark_reused(s, hash, now, out));
 }
 
 enum err store_code_record_issued(struct store *s, const unsigned char hash[HASH_LEN],
                                   const char *at_jti, int64_t at_expires_at,
                                   const struct refresh_token *rt)
 {
-    return s->ops->code_record_issued(s, hash, at_jti, at_expires_at, rt);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->code_record_issued(s, hash, at_jti, at_expires_at, rt));
 }
 
 enum err store_code_revoke_issued(struct store *s, const struct auth_code *code)
 {
-    return s->ops->code_revoke_issued(s, code);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->code_revoke_issued(s, code));
 }
 
 enum err store_consent_get(struct store *s, const char *user_sub, const char *client_id,
                            struct consent *out)
 {
-    return s->ops->consent_get(s, user_sub, client_id, out);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->consent_get(s, user_sub, client_id, out));
 }
 
 enum err store_consent_put(struct store *s, const struct consent *c)
 {
-    return s->ops->consent_put(s, c);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->consent_put(s, c));
 }
 
 enum err store_refresh_token_insert(struct store *s, const struct refresh_token *rt)
 {
-    return s->ops->refresh_token_insert(s, rt);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->refresh_token_insert(s, rt));
 }
 
 enum err store_refresh_token_get(struct store *s, const unsigned char hash[HASH_LEN],
                                  struct refresh_token *out)
 {
-    return s->ops->refresh_token_get(s, hash, out);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->refresh_token_get(s, hash, out));
 }
 
 enum err store_refresh_token_rotate(struct store *s, const unsigned char hash[HASH_LEN],
                                     int64_t now, const struct refresh_token *next)
 {
-    return s->ops->refresh_token_rotate(s, hash, now, next);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->refresh_token_rotate(s, hash, now, next));
 }
 
 enum err store_refresh_family_revoke(struct store *s, const char *family)
 {
-    return s->ops->refresh_family_revoke(s, family);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->refresh_family_revoke(s, family));
 }
 
 void session_clear(struct session *se)

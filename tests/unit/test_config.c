@@ -50,8 +50,8 @@ static void defaults(void **state)
     assert_int_equal(config_load(&c, NULL, why, sizeof why), ERR_OK);
     assert_string_equal(c.issuer, "http://127.0.0.1:8000");
     assert_string_equal(c.issuer_path, "");
-    assert_string_equal(c.listen_host, "127.0.0.1");
-    assert_int_equal(c.listen_port, 8000);
+    assert_string_equal(c.listen.host, "127.0.0.1");
+    assert_int_equal(c.listen.port, 8000);
     assert_string_equal(c.database_url, "sqlite:oidcd.db");
     assert_int_equal(c.access_token_ttl, 3600);
     assert_int_equal(c.refresh_token_max_lifetime, 7776000);
@@ -69,8 +69,8 @@ static void file_values(void **state)
     assert_int_equal(config_load(&c, path, why, sizeof why), ERR_OK);
     assert_string_equal(c.issuer, "https://id.example.com/oidc");
     assert_string_equal(c.issuer_path, "/oidc");
-    assert_string_equal(c.listen_host, "::1");
-    assert_int_equal(c.listen_port, 9000);
+    assert_string_equal(c.listen.host, "::1");
+    assert_int_equal(c.listen.port, 9000);
     assert_int_equal(c.threads, 3);
     assert_int_equal(c.access_token_ttl, 120);
 }
