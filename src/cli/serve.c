@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <systemd/sd-daemon.h>
 #include <time.h>
 
 #include "cli/cli.h"
@@ -173,7 +174,10 @@ static int run(const struct config *cfg, struct app *app)
         log_kv(LOG_WARN, "could not start the log flusher: every line is written at once", NULL);
     log_kv(LOG_INFO, "serving", "issuer", cfg->issuer, "listen", cfg->listen.host, NULL);
     cli_warn_config(cfg);
+    /* systemd (Type=notify) learns that the port is open; elsewhere a no-op */
+    sd_notifyf(0, "READY=1\nSTATUS=serving %s", cfg->issuer);
     sig = wait_for_signal();
+    sd_notify(0, "STOPPING=1");
     log_kv(LOG_INFO, "shutting down", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM", NULL);
     http_server_stop(metrics, 0);
     http_server_stop(srv, DRAIN_MS);
