@@ -30,7 +30,8 @@ sources() {
     authorize) echo src/oauth/authorize_request.c src/oauth/client_rules.c src/oauth/scope.c \
         src/core/url.c src/core/form.c src/core/buf.c src/core/strlist.c src/core/text.c \
         src/core/errors.c src/oauth/pkce.c src/core/hash.c src/core/b64url.c src/core/rand.c \
-        src/oauth/resource.c src/store/store_resources.c src/core/clock.c ;;
+        src/oauth/resource.c src/store/store_resources.c src/store/timing.c src/core/metrics.c \
+        src/core/clock.c ;;
     render) echo src/ui/render.c src/core/buf.c src/core/errors.c ;;
     *) echo "unknown target: $1" >&2; return 1 ;;
     esac

@@ -57,14 +57,14 @@ static void check_loaded(const struct config *c)
 {
     if (strncmp(c->issuer, "http://", 7) != 0 && strncmp(c->issuer, "https://", 8) != 0)
         abort();
-    if (c->listen_port < 1 || c->listen_port > 65535 || c->threads < 1 || c->threads > 256)
+    if (c->listen.port < 1 || c->listen.port > 65535 || c->threads < 1 || c->threads > 256)
         abort();
     if (c->connection_timeout < 1 || c->access_token_ttl < 1 || c->publish_ahead < 0)
         abort();
     if (!c->database_url[0] || !c->key_algorithm[0] || !c->log_level[0])
         abort();
     if (strnlen(c->issuer_path, sizeof c->issuer_path) == sizeof c->issuer_path ||
-        strnlen(c->listen_host, sizeof c->listen_host) == sizeof c->listen_host)
+        strnlen(c->listen.host, sizeof c->listen.host) == sizeof c->listen.host)
         abort();
 }
 
