@@ -19,15 +19,17 @@ static const char usage[] = "usage: oidcd [--config FILE] COMMAND …\n"
                             "  key rotate [--alg RS256|ES256] [--publish-ahead SECONDS]\n"
                             "  migrate                       apply pending database migrations\n"
                             "  config check                  validate the configuration and exit\n"
-                            "  config show [--json]          every setting, its value and origin\n";
+                            "  config show [--json]          every setting, its value and origin\n"
+                            "  events [--since WHEN] [--type T] [--user U] [--client ID] [--json]\n"
+                            "                                audit events, newest first\n";
 
 static const struct {
     const char *name;
     int (*run)(int argc, char **argv, const struct config *cfg);
 } commands[] = {
-    {"serve", cli_serve}, {"client", cli_client},   {"user", cli_user},
-    {"key", cli_key},     {"migrate", cli_migrate}, {"resource", cli_resource},
-    {"config", cli_config},
+    {"serve", cli_serve},   {"client", cli_client},   {"user", cli_user},
+    {"key", cli_key},       {"migrate", cli_migrate}, {"resource", cli_resource},
+    {"config", cli_config}, {"events", cli_events},
 };
 
 /* Takes --config FILE (or --config=FILE) out of argv wherever it stands.

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "oauth/audit.h"
 #include "store/store.h"
 
 int args_flag(int argc, char **argv, int *i, const char *name, const char **value)
@@ -43,4 +44,12 @@ int cli_open_store(const struct config *cfg, struct store **out)
     if (store_open(cfg->database_url, out, why, sizeof why))
         return cli_fail(EXIT_FAIL, "%s", why);
     return EXIT_OK;
+}
+
+void cli_audit(struct store *s, const char *type, const char *user_sub, const char *client_id,
+               const char *detail)
+{
+    struct audit_who who = {audit_cli_actor(), user_sub, client_id, NULL};
+
+    audit_record(s, type, true, &who, detail);
 }

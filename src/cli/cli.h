@@ -17,6 +17,7 @@ int cli_resource(int argc, char **argv, const struct config *cfg);
 int cli_key(int argc, char **argv, const struct config *cfg);
 int cli_migrate(int argc, char **argv, const struct config *cfg);
 int cli_config(int argc, char **argv, const struct config *cfg);
+int cli_events(int argc, char **argv, const struct config *cfg);
 
 /* Logs a warning for each setting that works but should be changed (an
  * http:// issuer on a host that is not loopback). */
@@ -33,5 +34,9 @@ int cli_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 
 /* Opens the configured database, printing why on failure. */
 struct store;
 int cli_open_store(const struct config *cfg, struct store **out);
+
+/* Records a change the command made (an audit event, actor "cli:USER"). */
+void cli_audit(struct store *s, const char *type, const char *user_sub, const char *client_id,
+               const char *detail);
 
 #endif

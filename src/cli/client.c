@@ -400,6 +400,7 @@ static int cmd_create(int argc, char **argv, struct store *s, const struct confi
     if (status == EXIT_OK && (rc = store_client_insert(s, &c)))
         status = cli_fail(EXIT_FAIL, "cannot store client: %s", err_str(rc));
     if (status == EXIT_OK) {
+        cli_audit(s, "client.created", NULL, c.id, c.name);
         print_client(&c, made ? secret : NULL, wants_json(&f));
         warn_password_off(cfg, &c);
     }
@@ -496,6 +497,7 @@ static int cmd_update(int argc, char **argv, struct store *s, const struct confi
     if (status == EXIT_OK && (rc = store_client_update(s, &c)))
         status = cli_fail(EXIT_FAIL, "cannot update client: %s", err_str(rc));
     if (status == EXIT_OK) {
+        cli_audit(s, "client.updated", NULL, c.id, made ? "a new secret was made" : NULL);
         print_client(&c, made ? secret : NULL, wants_json(&f));
         warn_password_off(cfg, &c);
     }
@@ -533,8 +535,10 @@ static int cmd_rotate_secret(int argc, char **argv, struct store *s)
         status = cli_fail(EXIT_FAIL, "cannot generate credentials");
     if (status == EXIT_OK && (rc = store_client_update(s, &c)))
         status = cli_fail(EXIT_FAIL, "cannot update client: %s", err_str(rc));
-    if (status == EXIT_OK)
+    if (status == EXIT_OK) {
+        cli_audit(s, "client.secret_rotated", NULL, c.id, NULL);
         print_client(&c, secret, wants_json(&f));
+    }
     client_clear(&c);
     return status;
 }
@@ -598,6 +602,7 @@ static int cmd_delete(int argc, char **argv, struct store *s)
         return cli_fail(EXIT_FAIL, "no client %s", argv[0]);
     if (rc)
         return cli_fail(EXIT_FAIL, "cannot delete client: %s", err_str(rc));
+    cli_audit(s, "client.deleted", NULL, argv[0], NULL);
     printf("deleted client %s\n", argv[0]);
     return EXIT_OK;
 }

@@ -61,7 +61,7 @@ static int cmd_rotate(int argc, char **argv, const struct config *cfg, struct st
 {
     const char *alg = cfg->key_algorithm, *v = NULL;
     long ahead = cfg->publish_ahead;
-    char why[512] = "", kid[64];
+    char why[512] = "", kid[64], detail[160];
     struct keystore *ks = NULL;
     int64_t now = clock_now(), longest = 0;
     int a, m;
@@ -95,6 +95,9 @@ static int cmd_rotate(int argc, char **argv, const struct config *cfg, struct st
     keystore_free(ks);
     if (rc)
         return cli_fail(EXIT_FAIL, "cannot create key: %s", err_str(rc));
+    snprintf(detail, sizeof detail, "kid %s, %s, signs from %lld", kid, alg,
+             (long long)(now + ahead));
+    cli_audit(s, "key.rotated", NULL, NULL, detail);
     printf("kid:        %s\nalg:        %s\nsigns from: %lld (in %ld s)\n", kid, alg,
            (long long)(now + ahead), ahead);
     return EXIT_OK;

@@ -49,6 +49,11 @@ static void *upkeep_run(void *arg)
             last_sweep = clock_ms();
             if (store_sweep(u->app->oauth.store, clock_now(), &removed) == ERR_OK && removed)
                 log_kv(LOG_INFO, "swept expired rows", NULL);
+            if (store_audit_sweep(u->app->oauth.store,
+                                  clock_now() - u->app->oauth.cfg->audit_retention_days * 86400,
+                                  &removed) == ERR_OK &&
+                removed)
+                log_kv(LOG_INFO, "swept audit events past audit.retention_days", NULL);
         }
         until = clock_deadline_in(500);
         pthread_mutex_lock(&u->lock);

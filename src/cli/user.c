@@ -282,8 +282,10 @@ static int cmd_create(int argc, char **argv, struct store *s, const struct confi
         status = hash_from_stdin(cfg, &u.password_hash);
     if (status == EXIT_OK && (rc = store_user_insert(s, &u)))
         status = store_failed(rc, u.username);
-    if (status == EXIT_OK)
+    if (status == EXIT_OK) {
+        cli_audit(s, "user.created", u.sub, NULL, u.username);
         print_user(&u, f.json);
+    }
     flags_free(&f);
     user_clear(&u);
     return status;
@@ -346,9 +348,14 @@ static int cmd_update(int argc, char **argv, struct store *s, const struct confi
         free(u.password_hash);
         u.password_hash = hash;
         hash = NULL;
+        cli_audit(s, "user.password_set", u.sub, NULL, NULL);
     }
-    if (status == EXIT_OK)
+    if (status == EXIT_OK && (f.enable || f.disable))
+        cli_audit(s, f.disable ? "user.disabled" : "user.enabled", u.sub, NULL, NULL);
+    if (status == EXIT_OK) {
+        cli_audit(s, "user.updated", u.sub, NULL, u.username);
         print_user(&u, f.json);
+    }
     free(hash);
     flags_free(&f);
     user_clear(&u);
@@ -428,8 +435,10 @@ static int cmd_delete(int argc, char **argv, struct store *s)
         status = load(s, argv[0], &u);
     if (status == EXIT_OK && (rc = store_user_delete(s, u.sub)))
         status = cli_fail(EXIT_FAIL, "cannot delete user: %s", err_str(rc));
-    if (status == EXIT_OK)
+    if (status == EXIT_OK) {
+        cli_audit(s, "user.deleted", u.sub, NULL, u.username);
         printf("deleted user %s (%s)\n", u.username, u.sub);
+    }
     user_clear(&u);
     return status;
 }

@@ -106,6 +106,7 @@ static const struct setting settings[] = {
     LONG("log", "flush_interval_ms", log_flush_interval_ms, "100", 0, 10000),
     BOOL("introspection", "validate_audience_scope", introspection_validate_audience_scope, "true"),
     BOOL("introspection", "response_scope", introspection_response_scope, "false"),
+    LONG("audit", "retention_days", audit_retention_days, "90", 1, 36500),
     {"metrics", "listen", K_LISTEN_OPT, offsetof(struct config, metrics), 0, "", 0, 0, NULL},
 };
 

@@ -65,6 +65,7 @@ struct config {
     bool introspection_response_scope;             /* introspection.response_scope */
     long backchannel_timeout_ms;                   /* backchannel.timeout_ms, per delivery */
     long backchannel_retries;                      /* backchannel.retries after the first */
+    long audit_retention_days;                     /* audit.retention_days */
     struct config_scope scopes[CONFIG_SCOPES_MAX]; /* [scope.NAME], in file order */
     size_t nscopes;
 };

@@ -5,6 +5,7 @@
 #include "endpoints/app.h"
 #include "endpoints/page.h"
 #include "endpoints/signin.h"
+#include "oauth/audit.h"
 #include "oauth/claims.h"
 #include "oauth/consent.h"
 #include "oauth/scope.h"
@@ -37,6 +38,7 @@ static void answer(const struct app *a, const struct http_request *req, struct h
                    const struct signin *s, const struct session *se)
 {
     struct consent_policy policy = {s->client.require_consent, s->client.reuse_consent};
+    struct audit_who who = {se->user_sub, se->user_sub, s->ar.client_id, req->client_address};
     const char *decision = NULL;
 
     if (params_get_one(&req->form, "decision", &decision) || !decision ||
@@ -45,6 +47,9 @@ static void answer(const struct app *a, const struct http_request *req, struct h
         page_error(a, resp, 400, "No answer was given", "Go back, and choose Allow or Deny.");
         return;
     }
+    audit_record(a->oauth.store,
+                 strcmp(decision, "allow") == 0 ? "consent.given" : "consent.denied", true, &who,
+                 s->ar.scope);
     /* a denial is not remembered: the next request asks again */
     if (strcmp(decision, "deny") == 0)
         signin_reply_error(a, resp, &s->ar, ERR_ACCESS_DENIED, "the user denied the request");

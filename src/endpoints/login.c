@@ -6,7 +6,7 @@
 
 #include "core/log.h"
 #include "endpoints/app.h"
-#include "endpoints/metrics.h"
+#include "endpoints/login_event.h"
 #include "endpoints/page.h"
 #include "endpoints/signin.h"
 #include "oauth/login.h"
@@ -127,15 +127,22 @@ static void try_login(const struct app *a, const struct http_request *req,
     rc = login_password(&a->oauth, a->passwords, a->throttle, &at, &u, &retry_after, &why);
     if (!rc)
         rc = start_session(a, req, resp, &u);
-    if (!rc || rc == ERR_ACCESS_DENIED || rc == ERR_TEMPORARILY_UNAVAILABLE)
-        metrics_login(!rc, "login_page");
+    if (!rc || rc == ERR_ACCESS_DENIED || rc == ERR_TEMPORARILY_UNAVAILABLE) {
+        struct login_event e = {!rc                       ? LOGIN_OK
+                                : rc == ERR_ACCESS_DENIED ? LOGIN_REFUSED
+                                                          : LOGIN_LOCKED,
+                                "login_page",
+                                !rc ? u.username : at.username,
+                                !rc ? u.sub : NULL,
+                                client_id,
+                                NULL,
+                                req->client_address,
+                                why};
+        login_event(a, &e);
+    }
     if (!rc) {
-        log_kv(LOG_INFO, "login", "username", u.username, "client_id", client_id, "address",
-               req->client_address, NULL);
         signed_in(a, resp, s, has);
     } else if (rc == ERR_ACCESS_DENIED || rc == ERR_TEMPORARILY_UNAVAILABLE) {
-        log_kv(LOG_INFO, "login failed", "username", at.username ? at.username : "", "reason", why,
-               "client_id", client_id, "address", req->client_address, NULL);
         if (rc == ERR_ACCESS_DENIED)
             show_form(a, req, resp, has ? s : NULL, next, at.username, LOGIN_ERROR);
         else

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "endpoints/app.h"
+#include "oauth/audit.h"
 #include "oauth/token_inspect.h"
 
 void endpoint_revoke(void *app, const struct http_request *req, struct http_response *resp)
@@ -20,6 +21,11 @@ void endpoint_revoke(void *app, const struct http_request *req, struct http_resp
     /* §2.2: unknown tokens and other clients' tokens are answered 200 too */
     if (!rc)
         rc = token_revoke(&a->oauth, caller.id, token, strlen(token));
+    if (!rc) {
+        struct audit_who who = {caller.id, NULL, caller.id, req->client_address};
+        /* which token, if any, is not told: nor does the answer (§2.2) */
+        audit_record(a->oauth.store, "token.revoked", true, &who, hint);
+    }
     if (rc)
         http_response_error(resp, rc, why);
     else

@@ -5,6 +5,7 @@
 #include "core/json_writer.h"
 #include "core/log.h"
 #include "endpoints/app.h"
+#include "endpoints/login_event.h"
 #include "endpoints/metrics.h"
 #include "oauth/grant_client_credentials.h"
 #include "oauth/grant_code.h"
@@ -102,15 +103,19 @@ static enum err run_password_grant(struct app *a, const struct http_request *req
     }
     rc = grant_password(&a->oauth, a->passwords, a->throttle, client, &r, id_token_claims, out,
                         &result, why);
-    if (!rc || result.reason)
-        metrics_login(!rc, "password_grant");
-    if (!rc)
-        log_kv(LOG_INFO, "login", "username", r.login.username, "client_id", client->id,
-               "grant_type", "password", "address", req->client_address, NULL);
-    else if (result.reason)
-        log_kv(LOG_INFO, "login failed", "username", r.login.username, "reason", result.reason,
-               "client_id", client->id, "grant_type", "password", "address", req->client_address,
-               NULL);
+    if (!rc || result.reason) {
+        struct login_event e = {!rc                   ? LOGIN_OK
+                                : rc == ERR_THROTTLED ? LOGIN_LOCKED
+                                                      : LOGIN_REFUSED,
+                                "password_grant",
+                                r.login.username,
+                                NULL,
+                                client->id,
+                                "password",
+                                req->client_address,
+                                result.reason};
+        login_event(a, &e);
+    }
     if (rc == ERR_THROTTLED) {
         snprintf(seconds, sizeof seconds, "%ld", result.retry_after);
         http_response_header(resp, "Retry-After", seconds);

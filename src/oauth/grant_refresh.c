@@ -8,6 +8,7 @@
 #include "core/hash.h"
 #include "core/rand.h"
 #include "oauth/access_token.h"
+#include "oauth/audit.h"
 #include "oauth/scope.h"
 #include "oauth/token_cache.h"
 
@@ -21,13 +22,26 @@ static enum err refuse(const char **why, const char *text)
     return ERR_INVALID_GRANT;
 }
 
-/* Revokes the family of a token presented again after its rotation. */
-static enum err reused(const struct oauth_ctx *ctx, const char *family, const char **why)
+/* A token presented again after its rotation: its family was revoked (by
+ * the caller, or the store's rotation that lost the race). */
+static enum err reuse_detected(const struct oauth_ctx *ctx, const struct refresh_token *rt,
+                               const char **why)
 {
-    enum err rc = store_refresh_family_revoke(ctx->store, family);
+    struct audit_who who = {rt->client_id, rt->user_sub, rt->client_id, NULL};
 
     token_cache_forget_states();
-    return rc ? rc : refuse(why, "the refresh token was already used");
+    audit_record(ctx->store, "refresh.reused", false, &who,
+                 "a rotated refresh token was presented again: its family is revoked");
+    return refuse(why, "the refresh token was already used");
+}
+
+/* Revokes the family of a token presented again after its rotation. */
+static enum err reused(const struct oauth_ctx *ctx, const struct refresh_token *rt,
+                       const char **why)
+{
+    enum err rc = store_refresh_family_revoke(ctx->store, rt->family);
+
+    return rc ? rc : reuse_detected(ctx, rt, why);
 }
 
 /* The stored token for value into *rt, when the client may use it. */
@@ -49,7 +63,7 @@ static enum err find(const struct oauth_ctx *ctx, const struct client *client, c
     if (strcmp(rt->client_id, client->id) != 0)
         return refuse(why, "the refresh token was issued to another client");
     if (rt->used_at)
-        return reused(ctx, rt->family, why);
+        return reused(ctx, rt, why);
     if (now >= rt->expires_at)
         return refuse(why, "the refresh token has expired");
     /* a family from before the bound was lowered ends by the bound now */
@@ -206,11 +220,8 @@ static enum err issue(const struct oauth_ctx *ctx, const struct client *client,
         rc = make_successor(ctx, rt, jti, now, &next, out);
     if (!rc)
         rc = store_refresh_token_rotate(ctx->store, rt->hash, now, &next);
-    if (rc == ERR_CONFLICT) {
-        /* a racing refresh spent the token first: reuse, family revoked */
-        token_cache_forget_states();
-        rc = refuse(why, "the refresh token was already used");
-    }
+    if (rc == ERR_CONFLICT) /* a racing refresh spent the token first */
+        rc = reuse_detected(ctx, rt, why);
     return rc;
 }
 

@@ -168,6 +168,16 @@ const char *const sqlite_sql[ST_COUNT] = {
     [ST_BACKCHANNEL_DUE] = "SELECT EXISTS (SELECT 1 FROM backchannel_logouts WHERE next_at <= ?1)",
     [ST_BACKCHANNEL_DELETE] = "DELETE FROM backchannel_logouts WHERE id = ?1",
     [ST_BACKCHANNEL_RETRY] = "UPDATE backchannel_logouts SET next_at = ?2 WHERE id = ?1",
+    [ST_AUDIT_ADD] = "INSERT INTO audit_events (at, type, ok, actor, user_sub, client_id, "
+                     "address, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    /* a type filter "client" also matches "client.created" and the like */
+    [ST_AUDIT_LIST] =
+        "SELECT id, at, type, ok, actor, user_sub, client_id, address, detail "
+        "FROM audit_events WHERE id < ?1 AND at >= ?2 "
+        "AND (?3 IS NULL OR type = ?3 OR substr(type, 1, length(?3) + 1) = ?3 || '.') "
+        "AND (?4 IS NULL OR user_sub = ?4) AND (?5 IS NULL OR client_id = ?5) "
+        "ORDER BY id DESC LIMIT ?6",
+    [ST_AUDIT_SWEEP] = "DELETE FROM audit_events WHERE at < ?1",
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
@@ -582,6 +592,9 @@ const struct store_ops sqlite_store_ops = {
     .session_get = sqlite_session_get,
     .session_delete = sqlite_session_delete,
     .session_count = sqlite_session_count,
+    .audit_add = sqlite_audit_add,
+    .audit_list = sqlite_audit_list,
+    .audit_sweep = sqlite_audit_sweep,
     .code_insert = sqlite_code_insert,
     .code_consume = sqlite_code_consume,
     .code_mark_reused = sqlite_code_mark_reused,

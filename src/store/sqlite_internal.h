@@ -79,6 +79,9 @@ enum stmt_id {
     ST_TOKEN_TTL_MAX,
     ST_SESSION_CLIENT_ADD,
     ST_BACKCHANNEL_CLAIM,
+    ST_AUDIT_ADD,
+    ST_AUDIT_LIST,
+    ST_AUDIT_SWEEP,
     ST_BACKCHANNEL_DUE,
     ST_BACKCHANNEL_DELETE,
     ST_BACKCHANNEL_RETRY,
@@ -126,6 +129,10 @@ enum err sqlite_txn_end(struct conn *c, enum err result);
 enum err sqlite_read_int(struct conn *c, enum stmt_id id, int64_t arg, const char *what,
                          int64_t *out);
 enum err sqlite_session_count(struct store *s, int64_t now, int64_t *n);
+enum err sqlite_audit_add(struct store *s, const struct audit_event *ev);
+enum err sqlite_audit_list(struct store *s, const struct audit_filter *f, struct audit_event **out,
+                           size_t *n);
+enum err sqlite_audit_sweep(struct store *s, int64_t before, int64_t *removed);
 enum err sqlite_counter(struct store *s, enum stmt_id id, const char *what, int64_t *out);
 
 /* A copy of a text column ("" for NULL); NULL when out of memory. */

@@ -176,6 +176,30 @@ struct store;
 
 struct backchannel_logout;
 
+/* A security-relevant event (docs/OPERATIONS.md). Never a secret. */
+#define STORE_AUDIT_TYPE_MAX 32
+struct audit_event {
+    int64_t id; /* set by the store: later events have larger ids */
+    int64_t at;
+    char type[STORE_AUDIT_TYPE_MAX]; /* "client.created", "login", … */
+    bool ok;                         /* the outcome */
+    char *actor;                     /* who: "cli:NAME", a client id, a user's sub */
+    char *user_sub;                  /* the user it concerns; NULL: none */
+    char *client_id;                 /* the client it concerns; NULL: none */
+    char *address;                   /* where the request came from; NULL: none */
+    char *detail;                    /* one line; NULL: none */
+};
+
+/* Which events store_audit_list returns, newest first. NULL or 0: any. */
+struct audit_filter {
+    int64_t since;    /* at >= since */
+    const char *type; /* this type, or this prefix before a '.' */
+    const char *user_sub;
+    const char *client_id;
+    int64_t before_id; /* a page after the one that ended at this id */
+    size_t limit;
+};
+
 struct store_ops {
     const char *scheme; /* "sqlite:" */
     enum err (*open)(const char *url, struct store **out, char *why, size_t whylen);
@@ -203,6 +227,10 @@ struct store_ops {
                             struct session *out);
     enum err (*session_delete)(struct store *s, const unsigned char id_hash[HASH_LEN]);
     enum err (*session_count)(struct store *s, int64_t now, int64_t *n);
+    enum err (*audit_add)(struct store *s, const struct audit_event *ev);
+    enum err (*audit_list)(struct store *s, const struct audit_filter *f, struct audit_event **out,
+                           size_t *n);
+    enum err (*audit_sweep)(struct store *s, int64_t before, int64_t *removed);
     enum err (*code_insert)(struct store *s, const struct auth_code *code);
     enum err (*code_consume)(struct store *s, const unsigned char hash[HASH_LEN], int64_t now,
                              struct auth_code *out);
@@ -390,6 +418,15 @@ enum err store_session_get(struct store *s, const unsigned char id_hash[HASH_LEN
                            struct session *out);
 /* ERR_NOT_FOUND when there was none. */
 enum err store_session_delete(struct store *s, const unsigned char id_hash[HASH_LEN]);
+/* Audit events: record one (the store sets id), list a page, delete those
+ * before a time. audit_event_list_free frees a list. */
+enum err store_audit_add(struct store *s, const struct audit_event *ev);
+enum err store_audit_list(struct store *s, const struct audit_filter *f, struct audit_event **out,
+                          size_t *n);
+enum err store_audit_sweep(struct store *s, int64_t before, int64_t *removed);
+void audit_event_clear(struct audit_event *ev);
+void audit_event_list_free(struct audit_event *list, size_t n);
+
 /* How many sessions have not expired at now. */
 enum err store_session_count(struct store *s, int64_t now, int64_t *n);
 

@@ -1,0 +1,24 @@
+#ifndef OIDCD_ENDPOINTS_LOGIN_EVENT_H
+#define OIDCD_ENDPOINTS_LOGIN_EVENT_H
+
+/* A password checked at the login page or by the password grant: one log
+ * line, one count in the metrics and one audit event, alike for both. */
+
+#include <stdbool.h>
+
+#include "endpoints/app.h"
+
+struct login_event {
+    enum { LOGIN_OK, LOGIN_REFUSED, LOGIN_LOCKED } outcome;
+    const char *via;        /* "login_page" or "password_grant" */
+    const char *username;   /* as given; never the password */
+    const char *user_sub;   /* when known; may be NULL */
+    const char *client_id;  /* may be NULL */
+    const char *grant_type; /* for the log line; NULL at the login page */
+    const char *address;
+    const char *reason; /* why it was refused; NULL when ok */
+};
+
+void login_event(const struct app *a, const struct login_event *e);
+
+#endif
