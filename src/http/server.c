@@ -231,7 +231,9 @@ static void request_id_take(struct MHD_Connection *conn, struct exchange *ex)
     ex->request_id[16] = '\0';
 }
 
-/* The request in its route's numbers (the unmatched slot when it has none). */
+/* The request in its route's numbers (the unmatched slot when it has none),
+ * as its response is queued: counted before the client can read it, so a
+ * scrape that follows a response always sees it. */
 static void count_request(struct exchange *ex, double ms)
 {
     const struct http_server_options *o = &ex->srv->opts;
@@ -266,7 +268,7 @@ void http_server_metrics(struct http_server *srv, struct metrics_text *t)
             metrics_sample(t, "oidcd_http_requests_total", labels, (double)n);
         }
     metrics_family(t, "oidcd_http_request_duration_seconds", "histogram",
-                   "Time from a request's first byte to its response being sent, by endpoint");
+                   "Time from a request's first byte to its response being ready, by endpoint");
     for (r = 0; r <= o->nroutes; r++) {
         labels[0] = '\0';
         metrics_label(labels, sizeof labels, "endpoint",
@@ -283,17 +285,14 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
     struct exchange *ex = *con_cls;
     char status[TEXT_INT_SIZE], ms[TEXT_INT_SIZE + 3];
-    double took_ms;
 
     (void)cls;
     /* the response is out: the clock of the connection's next request starts */
     conns_set_busy(conn_state_of(conn), false);
     if (!ex)
         return;
-    took_ms = clock_ms() - ex->started_ms;
-    count_request(ex, took_ms);
     text_int(status, ex->resp.status);
-    format_ms(ms, took_ms);
+    format_ms(ms, clock_ms() - ex->started_ms);
     log_set_request_id(ex->request_id[0] ? ex->request_id : NULL);
     log_kv(LOG_INFO, "request", "method", ex->method_name, "path", ex->log_path, "status", status,
            "ms", ms, "client_id", ex->resp.client_id[0] ? ex->resp.client_id : NULL, "error",
@@ -331,6 +330,7 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct exchange *ex)
     for (i = 0; i < r->nheaders; i++)
         MHD_add_response_header(mr, r->headers[i].name, r->headers[i].value);
     MHD_add_response_header(mr, "X-Request-Id", ex->request_id);
+    count_request(ex, clock_ms() - ex->started_ms);
     ret = MHD_queue_response(conn, (unsigned)r->status, mr);
     MHD_destroy_response(mr);
     conns_set_busy(conn_state_of(conn), true);
