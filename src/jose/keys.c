@@ -14,6 +14,7 @@
 #include "jose/jwk.h"
 #include "jose/jws.h"
 #include "jose/jwt.h"
+#include "jose/subject.h"
 
 struct loaded_key {
     char kid[64];
@@ -38,8 +39,9 @@ struct keystore {
     struct kek kek;
     pthread_mutex_t lock;
     struct keyset *set;
-    _Atomic int64_t version; /* set->version, read without the lock */
-    int64_t undecryptable;   /* a store version whose keys did not decrypt, or -1 */
+    _Atomic int64_t version;      /* set->version, read without the lock */
+    int64_t undecryptable;        /* a store version whose keys did not decrypt, or -1 */
+    struct subject_key *subjects; /* loaded on first use (keystore_subject_key) */
 };
 
 static void keyset_free(struct keyset *set)
@@ -238,6 +240,9 @@ void keystore_free(struct keystore *ks)
         keyset_release(ks, ks->set);
     pthread_mutex_destroy(&ks->lock);
     OPENSSL_cleanse(&ks->kek, sizeof ks->kek);
+    if (ks->subjects)
+        OPENSSL_cleanse(ks->subjects, sizeof *ks->subjects);
+    free(ks->subjects);
     free(ks);
 }
 
@@ -430,4 +435,23 @@ const char *key_state_name(enum key_state s)
     static const char *const names[] = {"next", "current", "retired"};
 
     return names[s];
+}
+
+enum err keystore_subject_key(struct keystore *ks, const struct subject_key **out)
+{
+    struct subject_key *k;
+    enum err rc = ERR_OK;
+
+    pthread_mutex_lock(&ks->lock);
+    if (!ks->subjects) {
+        k = malloc(sizeof *k);
+        rc = k ? subject_key_load(ks->store, &ks->kek, k) : ERR_NOMEM;
+        if (!rc)
+            ks->subjects = k;
+        else
+            free(k);
+    }
+    *out = ks->subjects;
+    pthread_mutex_unlock(&ks->lock);
+    return rc;
 }

@@ -60,6 +60,11 @@ enum err keystore_verify(struct keystore *ks, const char *token, size_t len, str
 /* A number that changes whenever the loaded keys do. */
 int64_t keystore_version(struct keystore *ks);
 
+struct subject_key;
+/* The pairwise subject key (jose/subject.h), read or made in the store on
+ * the first call and kept (borrowed: lives as long as ks). */
+enum err keystore_subject_key(struct keystore *ks, const struct subject_key **out);
+
 /* The JWKS document of every published key; newly allocated, caller frees. */
 char *keystore_jwks(struct keystore *ks);
 

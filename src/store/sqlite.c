@@ -21,7 +21,7 @@ extern const struct store_ops sqlite_store_ops;
     "id, name, type, secret_hash, grant_types, response_types, redirect_uris, "                    \
     "post_logout_redirect_uris, scope, token_endpoint_auth_method, access_token_format, "          \
     "enabled, created_at, require_consent, reuse_consent, backchannel_logout_uri, "                \
-    "backchannel_logout_session_required"
+    "backchannel_logout_session_required, subject_type, sector_identifier_uri, sector"
 
 #define RESOURCE_COLUMNS "id, name, scope, access_token_format, access_token_ttl, created_at"
 
@@ -41,14 +41,15 @@ const char *const sqlite_sql[ST_COUNT] = {
     [ST_CLIENT_INSERT] =
         "INSERT INTO clients (" CLIENT_COLUMNS ", updated_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?15, ?16, "
-        "?17, ?18, ?13)",
+        "?17, ?18, ?19, ?20, ?21, ?13)",
     [ST_CLIENT_UPDATE] = "UPDATE clients SET name = ?2, type = ?3, secret_hash = ?4, "
                          "grant_types = ?5, response_types = ?6, redirect_uris = ?7, "
                          "post_logout_redirect_uris = ?8, scope = ?9, "
                          "token_endpoint_auth_method = ?10, access_token_format = ?11, "
                          "enabled = ?12, updated_at = ?14, require_consent = ?15, "
                          "reuse_consent = ?16, backchannel_logout_uri = ?17, "
-                         "backchannel_logout_session_required = ?18 WHERE id = ?1",
+                         "backchannel_logout_session_required = ?18, subject_type = ?19, "
+                         "sector_identifier_uri = ?20, sector = ?21 WHERE id = ?1",
     [ST_CLIENT_DELETE] = "DELETE FROM clients WHERE id = ?1",
     [ST_CLIENT_LIST] = "SELECT " CLIENT_COLUMNS " FROM clients ORDER BY created_at, rowid",
     [ST_KEY_INSERT] = "INSERT INTO signing_keys (kid, alg, private_enc, public_jwk, created_at, "
@@ -178,6 +179,8 @@ const char *const sqlite_sql[ST_COUNT] = {
         "AND (?4 IS NULL OR user_sub = ?4) AND (?5 IS NULL OR client_id = ?5) "
         "ORDER BY id DESC LIMIT ?6",
     [ST_AUDIT_SWEEP] = "DELETE FROM audit_events WHERE at < ?1",
+    [ST_SECRET_ADD] = "INSERT OR IGNORE INTO server_secrets (name, sealed) VALUES (?1, ?2)",
+    [ST_SECRET_GET] = "SELECT sealed FROM server_secrets WHERE name = ?1",
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
@@ -625,4 +628,5 @@ const struct store_ops sqlite_store_ops = {
     .backchannel_claim = sqlite_backchannel_claim,
     .backchannel_delete = sqlite_backchannel_delete,
     .backchannel_retry = sqlite_backchannel_retry,
+    .secret_get_or_add = sqlite_secret_get_or_add,
 };

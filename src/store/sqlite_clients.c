@@ -5,6 +5,22 @@
 #include "core/clock.h"
 #include "store/sqlite_internal.h"
 
+/* subject_type, sector_identifier_uri and sector from column col on. */
+static enum err row_to_subject(sqlite3_stmt *st, int col, struct client *c)
+{
+    const char *type = (const char *)sqlite3_column_text(st, col);
+
+    if (type && subject_type_parse(type, &c->subject_type))
+        return ERR_STORE;
+    if (sqlite3_column_type(st, col + 1) != SQLITE_NULL &&
+        !(c->sector_identifier_uri = sqlite_column_dup(st, col + 1)))
+        return ERR_NOMEM;
+    if (sqlite3_column_type(st, col + 2) != SQLITE_NULL &&
+        !(c->sector = sqlite_column_dup(st, col + 2)))
+        return ERR_NOMEM;
+    return ERR_OK;
+}
+
 static enum err row_to_client(sqlite3_stmt *st, struct client *c)
 {
     const char *id = (const char *)sqlite3_column_text(st, 0);
@@ -45,6 +61,8 @@ static enum err row_to_client(sqlite3_stmt *st, struct client *c)
     if (!rc && sqlite3_column_type(st, 15) != SQLITE_NULL &&
         !(c->backchannel_logout_uri = sqlite_column_dup(st, 15)))
         rc = ERR_NOMEM;
+    if (!rc)
+        rc = row_to_subject(st, 17, c);
     if (rc)
         client_clear(c);
     return rc;
@@ -106,6 +124,12 @@ static enum err bind_client(sqlite3_stmt *st, const struct client *c)
         if (c->backchannel_logout_uri)
             sqlite3_bind_text(st, 17, c->backchannel_logout_uri, -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 18, c->backchannel_session_required);
+        if (c->subject_type != SUBJECT_DEFAULT)
+            sqlite3_bind_text(st, 19, subject_type_name(c->subject_type), -1, SQLITE_STATIC);
+        if (c->sector_identifier_uri)
+            sqlite3_bind_text(st, 20, c->sector_identifier_uri, -1, SQLITE_STATIC);
+        if (c->sector)
+            sqlite3_bind_text(st, 21, c->sector, -1, SQLITE_STATIC);
     }
     for (i = 0; i < 4; i++)
         free(lists[i]);

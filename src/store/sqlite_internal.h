@@ -85,6 +85,8 @@ enum stmt_id {
     ST_BACKCHANNEL_DUE,
     ST_BACKCHANNEL_DELETE,
     ST_BACKCHANNEL_RETRY,
+    ST_SECRET_ADD,
+    ST_SECRET_GET,
     ST_BEGIN,
     ST_COMMIT,
     ST_ROLLBACK,
@@ -212,5 +214,7 @@ enum err sqlite_backchannel_claim(struct store *s, int64_t now, int64_t until, s
 enum err sqlite_session_client_add(struct store *s, const char *sid, const char *client_id);
 enum err sqlite_backchannel_delete(struct store *s, int64_t id);
 enum err sqlite_backchannel_retry(struct store *s, int64_t id, int64_t next_at);
+enum err sqlite_secret_get_or_add(struct store *s, const char *name, const unsigned char *sealed,
+                                  size_t n, unsigned char **out, size_t *outlen);
 
 #endif

@@ -234,6 +234,8 @@ void client_clear(struct client *c)
     strlist_free(&c->redirect_uris);
     strlist_free(&c->post_logout_redirect_uris);
     free(c->backchannel_logout_uri);
+    free(c->sector_identifier_uri);
+    free(c->sector);
     memset(c, 0, sizeof *c);
 }
 
@@ -270,8 +272,13 @@ enum err client_copy(struct client *dst, const struct client *src)
     dst->scope = src->scope ? strdup(src->scope) : NULL;
     dst->backchannel_logout_uri =
         src->backchannel_logout_uri ? strdup(src->backchannel_logout_uri) : NULL;
+    dst->sector_identifier_uri =
+        src->sector_identifier_uri ? strdup(src->sector_identifier_uri) : NULL;
+    dst->sector = src->sector ? strdup(src->sector) : NULL;
     if ((src->name && !dst->name) || (src->scope && !dst->scope) ||
-        (src->backchannel_logout_uri && !dst->backchannel_logout_uri))
+        (src->backchannel_logout_uri && !dst->backchannel_logout_uri) ||
+        (src->sector_identifier_uri && !dst->sector_identifier_uri) ||
+        (src->sector && !dst->sector))
         rc = ERR_NOMEM;
     if (!rc)
         rc = strlist_copy(&dst->grant_types, &src->grant_types);
@@ -343,6 +350,23 @@ const char *auth_method_name(enum auth_method m)
 const char *token_format_name(enum token_format f)
 {
     return format_names[f];
+}
+
+static const char *const subject_names[] = {"public", "pairwise"};
+
+const char *subject_type_name(enum subject_type t)
+{
+    return t == SUBJECT_DEFAULT ? NULL : subject_names[t - SUBJECT_PUBLIC];
+}
+
+enum err subject_type_parse(const char *s, enum subject_type *out)
+{
+    int v;
+    enum err rc = parse_name(s, subject_names, 2, &v);
+
+    if (!rc)
+        *out = (enum subject_type)(v + SUBJECT_PUBLIC);
+    return rc;
 }
 
 enum err client_type_parse(const char *s, enum client_type *out)

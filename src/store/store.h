@@ -19,6 +19,8 @@
 enum client_type { CLIENT_CONFIDENTIAL, CLIENT_PUBLIC };
 enum auth_method { AUTH_CLIENT_SECRET_BASIC, AUTH_CLIENT_SECRET_POST, AUTH_NONE };
 enum token_format { TOKEN_FORMAT_JWT, TOKEN_FORMAT_OPAQUE };
+/* OpenID Connect Core §8: SUBJECT_DEFAULT follows tokens.subject_type. */
+enum subject_type { SUBJECT_DEFAULT, SUBJECT_PUBLIC, SUBJECT_PAIRWISE };
 
 struct client {
     char id[LIMIT_CLIENT_ID + 1];
@@ -38,6 +40,9 @@ struct client {
     bool reuse_consent;                /* remember a consent for consent.remember_days */
     char *backchannel_logout_uri;      /* NULL: none (OIDC Back-Channel Logout §2.2) */
     bool backchannel_session_required; /* the client wants sid in logout tokens */
+    enum subject_type subject_type;
+    char *sector_identifier_uri; /* NULL: none (OIDC Core §8.1) */
+    char *sector;                /* the host pairwise subs are derived for; NULL: none */
     int64_t created_at;
 };
 
@@ -275,6 +280,9 @@ struct store_ops {
                                   struct backchannel_logout **out, size_t *n);
     enum err (*backchannel_delete)(struct store *s, int64_t id);
     enum err (*backchannel_retry)(struct store *s, int64_t id, int64_t next_at);
+    /* server secrets */
+    enum err (*secret_get_or_add)(struct store *s, const char *name, const unsigned char *sealed,
+                                  size_t n, unsigned char **out, size_t *outlen);
 };
 
 struct store {
@@ -516,6 +524,12 @@ enum err store_backchannel_delete(struct store *s, int64_t id);
 enum err store_backchannel_retry(struct store *s, int64_t id, int64_t next_at);
 void backchannel_logout_list_free(struct backchannel_logout *list, size_t n);
 
+/* The sealed secret stored under name; when there is none yet, stores
+ * sealed (n bytes) first. Of several processes adding one at once, all get
+ * the one stored first. *out is newly allocated (caller frees). */
+enum err store_secret_get_or_add(struct store *s, const char *name, const unsigned char *sealed,
+                                 size_t n, unsigned char **out, size_t *outlen);
+
 void session_clear(struct session *se);
 void auth_code_clear(struct auth_code *code);
 void consent_clear(struct consent *c);
@@ -525,9 +539,13 @@ void refresh_token_clear(struct refresh_token *rt);
 const char *client_type_name(enum client_type t);
 const char *auth_method_name(enum auth_method m);
 const char *token_format_name(enum token_format f);
+/* "public" or "pairwise"; NULL for SUBJECT_DEFAULT. */
+const char *subject_type_name(enum subject_type t);
 /* Parse those names; ERR_INVALID_REQUEST for anything else. */
 enum err client_type_parse(const char *s, enum client_type *out);
 enum err auth_method_parse(const char *s, enum auth_method *out);
 enum err token_format_parse(const char *s, enum token_format *out);
+/* "public" or "pairwise" (never SUBJECT_DEFAULT). */
+enum err subject_type_parse(const char *s, enum subject_type *out);
 
 #endif

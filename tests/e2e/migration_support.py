@@ -4,6 +4,10 @@ prepared as an older version left it."""
 # What each migration made that a replay would make again, in the order it is
 # undone (migrations without an entry only change rows).
 UNDO = {
+    15: ["DROP TABLE server_secrets",
+         "ALTER TABLE clients DROP COLUMN subject_type",
+         "ALTER TABLE clients DROP COLUMN sector_identifier_uri",
+         "ALTER TABLE clients DROP COLUMN sector"],
     13: ["ALTER TABLE auth_codes DROP COLUMN front_at_jti",
          "ALTER TABLE auth_codes DROP COLUMN front_at_expires_at"],
     12: ["DROP TRIGGER users_disabled_sessions_end",

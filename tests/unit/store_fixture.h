@@ -43,6 +43,26 @@ static inline void temp_store_close(struct temp_store *t)
     rmdir(t->dir);
 }
 
+/* cmocka set-up and tear-down of a struct temp_store in *state. */
+static inline int temp_store_setup(void **state)
+{
+    struct temp_store *t = calloc(1, sizeof *t);
+
+    if (!t || temp_store_open(t) != 0) {
+        free(t);
+        return -1;
+    }
+    *state = t;
+    return 0;
+}
+
+static inline int temp_store_teardown(void **state)
+{
+    temp_store_close(*state);
+    free(*state);
+    return 0;
+}
+
 /* Adds the enabled user sub (username the same), without a password. */
 static inline enum err temp_store_user(struct temp_store *t, const char *sub)
 {
