@@ -86,6 +86,7 @@ static const struct setting settings[] = {
     LONG("tokens", "refresh_token_max_lifetime", refresh_token_max_lifetime, "7776000", 1,
          315360000),
     BOOL("tokens", "id_token_include_claims", id_token_include_claims, "false"),
+    CHOICE("tokens", "subject_type", subject_type, "public", "public pairwise"),
     LONG("session", "ttl", session_ttl, "86400", 60, 31536000),
     LONG("backchannel", "timeout_ms", backchannel_timeout_ms, "5000", 100, 60000),
     LONG("backchannel", "retries", backchannel_retries, "5", 0, 20),

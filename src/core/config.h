@@ -45,6 +45,7 @@ struct config {
     long refresh_token_ttl;                        /* tokens.refresh_token_ttl, seconds */
     long refresh_token_max_lifetime;               /* tokens.refresh_token_max_lifetime, seconds */
     bool id_token_include_claims;                  /* tokens.id_token_include_claims */
+    char subject_type[16];                         /* tokens.subject_type: public, pairwise */
     long session_ttl;                              /* session.ttl, seconds */
     long consent_remember_days;                    /* consent.remember_days; 0 = never */
     long login_max_failures;                       /* login.max_failures */

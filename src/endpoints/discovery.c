@@ -82,7 +82,7 @@ static json_t *sign_in(const struct config *cfg, const struct strlist *algs,
                        const struct strlist *claims)
 {
     json_t *doc = json_pack(
-        "{s:[ssss], s:[ssssss], s:[sss], s:[ss], s:[ssss], s:b, s:b, s:b, s:b, s:[s], s:o, "
+        "{s:[ssss], s:[ssssss], s:[sss], s:[ss], s:[ssss], s:b, s:b, s:b, s:b, s:[ss], s:o, "
         "s:o, s:b, s:b}",
         "grant_types_supported", "authorization_code", "implicit", "client_credentials",
         "refresh_token", "response_types_supported", "code", "id_token", "id_token token",
@@ -91,7 +91,7 @@ static json_t *sign_in(const struct config *cfg, const struct strlist *algs,
         "prompt_values_supported", "none", "login", "consent", "select_account",
         "authorization_response_iss_parameter_supported", 1, "claims_parameter_supported", 0,
         "request_parameter_supported", 0, "request_uri_parameter_supported", 0,
-        "subject_types_supported", "public", "id_token_signing_alg_values_supported",
+        "subject_types_supported", "public", "pairwise", "id_token_signing_alg_values_supported",
         string_array(algs), "claims_supported", string_array(claims),
         "backchannel_logout_supported", 1, "backchannel_logout_session_supported", 1);
 

@@ -9,6 +9,7 @@
 #include "endpoints/logout_request.h"
 #include "endpoints/page.h"
 #include "endpoints/signin.h"
+#include "oauth/subject.h"
 
 /* A POST from the application's site carries no SameSite=Lax cookie, so the
  * session is out of sight: send the same request back as a GET, a top-level
@@ -44,6 +45,18 @@ static void again_as_get(const struct app *a, struct http_response *resp,
     buf_free(&loc);
 }
 
+/* Whether the hint names the signed-in user se: by the sub its client sees
+ * for them (pairwise or not, oauth/subject.h). */
+static bool hint_names(const struct app *a, const struct logout_request *r,
+                       const struct session *se)
+{
+    char sub[SUBJECT_MAX];
+
+    return r->hint_ok &&
+           subject_for_client_id(&a->oauth, r->hint.client_id, se->user_sub, sub) == ERR_OK &&
+           logout_hint_matches(&r->hint, sub, se->sid);
+}
+
 void endpoint_end_session(void *app, const struct http_request *req, struct http_response *resp)
 {
     const struct app *a = app;
@@ -60,8 +73,7 @@ void endpoint_end_session(void *app, const struct http_request *req, struct http
         goto out;
     }
     rc = signin_session(a, req, &se);
-    if (rc == ERR_NOT_FOUND ||
-        (!rc && r.hint_ok && logout_hint_matches(&r.hint, se.user_sub, se.sid)))
+    if (rc == ERR_NOT_FOUND || (!rc && hint_names(a, &r, &se)))
         logout_request_finish(a, req, resp, &r);
     else if (!rc)
         logout_request_ask(a, req, resp, &r);

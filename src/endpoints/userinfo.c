@@ -18,6 +18,7 @@
 #include "core/json_writer.h"
 #include "endpoints/app.h"
 #include "oauth/scope.h"
+#include "oauth/subject.h"
 #include "oauth/token_inspect.h"
 #include "oauth/user_cache.h"
 
@@ -55,6 +56,7 @@ static enum err find_token(const struct http_request *req, const char **token, s
 static enum err user_of(const struct oauth_ctx *ctx, const struct token_info *t, char **out,
                         size_t *len, const char **why)
 {
+    char user_sub[LIMIT_SUB + 1];
     struct json_writer w;
     enum err rc;
 
@@ -66,8 +68,11 @@ static enum err user_of(const struct oauth_ctx *ctx, const struct token_info *t,
         *why = "the token lacks the openid scope";
         return ERR_INSUFFICIENT_SCOPE;
     }
+    /* a pairwise client's token carries its sub: the user is behind it */
+    rc = subject_user_of(ctx, t->client_id, t->subject, user_sub);
     json_writer_begin(&w, BODY_MAX);
-    rc = user_cache_write_claims(ctx, t->subject, t->scope, &w);
+    if (!rc)
+        rc = user_cache_write_claims(ctx, user_sub, t->subject, t->scope, &w);
     *out = json_writer_finish(&w, len);
     if (!rc && !*out)
         rc = w.rc ? w.rc : ERR_NOMEM;

@@ -8,6 +8,7 @@
 #include "core/hash.h"
 #include "core/json_writer.h"
 #include "core/rand.h"
+#include "oauth/subject.h"
 
 #define JTI_BYTES 16
 #define OPAQUE_BYTES 32
@@ -20,6 +21,7 @@ struct issue {
     const struct token_target *t;
     const char *jti;
     int64_t now, ttl;
+    const char *subject; /* the sub the client sees */
 };
 
 static void write_aud(struct json_writer *w, const struct issue *is)
@@ -44,7 +46,7 @@ static enum err issue_jwt(const struct oauth_ctx *ctx, const struct issue *is, c
 
     json_writer_begin(&w, CLAIMS_MAX);
     json_writer_string(&w, "iss", ctx->cfg->issuer);
-    json_writer_string(&w, "sub", g->subject);
+    json_writer_string(&w, "sub", is->subject);
     write_aud(&w, is);
     json_writer_int(&w, "exp", is->now + is->ttl);
     json_writer_int(&w, "iat", is->now);
@@ -73,7 +75,7 @@ static enum err issue_opaque(const struct oauth_ctx *ctx, const struct issue *is
     hash_sha256(value, strlen(value), t.hash);
     memcpy(t.jti, is->jti, strlen(is->jti) + 1);
     memcpy(t.client_id, g->client->id, sizeof t.client_id);
-    t.subject = (char *)g->subject;
+    t.subject = (char *)is->subject;
     t.scope = (char *)g->scope;
     t.issued_at = is->now;
     t.expires_at = is->now + is->ttl;
@@ -97,12 +99,18 @@ enum err access_token_issue_for(const struct oauth_ctx *ctx, const struct access
                                 const struct token_target *t, char **out, long *expires_in,
                                 char jti_out[ACCESS_TOKEN_JTI_SIZE])
 {
-    char jti[ACCESS_TOKEN_JTI_SIZE];
-    struct issue is = {g, t, jti, clock_now(), t->ttl ? t->ttl : ctx->cfg->access_token_ttl};
+    char jti[ACCESS_TOKEN_JTI_SIZE], sub[SUBJECT_MAX];
+    struct issue is = {g,         t, jti, clock_now(), t->ttl ? t->ttl : ctx->cfg->access_token_ttl,
+                       g->subject};
     enum token_format format = t->has_format ? t->format : g->client->token_format;
-    enum err rc;
+    enum err rc = ERR_OK;
 
-    rc = rand_token(jti, JTI_BYTES);
+    if (!g->subject_is_client) {
+        rc = subject_for_client(ctx, g->client, g->subject, sub);
+        is.subject = sub;
+    }
+    if (!rc)
+        rc = rand_token(jti, JTI_BYTES);
     if (rc)
         return rc;
     if (format == TOKEN_FORMAT_OPAQUE)

@@ -1,6 +1,7 @@
 #ifndef OIDCD_OAUTH_ACCESS_TOKEN_H
 #define OIDCD_OAUTH_ACCESS_TOKEN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "oauth/oauth.h"
@@ -12,6 +13,10 @@ struct access_grant {
     const char *subject;  /* the user, or the client_id for client_credentials */
     const char *audience; /* who the token is for when no resource is */
     const char *scope;    /* space-separated */
+    /* subject is the client's own id (client_credentials); otherwise it is
+     * a user's own sub, and the token carries the sub the client sees for
+     * them (oauth/subject.h) */
+    bool subject_is_client;
 };
 
 #define ACCESS_TOKEN_JTI_SIZE 32

@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/rand.h"
 #include "core/url.h"
+#include "oauth/subject.h"
 
 #define TOKEN_TTL_S 120 /* §2.4 asks for a short life */
 #define JTI_BYTES 16
@@ -24,19 +25,21 @@
 enum err backchannel_token_issue(const struct oauth_ctx *ctx, const char *client_id,
                                  const char *sub, const char *sid, char **out)
 {
-    char jti[32];
+    char jti[32], client_sub[SUBJECT_MAX];
     int64_t now = clock_now();
     json_t *claims = NULL;
     char *payload = NULL;
     enum err rc = rand_token(jti, JTI_BYTES);
 
     *out = NULL;
+    if (!rc)
+        rc = subject_for_client_id(ctx, client_id, sub, client_sub);
     if (rc)
         return rc;
     claims =
         json_pack("{s:s, s:s, s:I, s:I, s:s, s:{s:{}}, s:s, s:s}", "iss", ctx->cfg->issuer, "aud",
                   client_id, "iat", (json_int_t)now, "exp", (json_int_t)(now + TOKEN_TTL_S), "jti",
-                  jti, "events", BACKCHANNEL_EVENT, "sub", sub, "sid", sid);
+                  jti, "events", BACKCHANNEL_EVENT, "sub", client_sub, "sid", sid);
     payload = claims ? json_dumps(claims, JSON_COMPACT) : NULL;
     rc =
         payload ? keystore_sign(ctx->keys, "logout+jwt", payload, strlen(payload), out) : ERR_NOMEM;

@@ -10,7 +10,7 @@ enum err grant_client_credentials(const struct oauth_ctx *ctx, const struct clie
                                   const char *scope, const char *const *resources, size_t n,
                                   struct token_response *out, const char **why)
 {
-    struct access_grant g;
+    struct access_grant g = {0};
     struct token_target target = {0};
     enum err rc;
 
@@ -34,6 +34,7 @@ enum err grant_client_credentials(const struct oauth_ctx *ctx, const struct clie
     target.scope = NULL;
     g.client = client;
     g.subject = client->id;
+    g.subject_is_client = true;
     g.audience = client->id;
     g.scope = out->scope;
     rc = access_token_issue_for(ctx, &g, &target, &out->access_token, &out->expires_in, NULL);

@@ -11,6 +11,7 @@
 #include "oauth/grant_refresh.h"
 #include "oauth/id_token.h"
 #include "oauth/scope.h"
+#include "oauth/subject.h"
 #include "oauth/token_cache.h"
 
 #define CODE_BYTES 32
@@ -197,14 +198,20 @@ static enum err redeem(const struct oauth_ctx *ctx, const char *value, int64_t n
 enum err grant_id_token_issue(const struct oauth_ctx *ctx, struct id_token_claims *c,
                               const char *scope, id_token_claims_fn claims, char **out)
 {
+    const char *user_sub = c->subject;
+    char sub[SUBJECT_MAX];
     json_t *extra = NULL;
     enum err rc = ERR_OK;
 
     if (claims && (ctx->cfg->id_token_include_claims || c->release_claims))
-        rc = claims(ctx, c->subject, scope, &extra);
+        rc = claims(ctx, user_sub, scope, &extra);
+    if (!rc)
+        rc = subject_for_client_id(ctx, c->client_id, user_sub, sub);
     c->extra = extra;
+    c->subject = sub;
     if (!rc)
         rc = id_token_issue(ctx, c, out);
+    c->subject = user_sub;
     c->extra = NULL;
     json_decref(extra);
     return rc;
@@ -254,7 +261,7 @@ enum err grant_user_issue(const struct oauth_ctx *ctx, const struct client *clie
                           id_token_claims_fn claims, int64_t now, struct token_response *out,
                           struct user_issued *issued)
 {
-    struct access_grant g = {client, u->user_sub, client->id, target->scope};
+    struct access_grant g = {client, u->user_sub, client->id, target->scope, false};
     enum err rc;
 
     memset(issued, 0, sizeof *issued);

@@ -52,7 +52,8 @@ typedef enum err (*id_token_claims_fn)(const struct oauth_ctx *ctx, const char *
 
 /* Signs the ID token c into *out (caller frees), with the user's claims for
  * scope from claims (may be NULL) when tokens.id_token_include_claims is on
- * or c->release_claims is set. */
+ * or c->release_claims is set. Its sub is the one c->client_id sees for the
+ * user c->subject (oauth/subject.h). */
 enum err grant_id_token_issue(const struct oauth_ctx *ctx, struct id_token_claims *c,
                               const char *scope, id_token_claims_fn claims, char **out);
 

@@ -47,7 +47,7 @@ static enum err issue_access_token(const struct oauth_ctx *ctx, const struct cli
                                    struct implicit_tokens *out, char jti[ACCESS_TOKEN_JTI_SIZE],
                                    int64_t *expires_at, const char **why)
 {
-    struct access_grant g = {client, se->user_sub, client->id, NULL};
+    struct access_grant g = {client, se->user_sub, client->id, NULL, false};
     struct token_target target = {0};
     int64_t now = clock_now();
     long expires_in = 0;

@@ -206,7 +206,7 @@ static enum err issue(const struct oauth_ctx *ctx, const struct client *client,
                       struct token_target *target, id_token_claims_fn claims, int64_t now,
                       struct token_response *out, const char **why)
 {
-    struct access_grant g = {client, rt->user_sub, client->id, target->scope};
+    struct access_grant g = {client, rt->user_sub, client->id, target->scope, false};
     struct refresh_token next = {0};
     char jti[ACCESS_TOKEN_JTI_SIZE];
     enum err rc;

@@ -11,7 +11,8 @@
 
 /* What goes into one ID token. Borrowed; optional fields may be NULL. */
 struct id_token_claims {
-    const char *subject;
+    const char *subject;   /* the user's own sub: grant_id_token_issue puts the
+                              sub the client sees in its place */
     const char *client_id; /* aud */
     int64_t auth_time;
     const char *nonce;        /* from the authorization request */

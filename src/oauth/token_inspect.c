@@ -7,6 +7,7 @@
 #include "core/hash.h"
 #include "core/text.h"
 #include "jose/jwt.h"
+#include "oauth/subject.h"
 #include "oauth/token_cache.h"
 
 static bool looks_like_jwt(const char *token, size_t len)
@@ -93,6 +94,7 @@ static enum err read_refresh(const struct oauth_ctx *ctx, const unsigned char ha
                              struct token_info *out, const char **why)
 {
     struct refresh_token rt;
+    char sub[SUBJECT_MAX];
     enum err rc = store_refresh_token_get(ctx->store, hash, &rt);
 
     if (rc == ERR_NOT_FOUND) {
@@ -101,6 +103,18 @@ static enum err read_refresh(const struct oauth_ctx *ctx, const unsigned char ha
     }
     if (rc)
         return rc;
+    /* stored with the user's own sub; the client is told its own for them */
+    rc = subject_for_client_id(ctx, rt.client_id, rt.user_sub, sub);
+    if (!rc) {
+        free(rt.user_sub);
+        rt.user_sub = strdup(sub);
+        rc = rt.user_sub ? ERR_OK : ERR_NOMEM;
+    }
+    if (rc) {
+        refresh_token_clear(&rt);
+        *why = "client no longer registered";
+        return rc == ERR_NOT_FOUND ? ERR_INVALID_TOKEN : rc;
+    }
     out->is_refresh = true;
     out->used = rt.used_at != 0;
     memcpy(out->client_id, rt.client_id, sizeof out->client_id);

@@ -104,6 +104,11 @@ struct writing {
     struct json_writer *w;
 };
 
+/* What one answer is for: the user's sub, the sub shown, the scope. */
+struct answer {
+    const char *sub, *client_sub, *scope;
+};
+
 static enum err write_one(const char *name, void *arg)
 {
     struct writing *wr = arg;
@@ -123,7 +128,7 @@ static enum err write_one(const char *name, void *arg)
 }
 
 /* The answer from e (its stripe held, or e not yet shared). */
-static enum err entry_write(const struct config *cfg, struct entry *e, const char *scope,
+static enum err entry_write(const struct config *cfg, struct entry *e, const struct answer *a,
                             struct json_writer *w)
 {
     struct writing wr = {e, w};
@@ -131,21 +136,21 @@ static enum err entry_write(const struct config *cfg, struct entry *e, const cha
     if (!e->enabled)
         return ERR_NOT_FOUND;
     e->stamp++;
-    json_writer_string(w, "sub", e->sub);
-    return claims_each_released(cfg, scope, write_one, &wr);
+    json_writer_string(w, "sub", a->client_sub);
+    return claims_each_released(cfg, a->scope, write_one, &wr);
 }
 
 /* Writes from slot i when it holds sub as of version; *hit says whether. */
-static enum err write_cached(const struct oauth_ctx *ctx, size_t i, const char *sub,
-                             int64_t version, const char *scope, struct json_writer *w, bool *hit)
+static enum err write_cached(const struct oauth_ctx *ctx, size_t i, const struct answer *a,
+                             int64_t version, struct json_writer *w, bool *hit)
 {
     struct entry *e = &slots[i];
     enum err rc = ERR_OK;
 
     pthread_mutex_lock(&locks[i % STRIPES]);
-    *hit = e->used && e->version == version && strcmp(e->sub, sub) == 0;
+    *hit = e->used && e->version == version && strcmp(e->sub, a->sub) == 0;
     if (*hit)
-        rc = entry_write(ctx->cfg, e, scope, w);
+        rc = entry_write(ctx->cfg, e, a, w);
     pthread_mutex_unlock(&locks[i % STRIPES]);
     return rc;
 }
@@ -159,9 +164,10 @@ static void remember(size_t i, struct entry *e)
     pthread_mutex_unlock(&locks[i % STRIPES]);
 }
 
-enum err user_cache_write_claims(const struct oauth_ctx *ctx, const char *sub, const char *scope,
-                                 struct json_writer *w)
+enum err user_cache_write_claims(const struct oauth_ctx *ctx, const char *sub,
+                                 const char *client_sub, const char *scope, struct json_writer *w)
 {
+    struct answer a = {sub, client_sub, scope};
     size_t i = slot_of(sub);
     struct entry e;
     int64_t version;
@@ -171,12 +177,12 @@ enum err user_cache_write_claims(const struct oauth_ctx *ctx, const char *sub, c
     /* read before the row: a change after it moves the version past this */
     rc = store_users_version(ctx->store, &version);
     if (!rc)
-        rc = write_cached(ctx, i, sub, version, scope, w, &hit);
+        rc = write_cached(ctx, i, &a, version, w, &hit);
     if (rc || hit)
         return rc;
     rc = entry_load(ctx, sub, version, &e);
     if (!rc)
-        rc = entry_write(ctx->cfg, &e, scope, w);
+        rc = entry_write(ctx->cfg, &e, &a, w);
     if (rc == ERR_OK || rc == ERR_NOT_FOUND) {
         if (e.used)
             remember(i, &e);

@@ -126,7 +126,7 @@ def test_sign_in_metadata(server, path):
     assert doc["authorization_response_iss_parameter_supported"] is True
     for name in ("claims", "request", "request_uri"):
         assert doc[f"{name}_parameter_supported"] is False
-    assert doc["subject_types_supported"] == ["public"]
+    assert doc["subject_types_supported"] == ["public", "pairwise"]
     assert doc["end_session_endpoint"] == server.issuer + "/end-session"
 
 
