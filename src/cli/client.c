@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "oauth/client_rules.h"
+#include "oauth/client_sector.h"
 #include "store/store.h"
 
 /* -- flags ------------------------------------------------------------------ */
@@ -28,6 +29,8 @@ enum flag_id {
     F_REUSE_CONSENT,
     F_BACKCHANNEL_URI,
     F_BACKCHANNEL_SID,
+    F_SUBJECT_TYPE,
+    F_SECTOR_URI,
     F_COUNT
 };
 
@@ -66,6 +69,8 @@ static const struct flag_spec {
     [F_BACKCHANNEL_URI] = {"--backchannel-logout-uri", true, false, ON_WRITE, NULL},
     [F_BACKCHANNEL_SID] = {"--backchannel-logout-session-required", true, false, ON_WRITE,
                            "true or false"},
+    [F_SUBJECT_TYPE] = {"--subject-type", true, false, ON_WRITE, "public or pairwise"},
+    [F_SECTOR_URI] = {"--sector-identifier-uri", true, false, ON_WRITE, NULL},
 };
 
 /* The flags seen, by BIT(flag_id). */
@@ -135,6 +140,12 @@ static enum err set_flag(enum flag_id id, const char *v, struct client *c)
         return *v ? replace_str(&c->backchannel_logout_uri, v) : ERR_OK;
     case F_BACKCHANNEL_SID:
         return parse_bool(v, &c->backchannel_session_required);
+    case F_SUBJECT_TYPE:
+        return subject_type_parse(v, &c->subject_type) ? ERR_INVALID_REQUEST : ERR_OK;
+    case F_SECTOR_URI: /* "" removes it */
+        free(c->sector_identifier_uri);
+        c->sector_identifier_uri = NULL;
+        return *v ? replace_str(&c->sector_identifier_uri, v) : ERR_OK;
     default:
         return ERR_OK; /* a switch: seen is all it records */
     }
@@ -231,6 +242,11 @@ static json_t *list_json(const struct strlist *l)
     return arr;
 }
 
+static json_t *nullable(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
 /* The client as JSON; secret is added when not NULL. */
 static json_t *client_json(const struct client *c, const char *secret)
 {
@@ -252,6 +268,12 @@ static json_t *client_json(const struct client *c, const char *secret)
     if (o)
         json_object_set_new(o, "backchannel_logout_session_required",
                             json_boolean(c->backchannel_session_required));
+    if (o)
+        json_object_set_new(o, "subject_type", nullable(subject_type_name(c->subject_type)));
+    if (o)
+        json_object_set_new(o, "sector_identifier_uri", nullable(c->sector_identifier_uri));
+    if (o)
+        json_object_set_new(o, "sector", nullable(c->sector));
     if (o && secret)
         json_object_set_new(o, "client_secret", json_string(secret));
     return o;
@@ -289,6 +311,12 @@ static void print_text(const struct client *c, const char *secret)
            "backchannel_logout_uri:", c->backchannel_logout_uri ? c->backchannel_logout_uri : "");
     printf(LABEL "%s\n",
            "backchannel_logout_session_required:", c->backchannel_session_required ? "yes" : "no");
+    printf(LABEL "%s\n", "subject_type:",
+           c->subject_type == SUBJECT_DEFAULT ? "default (tokens.subject_type)"
+                                              : subject_type_name(c->subject_type));
+    printf(LABEL "%s\n",
+           "sector_identifier_uri:", c->sector_identifier_uri ? c->sector_identifier_uri : "");
+    printf(LABEL "%s\n", "sector:", c->sector ? c->sector : "");
 }
 
 static void print_client(const struct client *c, const char *secret, bool json)
@@ -326,6 +354,22 @@ static int check(struct client *c)
         return cli_fail(EXIT_FAIL, "out of memory");
     if (rc)
         return cli_fail(EXIT_USAGE, "%s", why ? why : "invalid client");
+    return EXIT_OK;
+}
+
+/* The client's sector (oauth/client_sector.h), its document fetched when
+ * it has a sector identifier URI. */
+static int settle_sector(const struct config *cfg, struct client *c)
+{
+    const char *why = NULL;
+    enum err rc = client_sector_settle(cfg, c, &why);
+
+    if (rc == ERR_INVALID_REQUEST)
+        return cli_fail(EXIT_USAGE, "%s", why);
+    if (rc == ERR_TEMPORARILY_UNAVAILABLE)
+        return cli_fail(EXIT_FAIL, "cannot fetch the sector identifier URI: %s", why);
+    if (rc)
+        return cli_fail(EXIT_FAIL, "out of memory");
     return EXIT_OK;
 }
 
@@ -397,6 +441,8 @@ static int cmd_create(int argc, char **argv, struct store *s, const struct confi
         status = cli_fail(EXIT_FAIL, "cannot generate credentials");
     if (status == EXIT_OK)
         status = check(&c);
+    if (status == EXIT_OK)
+        status = settle_sector(cfg, &c);
     if (status == EXIT_OK && (rc = store_client_insert(s, &c)))
         status = cli_fail(EXIT_FAIL, "cannot store client: %s", err_str(rc));
     if (status == EXIT_OK) {
@@ -456,6 +502,10 @@ static void take_changes(struct client *c, struct client *changes, unsigned seen
         SWAP(c->backchannel_logout_uri, changes->backchannel_logout_uri, char *);
     if (seen & BIT(F_BACKCHANNEL_SID))
         c->backchannel_session_required = changes->backchannel_session_required;
+    if (seen & BIT(F_SUBJECT_TYPE))
+        c->subject_type = changes->subject_type;
+    if (seen & BIT(F_SECTOR_URI))
+        SWAP(c->sector_identifier_uri, changes->sector_identifier_uri, char *);
     if (seen & BIT(F_ENABLE))
         c->enabled = true;
     if (seen & BIT(F_DISABLE))
@@ -465,15 +515,22 @@ static void take_changes(struct client *c, struct client *changes, unsigned seen
 /* An update that changes c. Disabling alone is never refused for c's other
  * fields, so a client stored under older, looser rules can always be
  * switched off; every other update checks the whole client. */
-static int update_client(struct client *c, const struct client_flags *f,
+static int update_client(const struct config *cfg, struct client *c, const struct client_flags *f,
                          char secret[CLIENT_SECRET_TEXT], bool *made)
 {
+    int status;
+
     *made = false;
     if ((f->seen & ~BIT(F_JSON)) == BIT(F_DISABLE))
         return EXIT_OK;
     if (settle_secret(c, f, secret, made))
         return cli_fail(EXIT_FAIL, "cannot generate credentials");
-    return check(c);
+    status = check(c);
+    /* the sector follows the URIs: their document is checked again */
+    if (status == EXIT_OK &&
+        (f->seen & (BIT(F_REDIRECT_URI) | BIT(F_SECTOR_URI) | BIT(F_SUBJECT_TYPE))))
+        status = settle_sector(cfg, c);
+    return status;
 }
 
 static int cmd_update(int argc, char **argv, struct store *s, const struct config *cfg)
@@ -492,7 +549,7 @@ static int cmd_update(int argc, char **argv, struct store *s, const struct confi
         status = load(s, argv[0], &c);
     if (status == EXIT_OK) {
         take_changes(&c, &changes, f.seen);
-        status = update_client(&c, &f, secret, &made);
+        status = update_client(cfg, &c, &f, secret, &made);
     }
     if (status == EXIT_OK && (rc = store_client_update(s, &c)))
         status = cli_fail(EXIT_FAIL, "cannot update client: %s", err_str(rc));

@@ -14,6 +14,7 @@
 #define LIMIT_NAME 256           /* bytes of a client name */
 #define LIMIT_URI 2048           /* bytes of one URI */
 #define LIMIT_URIS 32            /* URIs registered for one client */
+#define LIMIT_SECTOR_DOCUMENT (64 * 1024) /* bytes of a sector_identifier_uri document */
 #define LIMIT_CONNECTIONS 1024   /* concurrent HTTP connections */
 #define LIMIT_JWT 8192           /* bytes of a compact JWS */
 #define LIMIT_JWKS 65536         /* bytes of a JWKS document */

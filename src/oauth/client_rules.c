@@ -53,9 +53,9 @@ enum uri_fault {
         [URI_HTTP] = what " of scheme http or https needs //host, an optional :port (1-65535) "    \
                           "and no user info",                                                      \
     }
-static const char *const uri_why[3][URI_FAULTS] = {URI_WHY("a redirect URI"),
-                                                   URI_WHY("a post-logout redirect URI"),
-                                                   URI_WHY("the back-channel logout URI")};
+static const char *const uri_why[4][URI_FAULTS] = {
+    URI_WHY("a redirect URI"), URI_WHY("a post-logout redirect URI"),
+    URI_WHY("the back-channel logout URI"), URI_WHY("the sector identifier URI")};
 #undef URI_WHY
 
 static bool is_alpha(unsigned char c)
@@ -179,10 +179,9 @@ static const char *uris_why(const struct strlist *l, int kind)
     return NULL;
 }
 
-/* NULL when the client has no back-channel logout URI or a good one: as a
- * redirect URI, and https, or http on a loopback host (OpenID Connect
- * Back-Channel Logout 1.0 §2.2). */
-static const char *backchannel_uri_why(const char *u)
+/* NULL when u (kind 2 or 3 of uri_why) is absent or good: as a redirect
+ * URI, and https, or http on a loopback host; else insecure. */
+static const char *server_uri_why(const char *u, int kind, const char *insecure)
 {
     enum uri_fault fault;
     struct url_parts p;
@@ -190,12 +189,27 @@ static const char *backchannel_uri_why(const char *u)
     if (!u)
         return NULL;
     if ((fault = uri_check(u)) != URI_OK)
-        return uri_why[2][fault];
+        return uri_why[kind][fault];
     if (url_parse(u, strlen(u), &p) == ERR_OK &&
         (url_span_is(p.scheme, "https") ||
          (url_span_is(p.scheme, "http") && url_host_is_loopback(p.host))))
         return NULL;
-    return "the back-channel logout URI must be https (http only on a loopback host)";
+    return insecure;
+}
+
+/* The back-channel logout URI (OpenID Connect Back-Channel Logout 1.0
+ * §2.2) and the sector identifier URI (OpenID Connect Core §8.1, which
+ * wants https; a loopback http one serves tests and local set-ups). */
+static const char *backchannel_uri_why(const char *u)
+{
+    return server_uri_why(
+        u, 2, "the back-channel logout URI must be https (http only on a loopback host)");
+}
+
+static const char *sector_uri_why(const char *u)
+{
+    return server_uri_why(u, 3,
+                          "the sector identifier URI must be https (http only on a loopback host)");
 }
 
 /* -- grant and response types --------------------------------------------- */
@@ -392,7 +406,8 @@ enum err client_check(const struct client *c, const char **why)
              !(*why = types_why(&c->grant_types, &c->response_types)) &&
              !(*why = uris_why(&c->redirect_uris, 0)) &&
              !(*why = uris_why(&c->post_logout_redirect_uris, 1)) &&
-             !(*why = backchannel_uri_why(c->backchannel_logout_uri))) {
+             !(*why = backchannel_uri_why(c->backchannel_logout_uri)) &&
+             !(*why = sector_uri_why(c->sector_identifier_uri))) {
         if (c->type == CLIENT_PUBLIC && c->auth_method != AUTH_NONE)
             *why = "a public client authenticates with method none";
         else if (c->type == CLIENT_CONFIDENTIAL && c->auth_method == AUTH_NONE)

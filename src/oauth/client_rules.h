@@ -27,7 +27,8 @@ enum err client_normalize(struct client *c, const char **why);
  * of the schemes javascript, data, vbscript or file, and, for http and
  * https, with "//", a host, an optional port 1-65535 and no user info; at
  * most LIMIT_URIS of each; a back-channel logout URI, when there is one,
- * of those rules and https (http only on a loopback host); a scope
+ * of those rules and https (http only on a loopback host), and so a sector
+ * identifier URI (OpenID Connect Core §8.1); a scope
  * scope_parse accepts; an authentication method that fits the type (public:
  * none; confidential: a secret method); no password grant for a public
  * client (RFC 9700 §2.4).

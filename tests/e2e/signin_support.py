@@ -15,15 +15,17 @@ import hashlib
 import json
 import secrets
 import subprocess
+import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
 
-from conftest import (CLI_TIMEOUT, HTTP_TIMEOUT, OIDCD_BIN, b64url, clean_env,
+from conftest import (CLI_TIMEOUT, HTTP_TIMEOUT, OIDCD_BIN, b64url, clean_env, free_port,
                       jwt_header, verify_jwt)
 
 PASSWORD = "correct horse battery staple"
@@ -455,3 +457,56 @@ def create_apis(server):
     """Registers BOOKS (read_books, add_books) and FILMS (read_films)."""
     server.cli_json("resource", "create", "--id", BOOKS, "--scope", "read_books add_books")
     server.cli_json("resource", "create", "--id", FILMS, "--scope", "read_films")
+
+
+# -- sector identifier documents (OpenID Connect Core §8.1) ---------------------
+
+
+class SectorDocs:
+    """Sector identifier documents served on loopback: docs[path] is the body
+    (a str, sent as JSON) of GET path; anything else is a 404."""
+
+    def __init__(self):
+        self.docs = {}
+        docs = self.docs
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                body = docs.get(self.path)
+                data = b"" if body is None else body.encode()
+                self.send_response(404 if body is None else 200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def put(self, path, uris):
+        self.docs[path] = uris if isinstance(uris, str) else json.dumps(uris)
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def sectors():
+    s = SectorDocs()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def sectors():
+    """A SectorDocs server for the test (import it as a fixture)."""
+    s = SectorDocs()
+    yield s
+    s.close()
