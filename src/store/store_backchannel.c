@@ -37,7 +37,9 @@ enum err store_backchannel_retry(struct store *s, int64_t id, int64_t next_at)
 enum err store_secret_get_or_add(struct store *s, const char *name, const unsigned char *sealed,
                                  size_t n, unsigned char **out, size_t *outlen)
 {
-    return s->ops->secret_get_or_add(s, name, sealed, n, out, outlen);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->secret_get_or_add(s, name, sealed, n, out, outlen));
 }
 
 void backchannel_logout_list_free(struct backchannel_logout *list, size_t n)
