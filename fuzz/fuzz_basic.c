@@ -12,9 +12,10 @@
  * at link time. */
 #include "oauth/client_cache.h"
 
-enum err client_cache_get(struct store *s, const char *id, struct client *out)
+enum err client_cache_get(struct store *s, struct keystore *ks, const char *id,
+                          struct client *out)
 {
-    (void)s, (void)id, (void)out;
+    (void)s, (void)ks, (void)id, (void)out;
     abort();
 }
 

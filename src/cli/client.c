@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "core/clock.h"
+#include "jose/keys.h"
 #include "oauth/client_rules.h"
 #include "oauth/client_sector.h"
 #include "store/store.h"
@@ -31,6 +32,8 @@ enum flag_id {
     F_BACKCHANNEL_SID,
     F_SUBJECT_TYPE,
     F_SECTOR_URI,
+    F_ID_TOKEN_ALG,
+    F_ROTATE_SECRET,
     F_COUNT
 };
 
@@ -71,6 +74,8 @@ static const struct flag_spec {
                            "true or false"},
     [F_SUBJECT_TYPE] = {"--subject-type", true, false, ON_WRITE, "public or pairwise"},
     [F_SECTOR_URI] = {"--sector-identifier-uri", true, false, ON_WRITE, NULL},
+    [F_ID_TOKEN_ALG] = {"--id-token-alg", true, false, ON_WRITE, "RS256, ES256 or HS256"},
+    [F_ROTATE_SECRET] = {"--rotate-secret", false, false, ON_UPDATE, NULL},
 };
 
 /* The flags seen, by BIT(flag_id). */
@@ -146,6 +151,11 @@ static enum err set_flag(enum flag_id id, const char *v, struct client *c)
         free(c->sector_identifier_uri);
         c->sector_identifier_uri = NULL;
         return *v ? replace_str(&c->sector_identifier_uri, v) : ERR_OK;
+    case F_ID_TOKEN_ALG:
+        if (!client_id_token_alg_valid(v))
+            return ERR_INVALID_REQUEST;
+        memcpy(c->id_token_alg, v, strlen(v) + 1);
+        return ERR_OK;
     default:
         return ERR_OK; /* a switch: seen is all it records */
     }
@@ -274,6 +284,8 @@ static json_t *client_json(const struct client *c, const char *secret)
         json_object_set_new(o, "sector_identifier_uri", nullable(c->sector_identifier_uri));
     if (o)
         json_object_set_new(o, "sector", nullable(c->sector));
+    if (o) /* the name OpenID Connect Dynamic Client Registration gives it */
+        json_object_set_new(o, "id_token_signed_response_alg", json_string(c->id_token_alg));
     if (o && secret)
         json_object_set_new(o, "client_secret", json_string(secret));
     return o;
@@ -294,7 +306,9 @@ static void print_text(const struct client *c, const char *secret)
 {
     printf(LABEL "%s\n", "client_id:", c->id);
     if (secret)
-        printf(LABEL "%s        (shown once; stored only as a hash)\n", "client_secret:", secret);
+        printf(LABEL "%s        (shown once; %s)\n", "client_secret:", secret,
+               c->secret_sealed ? "stored as a hash, and sealed as the HS256 ID token key"
+                                : "stored only as a hash");
     printf(LABEL "%s\n", "name:", c->name);
     printf(LABEL "%s\n", "type:", client_type_name(c->type));
     print_list("grant_types:", &c->grant_types, " ");
@@ -317,6 +331,7 @@ static void print_text(const struct client *c, const char *secret)
     printf(LABEL "%s\n",
            "sector_identifier_uri:", c->sector_identifier_uri ? c->sector_identifier_uri : "");
     printf(LABEL "%s\n", "sector:", c->sector ? c->sector : "");
+    printf(LABEL "%s\n", "id_token_alg:", c->id_token_alg);
 }
 
 static void print_client(const struct client *c, const char *secret, bool json)
@@ -407,6 +422,76 @@ static enum err settle_secret(struct client *c, const struct client_flags *f,
     return client_new_secret(c, secret);
 }
 
+static bool is_hs256(const struct client *c)
+{
+    return strcmp(c->id_token_alg, "HS256") == 0;
+}
+
+/* Whether the store holds a signing key of alg. *any: whether it holds any. */
+static enum err key_of_alg_stored(struct store *s, const char *alg, bool *found, bool *any)
+{
+    struct signing_key *keys = NULL;
+    size_t n = 0, i;
+    enum err rc = store_key_list(s, &keys, &n);
+
+    *found = false;
+    *any = n > 0;
+    for (i = 0; !rc && i < n; i++)
+        if (strcmp(keys[i].alg, alg) == 0)
+            *found = true;
+    signing_key_list_free(keys, n);
+    return rc;
+}
+
+/* Seals secret for c into c->secret_sealed, or (ES256, RS256) makes a first
+ * key of c's algorithm, with the keystore of cfg's key-encryption key. */
+static enum err keystore_work(const struct config *cfg, struct store *s, struct client *c,
+                              const char *secret, char *why, size_t whylen)
+{
+    struct keystore *ks = NULL;
+    enum err rc = keystore_open_kek_file(s, cfg->encryption_key_file, &ks, why, whylen);
+
+    if (!rc && secret) {
+        free(c->secret_sealed);
+        c->secret_sealed = NULL;
+        rc = keystore_seal_secret(ks, c->id, secret, &c->secret_sealed, &c->secret_sealed_len);
+    } else if (!rc) {
+        rc = keystore_ensure(ks, c->id_token_alg);
+    }
+    keystore_free(ks);
+    return rc;
+}
+
+/* What c's ID token algorithm needs before c is stored (secret: a new one,
+ * or NULL). HS256: the secret sealed with the key-encryption key, the only
+ * plaintext copy the server keeps. Any other: no sealed copy, and a key of
+ * the algorithm, made here when the database holds signing keys already (a
+ * server running now signs with it within a second); in an empty one the
+ * server makes it at start-up, as it does its first key. */
+static int settle_alg(const struct config *cfg, struct store *s, struct client *c,
+                      const char *secret)
+{
+    char why[512] = "";
+    bool found = true, any = false;
+    enum err rc = ERR_OK;
+
+    if (is_hs256(c) && !secret)
+        return EXIT_OK; /* keeps its sealed secret */
+    if (!is_hs256(c)) {
+        free(c->secret_sealed);
+        c->secret_sealed = NULL;
+        c->secret_sealed_len = 0;
+        rc = key_of_alg_stored(s, c->id_token_alg, &found, &any);
+        if (rc || found || !any)
+            return rc ? cli_fail(EXIT_FAIL, "cannot read the signing keys: %s", err_str(rc))
+                      : EXIT_OK;
+    }
+    rc = keystore_work(cfg, s, c, is_hs256(c) ? secret : NULL, why, sizeof why);
+    if (rc)
+        return cli_fail(EXIT_FAIL, "%s", why[0] ? why : err_str(rc));
+    return EXIT_OK;
+}
+
 /* Response types follow the grant types when none are given: code for a
  * client with authorization_code, none for one without. */
 static enum err default_response_types(struct client *c)
@@ -431,6 +516,7 @@ static int cmd_create(int argc, char **argv, struct store *s, const struct confi
     c.require_consent = true;
     c.reuse_consent = true;
     c.created_at = clock_now();
+    memcpy(c.id_token_alg, "RS256", sizeof "RS256");
     status = parse_flags(argc, argv, 0, ON_CREATE, &c, &f);
     if (status == EXIT_OK && !(f.seen & BIT(F_GRANT_TYPES)) &&
         strlist_add(&c.grant_types, "authorization_code", 18))
@@ -443,6 +529,8 @@ static int cmd_create(int argc, char **argv, struct store *s, const struct confi
         status = check(&c);
     if (status == EXIT_OK)
         status = settle_sector(cfg, &c);
+    if (status == EXIT_OK)
+        status = settle_alg(cfg, s, &c, made ? secret : NULL);
     if (status == EXIT_OK && (rc = store_client_insert(s, &c)))
         status = cli_fail(EXIT_FAIL, "cannot store client: %s", err_str(rc));
     if (status == EXIT_OK) {
@@ -506,23 +594,38 @@ static void take_changes(struct client *c, struct client *changes, unsigned seen
         c->subject_type = changes->subject_type;
     if (seen & BIT(F_SECTOR_URI))
         SWAP(c->sector_identifier_uri, changes->sector_identifier_uri, char *);
+    if (seen & BIT(F_ID_TOKEN_ALG))
+        memcpy(c->id_token_alg, changes->id_token_alg, sizeof c->id_token_alg);
     if (seen & BIT(F_ENABLE))
         c->enabled = true;
     if (seen & BIT(F_DISABLE))
         c->enabled = false;
 }
 
-/* An update that changes c. Disabling alone is never refused for c's other
- * fields, so a client stored under older, looser rules can always be
- * switched off; every other update checks the whole client. */
-static int update_client(const struct config *cfg, struct client *c, const struct client_flags *f,
+/* An update that changes c (was_hs256: its ID tokens were HS256 before).
+ * Disabling alone is never refused for c's other fields, so a client stored
+ * under older, looser rules can always be switched off; every other update
+ * checks the whole client. A switch to HS256 makes the secret the key of
+ * every ID token: it takes a new secret (--rotate-secret), since the
+ * server holds the current one only as a hash. */
+static int update_client(const struct config *cfg, struct store *s, struct client *c,
+                         const struct client_flags *f, bool was_hs256,
                          char secret[CLIENT_SECRET_TEXT], bool *made)
 {
+    bool rotate = f->seen & BIT(F_ROTATE_SECRET);
     int status;
 
     *made = false;
     if ((f->seen & ~BIT(F_JSON)) == BIT(F_DISABLE))
         return EXIT_OK;
+    if (rotate && c->type == CLIENT_PUBLIC)
+        return cli_fail(EXIT_USAGE, "a public client has no secret to rotate");
+    if (!was_hs256 && is_hs256(c) && !rotate && c->type == CLIENT_CONFIDENTIAL)
+        return cli_fail(EXIT_USAGE, "--id-token-alg HS256 keys ID tokens with the client secret, "
+                                    "which is stored only as a hash: add --rotate-secret to "
+                                    "issue a new one");
+    if (rotate)
+        c->has_secret = false; /* settle_secret makes a new one */
     if (settle_secret(c, f, secret, made))
         return cli_fail(EXIT_FAIL, "cannot generate credentials");
     status = check(c);
@@ -530,6 +633,8 @@ static int update_client(const struct config *cfg, struct client *c, const struc
     if (status == EXIT_OK &&
         (f->seen & (BIT(F_REDIRECT_URI) | BIT(F_SECTOR_URI) | BIT(F_SUBJECT_TYPE))))
         status = settle_sector(cfg, c);
+    if (status == EXIT_OK)
+        status = settle_alg(cfg, s, c, *made ? secret : NULL);
     return status;
 }
 
@@ -548,8 +653,9 @@ static int cmd_update(int argc, char **argv, struct store *s, const struct confi
     if (status == EXIT_OK)
         status = load(s, argv[0], &c);
     if (status == EXIT_OK) {
+        bool was_hs256 = is_hs256(&c);
         take_changes(&c, &changes, f.seen);
-        status = update_client(cfg, &c, &f, secret, &made);
+        status = update_client(cfg, s, &c, &f, was_hs256, secret, &made);
     }
     if (status == EXIT_OK && (rc = store_client_update(s, &c)))
         status = cli_fail(EXIT_FAIL, "cannot update client: %s", err_str(rc));
@@ -573,7 +679,7 @@ static int parse_print_flags(int argc, char **argv, int start, struct client_fla
     return status;
 }
 
-static int cmd_rotate_secret(int argc, char **argv, struct store *s)
+static int cmd_rotate_secret(int argc, char **argv, struct store *s, const struct config *cfg)
 {
     struct client c = {0};
     struct client_flags f = {0};
@@ -590,6 +696,8 @@ static int cmd_rotate_secret(int argc, char **argv, struct store *s)
         status = cli_fail(EXIT_FAIL, "public client %s has no secret", c.id);
     if (status == EXIT_OK && client_new_secret(&c, secret))
         status = cli_fail(EXIT_FAIL, "cannot generate credentials");
+    if (status == EXIT_OK)
+        status = settle_alg(cfg, s, &c, secret);
     if (status == EXIT_OK && (rc = store_client_update(s, &c)))
         status = cli_fail(EXIT_FAIL, "cannot update client: %s", err_str(rc));
     if (status == EXIT_OK) {
@@ -688,7 +796,7 @@ int cli_client(int argc, char **argv, const struct config *cfg)
     else if (strcmp(sub, "update") == 0)
         status = cmd_update(argc, argv, s, cfg);
     else if (strcmp(sub, "rotate-secret") == 0)
-        status = cmd_rotate_secret(argc, argv, s);
+        status = cmd_rotate_secret(argc, argv, s, cfg);
     else
         status = cmd_delete(argc, argv, s);
     store_close(s);

@@ -75,6 +75,25 @@ static void upkeep_stop(struct upkeep *u, pthread_t thread)
 
 /* A plain-http issuer works, but only loopback is fit for it: say so once. */
 /* Opens the store and the keys, making the first key when there is none. */
+/* A key for keys.algorithm (access tokens, and ID tokens of clients that
+ * name none) and one for every algorithm a client's ID tokens use, so a
+ * database restored or moved under another keys.algorithm still signs
+ * them all. HS256 needs no key: each such client's secret is its key. */
+static enum err ensure_keys(const struct config *cfg, struct store *s, struct keystore *keys)
+{
+    struct strlist algs = {0};
+    enum err rc = keystore_ensure(keys, cfg->key_algorithm);
+    size_t i;
+
+    if (!rc)
+        rc = store_client_id_token_algs(s, &algs);
+    for (i = 0; !rc && i < algs.n; i++)
+        if (strcmp(algs.items[i], "HS256") != 0)
+            rc = keystore_ensure(keys, algs.items[i]);
+    strlist_free(&algs);
+    return rc;
+}
+
 static int open_state(const struct config *cfg, struct store **s, struct keystore **keys)
 {
     char why[512] = "";
@@ -85,7 +104,7 @@ static int open_state(const struct config *cfg, struct store **s, struct keystor
     rc = keystore_open_kek_file(*s, cfg->encryption_key_file, keys, why, sizeof why);
     if (rc)
         return cli_fail(EXIT_FAIL, "%s", why[0] ? why : err_str(rc));
-    rc = keystore_ensure(*keys, cfg->key_algorithm);
+    rc = ensure_keys(cfg, *s, *keys);
     if (rc)
         return cli_fail(EXIT_FAIL, "cannot create the first signing key: %s", err_str(rc));
     /* `key rotate` keeps a superseded key published this long at least; a

@@ -12,7 +12,7 @@ enum err endpoint_authenticate(struct app *app, const struct http_request *req,
 
     rc = client_auth_collect(req->authorization, &req->form, &cred, why);
     if (!rc)
-        rc = client_auth_verify(app->oauth.store, &cred, client, why);
+        rc = client_auth_verify(app->oauth.store, app->oauth.keys, &cred, client, why);
     OPENSSL_cleanse(cred.secret, sizeof cred.secret);
     if (!rc)
         memcpy(resp->client_id, client->id, sizeof resp->client_id);

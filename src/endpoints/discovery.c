@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/strlist.h"
 #include "endpoints/app.h"
@@ -49,6 +50,21 @@ static json_t *token_methods(void)
 static json_t *secret_methods(void)
 {
     return json_pack("[ss]", "client_secret_basic", "client_secret_post");
+}
+
+/* The ID token algorithms: those of the published keys (the access tokens'
+ * too), and each one a client may be given, whose key (ES256, RS256) the
+ * server makes when the first such client is registered. */
+static enum err id_token_algs(const struct oauth_ctx *o, struct strlist *out)
+{
+    static const char *const choices[] = {"RS256", "ES256", "HS256"};
+    enum err rc = keystore_algs(o->keys, out);
+    size_t i;
+
+    for (i = 0; !rc && i < sizeof choices / sizeof choices[0]; i++)
+        if (!strlist_contains(out, choices[i]))
+            rc = strlist_add(out, choices[i], strlen(choices[i]));
+    return rc;
 }
 
 static json_t *endpoint_url(const struct config *cfg, const char *path)
@@ -112,7 +128,7 @@ void endpoint_discovery(void *app, const struct http_request *req, struct http_r
     enum err rc;
 
     (void)req;
-    rc = keystore_algs(o->keys, &algs);
+    rc = id_token_algs(o, &algs);
     if (!rc)
         rc = all_scopes(o->cfg, o->store, &scopes);
     if (!rc)

@@ -87,7 +87,7 @@ static enum err read_client(const struct app *app, struct http_response *resp,
         return bad_request(app, resp, "client_id is not the client of id_token_hint");
     if (!id)
         return ERR_OK;
-    rc = client_cache_get(app->oauth.store, id, &r->client);
+    rc = client_cache_get(app->oauth.store, app->oauth.keys, id, &r->client);
     if (rc == ERR_NOT_FOUND)
         return r->redirect ? bad_request(app, resp, "the client is unknown") : ERR_OK;
     if (rc) {

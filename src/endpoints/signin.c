@@ -47,7 +47,7 @@ enum err signin_parse(const struct app *app, const struct params *p, struct sign
 
     memset(s, 0, sizeof *s);
     if (!params_get_one(p, "client_id", &id) && id && strlen(id) <= LIMIT_CLIENT_ID) {
-        rc = client_cache_get(app->oauth.store, id, &s->client);
+        rc = client_cache_get(app->oauth.store, app->oauth.keys, id, &s->client);
         if (rc && rc != ERR_NOT_FOUND)
             return fatal(e, rc, "the client could not be looked up");
         if (!rc) {

@@ -18,7 +18,7 @@ enum err jws_sign(const cjose_jwk_t *jwk, const char *alg, const char *kid, cons
 
     hdr = cjose_header_new(&err);
     if (!hdr || !cjose_header_set(hdr, CJOSE_HDR_ALG, alg, &err) ||
-        !cjose_header_set(hdr, CJOSE_HDR_KID, kid, &err) ||
+        (kid && !cjose_header_set(hdr, CJOSE_HDR_KID, kid, &err)) ||
         !cjose_header_set(hdr, "typ", typ, &err))
         goto out;
     jws = cjose_jws_sign(jwk, hdr, (const uint8_t *)payload, len, &err);
@@ -31,5 +31,20 @@ out:
         log_kv(LOG_ERROR, "jose error", "op", "sign", "error", err.message, NULL);
     cjose_jws_release(jws);
     cjose_header_release(hdr);
+    return rc;
+}
+
+enum err jws_sign_hmac(const char *secret, size_t n, const char *typ, const char *payload,
+                       size_t len, char **out)
+{
+    cjose_jwk_t *jwk;
+    cjose_err err;
+    enum err rc;
+
+    jwk = cjose_jwk_create_oct_spec((const uint8_t *)secret, n, &err);
+    if (!jwk)
+        return ERR_NOMEM;
+    rc = jws_sign(jwk, "HS256", NULL, typ, payload, len, out);
+    cjose_jwk_release(jwk);
     return rc;
 }

@@ -44,6 +44,18 @@ struct jwt {
 enum err jwt_verify(const char *token, size_t len, const struct jwks *set, struct jwt *out,
                     const char **why);
 
+/* Verifies a compact HS256 JWS keyed by the secret_len octets of secret
+ * (a client secret, OpenID Connect Core §10.1) and decodes its claims, as
+ * jwt_verify does; a header naming any other algorithm is refused. */
+enum err jwt_verify_hmac(const char *token, size_t len, const char *secret, size_t secret_len,
+                         struct jwt *out, const char **why);
+
+/* Decodes the header and claims of a well-formed compact JWS WITHOUT checking
+ * its signature: only to find which key verifies it (an HS256 token's
+ * audience names the client whose secret it is). Caller frees with
+ * jwt_clear; ERR_INVALID_TOKEN with a static *why. */
+enum err jwt_decode_unverified(const char *token, size_t len, struct jwt *out, const char **why);
+
 /* What a token must hold to be accepted. */
 struct jwt_expect {
     const char *issuer;   /* iss must equal it */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "core/limits.h"
 #include "core/log.h"
 #include "jose/jwk.h"
 #include "jose/jws.h"
@@ -289,15 +290,26 @@ enum err keystore_refresh(struct keystore *ks)
     return ERR_OK;
 }
 
+/* Whether the keyset holds a key of alg. */
+static bool has_alg(const struct keyset *set, const char *alg)
+{
+    size_t i;
+
+    for (i = 0; i < set->n; i++)
+        if (strcmp(set->keys[i].alg, alg) == 0)
+            return true;
+    return false;
+}
+
 enum err keystore_ensure(struct keystore *ks, const char *alg)
 {
     struct keyset *set = keyset_acquire(ks);
-    size_t n = set->n;
+    bool found = has_alg(set, alg);
     char kid[64];
     enum err rc;
 
     keyset_release(ks, set);
-    if (n > 0)
+    if (found)
         return ERR_OK;
     /* signing from 0, so a clock set back cannot leave it not yet valid; and
      * retiring nothing, so a first key another server made at the same moment
@@ -315,25 +327,25 @@ enum err keystore_add(struct keystore *ks, const char *alg, int64_t not_before,
     return keys_create(ks->store, &ks->kek, alg, not_before, retire_others, kid);
 }
 
-/* The key that signs at time now: of those whose not_before has come, the
- * last made (keys are listed oldest first), so a pending key that a later
- * rotation superseded never signs. key_state follows the same rule. */
-static const struct loaded_key *signing_key(const struct keyset *set, int64_t now)
+/* The key of alg that signs at time now: of those whose not_before has
+ * come, the last made (keys are listed oldest first), so a pending key that
+ * a later rotation superseded never signs. key_state follows the same rule. */
+static const struct loaded_key *signing_key(const struct keyset *set, const char *alg, int64_t now)
 {
     const struct loaded_key *best = NULL;
     size_t i;
 
     for (i = 0; i < set->n; i++)
-        if (set->keys[i].not_before <= now)
+        if (set->keys[i].not_before <= now && strcmp(set->keys[i].alg, alg) == 0)
             best = &set->keys[i];
     return best;
 }
 
-enum err keystore_sign(struct keystore *ks, const char *typ, const char *payload, size_t len,
-                       char **out)
+enum err keystore_sign(struct keystore *ks, const char *alg, const char *typ, const char *payload,
+                       size_t len, char **out)
 {
     struct keyset *set = keyset_acquire(ks);
-    const struct loaded_key *k = signing_key(set, clock_now());
+    const struct loaded_key *k = signing_key(set, alg, clock_now());
     enum err rc;
 
     rc = k ? jws_sign(k->jwk, k->alg, k->kid, typ, payload, len, out) : ERR_CRYPTO;
@@ -378,6 +390,31 @@ enum err keystore_algs(struct keystore *ks, struct strlist *out)
             rc = strlist_add(out, set->keys[i].alg, strlen(set->keys[i].alg));
     keyset_release(ks, set);
     return rc;
+}
+
+/* The additional data a client secret is sealed with: its client's id, in
+ * a name space of its own, so no sealed key passes for a secret. */
+static void secret_aad(const char *client_id, char aad[LIMIT_CLIENT_ID + 8])
+{
+    snprintf(aad, LIMIT_CLIENT_ID + 8, "client:%s", client_id);
+}
+
+enum err keystore_seal_secret(struct keystore *ks, const char *client_id, const char *secret,
+                              unsigned char **out, size_t *outlen)
+{
+    char aad[LIMIT_CLIENT_ID + 8];
+
+    secret_aad(client_id, aad);
+    return kek_seal(&ks->kek, aad, secret, strlen(secret), out, outlen);
+}
+
+enum err keystore_open_secret(struct keystore *ks, const char *client_id,
+                              const unsigned char *sealed, size_t n, char **out)
+{
+    char aad[LIMIT_CLIENT_ID + 8];
+
+    secret_aad(client_id, aad);
+    return kek_open(&ks->kek, aad, sealed, n, out);
 }
 
 enum err keys_create(struct store *s, const struct kek *kek, const char *alg, int64_t not_before,
@@ -425,7 +462,7 @@ enum key_state key_state(const struct signing_key *keys, size_t n, size_t i, int
     if (keys[i].not_before > now)
         return KEY_NEXT;
     for (j = 0; j < n; j++)
-        if (keys[j].not_before <= now)
+        if (keys[j].not_before <= now && strcmp(keys[j].alg, keys[i].alg) == 0)
             current = j;
     return current == i ? KEY_CURRENT : KEY_RETIRED;
 }

@@ -37,7 +37,8 @@ enum err keystore_open_kek_file(struct store *s, const char *kek_path, struct ke
 enum err keystore_add(struct keystore *ks, const char *alg, int64_t not_before,
                       int64_t retire_others, char kid[64]);
 
-/* Creates a first key of alg when there is none. */
+/* Creates a first key of alg when there is none of that alg (each
+ * algorithm has keys of its own: one current, next and retired ones). */
 enum err keystore_ensure(struct keystore *ks, const char *alg);
 
 /* Reloads the keys when the stored ones changed since the last load. Cheap
@@ -46,10 +47,23 @@ enum err keystore_ensure(struct keystore *ks, const char *alg);
  * once (the server's upkeep thread calls it). */
 enum err keystore_refresh(struct keystore *ks);
 
-/* Signs payload as a compact JWS with the current key and the given typ.
- * *out is newly allocated (caller frees). ERR_CRYPTO when no key signs now. */
-enum err keystore_sign(struct keystore *ks, const char *typ, const char *payload, size_t len,
-                       char **out);
+/* Signs payload as a compact JWS with the current key of alg ("RS256",
+ * "ES256") and the given typ. *out is newly allocated (caller frees).
+ * ERR_CRYPTO when no key of alg signs now. */
+enum err keystore_sign(struct keystore *ks, const char *alg, const char *typ, const char *payload,
+                       size_t len, char **out);
+
+/* Seals a client secret with the key-encryption key, bound to client_id, for
+ * the clients whose ID tokens are HS256 (the secret is their key). *out is
+ * newly allocated (caller frees). */
+enum err keystore_seal_secret(struct keystore *ks, const char *client_id, const char *secret,
+                              unsigned char **out, size_t *outlen);
+
+/* Opens what keystore_seal_secret sealed for client_id into a newly
+ * allocated string (caller wipes and frees). ERR_CRYPTO when it does not
+ * open (another key-encryption key, another client, altered). */
+enum err keystore_open_secret(struct keystore *ks, const char *client_id,
+                              const unsigned char *sealed, size_t n, char **out);
 
 /* Verifies a compact JWS signed by one of the published keys and decodes
  * its claims (see jwt_verify; caller frees out with jwt_clear). */
@@ -76,8 +90,8 @@ enum err keystore_algs(struct keystore *ks, struct strlist *out);
 enum err keys_create(struct store *s, const struct kek *kek, const char *alg, int64_t not_before,
                      int64_t retire_others, char kid[64]);
 
-/* The state at time now of keys[i] among keys (ordered as store_key_list
- * gives them). */
+/* The state at time now of keys[i] among the keys of its algorithm (ordered
+ * as store_key_list gives them). */
 enum key_state key_state(const struct signing_key *keys, size_t n, size_t i, int64_t now);
 const char *key_state_name(enum key_state s);
 

@@ -55,7 +55,7 @@ static enum err issue_jwt(const struct oauth_ctx *ctx, const struct issue *is, c
     json_writer_string(&w, "scope", g->scope);
     payload = json_writer_finish(&w, &len);
     if (payload)
-        rc = keystore_sign(ctx->keys, "at+jwt", payload, len, out);
+        rc = keystore_sign(ctx->keys, ctx->cfg->key_algorithm, "at+jwt", payload, len, out);
     free(payload);
     return rc;
 }

@@ -13,6 +13,8 @@
 #include "core/log.h"
 #include "core/rand.h"
 #include "core/url.h"
+#include "oauth/client_cache.h"
+#include "oauth/id_token.h"
 #include "oauth/subject.h"
 
 #define TOKEN_TTL_S 120 /* §2.4 asks for a short life */
@@ -22,7 +24,7 @@
 #define BACKOFF_MAX_S 300
 #define FORM_MAX (2 * LIMIT_JWT) /* the token, percent-encoded */
 
-enum err backchannel_token_issue(const struct oauth_ctx *ctx, const char *client_id,
+enum err backchannel_token_issue(const struct oauth_ctx *ctx, const struct client *client,
                                  const char *sub, const char *sid, char **out)
 {
     char jti[32], client_sub[SUBJECT_MAX];
@@ -33,16 +35,15 @@ enum err backchannel_token_issue(const struct oauth_ctx *ctx, const char *client
 
     *out = NULL;
     if (!rc)
-        rc = subject_for_client_id(ctx, client_id, sub, client_sub);
+        rc = subject_for_client(ctx, client, sub, client_sub);
     if (rc)
         return rc;
     claims =
         json_pack("{s:s, s:s, s:I, s:I, s:s, s:{s:{}}, s:s, s:s}", "iss", ctx->cfg->issuer, "aud",
-                  client_id, "iat", (json_int_t)now, "exp", (json_int_t)(now + TOKEN_TTL_S), "jti",
+                  client->id, "iat", (json_int_t)now, "exp", (json_int_t)(now + TOKEN_TTL_S), "jti",
                   jti, "events", BACKCHANNEL_EVENT, "sub", client_sub, "sid", sid);
     payload = claims ? json_dumps(claims, JSON_COMPACT) : NULL;
-    rc =
-        payload ? keystore_sign(ctx->keys, "logout+jwt", payload, strlen(payload), out) : ERR_NOMEM;
+    rc = payload ? id_token_sign(ctx, client, "logout+jwt", payload, out) : ERR_NOMEM;
     free(payload);
     json_decref(claims);
     return rc;
@@ -64,7 +65,8 @@ static int64_t backoff_s(int n)
 
 /* POSTs the logout token for d to uri. ERR_OK on 200 or 204 (§2.8); a
  * failure is logged (never with the token). */
-static enum err deliver(struct backchannel *b, const struct backchannel_logout *d, const char *uri)
+static enum err deliver(struct backchannel *b, const struct backchannel_logout *d,
+                        const struct client *c)
 {
     struct url_param p = {"logout_token", NULL};
     struct buf body;
@@ -75,13 +77,13 @@ static enum err deliver(struct backchannel *b, const struct backchannel_logout *
     enum err rc;
 
     buf_init(&body, FORM_MAX);
-    rc = backchannel_token_issue(b->ctx, d->client_id, d->sub, d->sid, &token);
+    rc = backchannel_token_issue(b->ctx, c, d->sub, d->sid, &token);
     p.value = token;
     if (!rc)
         rc = url_add_form(&body, &p, 1);
     if (!rc)
-        rc = http_post_form(uri, body.data, b->ctx->cfg->backchannel_timeout_ms, &b->stop, &status,
-                            &why);
+        rc = http_post_form(c->backchannel_logout_uri, body.data,
+                            b->ctx->cfg->backchannel_timeout_ms, &b->stop, &status, &why);
     if (!rc && status != 200 && status != 204) {
         snprintf(code, sizeof code, "%ld", status);
         why = code;
@@ -102,10 +104,11 @@ static enum err deliver(struct backchannel *b, const struct backchannel_logout *
 static void handle(struct backchannel *b, const struct backchannel_logout *d)
 {
     struct client c = {0};
-    enum err rc = store_client_get(b->ctx->store, d->client_id, &c);
+    /* the cache opens an HS256 client's secret */
+    enum err rc = client_cache_get(b->ctx->store, b->ctx->keys, d->client_id, &c);
 
     if (!rc && c.backchannel_logout_uri)
-        rc = deliver(b, d, c.backchannel_logout_uri);
+        rc = deliver(b, d, &c);
     else if (rc == ERR_NOT_FOUND)
         rc = ERR_OK; /* the client is gone: nobody to tell */
     if (atomic_load(&b->stop)) {

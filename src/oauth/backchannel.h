@@ -10,12 +10,13 @@
 
 #define BACKCHANNEL_EVENT "http://schemas.openid.net/event/backchannel-logout"
 
-/* A signed logout token (§2.4) telling client_id that session sid of the
+/* A signed logout token (§2.4) telling client that session sid of the
  * user sub ended: iss, aud, iat, exp (a short life), a random jti, the event,
- * the sub client_id sees for the user (oauth/subject.h) and sid; never a
- * nonce. ERR_NOT_FOUND when client_id is no longer registered. Header typ logout+jwt (§2.4). *out
- * is newly allocated (caller frees). */
-enum err backchannel_token_issue(const struct oauth_ctx *ctx, const char *client_id,
+ * the sub the client sees for the user (oauth/subject.h) and sid; never a
+ * nonce. ERR_NOT_FOUND when the client is no longer registered. Header typ
+ * logout+jwt (§2.4). Signed as the client's ID tokens are (id_token_sign):
+ * the client verifies both alike. *out is newly allocated (caller frees). */
+enum err backchannel_token_issue(const struct oauth_ctx *ctx, const struct client *client,
                                  const char *sub, const char *sid, char **out);
 
 struct backchannel;

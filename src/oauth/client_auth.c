@@ -142,8 +142,9 @@ static const char *mismatch(const struct client_credentials *cred, const struct 
     return NULL;
 }
 
-enum err client_auth_verify(struct store *s, const struct client_credentials *cred,
-                            struct client *client, const char **why)
+enum err client_auth_verify(struct store *s, struct keystore *ks,
+                            const struct client_credentials *cred, struct client *client,
+                            const char **why)
 {
     const char *reason;
     enum err rc;
@@ -152,7 +153,7 @@ enum err client_auth_verify(struct store *s, const struct client_credentials *cr
         *why = "no client authentication";
         return ERR_INVALID_CLIENT;
     }
-    rc = client_cache_get(s, cred->id, client);
+    rc = client_cache_get(s, ks, cred->id, client);
     if (rc && rc != ERR_NOT_FOUND)
         return rc;
     reason = mismatch(cred, rc ? NULL : client);

@@ -9,6 +9,7 @@
 #include "core/errors.h"
 #include "core/form.h"
 #include "core/limits.h"
+#include "jose/keys.h"
 #include "store/store.h"
 
 enum cred_method { CRED_NONE, CRED_BASIC, CRED_POST };
@@ -37,9 +38,10 @@ enum err client_auth_collect(const char *authorization, const struct params *for
  * be enabled, and authenticate the way it is registered, with its secret
  * (compared in constant time through its SHA-256). ERR_INVALID_CLIENT
  * otherwise. The client may come from a cache up to a second old
- * (oauth/client_cache.h). On success fills *client (caller frees with
- * client_clear). */
-enum err client_auth_verify(struct store *s, const struct client_credentials *cred,
-                            struct client *client, const char **why);
+ * (oauth/client_cache.h; ks opens an HS256 client's secret). On success
+ * fills *client (caller frees with client_clear). */
+enum err client_auth_verify(struct store *s, struct keystore *ks,
+                            const struct client_credentials *cred, struct client *client,
+                            const char **why);
 
 #endif

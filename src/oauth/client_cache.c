@@ -5,6 +5,7 @@
 
 #include "core/clock.h"
 #include "core/hash.h"
+#include "core/log.h"
 
 #define SLOTS 1024
 #define STRIPES 32
@@ -66,7 +67,18 @@ static void remember(size_t i, const char *id, const struct client *c, double fe
     pthread_mutex_unlock(&locks[i % STRIPES]);
 }
 
-enum err client_cache_get(struct store *s, const char *id, struct client *out)
+/* The HS256 key of c: its secret, opened from its sealed copy. A secret that
+ * does not open leaves the client without one: its ID tokens fail, its
+ * authentication (by hash) does not. */
+static void open_secret(struct keystore *ks, struct client *c)
+{
+    if (!c->secret_sealed || !ks)
+        return;
+    if (keystore_open_secret(ks, c->id, c->secret_sealed, c->secret_sealed_len, &c->secret_opened))
+        log_kv(LOG_ERROR, "cannot open the sealed client secret", "client_id", c->id, NULL);
+}
+
+enum err client_cache_get(struct store *s, struct keystore *ks, const char *id, struct client *out)
 {
     size_t i = slot_of(id);
     double asked_ms;
@@ -80,6 +92,8 @@ enum err client_cache_get(struct store *s, const char *id, struct client *out)
     /* the age of an answer counts from before the store was asked */
     asked_ms = clock_ms();
     rc = store_client_get(s, id, out);
+    if (rc == ERR_OK)
+        open_secret(ks, out);
     if (rc == ERR_OK || rc == ERR_NOT_FOUND)
         remember(i, id, rc ? NULL : out, asked_ms);
     return rc;

@@ -9,12 +9,15 @@
  * second, so an unknown id costs no store read that a known one does not.
  * Safe for any number of threads. */
 
+#include "jose/keys.h"
 #include "store/store.h"
 
 /* Fills *out (caller frees with client_clear) with the client with this id:
- * from the cache when fresh, else from the store (and remembered).
- * ERR_NOT_FOUND (remembered too), or the store's error. */
-enum err client_cache_get(struct store *s, const char *id, struct client *out);
+ * from the cache when fresh, else from the store (and remembered). An HS256
+ * client's sealed secret is opened with ks once per store read, into
+ * out->secret_opened (left NULL, and logged, when it does not open, or ks
+ * is NULL). ERR_NOT_FOUND (remembered too), or the store's error. */
+enum err client_cache_get(struct store *s, struct keystore *ks, const char *id, struct client *out);
 
 /* Frees every entry (at shutdown). */
 void client_cache_clear(void);

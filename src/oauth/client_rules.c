@@ -410,6 +410,9 @@ enum err client_check(const struct client *c, const char **why)
              !(*why = sector_uri_why(c->sector_identifier_uri))) {
         if (c->type == CLIENT_PUBLIC && c->auth_method != AUTH_NONE)
             *why = "a public client authenticates with method none";
+        /* HS256 is keyed by the client secret (OpenID Connect Core §10.1) */
+        else if (c->type == CLIENT_PUBLIC && strcmp(c->id_token_alg, "HS256") == 0)
+            *why = "a public client has no secret to sign HS256 ID tokens with";
         else if (c->type == CLIENT_CONFIDENTIAL && c->auth_method == AUTH_NONE)
             *why = "a confidential client authenticates with a secret";
         /* RFC 9700 §2.4: the app would see the user's password */
@@ -450,4 +453,9 @@ enum err client_new_secret(struct client *c, char secret[CLIENT_SECRET_TEXT])
     hash_sha256(secret, strlen(secret), c->secret_hash);
     c->has_secret = true;
     return ERR_OK;
+}
+
+bool client_id_token_alg_valid(const char *alg)
+{
+    return strcmp(alg, "RS256") == 0 || strcmp(alg, "ES256") == 0 || strcmp(alg, "HS256") == 0;
 }

@@ -55,4 +55,8 @@ enum err client_new_id(struct client *c);
 /* A fresh 256-bit secret: its text into secret, its SHA-256 into c. */
 enum err client_new_secret(struct client *c, char secret[CLIENT_SECRET_TEXT]);
 
+/* Whether alg is one a client's ID tokens may be signed with: RS256, ES256
+ * (a server key each) or HS256 (the client's secret). */
+bool client_id_token_alg_valid(const char *alg);
+
 #endif

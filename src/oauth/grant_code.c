@@ -225,6 +225,7 @@ static enum err issue_id_token(const struct oauth_ctx *ctx, const struct client 
 
     c.subject = u->user_sub;
     c.client_id = client->id;
+    c.client = client;
     c.auth_time = u->auth_time;
     c.nonce = u->nonce;
     c.access_token = out->access_token;

@@ -67,12 +67,13 @@ static enum err issue_access_token(const struct oauth_ctx *ctx, const struct cli
     return rc;
 }
 
-static enum err issue_id_token(const struct oauth_ctx *ctx, const struct authorize_request *r,
-                               const struct session *se, id_token_claims_fn claims,
-                               struct implicit_tokens *out)
+static enum err issue_id_token(const struct oauth_ctx *ctx, const struct client *client,
+                               const struct authorize_request *r, const struct session *se,
+                               id_token_claims_fn claims, struct implicit_tokens *out)
 {
     struct id_token_claims c = {0};
 
+    c.client = client;
     c.subject = se->user_sub;
     c.client_id = r->client_id;
     c.auth_time = se->auth_time;
@@ -104,7 +105,7 @@ enum err grant_implicit_issue(const struct oauth_ctx *ctx, const struct client *
     else if (!rc) /* the session's clients are told when it ends (back-channel logout) */
         rc = store_session_client_add(ctx->store, se->sid, client->id);
     if (!rc && (r->response_words & RT_ID_TOKEN))
-        rc = issue_id_token(ctx, r, se, claims, out);
+        rc = issue_id_token(ctx, client, r, se, claims, out);
     return rc;
 }
 

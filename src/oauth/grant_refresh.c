@@ -132,12 +132,13 @@ static enum err narrow_scope(const struct client *client, const char *asked, con
     return rc;
 }
 
-static enum err issue_id_token(const struct oauth_ctx *ctx, const struct refresh_token *rt,
-                               const char *scope, id_token_claims_fn claims,
-                               struct token_response *out)
+static enum err issue_id_token(const struct oauth_ctx *ctx, const struct client *client,
+                               const struct refresh_token *rt, const char *scope,
+                               id_token_claims_fn claims, struct token_response *out)
 {
     struct id_token_claims c = {0};
 
+    c.client = client;
     c.subject = rt->user_sub;
     c.client_id = rt->client_id;
     c.auth_time = rt->auth_time;
@@ -215,7 +216,7 @@ static enum err issue(const struct oauth_ctx *ctx, const struct client *client,
     target->scope = NULL;
     rc = access_token_issue_for(ctx, &g, target, &out->access_token, &out->expires_in, jti);
     if (!rc && scope_has(scope, "openid"))
-        rc = issue_id_token(ctx, rt, scope, claims, out);
+        rc = issue_id_token(ctx, client, rt, scope, claims, out);
     if (!rc)
         rc = make_successor(ctx, rt, jti, now, &next, out);
     if (!rc)

@@ -7,9 +7,24 @@
 #include "core/clock.h"
 #include "core/hash.h"
 #include "core/strlist.h"
+#include "jose/jws.h"
+
+enum err id_token_sign(const struct oauth_ctx *ctx, const struct client *client, const char *typ,
+                       const char *payload, char **out)
+{
+    const char *alg =
+        client && client->id_token_alg[0] ? client->id_token_alg : ctx->cfg->key_algorithm;
+
+    if (strcmp(alg, "HS256") != 0)
+        return keystore_sign(ctx->keys, alg, typ, payload, strlen(payload), out);
+    if (!client->secret_opened)
+        return ERR_CRYPTO;
+    return jws_sign_hmac(client->secret_opened, strlen(client->secret_opened), typ, payload,
+                         strlen(payload), out);
+}
 
 /* at_hash and c_hash (Core §3.1.3.6, §3.3.2.11): the left half of the hash
- * of value; the keys sign with SHA-256 (RS256, PS256, ES256). */
+ * of value; every algorithm signs with SHA-256 (RS256, ES256, HS256). */
 static enum err add_half_hash(json_t *claims, const char *name, const char *value)
 {
     unsigned char digest[HASH_LEN];
@@ -79,7 +94,7 @@ enum err id_token_issue(const struct oauth_ctx *ctx, const struct id_token_claim
         rc = payload ? ERR_OK : ERR_NOMEM;
     }
     if (!rc)
-        rc = keystore_sign(ctx->keys, "JWT", payload, strlen(payload), out);
+        rc = id_token_sign(ctx, c->client, "JWT", payload, out);
     free(payload);
     json_decref(claims);
     return rc;

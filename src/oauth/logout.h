@@ -19,7 +19,8 @@ struct logout_hint {
 };
 
 /* Verifies the len bytes at token as an ID token this server issued: signed
- * by one of the published keys, header typ JWT (so never an access token),
+ * by one of the published keys (or, HS256, with the secret of the HS256
+ * client its audience names), header typ JWT (so never an access token),
  * iss the issuer, a sub and one audience. Its expiry is not checked: a hint
  * may be old (§2). Fills out (caller frees with logout_hint_clear, either
  * way). ERR_INVALID_TOKEN with a static *why; ERR_NOMEM. */

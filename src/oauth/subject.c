@@ -36,7 +36,7 @@ enum err subject_for_client_id(const struct oauth_ctx *ctx, const char *client_i
                                const char *user_sub, char out[SUBJECT_MAX])
 {
     struct client c;
-    enum err rc = client_cache_get(ctx->store, client_id, &c);
+    enum err rc = client_cache_get(ctx->store, ctx->keys, client_id, &c);
 
     if (rc)
         return rc;
@@ -50,7 +50,7 @@ enum err subject_user_of(const struct oauth_ctx *ctx, const char *client_id, con
 {
     const struct subject_key *k = NULL;
     struct client c = {0};
-    enum err rc = client_cache_get(ctx->store, client_id, &c);
+    enum err rc = client_cache_get(ctx->store, ctx->keys, client_id, &c);
 
     if (!rc && !subject_is_pairwise(ctx->cfg, &c))
         rc = text_copy(out, LIMIT_SUB + 1, sub) ? ERR_OK : ERR_NOT_FOUND;

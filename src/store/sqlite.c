@@ -21,7 +21,8 @@ extern const struct store_ops sqlite_store_ops;
     "id, name, type, secret_hash, grant_types, response_types, redirect_uris, "                    \
     "post_logout_redirect_uris, scope, token_endpoint_auth_method, access_token_format, "          \
     "enabled, created_at, require_consent, reuse_consent, backchannel_logout_uri, "                \
-    "backchannel_logout_session_required, subject_type, sector_identifier_uri, sector"
+    "backchannel_logout_session_required, subject_type, sector_identifier_uri, sector, "           \
+    "id_token_alg, secret_sealed"
 
 #define RESOURCE_COLUMNS "id, name, scope, access_token_format, access_token_ttl, created_at"
 
@@ -41,7 +42,7 @@ const char *const sqlite_sql[ST_COUNT] = {
     [ST_CLIENT_INSERT] =
         "INSERT INTO clients (" CLIENT_COLUMNS ", updated_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?15, ?16, "
-        "?17, ?18, ?19, ?20, ?21, ?13)",
+        "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?13)",
     [ST_CLIENT_UPDATE] = "UPDATE clients SET name = ?2, type = ?3, secret_hash = ?4, "
                          "grant_types = ?5, response_types = ?6, redirect_uris = ?7, "
                          "post_logout_redirect_uris = ?8, scope = ?9, "
@@ -49,13 +50,16 @@ const char *const sqlite_sql[ST_COUNT] = {
                          "enabled = ?12, updated_at = ?14, require_consent = ?15, "
                          "reuse_consent = ?16, backchannel_logout_uri = ?17, "
                          "backchannel_logout_session_required = ?18, subject_type = ?19, "
-                         "sector_identifier_uri = ?20, sector = ?21 WHERE id = ?1",
+                         "sector_identifier_uri = ?20, sector = ?21, id_token_alg = ?22, "
+                         "secret_sealed = ?23 WHERE id = ?1",
     [ST_CLIENT_DELETE] = "DELETE FROM clients WHERE id = ?1",
     [ST_CLIENT_LIST] = "SELECT " CLIENT_COLUMNS " FROM clients ORDER BY created_at, rowid",
+    [ST_CLIENT_ID_TOKEN_ALGS] = "SELECT DISTINCT id_token_alg FROM clients",
     [ST_KEY_INSERT] = "INSERT INTO signing_keys (kid, alg, private_enc, public_jwk, created_at, "
                       "not_before, retire_after) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL)",
     [ST_KEY_RETIRE] = "UPDATE signing_keys SET retire_after = ?2 "
-                      "WHERE retire_after IS NULL AND kid <> ?1",
+                      "WHERE retire_after IS NULL AND kid <> ?1 "
+                      "AND alg = (SELECT alg FROM signing_keys WHERE kid = ?1)",
     [ST_KEY_LIST] = "SELECT kid, alg, private_enc, public_jwk, created_at, not_before, "
                     "retire_after FROM signing_keys ORDER BY created_at, rowid",
     [ST_KEYS_VERSION] = "SELECT value FROM meta WHERE name = 'keys_version'",
@@ -582,6 +586,7 @@ const struct store_ops sqlite_store_ops = {
     .client_update = sqlite_client_update,
     .client_delete = sqlite_client_delete,
     .client_list = sqlite_client_list,
+    .client_id_token_algs = sqlite_client_id_token_algs,
     .key_add = sqlite_key_add,
     .key_list = sqlite_key_list,
     .keys_version = sqlite_keys_version,

@@ -21,6 +21,25 @@ static enum err row_to_subject(sqlite3_stmt *st, int col, struct client *c)
     return ERR_OK;
 }
 
+/* Columns 20 and 21: the ID token algorithm and the sealed secret. */
+static enum err read_id_token_alg(sqlite3_stmt *st, struct client *c)
+{
+    const char *alg = (const char *)sqlite3_column_text(st, 20);
+    int len = sqlite3_column_bytes(st, 21);
+
+    if (!alg || strlen(alg) >= sizeof c->id_token_alg)
+        return ERR_STORE;
+    memcpy(c->id_token_alg, alg, strlen(alg) + 1);
+    if (sqlite3_column_type(st, 21) == SQLITE_NULL || len <= 0)
+        return ERR_OK;
+    c->secret_sealed = malloc((size_t)len);
+    if (!c->secret_sealed)
+        return ERR_NOMEM;
+    memcpy(c->secret_sealed, sqlite3_column_blob(st, 21), (size_t)len);
+    c->secret_sealed_len = (size_t)len;
+    return ERR_OK;
+}
+
 static enum err row_to_client(sqlite3_stmt *st, struct client *c)
 {
     const char *id = (const char *)sqlite3_column_text(st, 0);
@@ -63,6 +82,8 @@ static enum err row_to_client(sqlite3_stmt *st, struct client *c)
         rc = ERR_NOMEM;
     if (!rc)
         rc = row_to_subject(st, 17, c);
+    if (!rc)
+        rc = read_id_token_alg(st, c);
     if (rc)
         client_clear(c);
     return rc;
@@ -130,6 +151,10 @@ static enum err bind_client(sqlite3_stmt *st, const struct client *c)
             sqlite3_bind_text(st, 20, c->sector_identifier_uri, -1, SQLITE_STATIC);
         if (c->sector)
             sqlite3_bind_text(st, 21, c->sector, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 22, c->id_token_alg[0] ? c->id_token_alg : "RS256", -1,
+                          SQLITE_STATIC);
+        if (c->secret_sealed)
+            sqlite3_bind_blob(st, 23, c->secret_sealed, (int)c->secret_sealed_len, SQLITE_STATIC);
     }
     for (i = 0; i < 4; i++)
         free(lists[i]);
@@ -201,4 +226,24 @@ enum err sqlite_client_list(struct store *s, struct client **out, size_t *n)
     }
     *out = items;
     return ERR_OK;
+}
+
+enum err sqlite_client_id_token_algs(struct store *s, struct strlist *out)
+{
+    struct conn *c = sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_CLIENT_ID_TOKEN_ALGS) : NULL;
+    enum err e = ERR_OK;
+    int rc;
+
+    if (!st)
+        return ERR_STORE;
+    while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *alg = (const char *)sqlite3_column_text(st, 0);
+        if (alg && !strlist_contains(out, alg))
+            e = strlist_add(out, alg, strlen(alg));
+    }
+    if (!e && rc != SQLITE_DONE)
+        e = sqlite_fail(c->db, rc, "client_id_token_algs");
+    sqlite_done(st);
+    return e;
 }

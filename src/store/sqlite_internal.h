@@ -17,6 +17,7 @@ enum stmt_id {
     ST_CLIENT_UPDATE,
     ST_CLIENT_DELETE,
     ST_CLIENT_LIST,
+    ST_CLIENT_ID_TOKEN_ALGS,
     ST_KEY_INSERT,
     ST_KEY_RETIRE,
     ST_KEY_LIST,
@@ -151,6 +152,7 @@ enum err sqlite_client_insert(struct store *s, const struct client *c);
 enum err sqlite_client_update(struct store *s, const struct client *c);
 enum err sqlite_client_delete(struct store *s, const char *id);
 enum err sqlite_client_list(struct store *s, struct client **out, size_t *n);
+enum err sqlite_client_id_token_algs(struct store *s, struct strlist *out);
 enum err sqlite_key_add(struct store *s, const struct signing_key *k, int64_t retire_others);
 enum err sqlite_key_list(struct store *s, struct signing_key **out, size_t *n);
 enum err sqlite_keys_version(struct store *s, int64_t *version);

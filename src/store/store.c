@@ -67,6 +67,11 @@ enum err store_client_delete(struct store *s, const char *id)
     return store_timed(t0, s->ops->client_delete(s, id));
 }
 
+enum err store_client_id_token_algs(struct store *s, struct strlist *out)
+{
+    return s->ops->client_id_token_algs(s, out);
+}
+
 enum err store_client_list(struct store *s, struct client **out, size_t *n)
 {
     double t0 = clock_ms();
@@ -236,6 +241,11 @@ void client_clear(struct client *c)
     free(c->backchannel_logout_uri);
     free(c->sector_identifier_uri);
     free(c->sector);
+    free(c->secret_sealed);
+    if (c->secret_opened) {
+        OPENSSL_cleanse(c->secret_opened, strlen(c->secret_opened));
+        free(c->secret_opened);
+    }
     memset(c, 0, sizeof *c);
 }
 
@@ -275,10 +285,15 @@ enum err client_copy(struct client *dst, const struct client *src)
     dst->sector_identifier_uri =
         src->sector_identifier_uri ? strdup(src->sector_identifier_uri) : NULL;
     dst->sector = src->sector ? strdup(src->sector) : NULL;
+    dst->secret_sealed = src->secret_sealed ? malloc(src->secret_sealed_len) : NULL;
+    if (dst->secret_sealed)
+        memcpy(dst->secret_sealed, src->secret_sealed, src->secret_sealed_len);
+    dst->secret_opened = src->secret_opened ? strdup(src->secret_opened) : NULL;
     if ((src->name && !dst->name) || (src->scope && !dst->scope) ||
         (src->backchannel_logout_uri && !dst->backchannel_logout_uri) ||
         (src->sector_identifier_uri && !dst->sector_identifier_uri) ||
-        (src->sector && !dst->sector))
+        (src->sector && !dst->sector) || (src->secret_sealed && !dst->secret_sealed) ||
+        (src->secret_opened && !dst->secret_opened))
         rc = ERR_NOMEM;
     if (!rc)
         rc = strlist_copy(&dst->grant_types, &src->grant_types);

@@ -44,6 +44,15 @@ struct client {
     char *sector_identifier_uri; /* NULL: none (OIDC Core §8.1) */
     char *sector;                /* the host pairwise subs are derived for; NULL: none */
     int64_t created_at;
+    char id_token_alg[8]; /* "RS256" (the default), "ES256" or "HS256"; "" only
+                             in a client never stored: keys.algorithm */
+    /* HS256 clients only: the secret sealed with the key-encryption key
+     * (kek_seal, bound to the client id); NULL otherwise */
+    unsigned char *secret_sealed;
+    size_t secret_sealed_len;
+    /* in memory only, never stored: secret_sealed opened (client_cache),
+     * the HS256 key; wiped by client_clear */
+    char *secret_opened;
 };
 
 /* ---- users (stream B) ---------------------------------------------------- */
@@ -274,6 +283,7 @@ struct store_ops {
     enum err (*resource_list)(struct store *s, struct resource **out, size_t *n);
     enum err (*token_ttl_record)(struct store *s, int64_t ttl);
     enum err (*token_ttl_max)(struct store *s, int64_t *out);
+    enum err (*client_id_token_algs)(struct store *s, struct strlist *out);
     /* back-channel logout */
     enum err (*session_client_add)(struct store *s, const char *sid, const char *client_id);
     enum err (*backchannel_claim)(struct store *s, int64_t now, int64_t until, size_t max,
@@ -313,9 +323,12 @@ enum err store_client_update(struct store *s, const struct client *c);
 enum err store_client_delete(struct store *s, const char *id);
 /* All clients, oldest first; caller frees with client_list_free. */
 enum err store_client_list(struct store *s, struct client **out, size_t *n);
+/* Appends to out each ID token algorithm some client has, once. */
+enum err store_client_id_token_algs(struct store *s, struct strlist *out);
 
 /* Adds k and, in the same transaction, sets retire_after = retire_others on
- * every key that has none yet (the keys k supersedes); retire_others <= 0
+ * every key of k's algorithm that has none yet (the keys k supersedes: each
+ * algorithm rotates on its own); retire_others <= 0
  * retires nothing. */
 enum err store_key_add(struct store *s, const struct signing_key *k, int64_t retire_others);
 /* Keys still published (retire_after unset or in the future is not filtered

@@ -4,6 +4,8 @@ prepared as an older version left it."""
 # What each migration made that a replay would make again, in the order it is
 # undone (migrations without an entry only change rows).
 UNDO = {
+    16: ["ALTER TABLE clients DROP COLUMN id_token_alg",
+         "ALTER TABLE clients DROP COLUMN secret_sealed"],
     15: ["DROP TABLE server_secrets",
          "ALTER TABLE clients DROP COLUMN subject_type",
          "ALTER TABLE clients DROP COLUMN sector_identifier_uri",

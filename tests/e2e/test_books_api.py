@@ -341,17 +341,24 @@ def test_token_without_add_books_cannot_post(stack):
 # -- keys --------------------------------------------------------------------------
 
 
-def test_es256_key_after_rotation_is_fetched(stack):
-    assert stack.api.get(stack.token()).status_code == 200
+def test_es256_key_after_rotation_is_fetched(make_server, make_books, mode):
+    # access tokens sign with keys.algorithm; rotating its keys brings a kid
+    # the resource server has not seen
+    stack = Stack(make_server, make_books, mode, env={"OIDCD_KEYS_ALGORITHM": "ES256"})
+    first = stack.token()
+    assert jwt_header(first)["alg"] == "ES256"
+    assert stack.api.get(first).status_code == 200
     result = stack.server.cli("key", "rotate", "--alg", "ES256", "--publish-ahead", "0")
     assert result.returncode == 0, result.stderr
 
     def es256_token():
         token = stack.token()
-        return token if jwt_header(token)["alg"] == "ES256" else None
+        header = jwt_header(token)
+        return token if header["alg"] == "ES256" and header["kid"] != jwt_header(first)["kid"] \
+            else None
 
     token = wait_until(es256_token)
-    assert token, "tokens still not ES256 after 2 s"
+    assert token, "tokens still not signed by the new ES256 key after 2 s"
     resp = stack.api.get(token)
     assert resp.status_code == 200, resp.text
 

@@ -37,26 +37,25 @@ def test_key_list_at_start(server):
     assert keys[0]["kid"] == server.jwks()["keys"][0]["kid"]
 
 
-def test_rotate_es256_signs_at_once_and_keeps_old_key(server, client):
+def test_rotate_es256_publishes_a_key_and_access_tokens_keep_keys_algorithm(server, client):
+    # each algorithm has keys of its own: an ES256 key signs ES256 ID tokens,
+    # access tokens keep keys.algorithm (RS256) and its key
     old_token = server.token_basic(client).json()["access_token"]
     old_kid = jwt_header(old_token)["kid"]
 
     result = server.cli("key", "rotate", "--alg", "ES256", "--publish-ahead", "0")
     assert result.returncode == 0, result.stderr
+    es_kid = [k["kid"] for k in server.cli_json("key", "list") if k["alg"] == "ES256"][0]
+    assert wait_until(lambda: es_kid in kids(server.jwks()))
 
-    def new_token():
-        token = server.token_basic(client).json()["access_token"]
-        return token if jwt_header(token)["alg"] == "ES256" else None
-
-    token = wait_until(new_token)
-    assert token, "tokens still not ES256 after 2 s"
+    token = server.token_basic(client).json()["access_token"]
     header = jwt_header(token)
-    assert header["kid"] != old_kid
+    assert header["alg"] == "RS256" and header["kid"] == old_kid
     assert header["typ"] == "at+jwt"
 
     jwks = server.jwks()
-    assert old_kid in kids(jwks) and header["kid"] in kids(jwks)
-    new_key = [k for k in jwks["keys"] if k["kid"] == header["kid"]][0]
+    assert old_kid in kids(jwks) and es_kid in kids(jwks)
+    new_key = [k for k in jwks["keys"] if k["kid"] == es_kid][0]
     assert new_key["kty"] == "EC" and new_key["crv"] == "P-256"
     assert new_key["alg"] == "ES256" and new_key["use"] == "sig"
     for key in jwks["keys"]:
@@ -80,8 +79,13 @@ def test_key_list_after_rotation(server):
     new = [k for k in after if k["kid"] != before[0]["kid"]][0]
     assert new["alg"] == "ES256"
     assert new["state"] == "current"
-    assert old["state"] == "retired"
-    assert [k["state"] for k in after].count("current") == 1
+    # states are per algorithm: the RS256 key still signs RS256 tokens
+    assert old["state"] == "current" and old["retire_after"] is None
+    assert server.cli("key", "rotate", "--alg", "ES256", "--publish-ahead", "0").returncode == 0
+    last = server.cli_json("key", "list")
+    assert [k["state"] for k in last if k["alg"] == "ES256"] == ["retired", "current"]
+    assert [k["state"] for k in last if k["alg"] == "RS256"] == ["current"]
+    assert [k for k in last if k["kid"] == new["kid"]][0]["retire_after"] is not None
 
 
 def test_rotate_with_publish_ahead_publishes_before_signing(server, client):
@@ -237,6 +241,11 @@ def test_rotate_without_alg_follows_keys_algorithm(make_server):
     result = server.cli("key", "rotate", "--alg", "RS256", "--publish-ahead", "600")
     assert result.returncode == 0, result.stderr
     assert sorted(k["alg"] for k in server.cli_json("key", "list")) == ["ES256", "ES256", "RS256"]
+    # access tokens keep keys.algorithm
+    client = server.create_client()
+    token = server.token_basic(client).json()["access_token"]
+    assert jwt_header(token)["alg"] == "ES256"
+    verify_jwt(token, server.jwks())
 
 
 def test_pending_key_superseded_by_a_later_rotation_never_signs(server, client):

@@ -165,19 +165,19 @@ static void unknown_id_is_cached_like_a_known_one(void **state)
     (void)state;
     assert_int_equal(temp_store_open(&t), 0);
     assert_int_equal(temp_store_client(&t, "known", false, "client_credentials", "a"), ERR_OK);
-    assert_int_equal(client_cache_get(t.store, "known", &c), ERR_OK);
+    assert_int_equal(client_cache_get(t.store, NULL, "known", &c), ERR_OK);
     client_clear(&c);
-    assert_int_equal(client_cache_get(t.store, "ghost", &c), ERR_NOT_FOUND);
+    assert_int_equal(client_cache_get(t.store, NULL, "ghost", &c), ERR_NOT_FOUND);
     /* both change in the store; within the second the cache answers for both */
     assert_int_equal(store_client_delete(t.store, "known"), ERR_OK);
     assert_int_equal(temp_store_client(&t, "ghost", false, "client_credentials", "a"), ERR_OK);
-    assert_int_equal(client_cache_get(t.store, "known", &c), ERR_OK);
+    assert_int_equal(client_cache_get(t.store, NULL, "known", &c), ERR_OK);
     client_clear(&c);
-    assert_int_equal(client_cache_get(t.store, "ghost", &c), ERR_NOT_FOUND);
+    assert_int_equal(client_cache_get(t.store, NULL, "ghost", &c), ERR_NOT_FOUND);
     /* once forgotten, the store's answer shows for both */
     client_cache_clear();
-    assert_int_equal(client_cache_get(t.store, "known", &c), ERR_NOT_FOUND);
-    assert_int_equal(client_cache_get(t.store, "ghost", &c), ERR_OK);
+    assert_int_equal(client_cache_get(t.store, NULL, "known", &c), ERR_NOT_FOUND);
+    assert_int_equal(client_cache_get(t.store, NULL, "ghost", &c), ERR_OK);
     client_clear(&c);
     client_cache_clear();
     temp_store_close(&t);
