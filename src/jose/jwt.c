@@ -312,12 +312,17 @@ enum err jwt_verify(const char *token, size_t len, const struct jwks *set, struc
     rc = split(token, len, out, why, &payload, &n);
     if (rc)
         return rc;
+    /* HS256 is keyed by a secret, never by a published key: refused before
+     * a kid the set lacks could send the caller to refetch it */
+    if (!alg_supported(out->alg)) {
+        *why = "unsupported algorithm";
+        return ERR_INVALID_TOKEN;
+    }
     key = find_key(set, out->kid);
     if (!key) {
         *why = "unknown signing key";
         return ERR_NOT_FOUND;
     }
-    /* never HS256: no key of a JWKS is for it */
     if (strcmp(key->alg, out->alg) != 0) {
         *why = "algorithm does not match the key";
         return ERR_INVALID_TOKEN;

@@ -12,8 +12,10 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from jwcrypto import jwk, jws
 
-from conftest import free_port, jwt_claims_unverified, verify_jwt, wait_until
+from conftest import (b64url, b64url_decode, free_port, jwt_claims_unverified, verify_jwt,
+                      wait_until)
 from signin_support import Browser, full_flow, make_rp, make_user, parse_forms, user_cli
 
 EVENT = "http://schemas.openid.net/event/backchannel-logout"
@@ -416,3 +418,28 @@ def test_cli_defaults_update_and_removal(server):
     result = server.cli("client", "update", cid, "--backchannel-logout-uri", "", "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["backchannel_logout_uri"] is None
+
+
+@pytest.mark.parametrize("alg", ["ES256", "HS256"])
+def test_logout_token_is_signed_as_the_clients_id_tokens(server, alice, receiver, alg):
+    """The RP verifies the logout token as it does its ID tokens: with the
+    key of its ID token algorithm, or (HS256) its client secret."""
+    a = bc_rp(server, receiver, "/a", "A", id_token_alg=alg)
+    if alg == "ES256":
+        assert wait_until(lambda: "ES256" in {k["alg"] for k in server.jwks()["keys"]})
+    browser = Browser(server)
+    claims, id_token = sign_in(server, a, browser)
+    assert end_session(server, browser, id_token).status_code == 200
+    token = wait_for(receiver, "/a") and receiver.tokens("/a")[0]
+    header = json.loads(b64url_decode(token.split(".")[0]))
+    assert header["alg"] == alg and header["typ"] == "logout+jwt"
+    if alg == "ES256":
+        assert_logout_token(server, token, a, alice["sub"], claims["sid"])
+        return
+    assert "kid" not in header
+    signed = jws.JWS()
+    signed.deserialize(token)
+    signed.verify(jwk.JWK(kty="oct", k=b64url(a["client_secret"].encode())), alg="HS256")
+    got = json.loads(signed.payload)
+    assert got["aud"] == a["client_id"] and got["events"] == {EVENT: {}}
+    assert got["sid"] == claims["sid"] and got["sub"] == alice["sub"]

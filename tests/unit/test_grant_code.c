@@ -56,7 +56,12 @@ static int setup(void **state)
     f->ctx.cfg = &f->cfg;
     f->ctx.store = f->t.store;
     /* ES256: a key made in a moment, where RSA-2048 takes a minute under
-     * valgrind, for every test (at_hash is SHA-256 for both) */
+     * valgrind, for every test (at_hash is SHA-256 for both); the access
+     * tokens and each client's ID tokens sign with it */
+    memcpy(f->cfg.key_algorithm, "ES256", sizeof "ES256");
+    memcpy(f->web.id_token_alg, "ES256", sizeof "ES256");
+    memcpy(f->spa.id_token_alg, "ES256", sizeof "ES256");
+    memcpy(f->other.id_token_alg, "ES256", sizeof "ES256");
     if (keystore_open_kek_file(f->t.store, kek, &f->ctx.keys, why, sizeof why) ||
         keystore_ensure(f->ctx.keys, "ES256") || keystore_refresh(f->ctx.keys))
         return -1;

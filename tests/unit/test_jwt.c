@@ -178,6 +178,41 @@ static void refuses_hs256_with_public_key(void **state)
     free(pub);
 }
 
+/* HS256 with a client secret's octets (OIDC Core §10.1): no kid, verified
+ * with the secret alone, never with a published key nor another secret. */
+static void hs256_signs_and_verifies_with_the_secret(void **state)
+{
+    struct fixture *f = *state;
+    static const char secret[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFG";
+    char *token = NULL, *rs = sign(f->rsa, "RS256", f->rsa_kid, "JWT", claims);
+    struct jwt t;
+    const char *why;
+
+    assert_int_equal(jws_sign_hmac(secret, strlen(secret), "JWT", claims, strlen(claims), &token),
+                     ERR_OK);
+    assert_int_equal(jwt_verify_hmac(token, strlen(token), secret, strlen(secret), &t, &why),
+                     ERR_OK);
+    assert_string_equal(t.alg, "HS256");
+    assert_string_equal(t.kid, "");
+    assert_string_equal(jwt_claim_str(&t, "sub"), "c1");
+    jwt_clear(&t);
+    assert_int_equal(jwt_verify_hmac(token, strlen(token), secret, strlen(secret) - 1, &t, &why),
+                     ERR_INVALID_TOKEN);
+    jwt_clear(&t);
+    /* a published key never verifies it, and it asks for no JWKS refetch */
+    assert_int_equal(jwt_verify(token, strlen(token), f->set, &t, &why), ERR_INVALID_TOKEN);
+    jwt_clear(&t);
+    /* nor does a secret verify a token of a published key's algorithm */
+    assert_int_equal(jwt_verify_hmac(rs, strlen(rs), secret, strlen(secret), &t, &why),
+                     ERR_INVALID_TOKEN);
+    jwt_clear(&t);
+    assert_int_equal(jwt_decode_unverified(token, strlen(token), &t, &why), ERR_OK);
+    assert_string_equal(jwt_claim_str(&t, "aud"), "c1");
+    jwt_clear(&t);
+    free(token);
+    free(rs);
+}
+
 static void refuses_malformed(void **state)
 {
     struct fixture *f = *state;
@@ -292,6 +327,7 @@ int main(void)
         cmocka_unit_test(algorithm_comes_from_the_key),
         cmocka_unit_test(refuses_alg_none),
         cmocka_unit_test(refuses_hs256_with_public_key),
+        cmocka_unit_test(hs256_signs_and_verifies_with_the_secret),
         cmocka_unit_test(refuses_malformed),
         cmocka_unit_test(checks_claims),
         cmocka_unit_test(jwks_skips_what_it_cannot_use),
