@@ -69,7 +69,9 @@ enum err store_client_delete(struct store *s, const char *id)
 
 enum err store_client_id_token_algs(struct store *s, struct strlist *out)
 {
-    return s->ops->client_id_token_algs(s, out);
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->client_id_token_algs(s, out));
 }
 
 enum err store_client_list(struct store *s, struct client **out, size_t *n)
