@@ -39,4 +39,16 @@ int cli_open_store(const struct config *cfg, struct store **out);
 void cli_audit(struct store *s, const char *type, const char *user_sub, const char *client_id,
                const char *detail);
 
+/* What client c's ID token algorithm needs before c is stored (secret: a new
+ * one just made, or NULL). HS256: secret sealed with the key-encryption key
+ * into c->secret_sealed, the only plaintext copy the server keeps (with no
+ * new secret, the sealed one stays). Any other: no sealed copy, and a first
+ * key of the algorithm, made here when the database holds signing keys
+ * already (a running server signs with it within a second); in one without
+ * keys, serve makes it at start-up with its first key. Returns an exit
+ * status (a failure reported, one line). */
+struct client;
+int cli_client_settle_alg(const struct config *cfg, struct store *s, struct client *c,
+                          const char *secret);
+
 #endif

@@ -6,7 +6,6 @@
 
 #include "cli/cli.h"
 #include "core/clock.h"
-#include "jose/keys.h"
 #include "oauth/client_rules.h"
 #include "oauth/client_sector.h"
 #include "store/store.h"
@@ -427,71 +426,6 @@ static bool is_hs256(const struct client *c)
     return strcmp(c->id_token_alg, "HS256") == 0;
 }
 
-/* Whether the store holds a signing key of alg. *any: whether it holds any. */
-static enum err key_of_alg_stored(struct store *s, const char *alg, bool *found, bool *any)
-{
-    struct signing_key *keys = NULL;
-    size_t n = 0, i;
-    enum err rc = store_key_list(s, &keys, &n);
-
-    *found = false;
-    *any = n > 0;
-    for (i = 0; !rc && i < n; i++)
-        if (strcmp(keys[i].alg, alg) == 0)
-            *found = true;
-    signing_key_list_free(keys, n);
-    return rc;
-}
-
-/* Seals secret for c into c->secret_sealed, or (ES256, RS256) makes a first
- * key of c's algorithm, with the keystore of cfg's key-encryption key. */
-static enum err keystore_work(const struct config *cfg, struct store *s, struct client *c,
-                              const char *secret, char *why, size_t whylen)
-{
-    struct keystore *ks = NULL;
-    enum err rc = keystore_open_kek_file(s, cfg->encryption_key_file, &ks, why, whylen);
-
-    if (!rc && secret) {
-        free(c->secret_sealed);
-        c->secret_sealed = NULL;
-        rc = keystore_seal_secret(ks, c->id, secret, &c->secret_sealed, &c->secret_sealed_len);
-    } else if (!rc) {
-        rc = keystore_ensure(ks, c->id_token_alg);
-    }
-    keystore_free(ks);
-    return rc;
-}
-
-/* What c's ID token algorithm needs before c is stored (secret: a new one,
- * or NULL). HS256: the secret sealed with the key-encryption key, the only
- * plaintext copy the server keeps. Any other: no sealed copy, and a key of
- * the algorithm, made here when the database holds signing keys already (a
- * server running now signs with it within a second); in an empty one the
- * server makes it at start-up, as it does its first key. */
-static int settle_alg(const struct config *cfg, struct store *s, struct client *c,
-                      const char *secret)
-{
-    char why[512] = "";
-    bool found = true, any = false;
-    enum err rc = ERR_OK;
-
-    if (is_hs256(c) && !secret)
-        return EXIT_OK; /* keeps its sealed secret */
-    if (!is_hs256(c)) {
-        free(c->secret_sealed);
-        c->secret_sealed = NULL;
-        c->secret_sealed_len = 0;
-        rc = key_of_alg_stored(s, c->id_token_alg, &found, &any);
-        if (rc || found || !any)
-            return rc ? cli_fail(EXIT_FAIL, "cannot read the signing keys: %s", err_str(rc))
-                      : EXIT_OK;
-    }
-    rc = keystore_work(cfg, s, c, is_hs256(c) ? secret : NULL, why, sizeof why);
-    if (rc)
-        return cli_fail(EXIT_FAIL, "%s", why[0] ? why : err_str(rc));
-    return EXIT_OK;
-}
-
 /* Response types follow the grant types when none are given: code for a
  * client with authorization_code, none for one without. */
 static enum err default_response_types(struct client *c)
@@ -530,7 +464,7 @@ static int cmd_create(int argc, char **argv, struct store *s, const struct confi
     if (status == EXIT_OK)
         status = settle_sector(cfg, &c);
     if (status == EXIT_OK)
-        status = settle_alg(cfg, s, &c, made ? secret : NULL);
+        status = cli_client_settle_alg(cfg, s, &c, made ? secret : NULL);
     if (status == EXIT_OK && (rc = store_client_insert(s, &c)))
         status = cli_fail(EXIT_FAIL, "cannot store client: %s", err_str(rc));
     if (status == EXIT_OK) {
@@ -634,7 +568,7 @@ static int update_client(const struct config *cfg, struct store *s, struct clien
         (f->seen & (BIT(F_REDIRECT_URI) | BIT(F_SECTOR_URI) | BIT(F_SUBJECT_TYPE))))
         status = settle_sector(cfg, c);
     if (status == EXIT_OK)
-        status = settle_alg(cfg, s, c, *made ? secret : NULL);
+        status = cli_client_settle_alg(cfg, s, c, *made ? secret : NULL);
     return status;
 }
 
@@ -697,7 +631,7 @@ static int cmd_rotate_secret(int argc, char **argv, struct store *s, const struc
     if (status == EXIT_OK && client_new_secret(&c, secret))
         status = cli_fail(EXIT_FAIL, "cannot generate credentials");
     if (status == EXIT_OK)
-        status = settle_alg(cfg, s, &c, secret);
+        status = cli_client_settle_alg(cfg, s, &c, secret);
     if (status == EXIT_OK && (rc = store_client_update(s, &c)))
         status = cli_fail(EXIT_FAIL, "cannot update client: %s", err_str(rc));
     if (status == EXIT_OK) {
