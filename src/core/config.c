@@ -88,6 +88,7 @@ static const struct setting settings[] = {
     BOOL("tokens", "id_token_include_claims", id_token_include_claims, "false"),
     CHOICE("tokens", "subject_type", subject_type, "public", "public pairwise"),
     LONG("session", "ttl", session_ttl, "86400", 60, 31536000),
+    BOOL("session", "management", session_management, "false"),
     LONG("backchannel", "timeout_ms", backchannel_timeout_ms, "5000", 100, 60000),
     LONG("backchannel", "retries", backchannel_retries, "5", 0, 20),
     LONG("consent", "remember_days", consent_remember_days, "90", 0, 3650),

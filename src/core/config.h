@@ -47,6 +47,7 @@ struct config {
     bool id_token_include_claims;                  /* tokens.id_token_include_claims */
     char subject_type[16];                         /* tokens.subject_type: public, pairwise */
     long session_ttl;                              /* session.ttl, seconds */
+    bool session_management;                       /* session.management */
     long consent_remember_days;                    /* consent.remember_days; 0 = never */
     long login_max_failures;                       /* login.max_failures */
     long login_lockout_seconds;                    /* login.lockout_seconds */

@@ -10,6 +10,7 @@
 struct page_cookies {
     char session_name[32];
     char csrf_name[32];
+    char browser_state_name[32]; /* session.management's, read by script */
     bool secure;
 };
 
@@ -64,6 +65,9 @@ void endpoint_consent(void *app, const struct http_request *req, struct http_res
 void endpoint_logout(void *app, const struct http_request *req, struct http_response *resp);
 /* RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0). */
 void endpoint_end_session(void *app, const struct http_request *req, struct http_response *resp);
+/* The check-session page (OpenID Connect Session Management 1.0 §3.3);
+ * 404 unless session.management is on. */
+void endpoint_check_session(void *app, const struct http_request *req, struct http_response *resp);
 
 /* The route table for cfg: every path under the issuer's path. Caller frees
  * with routes_free. */

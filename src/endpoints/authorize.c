@@ -28,8 +28,8 @@ static enum err consent_asked(const struct app *a, const struct signin *s, const
     return consent_needed(&a->oauth, &policy, se->user_sub, s->ar.client_id, s->ar.scope, ask);
 }
 
-static void decide(const struct app *a, struct http_response *resp, const struct signin *s,
-                   const struct session *se, bool live)
+static void decide(const struct app *a, const struct http_request *req, struct http_response *resp,
+                   const struct signin *s, const struct session *se, bool live)
 {
     const struct authorize_request *r = &s->ar;
     bool ask = true;
@@ -46,7 +46,7 @@ static void decide(const struct app *a, struct http_response *resp, const struct
         return;
     }
     if (!ask)
-        signin_finish(a, resp, s, se);
+        signin_finish(a, req, resp, s, se);
     else if (r->prompt & PROMPT_NONE)
         signin_reply_error(a, resp, r, ERR_CONSENT_REQUIRED,
                            "the user has not allowed the client this scope");
@@ -72,7 +72,7 @@ void endpoint_authorize(void *app, const struct http_request *req, struct http_r
     if (rc && rc != ERR_NOT_FOUND)
         signin_reply_error(a, resp, &s.ar, ERR_SERVER_ERROR, "the session could not be read");
     else
-        decide(a, resp, &s, &se, rc == ERR_OK);
+        decide(a, req, resp, &s, &se, rc == ERR_OK);
 out:
     session_clear(&se);
     signin_clear(&s);

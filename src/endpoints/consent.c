@@ -56,7 +56,7 @@ static void answer(const struct app *a, const struct http_request *req, struct h
     else if (consent_remember(&a->oauth, &policy, se->user_sub, s->ar.client_id, s->ar.scope))
         signin_reply_error(a, resp, &s->ar, ERR_SERVER_ERROR, "consent could not be stored");
     else
-        signin_finish(a, resp, s, se);
+        signin_finish(a, req, resp, s, se);
 }
 
 void endpoint_consent(void *app, const struct http_request *req, struct http_response *resp)

@@ -111,6 +111,12 @@ static json_t *sign_in(const struct config *cfg, const struct strlist *algs,
         string_array(algs), "claims_supported", string_array(claims),
         "backchannel_logout_supported", 1, "backchannel_logout_session_supported", 1);
 
+    /* Session Management §2.1: only when the iframe is served */
+    if (doc && cfg->session_management &&
+        json_object_set_new(doc, "check_session_iframe", endpoint_url(cfg, "/check-session"))) {
+        json_decref(doc);
+        doc = NULL;
+    }
     if (doc && cfg->grants_password &&
         json_array_append_new(json_object_get(doc, "grant_types_supported"),
                               json_string("password"))) {

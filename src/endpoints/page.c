@@ -15,6 +15,7 @@
 
 #define CSRF_BYTES 32
 #define CSRF_LEN (PAGE_CSRF_SIZE - 1)
+#define BROWSER_STATE_BYTES 32
 
 void page_cookies_init(struct page_cookies *out, const char *issuer)
 {
@@ -28,6 +29,8 @@ void page_cookies_init(struct page_cookies *out, const char *issuer)
     snprintf(out->session_name, sizeof out->session_name, "%soidcd_session",
              https ? "__Host-" : "");
     snprintf(out->csrf_name, sizeof out->csrf_name, "%soidcd_csrf", https ? "__Host-" : "");
+    snprintf(out->browser_state_name, sizeof out->browser_state_name, "%soidcd_bs",
+             https ? "__Host-" : "");
 }
 
 static struct cookie cookie_of(const struct app *app, const char *name, const char *value,
@@ -54,12 +57,58 @@ enum err page_session_get(const struct app *app, const struct http_request *req,
     return ERR_OK;
 }
 
+/* The browser-state cookie of session management: the check-session
+ * page's script reads it, so it is not HttpOnly. A relying party embeds that
+ * page from its own site, where only a SameSite=None cookie reaches it; a
+ * browser takes SameSite=None only with Secure, so a plain-http loopback
+ * issuer gets Lax, which serves relying parties on the same host. */
+static enum err browser_state_set(const struct app *app, struct http_response *resp,
+                                  const char *value, long long max_age)
+{
+    struct cookie c = cookie_of(app, app->cookies.browser_state_name, value, max_age);
+
+    c.http_only = false;
+    c.same_site = c.secure ? COOKIE_NONE : COOKIE_LAX;
+    return http_response_set_cookie(resp, &c);
+}
+
+/* A new browser state: random, and nothing to do with the session token. */
+static enum err browser_state_new(const struct app *app, struct http_response *resp,
+                                  char out[PAGE_BROWSER_STATE_SIZE])
+{
+    enum err rc = rand_token(out, BROWSER_STATE_BYTES);
+
+    return rc ? rc : browser_state_set(app, resp, out, app->oauth.cfg->session_ttl);
+}
+
+enum err page_browser_state(const struct app *app, const struct http_request *req,
+                            struct http_response *resp, char out[PAGE_BROWSER_STATE_SIZE])
+{
+    const char *v;
+    size_t n;
+
+    if (http_request_cookie(req, app->cookies.browser_state_name, &v, &n) == ERR_OK &&
+        n == PAGE_BROWSER_STATE_SIZE - 1) {
+        memcpy(out, v, n);
+        out[n] = '\0';
+        return ERR_OK;
+    }
+    return browser_state_new(app, resp, out);
+}
+
 enum err page_session_set(const struct app *app, struct http_response *resp, const char *value,
                           long long max_age)
 {
     struct cookie c = cookie_of(app, app->cookies.session_name, value, max_age);
+    char state[PAGE_BROWSER_STATE_SIZE];
+    enum err rc = http_response_set_cookie(resp, &c);
 
-    return http_response_set_cookie(resp, &c);
+    /* every login and logout changes the browser state (Session Management §3) */
+    if (rc || !app->oauth.cfg->session_management)
+        return rc;
+    if (!*value)
+        return browser_state_set(app, resp, "", 0);
+    return browser_state_new(app, resp, state);
 }
 
 enum err page_session_clear(const struct app *app, struct http_response *resp)

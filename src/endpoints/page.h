@@ -5,7 +5,8 @@
  * CSRF cookie and its check, and page rendering. Cookie names and
  * attributes follow the issuer: on https `__Host-oidcd_session` and
  * `__Host-oidcd_csrf`, Secure; on http `oidcd_session` and `oidcd_csrf`,
- * Secure unless the host is loopback. Always HttpOnly, SameSite=Lax, Path=/.
+ * Secure unless the host is loopback. Always HttpOnly, SameSite=Lax, Path=/,
+ * but for session management's browser-state cookie (`oidcd_bs`, below).
  * The session cookie's value is opaque here: oauth/session.c gives and
  * checks it. */
 
@@ -24,7 +25,9 @@ void page_cookies_init(struct page_cookies *out, const char *issuer);
 enum err page_session_get(const struct app *app, const struct http_request *req,
                           char token[SESSION_TOKEN_SIZE]);
 
-/* Sets the session cookie to value for max_age seconds (session.ttl). */
+/* Sets the session cookie to value for max_age seconds (session.ttl). With
+ * session.management, also a new browser-state cookie (value "": its
+ * deletion). */
 enum err page_session_set(const struct app *app, struct http_response *resp, const char *value,
                           long long max_age);
 
@@ -39,6 +42,16 @@ enum err page_session_end(const struct app *app, const struct http_request *req,
 
 /* base64url of 32 random bytes, and its NUL */
 #define PAGE_CSRF_SIZE 44
+#define PAGE_BROWSER_STATE_SIZE 44
+
+/* The browser state of session management (OpenID Connect Session
+ * Management 1.0 §3): the value of req's browser-state cookie, or, when it
+ * has none (a session older than session.management), a new random one set
+ * on resp. Not HttpOnly (the check-session page's script reads it); Secure
+ * and SameSite=None where the other cookies are Secure, else SameSite=Lax.
+ * ERR_CRYPTO, ERR_NOMEM. */
+enum err page_browser_state(const struct app *app, const struct http_request *req,
+                            struct http_response *resp, char out[PAGE_BROWSER_STATE_SIZE]);
 
 /* The CSRF token a form of this page carries (hidden field csrf_token): the
  * cookie's when req has a well-formed one, else a new 256-bit token, set as

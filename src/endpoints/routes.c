@@ -98,6 +98,13 @@ static const struct {
       .max_body = LIMIT_FORM_BODY,
       .flags = ROUTE_HTML | ROUTE_SESSION,
       .handler = endpoint_end_session}},
+    /* Session Management §3.3: relying parties' pages frame it, from
+     * whatever origin they are registered at */
+    {"/check-session",
+     false,
+     {.methods = HTTP_GET,
+      .flags = ROUTE_HTML | ROUTE_FRAMEABLE,
+      .handler = endpoint_check_session}},
     {"/healthz", false, {.methods = HTTP_GET, .flags = ROUTE_NO_STORE, .handler = endpoint_health}},
 };
 

@@ -11,6 +11,7 @@
 #include "oauth/client_cache.h"
 #include "oauth/grant_implicit.h"
 #include "oauth/session.h"
+#include "oauth/session_state.h"
 #include "oauth/user_claims.h"
 
 void signin_clear(struct signin *s)
@@ -163,16 +164,35 @@ void signin_reply_error(const struct app *app, struct http_response *resp,
     reply(app, resp, r, &f);
 }
 
-void signin_finish(const struct app *app, struct http_response *resp, const struct signin *s,
-                   const struct session *se)
+/* The session_state of this response into out, "" when session.management
+ * is off. */
+static enum err session_state(const struct app *app, const struct http_request *req,
+                              struct http_response *resp, const struct authorize_request *r,
+                              char out[SESSION_STATE_SIZE])
+{
+    char browser_state[PAGE_BROWSER_STATE_SIZE];
+    enum err rc;
+
+    out[0] = '\0';
+    if (!app->oauth.cfg->session_management)
+        return ERR_OK;
+    rc = page_browser_state(app, req, resp, browser_state);
+    return rc ? rc : session_state_compute(r->client_id, r->redirect_uri, browser_state, out);
+}
+
+void signin_finish(const struct app *app, const struct http_request *req,
+                   struct http_response *resp, const struct signin *s, const struct session *se)
 {
     const struct authorize_request *r = &s->ar;
     struct implicit_tokens t;
     struct authorize_issued issued;
     struct authorize_response f;
+    char state[SESSION_STATE_SIZE];
     const char *why = NULL;
     enum err rc = grant_implicit_issue(&app->oauth, &s->client, r, se, user_claims_get, &t, &why);
 
+    if (!rc)
+        rc = session_state(app, req, resp, r, state);
     if (rc == ERR_INVALID_TARGET) {
         signin_reply_error(app, resp, r, rc, why);
     } else if (rc) {
@@ -184,6 +204,7 @@ void signin_finish(const struct app *app, struct http_response *resp, const stru
         if (t.access_token || t.id_token)
             metrics_tokens_issued("implicit", r->client_id);
         implicit_tokens_view(&t, &issued);
+        issued.session_state = state[0] ? state : NULL;
         authorize_response_success(&f, r, &issued, app->oauth.cfg->issuer);
         reply(app, resp, r, &f);
     }

@@ -82,6 +82,7 @@ enum route_flag {
     ROUTE_HTML = 1u << 4,        /* a page: CSP, nosniff, no referrer */
     ROUTE_PREFIX = 1u << 5,      /* path matches every path that starts with it */
     ROUTE_CORS = 1u << 6,        /* any origin may read it: Access-Control-Allow-Origin: * */
+    ROUTE_FRAMEABLE = 1u << 7,   /* a page any site may frame: CSP frame-ancestors * */
 };
 
 struct route {
@@ -102,6 +103,7 @@ struct route {
 #define HTTP_CSP_HEAD                                                                              \
     "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; form-action 'self'"
 #define HTTP_CSP_TAIL "; frame-ancestors 'none'; base-uri 'none'"
+#define HTTP_CSP_TAIL_FRAMEABLE "; frame-ancestors *; base-uri 'none'"
 
 /* Adds to r the headers route's flags imply (CSP, nosniff, Referrer-Policy,
  * Cache-Control, Pragma): what the server does before it sends any response.

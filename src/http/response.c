@@ -174,12 +174,13 @@ static bool is_html(const struct http_response *r)
     return r->content_type && strncasecmp(r->content_type, "text/html", 9) == 0;
 }
 
-static enum err add_csp(struct http_response *r)
+static enum err add_csp(struct http_response *r, bool frameable)
 {
     char csp[sizeof HTTP_CSP_HEAD + sizeof HTTP_CSP_TAIL + LIMIT_URI + 2];
 
     snprintf(csp, sizeof csp, "%s%s%s%s", HTTP_CSP_HEAD, r->form_action ? " " : "",
-             r->form_action ? r->form_action : "", HTTP_CSP_TAIL);
+             r->form_action ? r->form_action : "",
+             frameable ? HTTP_CSP_TAIL_FRAMEABLE : HTTP_CSP_TAIL);
     return http_response_header(r, "Content-Security-Policy", csp);
 }
 
@@ -191,7 +192,7 @@ enum err http_response_apply_route(struct http_response *r, const struct route *
     if (flags & (ROUTE_SESSION | ROUTE_CSRF))
         flags |= ROUTE_NO_STORE;
     if ((flags & ROUTE_HTML) || is_html(r)) {
-        rc = add_csp(r);
+        rc = add_csp(r, (flags & ROUTE_FRAMEABLE) != 0);
         if (!rc)
             rc = http_response_header(r, "X-Content-Type-Options", "nosniff");
         if (!rc)

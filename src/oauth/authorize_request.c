@@ -539,6 +539,7 @@ void authorize_response_success(struct authorize_response *out, const struct aut
         add_field(out, "scope", issued->scope && *issued->scope ? issued->scope : NULL);
     }
     add_field(out, "id_token", issued->id_token);
+    add_field(out, "session_state", issued->session_state);
     add_field(out, "state", r->state);
     add_field(out, "iss", issuer);
 }

@@ -122,7 +122,7 @@ enum err authorize_request_serialise(const struct authorize_request *r, bool dro
 
 /* -- the response to the client ------------------------------------------- */
 
-#define AUTHORIZE_RESPONSE_FIELDS 8
+#define AUTHORIZE_RESPONSE_FIELDS 9
 
 /* The fields of an authorization response, borrowed from what built them. */
 struct authorize_response {
@@ -138,11 +138,13 @@ struct authorize_issued {
     const char *expires_in; /* decimal seconds */
     const char *scope;      /* granted, with an access token */
     const char *id_token;
+    const char *session_state; /* session.management's (oauth/session_state.h) */
 };
 
 /* A success (RFC 6749 §4.1.2 and §4.2.2, OpenID Connect Core §3.3.2.5,
  * RFC 9207): code, access_token with token_type Bearer, expires_in and
- * scope, id_token, each when issued; state when r has one; iss. */
+ * scope, id_token, each when issued; session_state when given (OpenID
+ * Connect Session Management 1.0 §3); state when r has one; iss. */
 void authorize_response_success(struct authorize_response *out, const struct authorize_request *r,
                                 const struct authorize_issued *issued, const char *issuer);
 

@@ -111,6 +111,9 @@ enum err grant_implicit_issue(const struct oauth_ctx *ctx, const struct client *
 
 void implicit_tokens_view(const struct implicit_tokens *t, struct authorize_issued *view)
 {
-    *view =
-        (struct authorize_issued){t->code, t->access_token, t->expires_in, t->scope, t->id_token};
+    *view = (struct authorize_issued){.code = t->code,
+                                      .access_token = t->access_token,
+                                      .expires_in = t->expires_in,
+                                      .scope = t->scope,
+                                      .id_token = t->id_token};
 }

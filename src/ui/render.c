@@ -60,6 +60,9 @@ static const struct slot form_post_slots[] = {
     TEXT(struct ui_form_post_view, action),
     LIST(struct ui_form_post_view, fields, nfields, struct ui_field, field_slots), END};
 
+static const struct slot check_session_slots[] = {TEXT(struct ui_check_session_view, cookie_name),
+                                                  END};
+
 static const struct {
     const char *file;
     const struct slot *slots;
@@ -70,6 +73,7 @@ static const struct {
     [UI_LOGOUT] = {"logout.html", logout_slots},
     [UI_LOGGED_OUT] = {"logged_out.html", logged_out_slots},
     [UI_FORM_POST] = {"form_post.html", form_post_slots},
+    [UI_CHECK_SESSION] = {"check_session.html", check_session_slots},
 };
 
 const char *ui_page_file(enum ui_page page)

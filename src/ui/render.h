@@ -14,7 +14,16 @@
 #include "core/buf.h"
 #include "core/errors.h"
 
-enum ui_page { UI_LOGIN, UI_CONSENT, UI_ERROR, UI_LOGOUT, UI_LOGGED_OUT, UI_FORM_POST, UI_PAGES };
+enum ui_page {
+    UI_LOGIN,
+    UI_CONSENT,
+    UI_ERROR,
+    UI_LOGOUT,
+    UI_LOGGED_OUT,
+    UI_FORM_POST,
+    UI_CHECK_SESSION,
+    UI_PAGES
+};
 
 /* One view per page; every page also knows {{base}}, the issuer's path (""
  * or "/oidc"), for the stylesheet ({{base}}/static/oidcd.css) and form
@@ -69,6 +78,11 @@ struct ui_form_post_view {
     const char *action; /* the client's registered redirect_uri, checked by the caller */
     const struct ui_field *fields;
     size_t nfields;
+};
+
+/* The check-session page: its script reads the cookie named here. */
+struct ui_check_session_view {
+    const char *cookie_name;
 };
 
 /* The file name of a page's template ("login.html"). */

@@ -607,7 +607,11 @@ static void responses_in_fragment_mode(void **state)
     struct authorize_request r;
     struct authorize_error e;
     struct authorize_response resp;
-    struct authorize_issued issued = {"C", "AT", "3600", "openid email", "IT"};
+    struct authorize_issued issued = {.code = "C",
+                                      .access_token = "AT",
+                                      .expires_in = "3600",
+                                      .scope = "openid email",
+                                      .id_token = "IT"};
     struct client c;
     char *loc;
 
