@@ -269,3 +269,25 @@ export async function redeemCode(server, client, redirectUri, code, verifier) {
   });
   return { status: resp.status, body: await resp.json() };
 }
+
+// On oidcd's pages after /authorize: logs in as username when the login form
+// shows, and allows when the consent page asks.
+export async function passSignIn(page, username, password) {
+  if (await page.locator('input[name=password]').count()) {
+    await page.locator('input[name=username]').fill(username);
+    await page.locator('input[name=password]').fill(password);
+    await page.locator('form:has(input[name=password]) [type=submit]').click();
+    await page.waitForLoadState();
+  }
+  if (await page.locator('[name=decision][value=allow]').count()) {
+    await page.locator('[name=decision][value=allow]').click();
+  }
+}
+
+// A test file's teardown: whichever of browser, rp and server it started.
+export async function closeAll({ browser, rp, server }) {
+  await browser?.close();
+  await rp?.close();
+  await server?.stop();
+  server?.cleanup();
+}
