@@ -28,10 +28,16 @@ static const struct ui_error_view error = {V, V};
 static const struct ui_logout_view logout = {V, V, V, V, V};
 static const struct ui_logged_out_view logged_out = {0};
 static const struct ui_form_post_view form_post = {V, fields, 2};
+static const struct ui_check_session_view check_session = {V};
 
 static const void *const views[UI_PAGES] = {
-    [UI_LOGIN] = &login,   [UI_CONSENT] = &consent,       [UI_ERROR] = &error,
-    [UI_LOGOUT] = &logout, [UI_LOGGED_OUT] = &logged_out, [UI_FORM_POST] = &form_post,
+    [UI_LOGIN] = &login,
+    [UI_CONSENT] = &consent,
+    [UI_ERROR] = &error,
+    [UI_LOGOUT] = &logout,
+    [UI_LOGGED_OUT] = &logged_out,
+    [UI_FORM_POST] = &form_post,
+    [UI_CHECK_SESSION] = &check_session,
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

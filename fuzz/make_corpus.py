@@ -349,7 +349,7 @@ def authorize():
 def render():
     # the first byte picks the page (ui/render.h enum ui_page order)
     ui = Path(__file__).resolve().parent.parent / "src" / "ui" / "templates"
-    pages = ["login", "consent", "error", "logout", "logged_out", "form_post"]
+    pages = ["login", "consent", "error", "logout", "logged_out", "form_post", "check_session"]
     for i, page in enumerate(pages):
         put("render", "builtin-" + page, bytes([i]) + (ui / (page + ".html")).read_bytes())
     seeds = {
