@@ -35,12 +35,14 @@ void metrics_count(struct metrics_counters *c, const char *labels)
 
 void metrics_label(char *out, size_t n, const char *key, const char *value)
 {
-    size_t at = strlen(out);
+    size_t at = strlen(out), start = at;
 
 #define PUT(c)                                                                                     \
     do {                                                                                           \
         if (at + 1 < n)                                                                            \
             out[at++] = (c);                                                                       \
+        else                                                                                       \
+            goto too_long;                                                                         \
     } while (0)
     if (at)
         PUT(',');
@@ -57,8 +59,15 @@ void metrics_label(char *out, size_t n, const char *key, const char *value)
         }
     }
     PUT('"');
+    out[at] = '\0';
+    return;
+too_long:
+    /* a pair cut short would break the whole scrape: leave it out, and mark
+     * the set so that it is counted apart */
+    out[start] = '\0';
+    if (start + sizeof "truncated=\"true\"" + 1 <= n)
+        strcat(out, start ? ",truncated=\"true\"" : "truncated=\"true\"");
 #undef PUT
-    out[at < n ? at : n - 1] = '\0';
 }
 
 static void put(struct metrics_text *t, const char *s)

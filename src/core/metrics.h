@@ -52,7 +52,9 @@ void metrics_count(struct metrics_counters *c, const char *labels);
 
 /* Appends `key="value"` to the label text out (size n, NUL-terminated),
  * after a comma when out is not empty, with value escaped as the format says
- * (\\, \" and \n). Cut short rather than overflowing. */
+ * (\\, \" and \n). A pair that does not fit is left out whole and
+ * `truncated="true"` appended instead (when that fits), so the text always
+ * parses. */
 void metrics_label(char *out, size_t n, const char *key, const char *value);
 
 /* The text. Each appends to b; the first error (ERR_TOO_LARGE, ERR_NOMEM)

@@ -133,11 +133,12 @@ static void try_login(const struct app *a, const struct http_request *req,
                                                           : LOGIN_LOCKED,
                                 "login_page",
                                 !rc ? u.username : at.username,
-                                !rc ? u.sub : NULL,
+                                u.sub[0] ? u.sub : NULL,
                                 client_id,
                                 NULL,
                                 req->client_address,
-                                why};
+                                why,
+                                rc == ERR_ACCESS_DENIED ? retry_after : 0};
         login_event(a, &e);
     }
     if (!rc) {

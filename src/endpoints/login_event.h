@@ -2,7 +2,11 @@
 #define OIDCD_ENDPOINTS_LOGIN_EVENT_H
 
 /* A password checked at the login page or by the password grant: one log
- * line, one count in the metrics and one audit event, alike for both. */
+ * line and one count in the metrics, alike for both, and an audit event for
+ * each password actually checked (a "login.locked" one too when a failure
+ * locked the account or address). Attempts refused by a lock already in
+ * place check nothing and write nothing to the database: cheap to send,
+ * they must not be a way to fill it. */
 
 #include <stdbool.h>
 
@@ -17,6 +21,7 @@ struct login_event {
     const char *grant_type; /* for the log line; NULL at the login page */
     const char *address;
     const char *reason; /* why it was refused; NULL when ok */
+    long locked_for;    /* LOGIN_REFUSED: seconds of the lock it started, or 0 */
 };
 
 void login_event(const struct app *a, const struct login_event *e);

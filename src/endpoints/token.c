@@ -109,11 +109,12 @@ static enum err run_password_grant(struct app *a, const struct http_request *req
                                                       : LOGIN_REFUSED,
                                 "password_grant",
                                 r.login.username,
-                                NULL,
+                                result.user_sub[0] ? result.user_sub : NULL,
                                 client->id,
                                 "password",
                                 req->client_address,
-                                result.reason};
+                                result.reason,
+                                rc == ERR_INVALID_GRANT ? result.retry_after : 0};
         login_event(a, &e);
     }
     if (rc == ERR_THROTTLED) {

@@ -18,7 +18,8 @@ struct audit_who {
 };
 
 /* Records type (a name such as "client.created") with its outcome and a
- * one-line detail (may be NULL; never a secret) at the current time. */
+ * one-line detail (may be NULL; never a secret) at the current time. Every
+ * text is cut to 128 bytes of printable ASCII ('?' for other bytes). */
 void audit_record(struct store *s, const char *type, bool ok, const struct audit_who *who,
                   const char *detail);
 

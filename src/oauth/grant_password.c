@@ -129,6 +129,7 @@ enum err grant_password(const struct oauth_ctx *ctx, struct password_policy *pw,
         rc = resource_target(ctx, r->resources.ids, r->resources.n, scope, &target, why);
     if (!rc)
         rc = authenticate(ctx, pw, throttle, &r->login, &user, res, why);
+    memcpy(res->user_sub, user.sub, sizeof res->user_sub);
     if (!rc)
         rc = issue(ctx, client, &user, scope, &r->resources, &target, claims, out);
     if (rc)

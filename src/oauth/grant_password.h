@@ -21,9 +21,11 @@ struct password_grant_request {
 
 /* What became of the attempt, for the answer and the log. */
 struct password_grant_result {
-    long retry_after;   /* ERR_THROTTLED: seconds until an attempt may come */
-    const char *reason; /* why the credentials were refused (static; never
-                           the password), or NULL */
+    long retry_after;             /* ERR_THROTTLED: seconds until an attempt may come;
+                                     ERR_INVALID_GRANT: the lock this failure started, or 0 */
+    const char *reason;           /* why the credentials were refused (static; never
+                                     the password), or NULL */
+    char user_sub[LIMIT_SUB + 1]; /* the account the username named; "" if none */
 };
 
 /* For an authenticated client; claims may be NULL.

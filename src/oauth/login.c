@@ -67,12 +67,18 @@ enum err login_password(const struct oauth_ctx *ctx, struct password_policy *pw,
         return ERR_TEMPORARILY_UNAVAILABLE;
     }
     rc = verify(ctx, pw, username, password, user, &old_hash, why);
-    login_throttle_end(throttle, username, a->address, clock_now(),
-                       rc == ERR_OK              ? LOGIN_SUCCEEDED
-                       : rc == ERR_ACCESS_DENIED ? LOGIN_FAILED
-                                                 : LOGIN_UNDECIDED);
+    *retry_after = login_throttle_end(throttle, username, a->address, clock_now(),
+                                      rc == ERR_OK              ? LOGIN_SUCCEEDED
+                                      : rc == ERR_ACCESS_DENIED ? LOGIN_FAILED
+                                                                : LOGIN_UNDECIDED);
     if (rc) {
+        /* the sub of the account a wrong password was tried on stays, for
+         * the audit trail */
+        char sub[sizeof user->sub];
+        memcpy(sub, user->sub, sizeof sub);
         user_clear(user);
+        if (rc == ERR_ACCESS_DENIED)
+            memcpy(user->sub, sub, sizeof sub);
         return rc;
     }
     if (old_hash)

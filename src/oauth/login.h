@@ -31,7 +31,9 @@ struct login_attempt {
  * address; *retry_after is the seconds to wait, nothing was checked (so the
  * right password waits too).
  * ERR_NOMEM, ERR_STORE. *why gets a static reason for the log (never the
- * password). */
+ * password). On every error user is cleared, but for ERR_ACCESS_DENIED its
+ * sub names the account the username belongs to ("" when none), and
+ * *retry_after is the seconds of the lock this failure started (0: none). */
 enum err login_password(const struct oauth_ctx *ctx, struct password_policy *pw,
                         struct login_throttle *throttle, const struct login_attempt *a,
                         struct user *user, long *retry_after, const char **why);

@@ -198,38 +198,44 @@ long login_throttle_begin(struct login_throttle *t, const char *account, const c
     return a > b ? a : b;
 }
 
-static void settle(struct login_throttle *t, struct counter *c, int64_t now, bool ok)
+/* Settles c; returns the seconds of the lock this failure started, or 0. */
+static long settle(struct login_throttle *t, struct counter *c, int64_t now, bool ok)
 {
     long lock;
 
     if (!c)
-        return;
+        return 0;
     if (c->pending > 0)
         c->pending--;
     if (ok)
-        return;
+        return 0;
     c->last = now;
     if (c->locked_until > now || ++c->failures < t->max_failures)
-        return;
+        return 0;
     lock = c->lockouts < 30 ? t->lockout << c->lockouts : t->lockout_max;
-    c->locked_until = now + (lock < t->lockout_max ? lock : t->lockout_max);
+    lock = lock < t->lockout_max ? lock : t->lockout_max;
+    c->locked_until = now + lock;
     c->lockouts++;
     c->failures = 0;
+    return lock;
 }
 
-void login_throttle_end(struct login_throttle *t, const char *account, const char *address,
+long login_throttle_end(struct login_throttle *t, const char *account, const char *address,
                         int64_t now, enum login_outcome outcome)
 {
     bool ok = outcome != LOGIN_FAILED;
     struct counter *acc, *known;
+    long locked, by_address;
 
     pthread_mutex_lock(&t->lock);
     acc = counter_of(t, K_ACCOUNT, account, NULL, now, !ok);
-    settle(t, acc, now, ok);
-    settle(t, counter_of(t, K_ADDRESS, address, NULL, now, !ok), now, ok);
+    locked = settle(t, acc, now, ok);
+    by_address = settle(t, counter_of(t, K_ADDRESS, address, NULL, now, !ok), now, ok);
+    if (by_address > locked)
+        locked = by_address;
     if (outcome != LOGIN_SUCCEEDED) {
         pthread_mutex_unlock(&t->lock);
-        return;
+        return locked;
     }
     if (acc) {
         acc->failures = 0;
@@ -242,4 +248,5 @@ void login_throttle_end(struct login_throttle *t, const char *account, const cha
         known->last = now;
     }
     pthread_mutex_unlock(&t->lock);
+    return 0;
 }

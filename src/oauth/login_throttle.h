@@ -57,8 +57,9 @@ enum login_outcome {
 /* Settles an attempt login_throttle_begin let through: a failure counts
  * against both counters (and may lock them); a success starts the account's
  * counter again and remembers the address as one the account uses; an
- * undecided attempt only gives its reservation back. */
-void login_throttle_end(struct login_throttle *t, const char *account, const char *address,
+ * undecided attempt only gives its reservation back. Returns the seconds of
+ * the lock this failure started (the longer of the two), or 0. */
+long login_throttle_end(struct login_throttle *t, const char *account, const char *address,
                         int64_t now, enum login_outcome outcome);
 
 #endif

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from conftest import wait_until
-from signin_support import PASSWORD, full_flow, make_rp, make_user, user_cli
+from signin_support import PASSWORD, Browser, full_flow, make_rp, make_user, user_cli
 
 CLI_ACTOR = f"cli:{getpass.getuser()}"
 
@@ -77,6 +77,10 @@ def test_logins_lockout_consent_revocation_and_reuse(server):
     for _ in range(2):
         password_grant("wrong-password-1")
     assert password_grant(PASSWORD).status_code == 400  # locked
+    before = len(events(server))
+    for _ in range(5):  # refused by the lock, nothing checked: nothing written
+        assert password_grant("wrong-password-1").status_code == 400
+    assert len(events(server)) == before
 
     evs = list(reversed(events(server, "--since", "1h")))
     server_evs = [e for e in evs if not e["actor"].startswith("cli:")]
@@ -93,7 +97,12 @@ def test_logins_lockout_consent_revocation_and_reuse(server):
     assert revoked["client_id"] == rp["client_id"] and revoked["detail"] == "access_token"
     assert ok["outcome"] == "ok" and ok["client_id"] == app["client_id"]
     assert bad1["outcome"] == bad2["outcome"] == locked["outcome"] == "refused"
-    assert bad1["detail"] == "wrong password"
+    assert bad1["detail"] == bad2["detail"] == "wrong password"
+    assert locked["detail"] == "locked for 60 s" and locked["actor"] == "alice"
+    # every password-grant event names alice's account, failures too
+    assert {e["user_sub"] for e in (ok, bad1, bad2, locked)} == {alice["sub"]}
+    assert [e["type"] for e in events(server, "--user", "alice", "--type", "login")] == [
+        "login.locked", "login", "login", "login", "login"]
 
     # no secret anywhere in the stored events
     rows = sqlite3.connect(f"file:{server.db_path}?mode=ro", uri=True).execute(
@@ -102,6 +111,20 @@ def test_logins_lockout_consent_revocation_and_reuse(server):
     for secret in (PASSWORD, "wrong-password-1", rp["client_secret"], app["client_secret"], rt,
                    flow["tokens"]["access_token"], flow["code"]):
         assert secret not in text
+
+
+def test_hostile_text_is_stored_cut_and_printable(server):
+    rp = make_rp(server)
+    browser = Browser(server)
+    page = browser.follow(browser.authorize(rp, scope="openid", state="s"))
+    # (a control byte is refused before any handler: the form parser's 400)
+    username = "evil\"<\u00e9\u202e" + "x" * 5000
+    assert browser.login(page, username, "whatever-password").status_code == 200
+    evs = events(server, "--type", "login")
+    assert len(evs) == 1 and evs[0]["outcome"] == "refused" and evs[0]["user_sub"] is None
+    assert evs[0]["actor"] == "evil\"<?????" + "x" * 117  # 128 bytes
+    text = server.cli("events", "--type", "login").stdout
+    assert text.isascii() and text.count("\n") == 1
 
 
 def test_filters_and_pages(server):

@@ -112,14 +112,22 @@ def test_show_is_a_config_file_that_loads_back_the_same(server):
     assert {k: v[0] for k, v in after.items()} == {k: v[0] for k, v in before.items()}
 
 
-def test_a_database_password_is_never_printed(server):
-    result = server.cli("config", "show",
-                        env={"OIDCD_DATABASE_URL": "postgresql://app:s3cret-pw@db.example/id"})
+@pytest.mark.parametrize("url, masked", [
+    ("postgresql://app:s3cret-pw@db.example/id", "postgresql://app:****@db.example/id"),
+    ("postgresql://db:5432/id?user=svc@corp&password=s3cret-pw",
+     "postgresql://db:5432/id?user=svc@corp&password=****"),
+    ("postgresql://app:s3cret-pw@db/id?sslpassword=s3cret-pw",
+     "postgresql://app:****@db/id?sslpassword=****"),
+    ("host=db sslpassword = s3cret-pw PASSWORD=s3cret-pw user=app",
+     "host=db sslpassword = **** PASSWORD=**** user=app"),
+])
+def test_a_database_password_is_never_printed(server, url, masked):
+    result = server.cli("config", "show", env={"OIDCD_DATABASE_URL": url})
     assert "s3cret-pw" not in result.stderr + result.stdout
     if result.returncode == 0:  # a build with PostgreSQL shows it masked
-        assert "postgresql://app:****@db.example/id" in result.stdout
+        assert masked in result.stdout
     else:
-        assert "postgresql://app:****@db.example/id" in result.stderr
+        assert masked in result.stderr
 
 
 @pytest.mark.parametrize("args", [("config",), ("config", "show", "--yaml"),
