@@ -88,10 +88,20 @@ static enum err fetch_and_check(const struct client *c, const char **why)
     return rc;
 }
 
+static bool is_loopback(const char *host)
+{
+    struct url_span h = {host, strlen(host)};
+
+    return url_host_is_loopback(h);
+}
+
 /* The one host of c's redirect URIs into *out (NULL for none, or when they
- * name more than one: *several then says so). */
+ * name more than one: *several then says so). Loopback hosts (RFC 8252
+ * native apps) are every native app's, no sector of one client: URIs all on
+ * them, or on none, give NULL, so the client's own id is its sector. */
 static void redirect_host(const struct client *c, char **out, bool *several)
 {
+    bool shared = true;
     char *host;
     size_t i;
 
@@ -101,6 +111,7 @@ static void redirect_host(const struct client *c, char **out, bool *several)
         host = host_of(c->redirect_uris.items[i]);
         if (!host)
             continue;
+        shared = shared && is_loopback(host);
         if (*out && strcmp(*out, host) != 0)
             *several = true;
         if (!*out)
@@ -108,7 +119,9 @@ static void redirect_host(const struct client *c, char **out, bool *several)
         else
             free(host);
     }
-    if (*several) {
+    if (shared)
+        *several = false;
+    if (*several || shared) {
         free(*out);
         *out = NULL;
     }
@@ -139,4 +152,18 @@ enum err client_sector_settle(const struct config *cfg, struct client *c, const 
     free(c->sector);
     c->sector = sector;
     return ERR_OK;
+}
+
+char *client_sector_label(const struct client *c)
+{
+    const char *kind = c->sector && c->sector[0] ? "host:" : "client:";
+    const char *name = c->sector && c->sector[0] ? c->sector : c->id;
+    size_t k = strlen(kind), n = strlen(name);
+    char *label = malloc(k + n + 1);
+
+    if (label) {
+        memcpy(label, kind, k);
+        memcpy(label + k, name, n + 1);
+    }
+    return label;
 }

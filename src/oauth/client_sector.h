@@ -13,11 +13,17 @@
  * redirect URIs, sector identifier URI or subject type change. With a
  * sector_identifier_uri: GETs it, which must answer 200 with a JSON array of
  * strings holding every redirect URI of c; the sector is its host. Without:
- * the one host of c's redirect URIs; when they name more than one, a
- * pairwise client (subject_is_pairwise) is refused and any other gets no
- * sector. Returns ERR_OK; ERR_INVALID_REQUEST with *why (static) when the
+ * the one host of c's redirect URIs; none (NULL: c's own id is the sector)
+ * when they are all on loopback hosts or have no host; when they name more
+ * than one, a pairwise client (subject_is_pairwise) is refused and any other
+ * gets none. Returns ERR_OK; ERR_INVALID_REQUEST with *why (static) when the
  * document or the URIs do not fit; ERR_TEMPORARILY_UNAVAILABLE with *why
  * when the document could not be fetched; ERR_NOMEM. */
 enum err client_sector_settle(const struct config *cfg, struct client *c, const char **why);
+
+/* The sector c's pairwise subs are derived in, as bound into them:
+ * "host:" and c->sector, else "client:" and c's id, so that no host sector
+ * equals a client's own. Newly allocated (free); NULL when out of memory. */
+char *client_sector_label(const struct client *c);
 
 #endif

@@ -1,9 +1,11 @@
 #include "oauth/subject.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/text.h"
 #include "oauth/client_cache.h"
+#include "oauth/client_sector.h"
 
 bool subject_is_pairwise(const struct config *cfg, const struct client *c)
 {
@@ -12,24 +14,22 @@ bool subject_is_pairwise(const struct config *cfg, const struct client *c)
     return strcmp(cfg->subject_type, "pairwise") == 0;
 }
 
-/* The sector c's pairwise subs are for: the one registered (the host of its
- * redirect URIs or of its sector_identifier_uri), else, for a client whose
- * URIs name no single host, its own id. */
-static const char *sector_of(const struct client *c)
-{
-    return c->sector && c->sector[0] ? c->sector : c->id;
-}
-
 enum err subject_for_client(const struct oauth_ctx *ctx, const struct client *c,
                             const char *user_sub, char out[SUBJECT_MAX])
 {
     const struct subject_key *k = NULL;
+    char *sector = NULL;
     enum err rc;
 
     if (!subject_is_pairwise(ctx->cfg, c))
         return text_copy(out, SUBJECT_MAX, user_sub) ? ERR_OK : ERR_INVALID_REQUEST;
     rc = keystore_subject_key(ctx->keys, &k);
-    return rc ? rc : subject_pairwise(k, sector_of(c), user_sub, out);
+    if (!rc && !(sector = client_sector_label(c)))
+        rc = ERR_NOMEM;
+    if (!rc)
+        rc = subject_pairwise(k, sector, user_sub, out);
+    free(sector);
+    return rc;
 }
 
 enum err subject_for_client_id(const struct oauth_ctx *ctx, const char *client_id,
@@ -50,12 +50,14 @@ enum err subject_user_of(const struct oauth_ctx *ctx, const char *client_id, con
 {
     const struct subject_key *k = NULL;
     struct client c = {0};
+    char *sector = NULL;
     enum err rc = client_cache_get(ctx->store, ctx->keys, client_id, &c);
 
     if (!rc && !subject_is_pairwise(ctx->cfg, &c))
         rc = text_copy(out, LIMIT_SUB + 1, sub) ? ERR_OK : ERR_NOT_FOUND;
     else if (!rc && !(rc = keystore_subject_key(ctx->keys, &k)))
-        rc = subject_local(k, sector_of(&c), sub, out);
+        rc = (sector = client_sector_label(&c)) ? subject_local(k, sector, sub, out) : ERR_NOMEM;
+    free(sector);
     client_clear(&c);
     return rc;
 }

@@ -42,7 +42,7 @@ struct client {
     bool backchannel_session_required; /* the client wants sid in logout tokens */
     enum subject_type subject_type;
     char *sector_identifier_uri; /* NULL: none (OIDC Core §8.1) */
-    char *sector;                /* the host pairwise subs are derived for; NULL: none */
+    char *sector;                /* the host pairwise subs are derived for; NULL: the id */
     int64_t created_at;
     char id_token_alg[8]; /* "RS256" (the default), "ES256" or "HS256"; "" only
                              in a client never stored: keys.algorithm */

@@ -2,7 +2,8 @@
 registered with `--subject-type pairwise` (or every client, with
 `tokens.subject_type = pairwise`) sees a sub of its own sector for each user:
 the host of its redirect URIs, or of its `--sector-identifier-uri`, whose
-JSON list must hold every redirect URI. The sub is the same after a restart,
+JSON list must hold every redirect URI; a client whose redirect URIs are all
+on loopback hosts or have none (RFC 8252 native apps) is a sector of its own. The sub is the same after a restart,
 and it is the one in ID tokens, access tokens, userinfo, introspection,
 logout tokens and the id_token_hint /end-session matches."""
 
@@ -16,6 +17,7 @@ import requests
 from conftest import HTTP_TIMEOUT, free_port, jwt_claims_unverified, wait_until
 from signin_support import (Browser, Pkce, full_flow, make_rp, make_user, redeem,  # noqa: F401
                             sectors, userinfo, verify_id_token)
+from migration_support import undo_migrations_from
 from test_backchannel_logout import Receiver
 from test_introspect import introspect, make_introspector
 
@@ -23,6 +25,8 @@ A_CB = "https://a.example.com/cb"
 A_CB2 = "https://a.example.com/other-cb"
 B_CB = "https://b.example.org/cb"
 C_CB = "https://c.example.net/cb"
+NATIVE_CBS = ["http://127.0.0.1:9/cb", "http://localhost/cb", "http://[::1]/cb",
+              "com.example.app:/cb"]
 
 
 @pytest.fixture
@@ -339,3 +343,68 @@ def test_implicit_id_token_has_the_pairwise_sub_and_the_users_claims(server, ali
     claims = jwt_claims_unverified(callback.params["id_token"])
     assert claims["sub"] == code_claims["sub"] != alice["sub"]  # one host, one sector
     assert claims["name"] == "Alice Liddell"
+
+
+@pytest.mark.parametrize("uri", NATIVE_CBS)
+def test_native_apps_on_one_loopback_host_see_unrelated_subs(server, alice, uri):
+    """RFC 8252 native apps share the loopback host (or have none): each is a
+    sector of its own, not one with every other native app."""
+    one = pairwise_rp(server, uri, name="Native one")
+    two = pairwise_rp(server, uri, name="Native two")
+    _, claims_one = sign_in(server, one, uri)
+    _, claims_two = sign_in(server, two, uri)
+    _, again = sign_in(server, one, uri)
+    assert claims_one["sub"] != claims_two["sub"]
+    assert one["sector"] is None and two["sector"] is None
+    assert alice["sub"] not in (claims_one["sub"], claims_two["sub"])
+    assert again["sub"] == claims_one["sub"]
+
+
+def test_a_native_app_on_several_loopback_hosts_is_one_sector(server, alice):
+    a = pairwise_rp(server, NATIVE_CBS, name="Native")
+    assert a["sector"] is None
+    subs = {sign_in(server, a, uri)[1]["sub"] for uri in NATIVE_CBS}
+    assert len(subs) == 1 and alice["sub"] not in subs
+
+
+def test_native_apps_sharing_a_sector_identifier_uri_see_the_same_sub(server, alice, sectors):
+    uri = sectors.put("/native.json", NATIVE_CBS[:2])
+    a = pairwise_rp(server, NATIVE_CBS[0], name="A", sector_identifier_uri=uri)
+    b = pairwise_rp(server, NATIVE_CBS[1], name="B", sector_identifier_uri=uri)
+    alone = pairwise_rp(server, NATIVE_CBS[1], name="B alone")
+    _, claims_a = sign_in(server, a, NATIVE_CBS[0])
+    _, claims_b = sign_in(server, b, NATIVE_CBS[1])
+    _, claims_alone = sign_in(server, alone, NATIVE_CBS[1])
+    assert claims_a["sub"] == claims_b["sub"] != alice["sub"]
+    assert claims_alone["sub"] != claims_a["sub"]
+
+
+def test_a_native_app_given_a_web_host_is_still_refused_several_hosts(server):
+    result = create_fails(server, "--subject-type", "pairwise", "--redirect-uri", A_CB,
+                          "--redirect-uri", NATIVE_CBS[0])
+    assert result.returncode == 2 and "sector identifier URI" in result.stderr
+
+
+def test_migration_gives_stored_native_apps_their_own_sector(server, sectors):
+    """Clients stored while a loopback host was a sector: migration 17 clears
+    it, and only it."""
+    uri = sectors.put("/native.json", [NATIVE_CBS[0]])
+    old = {pairwise_rp(server, NATIVE_CBS[0])["client_id"]: "127.0.0.1",
+           pairwise_rp(server, NATIVE_CBS[1])["client_id"]: "localhost",
+           pairwise_rp(server, NATIVE_CBS[2])["client_id"]: "::1"}
+    kept = {pairwise_rp(server, NATIVE_CBS[0], sector_identifier_uri=uri)["client_id"]:
+            "127.0.0.1",
+            pairwise_rp(server, A_CB)["client_id"]: "a.example.com",
+            pairwise_rp(server, "https://127.1.2.3.example/cb")["client_id"]:
+            "127.1.2.3.example"}
+    db = sqlite3.connect(server.db_path)
+    with db:
+        for client_id, sector in old.items():
+            db.execute("UPDATE clients SET sector = ? WHERE id = ?", (sector, client_id))
+        undo_migrations_from(db, 17)
+    db.close()
+    assert server.cli("migrate").returncode == 0
+    for client_id in old:
+        assert server.cli_json("client", "show", client_id)["sector"] is None
+    for client_id, sector in kept.items():
+        assert server.cli_json("client", "show", client_id)["sector"] == sector

@@ -3,10 +3,12 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 #include <cmocka.h>
 
 #include "jose/subject.h"
+#include "oauth/client_sector.h"
 #include "store_fixture.h"
 
 static const struct kek kek = {{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}};
@@ -63,6 +65,20 @@ static void key_is_made_once_and_sealed(void **state)
     assert_int_equal(subject_key_load(t->store, &other, &two), ERR_CRYPTO);
 }
 
+/* A host sector and a client's own id never bind in the same bytes, so no
+ * host can be chosen to meet a native app's sector. */
+static void host_and_client_sectors_are_kept_apart(void **state)
+{
+    struct client host = {.id = "app1", .sector = "app1"}, own = {.id = "app1"};
+    char *a = client_sector_label(&host), *b = client_sector_label(&own);
+
+    (void)state;
+    assert_string_equal(a, "host:app1");
+    assert_string_equal(b, "client:app1");
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -71,6 +87,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(longest_sub_fits, temp_store_setup, temp_store_teardown),
         cmocka_unit_test_setup_teardown(key_is_made_once_and_sealed, temp_store_setup,
                                         temp_store_teardown),
+        cmocka_unit_test(host_and_client_sectors_are_kept_apart),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
