@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "oauth/client_rules.h"
 #include "oauth/client_sector.h"
+#include "oauth/subject.h"
 #include "store/store.h"
 
 /* -- flags ------------------------------------------------------------------ */
@@ -33,6 +34,7 @@ enum flag_id {
     F_SECTOR_URI,
     F_ID_TOKEN_ALG,
     F_ROTATE_SECRET,
+    F_CHANGE_SECTOR,
     F_COUNT
 };
 
@@ -75,6 +77,7 @@ static const struct flag_spec {
     [F_SECTOR_URI] = {"--sector-identifier-uri", true, false, ON_WRITE, NULL},
     [F_ID_TOKEN_ALG] = {"--id-token-alg", true, false, ON_WRITE, "RS256, ES256 or HS256"},
     [F_ROTATE_SECRET] = {"--rotate-secret", false, false, ON_UPDATE, NULL},
+    [F_CHANGE_SECTOR] = {"--change-sector", false, false, ON_UPDATE, NULL},
 };
 
 /* The flags seen, by BIT(flag_id). */
@@ -536,14 +539,45 @@ static void take_changes(struct client *c, struct client *changes, unsigned seen
         c->enabled = false;
 }
 
-/* An update that changes c (was_hs256: its ID tokens were HS256 before).
+/* The sector label of c when it is pairwise, else NULL (also when out of
+ * memory: the update is then not held back). */
+static char *pairwise_sector(const struct config *cfg, const struct client *c)
+{
+    return subject_is_pairwise(cfg, c) ? client_sector_label(c) : NULL;
+}
+
+/* Moving a pairwise client to another sector gives each of its users a new
+ * sub, which its relying party cannot tie to the old one: done only when
+ * asked for with --change-sector. before: the sector c was pairwise in. */
+static int check_sector_kept(const struct config *cfg, const struct client *c, const char *before,
+                             const struct client_flags *f)
+{
+    char *after = before ? pairwise_sector(cfg, c) : NULL;
+    int status = EXIT_OK;
+
+    if (after && strcmp(before, after) != 0 && !(f->seen & BIT(F_CHANGE_SECTOR)))
+        status = cli_fail(EXIT_USAGE,
+                          "this moves the pairwise client from sector %s to sector %s, which "
+                          "changes the sub of every user it has: add --change-sector to do so",
+                          before, after);
+    free(after);
+    return status;
+}
+
+/* What an update is checked against: the client as it was. */
+struct prior {
+    bool hs256;   /* its ID tokens were HS256 */
+    char *sector; /* its sector label when pairwise, else NULL */
+};
+
+/* An update that changes c (prior: what it was).
  * Disabling alone is never refused for c's other fields, so a client stored
  * under older, looser rules can always be switched off; every other update
  * checks the whole client. A switch to HS256 makes the secret the key of
  * every ID token: it takes a new secret (--rotate-secret), since the
  * server holds the current one only as a hash. */
 static int update_client(const struct config *cfg, struct store *s, struct client *c,
-                         const struct client_flags *f, bool was_hs256,
+                         const struct client_flags *f, const struct prior *was,
                          char secret[CLIENT_SECRET_TEXT], bool *made)
 {
     bool rotate = f->seen & BIT(F_ROTATE_SECRET);
@@ -554,7 +588,7 @@ static int update_client(const struct config *cfg, struct store *s, struct clien
         return EXIT_OK;
     if (rotate && c->type == CLIENT_PUBLIC)
         return cli_fail(EXIT_USAGE, "a public client has no secret to rotate");
-    if (!was_hs256 && is_hs256(c) && !rotate && c->type == CLIENT_CONFIDENTIAL)
+    if (!was->hs256 && is_hs256(c) && !rotate && c->type == CLIENT_CONFIDENTIAL)
         return cli_fail(EXIT_USAGE, "--id-token-alg HS256 keys ID tokens with the client secret, "
                                     "which is stored only as a hash: add --rotate-secret to "
                                     "issue a new one");
@@ -568,6 +602,8 @@ static int update_client(const struct config *cfg, struct store *s, struct clien
         (f->seen & (BIT(F_REDIRECT_URI) | BIT(F_SECTOR_URI) | BIT(F_SUBJECT_TYPE))))
         status = settle_sector(cfg, c);
     if (status == EXIT_OK)
+        status = check_sector_kept(cfg, c, was->sector, f);
+    if (status == EXIT_OK)
         status = cli_client_settle_alg(cfg, s, c, *made ? secret : NULL);
     return status;
 }
@@ -577,6 +613,7 @@ static int cmd_update(int argc, char **argv, struct store *s, const struct confi
     struct client c = {0}, changes = {0};
     struct client_flags f = {0};
     char secret[CLIENT_SECRET_TEXT];
+    struct prior was = {0};
     bool made = false;
     int status;
     enum err rc;
@@ -587,9 +624,10 @@ static int cmd_update(int argc, char **argv, struct store *s, const struct confi
     if (status == EXIT_OK)
         status = load(s, argv[0], &c);
     if (status == EXIT_OK) {
-        bool was_hs256 = is_hs256(&c);
+        was.hs256 = is_hs256(&c);
+        was.sector = pairwise_sector(cfg, &c);
         take_changes(&c, &changes, f.seen);
-        status = update_client(cfg, s, &c, &f, was_hs256, secret, &made);
+        status = update_client(cfg, s, &c, &f, &was, secret, &made);
     }
     if (status == EXIT_OK && (rc = store_client_update(s, &c)))
         status = cli_fail(EXIT_FAIL, "cannot update client: %s", err_str(rc));
@@ -598,6 +636,7 @@ static int cmd_update(int argc, char **argv, struct store *s, const struct confi
         print_client(&c, made ? secret : NULL, wants_json(&f));
         warn_password_off(cfg, &c);
     }
+    free(was.sector);
     client_clear(&changes);
     client_clear(&c);
     return status;

@@ -306,7 +306,7 @@ def test_update_rechecks_the_sector_when_redirect_uris_change(server, alice, sec
     assert after["sub"] == before["sub"]
     # leaving the sector document for a single host: that host is the sector
     updated = server.cli_json("client", "update", a["client_id"], "--sector-identifier-uri",
-                              "", "--redirect-uri", C_CB)
+                              "", "--redirect-uri", C_CB, "--change-sector")
     assert updated["sector"] == "c.example.net" and updated["sector_identifier_uri"] is None
     time.sleep(1.1)
     _, moved = sign_in(server, a, C_CB)
@@ -383,6 +383,41 @@ def test_a_native_app_given_a_web_host_is_still_refused_several_hosts(server):
     result = create_fails(server, "--subject-type", "pairwise", "--redirect-uri", A_CB,
                           "--redirect-uri", NATIVE_CBS[0])
     assert result.returncode == 2 and "sector identifier URI" in result.stderr
+
+
+def test_update_that_moves_a_pairwise_client_to_another_sector_needs_change_sector(
+        server, alice, sectors):
+    uri = sectors.put("/sector.json", [A_CB, B_CB])
+    a = pairwise_rp(server, A_CB)
+    _, before = sign_in(server, a, A_CB)
+    moves = [("--redirect-uri", B_CB, "host:a.example.com", "host:b.example.org"),
+             ("--redirect-uri", NATIVE_CBS[0], "host:a.example.com",
+              "client:" + a["client_id"]),
+             ("--sector-identifier-uri", uri, "host:a.example.com", "host:127.0.0.1")]
+    for flag, value, old, new in moves:
+        result = server.cli("client", "update", a["client_id"], flag, value)
+        assert result.returncode == 2, result.stdout
+        assert old in result.stderr and new in result.stderr, result.stderr
+        assert "--change-sector" in result.stderr
+    shown = server.cli_json("client", "show", a["client_id"])
+    assert shown["sector"] == "a.example.com" and shown["redirect_uris"] == [A_CB]
+    assert shown["sector_identifier_uri"] is None
+    time.sleep(1.1)  # the server's client cache holds a client for a second
+    _, still = sign_in(server, a, A_CB)
+    assert still["sub"] == before["sub"]
+    # a change within the sector needs nothing; a move with --change-sector is made
+    same = server.cli_json("client", "update", a["client_id"], "--redirect-uri", A_CB2)
+    assert same["sector"] == "a.example.com"
+    moved = server.cli_json("client", "update", a["client_id"], "--redirect-uri", B_CB,
+                            "--change-sector")
+    assert moved["sector"] == "b.example.org"
+    time.sleep(1.1)
+    _, after = sign_in(server, a, B_CB)
+    assert after["sub"] != before["sub"]
+    # a public client has no pairwise subs to lose
+    public = make_rp(server, name="Public", redirect_uri=A_CB)
+    updated = server.cli_json("client", "update", public["client_id"], "--redirect-uri", C_CB)
+    assert updated["sector"] == "c.example.net"
 
 
 def test_migration_gives_stored_native_apps_their_own_sector(server, sectors):
