@@ -499,13 +499,6 @@ class SectorDocs:
 
 @pytest.fixture
 def sectors():
-    s = SectorDocs()
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def sectors():
     """A SectorDocs server for the test (import it as a fixture)."""
     s = SectorDocs()
     yield s
