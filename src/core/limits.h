@@ -27,6 +27,7 @@
 #define LIMIT_ID_TOKEN_HINT LIMIT_JWT /* bytes of id_token_hint */
 #define LIMIT_CODE_CHALLENGE 128      /* bytes of code_challenge (RFC 7636 §4.2: 43 to 128) */
 #define LIMIT_MAX_AGE_DIGITS 10       /* digits of max_age */
+#define LIMIT_CLAIMS_PARAM 4096       /* bytes of the claims parameter (Core §5.5) */
 #define LIMIT_COOKIE_HEADER 16384     /* bytes of a Cookie header */
 #define LIMIT_COOKIES 180             /* cookie pairs in one Cookie header (Chrome's per-site cap) */
 #define LIMIT_SET_COOKIE 4096         /* bytes of one Set-Cookie value we send */

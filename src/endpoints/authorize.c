@@ -21,11 +21,31 @@ static enum err consent_asked(const struct app *a, const struct signin *s, const
                               bool *ask)
 {
     struct consent_policy policy = {s->client.require_consent, s->client.reuse_consent};
+    struct strlist names = {0};
+    enum err rc;
 
     *ask = true;
     if (s->ar.prompt & PROMPT_CONSENT)
         return ERR_OK;
-    return consent_needed(&a->oauth, &policy, se->user_sub, s->ar.client_id, s->ar.scope, ask);
+    rc = claims_request_names(&s->ar.claims, &names);
+    if (!rc)
+        rc = consent_needed(&a->oauth, &policy, se->user_sub, s->ar.client_id, s->ar.scope, &names,
+                            ask);
+    strlist_free(&names);
+    return rc;
+}
+
+/* A signed-in user the claims parameter does not name (Core §3.1.2.2): no
+ * answer for them; without prompt=none, no account switch either (the
+ * client asks again, naming the account it wants or none). */
+static bool wrong_user(const struct app *a, struct http_response *resp,
+                       const struct authorize_request *r, const struct session *se)
+{
+    if (claims_request_sub_ok(&r->claims, se->user_sub))
+        return false;
+    signin_reply_error(a, resp, r, r->prompt & PROMPT_NONE ? ERR_LOGIN_REQUIRED : ERR_ACCESS_DENIED,
+                       "the signed-in user is not the one the claims parameter names");
+    return true;
 }
 
 static void decide(const struct app *a, const struct http_request *req, struct http_response *resp,
@@ -41,6 +61,8 @@ static void decide(const struct app *a, const struct http_request *req, struct h
             signin_send_to(a, resp, 302, "/login", r, false);
         return;
     }
+    if (wrong_user(a, resp, r, se))
+        return;
     if (consent_asked(a, s, se, &ask)) {
         signin_reply_error(a, resp, r, ERR_SERVER_ERROR, "consent could not be checked");
         return;
@@ -49,7 +71,7 @@ static void decide(const struct app *a, const struct http_request *req, struct h
         signin_finish(a, req, resp, s, se);
     else if (r->prompt & PROMPT_NONE)
         signin_reply_error(a, resp, r, ERR_CONSENT_REQUIRED,
-                           "the user has not allowed the client this scope");
+                           "the user has not allowed the client this scope or these claims");
     else
         signin_send_to(a, resp, 302, "/consent", r, false);
 }

@@ -1,5 +1,7 @@
 /* GET and POST /consent: the user allows or denies the client the scopes of
- * the request carried in next; allow goes on to the code. */
+ * the request carried in next, and the claims its claims parameter names
+ * beyond what those scopes release; allow goes on to the code. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "endpoints/app.h"
@@ -10,18 +12,38 @@
 #include "oauth/consent.h"
 #include "oauth/scope.h"
 
+/* The claim names the request's claims parameter asks for that its scope
+ * does not release: what the user allows by name. Appended to out. */
+static enum err claims_beyond_scope(const struct app *a, const struct authorize_request *r,
+                                    struct strlist *out)
+{
+    struct strlist names = {0}, released = {0};
+    enum err rc = claims_request_names(&r->claims, &names);
+    size_t i;
+
+    if (!rc && names.n)
+        rc = claims_released_names(a->oauth.cfg, r->scope, &released);
+    for (i = 0; !rc && i < names.n; i++)
+        if (!strlist_contains(&released, names.items[i]))
+            rc = strlist_add(out, names.items[i], strlen(names.items[i]));
+    strlist_free(&names);
+    strlist_free(&released);
+    return rc;
+}
+
 static void show_page(const struct app *a, const struct http_request *req,
                       struct http_response *resp, const struct signin *s, const char *next)
 {
-    struct ui_scope_item items[LIMIT_SCOPE_TOKENS];
-    struct strlist scopes = {0};
+    struct ui_scope_item items[LIMIT_SCOPE_TOKENS], *claims = NULL;
+    struct strlist scopes = {0}, names = {0};
     char csrf[PAGE_CSRF_SIZE];
-    struct ui_consent_view v = {s->client.name ? s->client.name : s->client.id, items, 0, csrf,
-                                next};
+    struct ui_consent_view v = {
+        s->client.name ? s->client.name : s->client.id, items, 0, NULL, 0, csrf, next};
     size_t i;
 
     /* the form posts here, and its answer goes on to the client */
-    if (scope_parse(s->ar.scope, &scopes) || page_csrf_token(a, req, resp, csrf) ||
+    if (scope_parse(s->ar.scope, &scopes) || claims_beyond_scope(a, &s->ar, &names) ||
+        !(claims = calloc(names.n + 1, sizeof *claims)) || page_csrf_token(a, req, resp, csrf) ||
         http_response_allow_form_action(resp, s->ar.redirect_uri)) {
         page_error(a, resp, 500, "Something went wrong", "Please try again in a moment.");
         goto out;
@@ -29,9 +51,15 @@ static void show_page(const struct app *a, const struct http_request *req,
     for (i = 0; i < scopes.n && i < LIMIT_SCOPE_TOKENS; i++)
         items[v.nscopes++] = (struct ui_scope_item){
             scopes.items[i], claims_scope_description(a->oauth.cfg, scopes.items[i])};
+    for (i = 0; i < names.n; i++)
+        claims[i] = (struct ui_scope_item){names.items[i], NULL};
+    v.claims = claims;
+    v.nclaims = names.n;
     page_render(a, resp, 200, UI_CONSENT, &v);
 out:
+    free(claims);
     strlist_free(&scopes);
+    strlist_free(&names);
 }
 
 static void answer(const struct app *a, const struct http_request *req, struct http_response *resp,
@@ -39,6 +67,7 @@ static void answer(const struct app *a, const struct http_request *req, struct h
 {
     struct consent_policy policy = {s->client.require_consent, s->client.reuse_consent};
     struct audit_who who = {se->user_sub, se->user_sub, s->ar.client_id, req->client_address};
+    struct strlist names = {0};
     const char *decision = NULL;
 
     if (params_get_one(&req->form, "decision", &decision) || !decision ||
@@ -53,10 +82,13 @@ static void answer(const struct app *a, const struct http_request *req, struct h
     /* a denial is not remembered: the next request asks again */
     if (strcmp(decision, "deny") == 0)
         signin_reply_error(a, resp, &s->ar, ERR_ACCESS_DENIED, "the user denied the request");
-    else if (consent_remember(&a->oauth, &policy, se->user_sub, s->ar.client_id, s->ar.scope))
+    else if (claims_beyond_scope(a, &s->ar, &names) ||
+             consent_remember(&a->oauth, &policy, se->user_sub, s->ar.client_id, s->ar.scope,
+                              &names))
         signin_reply_error(a, resp, &s->ar, ERR_SERVER_ERROR, "consent could not be stored");
     else
         signin_finish(a, req, resp, s, se);
+    strlist_free(&names);
 }
 
 void endpoint_consent(void *app, const struct http_request *req, struct http_response *resp)

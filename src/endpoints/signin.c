@@ -57,7 +57,9 @@ enum err signin_parse(const struct app *app, const struct params *p, struct sign
         }
     }
     rc = authorize_request_parse(p, c, &s->ar, e);
-    return rc ? rc : authorize_request_check_resources(&app->oauth, &s->ar, e);
+    if (!rc)
+        rc = authorize_request_check_resources(&app->oauth, &s->ar, e);
+    return rc ? rc : authorize_request_check_claims(&app->oauth, c, &s->ar, e);
 }
 
 enum err signin_parse_next(const struct app *app, const char *next, struct signin *s,
@@ -189,8 +191,15 @@ void signin_finish(const struct app *app, const struct http_request *req,
     struct authorize_response f;
     char state[SESSION_STATE_SIZE];
     const char *why = NULL;
-    enum err rc = grant_implicit_issue(&app->oauth, &s->client, r, se, user_claims_get, &t, &why);
+    enum err rc;
 
+    /* never a token for another user than the one the request named (Core §3.1.2.2) */
+    if (!claims_request_sub_ok(&r->claims, se->user_sub)) {
+        signin_reply_error(app, resp, r, ERR_ACCESS_DENIED,
+                           "the signed-in user is not the one the claims parameter names");
+        return;
+    }
+    rc = grant_implicit_issue(&app->oauth, &s->client, r, se, user_claims_get, &t, &why);
     if (!rc)
         rc = session_state(app, req, resp, r, state);
     if (rc == ERR_INVALID_TARGET) {

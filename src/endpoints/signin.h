@@ -26,8 +26,9 @@ enum err signin_session(const struct app *app, const struct http_request *req, s
 
 /* Reads the authorization request in p (a query or a form): looks its
  * client up and validates it (authorize_request_parse's rules and errors,
- * then authorize_request_check_resources's; *e filled on failure). Caller frees s with signin_clear
- * either way. Sets resp's client_id for the access log. */
+ * then authorize_request_check_resources's and
+ * authorize_request_check_claims's; *e filled on failure). Caller frees s with signin_clear either
+ * way. Sets resp's client_id for the access log. */
 enum err signin_parse(const struct app *app, const struct params *p, struct signin *s,
                       struct authorize_error *e, struct http_response *resp);
 
@@ -49,7 +50,9 @@ void signin_reply_error(const struct app *app, struct http_response *resp,
 /* Finishes the authorization for the user of se: issues what the response
  * type asks for (grant_implicit_issue: a code bound to r and se, an access
  * token, an ID token) and sends it to the client, with session_state when
- * session.management is on (from req's browser state, page_browser_state). */
+ * session.management is on (from req's browser state, page_browser_state);
+ * access_denied instead when the claims parameter asked for another sub than
+ * the user's. */
 void signin_finish(const struct app *app, const struct http_request *req,
                    struct http_response *resp, const struct signin *s, const struct session *se);
 

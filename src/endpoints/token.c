@@ -40,9 +40,9 @@ static void send_tokens(struct http_response *resp, const struct token_response 
 /* The ID token's user claims (tokens.id_token_include_claims): a code whose
  * user was deleted or disabled since is no grant any more. */
 static enum err id_token_claims(const struct oauth_ctx *ctx, const char *sub, const char *scope,
-                                json_t **out)
+                                const char *names, json_t **out)
 {
-    enum err rc = user_claims_get(ctx, sub, scope, out);
+    enum err rc = user_claims_get(ctx, sub, scope, names, out);
 
     return rc == ERR_NOT_FOUND ? ERR_INVALID_GRANT : rc;
 }

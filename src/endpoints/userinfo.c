@@ -10,7 +10,11 @@
  * was deleted or disabled. Only a new token, from a user's sign-in, helps
  * there, which is what invalid_token tells a client, while
  * insufficient_scope would send it after a scope it may already hold. A
- * user's token without openid: 403 insufficient_scope, scope="openid". */
+ * user's token without openid: 403 insufficient_scope, scope="openid".
+ *
+ * Besides the scope's claims, those the claims request parameter asked for
+ * /userinfo (OpenID Connect Core §5.5): their names travel in the access
+ * token (a JWT's userinfo_claims, or the stored opaque token's row). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,7 +76,7 @@ static enum err user_of(const struct oauth_ctx *ctx, const struct token_info *t,
     rc = subject_user_of(ctx, t->client_id, t->subject, user_sub);
     json_writer_begin(&w, BODY_MAX);
     if (!rc)
-        rc = user_cache_write_claims(ctx, user_sub, t->subject, t->scope, &w);
+        rc = user_cache_write_claims(ctx, user_sub, t->subject, t->scope, t->claims_userinfo, &w);
     *out = json_writer_finish(&w, len);
     if (!rc && !*out)
         rc = w.rc ? w.rc : ERR_NOMEM;

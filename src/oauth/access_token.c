@@ -53,6 +53,8 @@ static enum err issue_jwt(const struct oauth_ctx *ctx, const struct issue *is, c
     json_writer_string(&w, "jti", is->jti);
     json_writer_string(&w, "client_id", g->client->id);
     json_writer_string(&w, "scope", g->scope);
+    if (g->claims_userinfo && *g->claims_userinfo)
+        json_writer_string(&w, "userinfo_claims", g->claims_userinfo);
     payload = json_writer_finish(&w, &len);
     if (payload)
         rc = keystore_sign(ctx->keys, ctx->cfg->key_algorithm, "at+jwt", payload, len, out);
@@ -77,6 +79,8 @@ static enum err issue_opaque(const struct oauth_ctx *ctx, const struct issue *is
     memcpy(t.client_id, g->client->id, sizeof t.client_id);
     t.subject = (char *)is->subject;
     t.scope = (char *)g->scope;
+    t.claims_userinfo =
+        g->claims_userinfo && *g->claims_userinfo ? (char *)g->claims_userinfo : NULL;
     t.issued_at = is->now;
     t.expires_at = is->now + is->ttl;
     if (is->t->audience.n && !(t.audience = strlist_join(&is->t->audience, " "))) {

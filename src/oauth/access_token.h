@@ -17,6 +17,9 @@ struct access_grant {
      * a user's own sub, and the token carries the sub the client sees for
      * them (oauth/subject.h) */
     bool subject_is_client;
+    /* the claim names the claims request parameter asked for /userinfo
+     * (space-separated; NULL: none), which the token carries to /userinfo */
+    const char *claims_userinfo;
 };
 
 #define ACCESS_TOKEN_JTI_SIZE 32
@@ -25,7 +28,8 @@ struct access_grant {
  * audience, format and lifetime) in the client's format or theirs: a JWT per
  * RFC 9068 signed with the current key, or an opaque 256-bit token stored as
  * its SHA-256. Its aud is its resources (a string for one, an array for
- * more), else g->audience.
+ * more), else g->audience. g->claims_userinfo goes into the JWT as the claim
+ * userinfo_claims (names only, never values), or is stored with the token.
  * *out is newly allocated (caller frees); *expires_in gets its lifetime and,
  * when jti is not NULL, it gets the token's id (to revoke it by). */
 enum err access_token_issue_for(const struct oauth_ctx *ctx, const struct access_grant *g,

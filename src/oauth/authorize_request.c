@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/text.h"
+#include "oauth/claims.h"
 #include "oauth/client_rules.h"
 #include "oauth/resource.h"
 #include "oauth/scope.h"
@@ -399,6 +400,42 @@ static enum err read_resources(const struct params *p, struct authorize_request 
     return ERR_OK;
 }
 
+/* The claims parameter (Core §5.5), for an OpenID Connect request only. */
+static enum err read_claims(const struct params *p, struct authorize_request *out,
+                            struct authorize_error *e)
+{
+    const char *why = NULL;
+    enum err rc;
+
+    if (!out->openid)
+        return ERR_OK;
+    if ((rc = take(p, "claims", LIMIT_CLAIMS_PARAM, &out->claims_json, e,
+                   "claims is longer than 4096 bytes")) ||
+        !out->claims_json)
+        return rc;
+    rc = claims_request_parse(out->claims_json, strlen(out->claims_json), &out->claims, &why);
+    if (rc == ERR_NOMEM)
+        return fail(e, rc, "out of memory", true);
+    return rc ? invalid(e, why) : ERR_OK;
+}
+
+enum err authorize_request_check_claims(const struct oauth_ctx *ctx, const struct client *c,
+                                        struct authorize_request *r, struct authorize_error *e)
+{
+    const char *held = c->scope ? c->scope : "";
+    enum err rc;
+
+    memset(e, 0, sizeof *e);
+    if (r->claims.acr_essential)
+        return redirect_error(e, ERR_ACCESS_DENIED,
+                              "the essential acr values asked for cannot be met: this server "
+                              "asserts no acr");
+    rc = claims_keep_released(ctx->cfg, held, &r->claims.userinfo);
+    if (!rc)
+        rc = claims_keep_released(ctx->cfg, held, &r->claims.id_token);
+    return rc ? fail(e, rc, "out of memory", true) : ERR_OK;
+}
+
 enum err authorize_request_check_resources(const struct oauth_ctx *ctx,
                                            const struct authorize_request *r,
                                            struct authorize_error *e)
@@ -428,7 +465,7 @@ enum err authorize_request_parse(const struct params *p, const struct client *c,
         (rc = cut_scope(p, c, out, e)) || (rc = read_prompt(p, out, e)) ||
         (rc = read_max_age(p, out, e)) || (rc = read_hints(p, out, e)) ||
         (rc = check_id_token_needs(out, e)) || (rc = read_pkce(p, c, out, e)) ||
-        (rc = read_resources(p, out, e)))
+        (rc = read_resources(p, out, e)) || (rc = read_claims(p, out, e)))
         return rc;
     return ERR_OK;
 }
@@ -447,6 +484,8 @@ void authorize_request_clear(struct authorize_request *r)
     free(r->ui_locales);
     free(r->code_challenge);
     strlist_free(&r->resources);
+    free(r->claims_json);
+    claims_request_clear(&r->claims);
     memset(r, 0, sizeof *r);
     r->max_age = -1;
 }
@@ -505,6 +544,7 @@ enum err authorize_request_serialise(const struct authorize_request *r, bool dro
         {"code_challenge_method",
          r->code_challenge ? pkce_method_name(r->code_challenge_method) : NULL},
         {"response_mode", mode_unless_default(r)},
+        {"claims", r->claims_json},
     };
     enum err rc = url_add_form(out, fields, sizeof fields / sizeof fields[0]);
     size_t i;

@@ -12,6 +12,7 @@
 #include "core/buf.h"
 #include "core/form.h"
 #include "core/url.h"
+#include "oauth/claims_request.h"
 #include "oauth/oauth.h"
 #include "oauth/pkce.h"
 #include "store/store.h"
@@ -48,7 +49,10 @@ struct authorize_request {
     char *code_challenge;
     enum pkce_method code_challenge_method; /* NONE exactly when code_challenge is NULL */
     enum response_mode response_mode;
-    struct strlist resources; /* RFC 8707 §2: the resource ids, in request order */
+    struct strlist resources;     /* RFC 8707 §2: the resource ids, in request order */
+    char *claims_json;            /* the claims parameter as sent (Core §5.5); NULL: none */
+    struct claims_request claims; /* what it asks for: names of user claims the client's
+                                     scope releases (authorize_request_check_claims) */
 };
 
 /* Why a request failed. A fatal error is shown to the user on an error page
@@ -91,7 +95,9 @@ struct authorize_error {
  * client asking for a code without a code_challenge or with method plain
  * (all invalid_request); a resource that is not an absolute URI without a
  * fragment (invalid_target; whether it is registered, and one the client may
- * ask for, is authorize_request_check_resources's to say). PKCE binds codes
+ * ask for, is authorize_request_check_resources's to say); claims over
+ * LIMIT_CLAIMS_PARAM bytes or not as claims_request_parse reads it
+ * (invalid_request; without openid it is ignored). PKCE binds codes
  * only: for a response type without code the PKCE parameters are ignored. */
 enum err authorize_request_parse(const struct params *p, const struct client *c,
                                  struct authorize_request *out, struct authorize_error *e);
@@ -102,6 +108,15 @@ enum err authorize_request_parse(const struct params *p, const struct client *c,
 enum err authorize_request_check_resources(const struct oauth_ctx *ctx,
                                            const struct authorize_request *r,
                                            struct authorize_error *e);
+
+/* Keeps of the names r's claims parameter asks for those the scope the
+ * client is registered for releases (claims_keep_released): other names are
+ * unknown to it and ignored (Core §5.5). ERR_ACCESS_DENIED with *e filled,
+ * sent to the client, when it asks for acr as essential with values: this
+ * server asserts no acr, so none can be met (Core §5.5.1.1: a failed
+ * authentication); ERR_NOMEM (*e fatal). */
+enum err authorize_request_check_claims(const struct oauth_ctx *ctx, const struct client *c,
+                                        struct authorize_request *r, struct authorize_error *e);
 
 /* Frees what r holds and empties it; r may be NULL. */
 void authorize_request_clear(struct authorize_request *r);

@@ -362,6 +362,51 @@ enum err claims_each_released(const struct config *cfg, const char *scope, claim
     return rc;
 }
 
+enum err claims_each_named(const char *names, claims_each_fn *each, void *arg)
+{
+    enum err rc = ERR_OK;
+    size_t n;
+
+    for (names = names ? names + strspn(names, " ") : ""; !rc && *names;
+         names += n + strspn(names + n, " ")) {
+        n = strcspn(names, " ");
+        rc = name_one(names, n, each, arg);
+    }
+    return rc;
+}
+
+/* Adds name to the list arg. */
+static enum err collect(const char *name, void *arg)
+{
+    struct strlist *l = arg;
+
+    return strlist_contains(l, name) ? ERR_OK : strlist_add(l, name, strlen(name));
+}
+
+enum err claims_released_names(const struct config *cfg, const char *scope, struct strlist *out)
+{
+    return claims_each_released(cfg, scope ? scope : "", collect, out);
+}
+
+enum err claims_keep_released(const struct config *cfg, const char *scope, struct strlist *names)
+{
+    struct strlist released = {0}, kept = {0};
+    enum err rc = claims_released_names(cfg, scope, &released);
+    size_t i;
+
+    for (i = 0; !rc && i < names->n; i++)
+        if (strlist_contains(&released, names->items[i]))
+            rc = strlist_add(&kept, names->items[i], strlen(names->items[i]));
+    strlist_free(&released);
+    if (rc) {
+        strlist_free(&kept);
+        return rc;
+    }
+    strlist_free(names);
+    *names = kept;
+    return ERR_OK;
+}
+
 struct release {
     json_t *out;
     const json_t *user;
@@ -379,8 +424,8 @@ static enum err release_one(const char *name, void *arg)
     return json_object_set(r->out, name, v) ? ERR_NOMEM : ERR_OK;
 }
 
-enum err claims_release(const struct config *cfg, const char *scope, const char *sub,
-                        const char *claims_json, json_t **out)
+enum err claims_release(const struct config *cfg, const char *scope, const char *names,
+                        const char *sub, const char *claims_json, json_t **out)
 {
     json_t *user = json_loads(claims_json ? claims_json : "{}", 0, NULL);
     struct release r = {json_object(), user};
@@ -394,6 +439,8 @@ enum err claims_release(const struct config *cfg, const char *scope, const char 
         rc = ERR_NOMEM;
     if (!rc)
         rc = claims_each_released(cfg, scope, release_one, &r);
+    if (!rc)
+        rc = claims_each_named(names, release_one, &r);
     json_decref(user);
     if (rc) {
         json_decref(r.out);

@@ -29,12 +29,14 @@ enum err claims_check(const struct config *cfg, const json_t *claims, const char
                       const char **bad_name);
 
 /* The claims scope (space-separated granted scopes) releases from the user's
- * claims_json (a JSON object as stored), as a new object (*out, caller
- * json_decref) holding "sub": sub first, then each released claim that is not
- * empty (null, "", {} or [] are left out). Unknown scopes release nothing.
- * ERR_NOMEM; ERR_STORE when claims_json is not a JSON object. */
-enum err claims_release(const struct config *cfg, const char *scope, const char *sub,
-                        const char *claims_json, json_t **out);
+ * claims_json (a JSON object as stored), and those names (space-separated,
+ * as the claims request parameter asked for them; NULL for none) names, as a
+ * new object (*out, caller json_decref) holding "sub": sub first, then each
+ * released claim that is not empty (null, "", {} or [] are left out).
+ * Unknown scopes release nothing. ERR_NOMEM; ERR_STORE when claims_json is
+ * not a JSON object. */
+enum err claims_release(const struct config *cfg, const char *scope, const char *names,
+                        const char *sub, const char *claims_json, json_t **out);
 
 /* Whether a claim's value counts as absent: null, "", {} or []. */
 bool claims_value_empty(const json_t *v);
@@ -45,6 +47,20 @@ bool claims_value_empty(const json_t *v);
 typedef enum err claims_each_fn(const char *name, void *arg);
 enum err claims_each_released(const struct config *cfg, const char *scope, claims_each_fn *each,
                               void *arg);
+
+/* Calls each(name, arg) for every name (never "sub") of the space-separated
+ * names (NULL for none), in order. Stops at, and returns, the first error
+ * each returns. */
+enum err claims_each_named(const char *names, claims_each_fn *each, void *arg);
+
+/* Appends to out each claim name (never "sub") the scope (space-separated)
+ * releases that out does not hold yet. ERR_NOMEM. */
+enum err claims_released_names(const struct config *cfg, const char *scope, struct strlist *out);
+
+/* Drops from names those the scope (space-separated) does not release: a
+ * client asks with the claims request parameter only for claims of the
+ * scopes it is registered for. ERR_NOMEM. */
+enum err claims_keep_released(const struct config *cfg, const char *scope, struct strlist *names);
 
 /* Every claim name a user may hold and a scope may release: sub, the
  * standard claims, claims.extra and the [scope.NAME] claims, sorted, each once

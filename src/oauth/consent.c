@@ -4,14 +4,27 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "oauth/claims.h"
 #include "oauth/scope.h"
 
 #define DAY 86400
 
-/* The scope of user_sub's live consent to client_id into *allowed (empty
- * when there is none). */
+/* What a live consent allowed: its scopes, the claim names it allowed by
+ * name, and the names its scopes release. */
+struct allowed {
+    struct strlist scope, names, released;
+};
+
+static void allowed_free(struct allowed *a)
+{
+    strlist_free(&a->scope);
+    strlist_free(&a->names);
+    strlist_free(&a->released);
+}
+
+/* user_sub's live consent to client_id into *a (empty when there is none). */
 static enum err live_consent(const struct oauth_ctx *ctx, const char *user_sub,
-                             const char *client_id, int64_t now, struct strlist *allowed)
+                             const char *client_id, int64_t now, struct allowed *a)
 {
     struct consent c;
     enum err rc;
@@ -20,17 +33,34 @@ static enum err live_consent(const struct oauth_ctx *ctx, const char *user_sub,
     if (rc == ERR_NOT_FOUND)
         return ERR_OK;
     if (!rc && c.expires_at > now)
-        rc = scope_parse(c.scope, allowed);
+        rc = scope_parse(c.scope, &a->scope);
+    if (!rc && c.expires_at > now)
+        rc = strlist_split(&a->names, c.claims ? c.claims : "", " ");
+    if (!rc && c.expires_at > now)
+        rc = claims_released_names(ctx->cfg, c.scope, &a->released);
     consent_clear(&c);
     /* a stored scope that no longer parses is no consent */
     return rc == ERR_INVALID_SCOPE ? ERR_OK : rc;
 }
 
+/* Whether a allowed every name of claims. */
+static bool names_allowed(const struct allowed *a, const struct strlist *claims)
+{
+    size_t i;
+
+    for (i = 0; claims && i < claims->n; i++)
+        if (!strlist_contains(&a->names, claims->items[i]) &&
+            !strlist_contains(&a->released, claims->items[i]))
+            return false;
+    return true;
+}
+
 enum err consent_needed(const struct oauth_ctx *ctx, const struct consent_policy *policy,
                         const char *user_sub, const char *client_id, const char *scope,
-                        bool *needed)
+                        const struct strlist *claims, bool *needed)
 {
-    struct strlist asked = {0}, allowed = {0};
+    struct strlist asked = {0};
+    struct allowed allowed = {0};
     enum err rc;
 
     *needed = true;
@@ -44,22 +74,35 @@ enum err consent_needed(const struct oauth_ctx *ctx, const struct consent_policy
     if (!policy->reuse_consent)
         goto out;
     rc = live_consent(ctx, user_sub, client_id, clock_now(), &allowed);
-    if (!rc && allowed.n > 0)
-        *needed = !scope_is_subset(&asked, &allowed);
+    if (!rc && allowed.scope.n > 0)
+        *needed = !scope_is_subset(&asked, &allowed.scope) || !names_allowed(&allowed, claims);
 out:
     strlist_free(&asked);
-    strlist_free(&allowed);
+    allowed_free(&allowed);
+    return rc;
+}
+
+/* The union of l and add into l. */
+static enum err merge(struct strlist *l, const struct strlist *add)
+{
+    enum err rc = ERR_OK;
+    size_t i;
+
+    for (i = 0; !rc && add && i < add->n; i++)
+        if (!strlist_contains(l, add->items[i]))
+            rc = strlist_add(l, add->items[i], strlen(add->items[i]));
     return rc;
 }
 
 enum err consent_remember(const struct oauth_ctx *ctx, const struct consent_policy *policy,
-                          const char *user_sub, const char *client_id, const char *scope)
+                          const char *user_sub, const char *client_id, const char *scope,
+                          const struct strlist *claims)
 {
-    struct strlist all = {0}, asked = {0};
+    struct strlist asked = {0};
+    struct allowed all = {0};
     struct consent c = {0};
     int64_t now = clock_now();
     enum err rc;
-    size_t i;
 
     if (!policy->reuse_consent || ctx->cfg->consent_remember_days <= 0)
         return ERR_OK;
@@ -68,13 +111,15 @@ enum err consent_remember(const struct oauth_ctx *ctx, const struct consent_poli
     rc = live_consent(ctx, user_sub, client_id, now, &all);
     if (!rc)
         rc = scope_parse(scope, &asked);
-    for (i = 0; !rc && i < asked.n; i++)
-        if (!strlist_contains(&all, asked.items[i]))
-            rc = strlist_add(&all, asked.items[i], strlen(asked.items[i]));
+    if (!rc)
+        rc = merge(&all.scope, &asked);
+    if (!rc)
+        rc = merge(&all.names, claims);
     if (rc)
         goto out;
-    c.scope = strlist_join(&all, " ");
-    if (!c.scope) {
+    c.scope = strlist_join(&all.scope, " ");
+    c.claims = all.names.n ? strlist_join(&all.names, " ") : NULL;
+    if (!c.scope || (all.names.n && !c.claims)) {
         rc = ERR_NOMEM;
         goto out;
     }
@@ -85,7 +130,8 @@ enum err consent_remember(const struct oauth_ctx *ctx, const struct consent_poli
     rc = store_consent_put(ctx->store, &c);
 out:
     free(c.scope);
-    strlist_free(&all);
+    free(c.claims);
+    allowed_free(&all);
     strlist_free(&asked);
     return rc;
 }

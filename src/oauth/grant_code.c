@@ -51,6 +51,8 @@ enum err code_issue(const struct oauth_ctx *ctx, const struct code_request *r, c
         memcpy(code.front_at_jti, r->front_at_jti, strlen(r->front_at_jti) + 1);
         code.front_at_expires_at = r->front_at_expires_at;
     }
+    code.claims_userinfo = (char *)r->claims_userinfo;
+    code.claims_id_token = (char *)r->claims_id_token;
     code.created_at = now;
     code.expires_at = now + ctx->cfg->code_ttl;
     if (r->resources && r->resources->n && !(code.resource = strlist_join(r->resources, " "))) {
@@ -198,13 +200,14 @@ static enum err redeem(const struct oauth_ctx *ctx, const char *value, int64_t n
 enum err grant_id_token_issue(const struct oauth_ctx *ctx, struct id_token_claims *c,
                               const char *scope, id_token_claims_fn claims, char **out)
 {
+    bool by_scope = ctx->cfg->id_token_include_claims || c->release_claims;
     const char *user_sub = c->subject;
     char sub[SUBJECT_MAX];
     json_t *extra = NULL;
     enum err rc = ERR_OK;
 
-    if (claims && (ctx->cfg->id_token_include_claims || c->release_claims))
-        rc = claims(ctx, user_sub, scope, &extra);
+    if (claims && (by_scope || (c->requested && *c->requested)))
+        rc = claims(ctx, user_sub, by_scope ? scope : "", c->requested, &extra);
     if (!rc)
         rc = subject_for_client_id(ctx, c->client_id, user_sub, sub);
     c->extra = extra;
@@ -231,6 +234,7 @@ static enum err issue_id_token(const struct oauth_ctx *ctx, const struct client 
     c.access_token = out->access_token;
     c.sid = u->sid;
     c.amr = u->amr;
+    c.requested = u->claims_id_token;
     return grant_id_token_issue(ctx, &c, u->scope, claims, &out->id_token);
 }
 
@@ -249,6 +253,8 @@ static enum err make_refresh(const struct oauth_ctx *ctx, const struct client *c
     rt->user_sub = (char *)u->user_sub;
     rt->scope = (char *)u->scope;
     rt->resource = (char *)u->resource;
+    rt->claims_userinfo = (char *)u->claims_userinfo;
+    rt->claims_id_token = (char *)u->claims_id_token;
     rt->auth_time = u->auth_time;
     memcpy(rt->at_jti, issued->jti, sizeof issued->jti);
     rt->at_expires_at = issued->at_expires_at;
@@ -262,7 +268,8 @@ enum err grant_user_issue(const struct oauth_ctx *ctx, const struct client *clie
                           id_token_claims_fn claims, int64_t now, struct token_response *out,
                           struct user_issued *issued)
 {
-    struct access_grant g = {client, u->user_sub, client->id, target->scope, false};
+    struct access_grant g = {client, u->user_sub, client->id, target->scope, false,
+                             u->claims_userinfo};
     enum err rc;
 
     memset(issued, 0, sizeof *issued);
@@ -312,7 +319,9 @@ static enum err issue(const struct oauth_ctx *ctx, const struct client *client,
                            .auth_time = code->auth_time,
                            .amr = code->amr,
                            .sid = code->sid,
-                           .nonce = code->nonce};
+                           .nonce = code->nonce,
+                           .claims_userinfo = code->claims_userinfo,
+                           .claims_id_token = code->claims_id_token};
     struct user_issued issued;
     enum err rc;
 

@@ -32,6 +32,10 @@ struct code_request {
      * replay of the code revokes too; NULL when none */
     const char *front_at_jti;
     int64_t front_at_expires_at;
+    /* the claim names the claims request parameter asked for, space-separated;
+     * NULL: none */
+    const char *claims_userinfo;
+    const char *claims_id_token;
 };
 
 /* The resource parameters of a token request (RFC 8707 §2), borrowed. */
@@ -44,16 +48,16 @@ struct grant_resources {
  * for tokens.code_ttl. *out is newly allocated (caller frees). */
 enum err code_issue(const struct oauth_ctx *ctx, const struct code_request *r, char **out);
 
-/* The user's claims for the ID token when tokens.id_token_include_claims is
- * on (oauth/claims.c): a new JSON object for sub and the granted scope, or
- * NULL for none. */
+/* The user's claims for the ID token (oauth/claims.c): a new JSON object for
+ * sub, the granted scope (may be "") and the names (space-separated, NULL
+ * for none) the claims request parameter asked for, or NULL for none. */
 typedef enum err (*id_token_claims_fn)(const struct oauth_ctx *ctx, const char *sub,
-                                       const char *scope, json_t **out);
+                                       const char *scope, const char *names, json_t **out);
 
-/* Signs the ID token c into *out (caller frees), with the user's claims for
- * scope from claims (may be NULL) when tokens.id_token_include_claims is on
- * or c->release_claims is set. Its sub is the one c->client_id sees for the
- * user c->subject (oauth/subject.h). */
+/* Signs the ID token c into *out (caller frees), with the user's claims from
+ * claims (may be NULL): those of scope when tokens.id_token_include_claims is
+ * on or c->release_claims is set, and those c->requested names. Its sub is
+ * the one c->client_id sees for the user c->subject (oauth/subject.h). */
 enum err grant_id_token_issue(const struct oauth_ctx *ctx, struct id_token_claims *c,
                               const char *scope, id_token_claims_fn claims, char **out);
 
@@ -74,6 +78,10 @@ struct user_grant {
     const char *amr;
     const char *sid;
     const char *nonce;
+    /* the claim names the claims request parameter asked for (kept by the
+     * refresh token), space-separated; NULL: none */
+    const char *claims_userinfo;
+    const char *claims_id_token;
 };
 
 /* What grant_user_issue issued, for the caller to record. */

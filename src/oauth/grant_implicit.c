@@ -18,11 +18,16 @@ void implicit_tokens_clear(struct implicit_tokens *t)
     memset(t, 0, sizeof *t);
 }
 
+/* The names r's claims parameter asks for, space-separated (NULL: none). */
+struct requested {
+    char *userinfo, *id_token;
+};
+
 /* The code; with the access token issued beside it (jti, or NULL), which a
  * replay of the code is to revoke. */
 static enum err issue_code(const struct oauth_ctx *ctx, const struct authorize_request *r,
-                           const struct session *se, const char *at_jti, int64_t at_expires_at,
-                           char **out)
+                           const struct session *se, const struct requested *rq, const char *at_jti,
+                           int64_t at_expires_at, char **out)
 {
     struct code_request cr = {r->client_id,
                               r->redirect_uri,
@@ -36,7 +41,9 @@ static enum err issue_code(const struct oauth_ctx *ctx, const struct authorize_r
                               se->sid,
                               &r->resources,
                               at_jti,
-                              at_expires_at};
+                              at_expires_at,
+                              rq->userinfo,
+                              rq->id_token};
 
     return code_issue(ctx, &cr, out);
 }
@@ -44,10 +51,11 @@ static enum err issue_code(const struct oauth_ctx *ctx, const struct authorize_r
 /* The access token; its jti and expiry into jti and *expires_at. */
 static enum err issue_access_token(const struct oauth_ctx *ctx, const struct client *client,
                                    const struct authorize_request *r, const struct session *se,
-                                   struct implicit_tokens *out, char jti[ACCESS_TOKEN_JTI_SIZE],
-                                   int64_t *expires_at, const char **why)
+                                   const struct requested *rq, struct implicit_tokens *out,
+                                   char jti[ACCESS_TOKEN_JTI_SIZE], int64_t *expires_at,
+                                   const char **why)
 {
-    struct access_grant g = {client, se->user_sub, client->id, NULL, false};
+    struct access_grant g = {client, se->user_sub, client->id, NULL, false, rq->userinfo};
     struct token_target target = {0};
     int64_t now = clock_now();
     long expires_in = 0;
@@ -69,7 +77,8 @@ static enum err issue_access_token(const struct oauth_ctx *ctx, const struct cli
 
 static enum err issue_id_token(const struct oauth_ctx *ctx, const struct client *client,
                                const struct authorize_request *r, const struct session *se,
-                               id_token_claims_fn claims, struct implicit_tokens *out)
+                               const struct requested *rq, id_token_claims_fn claims,
+                               struct implicit_tokens *out)
 {
     struct id_token_claims c = {0};
 
@@ -82,6 +91,7 @@ static enum err issue_id_token(const struct oauth_ctx *ctx, const struct client 
     c.code = out->code;
     c.sid = se->sid;
     c.amr = se->amr;
+    c.requested = rq->id_token;
     /* with no access token to call userinfo with, the claims travel here */
     c.release_claims = r->response_words == RT_ID_TOKEN;
     return grant_id_token_issue(ctx, &c, r->scope, claims, &out->id_token);
@@ -93,19 +103,25 @@ enum err grant_implicit_issue(const struct oauth_ctx *ctx, const struct client *
                               const char **why)
 {
     char jti[ACCESS_TOKEN_JTI_SIZE] = "";
+    struct requested rq = {0};
     int64_t at_expires_at = 0;
-    enum err rc = ERR_OK;
+    enum err rc;
 
     memset(out, 0, sizeof *out);
+    rc = claims_request_join(&r->claims.userinfo, &rq.userinfo);
+    if (!rc)
+        rc = claims_request_join(&r->claims.id_token, &rq.id_token);
     /* the access token first, so that the code can name it */
-    if (r->response_words & RT_TOKEN)
-        rc = issue_access_token(ctx, client, r, se, out, jti, &at_expires_at, why);
+    if (!rc && (r->response_words & RT_TOKEN))
+        rc = issue_access_token(ctx, client, r, se, &rq, out, jti, &at_expires_at, why);
     if (!rc && (r->response_words & RT_CODE))
-        rc = issue_code(ctx, r, se, jti[0] ? jti : NULL, at_expires_at, &out->code);
+        rc = issue_code(ctx, r, se, &rq, jti[0] ? jti : NULL, at_expires_at, &out->code);
     else if (!rc) /* the session's clients are told when it ends (back-channel logout) */
         rc = store_session_client_add(ctx->store, se->sid, client->id);
     if (!rc && (r->response_words & RT_ID_TOKEN))
-        rc = issue_id_token(ctx, client, r, se, claims, out);
+        rc = issue_id_token(ctx, client, r, se, &rq, claims, out);
+    free(rq.userinfo);
+    free(rq.id_token);
     return rc;
 }
 

@@ -28,7 +28,9 @@ void implicit_tokens_clear(struct implicit_tokens *t);
  * client's format or theirs, its scope cut to theirs; an ID token (nonce, auth_time, sid, amr;
  * at_hash with an access token, c_hash with a code) carrying the user
  * claims of the scope (from claims) when it is issued alone (Core §5.4),
- * otherwise as tokens.id_token_include_claims says. Caller clears *out
+ * otherwise as tokens.id_token_include_claims says, and those r's claims
+ * parameter asks for the ID token (Core §5.5); the code and the access token
+ * carry the names it asks for /userinfo. Caller clears *out
  * either way. ERR_INVALID_TARGET (with *why) when the resources changed since
  * the request was checked; ERR_NOMEM, ERR_STORE, ERR_CRYPTO, or what claims
  * returns. */

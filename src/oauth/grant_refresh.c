@@ -144,6 +144,7 @@ static enum err issue_id_token(const struct oauth_ctx *ctx, const struct client 
     c.auth_time = rt->auth_time;
     c.access_token = out->access_token;
     c.sid = rt->sid;
+    c.requested = rt->claims_id_token;
     return grant_id_token_issue(ctx, &c, scope, claims, &out->id_token);
 }
 
@@ -181,7 +182,7 @@ enum err grant_refresh_mint(const struct oauth_ctx *ctx, int64_t now, struct ref
 }
 
 /* The successor of rt into *next (its hash) and out: same family, same
- * scope, resources, sid and auth_time; the access token with jti issued
+ * scope, resources, requested claims, sid and auth_time; the access token with jti issued
  * alongside. */
 static enum err make_successor(const struct oauth_ctx *ctx, const struct refresh_token *rt,
                                const char *jti, int64_t now, struct refresh_token *next,
@@ -193,6 +194,8 @@ static enum err make_successor(const struct oauth_ctx *ctx, const struct refresh
     next->user_sub = rt->user_sub;
     next->scope = rt->scope;
     next->resource = rt->resource;
+    next->claims_userinfo = rt->claims_userinfo;
+    next->claims_id_token = rt->claims_id_token;
     next->auth_time = rt->auth_time;
     next->family_issued_at = rt->family_issued_at;
     memcpy(next->at_jti, jti, strlen(jti) + 1);
@@ -207,7 +210,8 @@ static enum err issue(const struct oauth_ctx *ctx, const struct client *client,
                       struct token_target *target, id_token_claims_fn claims, int64_t now,
                       struct token_response *out, const char **why)
 {
-    struct access_grant g = {client, rt->user_sub, client->id, target->scope, false};
+    struct access_grant g = {client, rt->user_sub, client->id, target->scope, false,
+                             rt->claims_userinfo};
     struct refresh_token next = {0};
     char jti[ACCESS_TOKEN_JTI_SIZE];
     enum err rc;

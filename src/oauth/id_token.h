@@ -28,6 +28,9 @@ struct id_token_claims {
     bool release_claims;         /* the scope's user claims go in even when
                                     tokens.id_token_include_claims is off
                                     (grant_id_token_issue) */
+    const char *requested;       /* space-separated names of user claims the claims
+                                    request parameter asked for the ID token (Core
+                                    §5.5); NULL: none (grant_id_token_issue) */
 };
 
 /* Signs payload (JSON) as client's ID tokens are signed (id_token_sign):

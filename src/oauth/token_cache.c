@@ -41,7 +41,9 @@ static bool copy_info(struct token_info *dst, const struct token_info *src)
     dst->subject = strdup(src->subject);
     dst->audience = strdup(src->audience);
     dst->scope = strdup(src->scope);
-    if (dst->subject && dst->audience && dst->scope)
+    dst->claims_userinfo = src->claims_userinfo ? strdup(src->claims_userinfo) : NULL;
+    if (dst->subject && dst->audience && dst->scope &&
+        (dst->claims_userinfo || !src->claims_userinfo))
         return true;
     token_info_clear(dst);
     return false;

@@ -61,6 +61,9 @@ static enum err read_jwt(const struct oauth_ctx *ctx, const char *token, size_t 
         out->subject = strdup(jwt_claim_str(&t, "sub") ? jwt_claim_str(&t, "sub") : "");
         out->audience = aud_words(&t);
         out->scope = strdup(jwt_claim_str(&t, "scope") ? jwt_claim_str(&t, "scope") : "");
+        if (jwt_claim_str(&t, "userinfo_claims") &&
+            !(out->claims_userinfo = strdup(jwt_claim_str(&t, "userinfo_claims"))))
+            rc = ERR_NOMEM;
         out->issued_at = jwt_claim_int(&t, "iat");
         out->expires_at = jwt_claim_int(&t, "exp");
         if (!out->subject || !out->audience || !out->scope)
@@ -122,6 +125,9 @@ static enum err read_refresh(const struct oauth_ctx *ctx, const unsigned char ha
     out->subject = rt.user_sub;
     out->scope = rt.scope;
     out->audience = strdup(rt.client_id);
+    free(rt.resource);
+    free(rt.claims_userinfo);
+    free(rt.claims_id_token);
     out->issued_at = rt.issued_at;
     out->expires_at = rt.expires_at;
     return out->audience ? ERR_OK : ERR_NOMEM;
@@ -148,6 +154,7 @@ static enum err read_opaque(const struct oauth_ctx *ctx, const char *token, size
     memcpy(out->jti, t.jti, sizeof out->jti);
     out->subject = t.subject;
     out->scope = t.scope;
+    out->claims_userinfo = t.claims_userinfo;
     /* stored access tokens name their resources, else are for their client */
     out->audience = t.audience ? t.audience : strdup(t.client_id);
     out->issued_at = t.issued_at;
@@ -280,5 +287,6 @@ void token_info_clear(struct token_info *t)
     free(t->subject);
     free(t->audience);
     free(t->scope);
+    free(t->claims_userinfo);
     memset(t, 0, sizeof *t);
 }

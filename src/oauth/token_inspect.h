@@ -21,6 +21,7 @@ struct token_info {
     char *subject;
     char *audience; /* space-separated: one word per aud value */
     char *scope;
+    char *claims_userinfo; /* claim names asked for /userinfo (Core §5.5); NULL: none */
     int64_t issued_at;
     int64_t expires_at;
 };

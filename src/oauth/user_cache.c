@@ -104,9 +104,10 @@ struct writing {
     struct json_writer *w;
 };
 
-/* What one answer is for: the user's sub, the sub shown, the scope. */
+/* What one answer is for: the user's sub, the sub shown, the scope, the
+ * names the claims request parameter asked for (NULL: none). */
 struct answer {
-    const char *sub, *client_sub, *scope;
+    const char *sub, *client_sub, *scope, *names;
 };
 
 static enum err write_one(const char *name, void *arg)
@@ -132,12 +133,14 @@ static enum err entry_write(const struct config *cfg, struct entry *e, const str
                             struct json_writer *w)
 {
     struct writing wr = {e, w};
+    enum err rc;
 
     if (!e->enabled)
         return ERR_NOT_FOUND;
     e->stamp++;
     json_writer_string(w, "sub", a->client_sub);
-    return claims_each_released(cfg, a->scope, write_one, &wr);
+    rc = claims_each_released(cfg, a->scope, write_one, &wr);
+    return rc ? rc : claims_each_named(a->names, write_one, &wr);
 }
 
 /* Writes from slot i when it holds sub as of version; *hit says whether. */
@@ -165,9 +168,10 @@ static void remember(size_t i, struct entry *e)
 }
 
 enum err user_cache_write_claims(const struct oauth_ctx *ctx, const char *sub,
-                                 const char *client_sub, const char *scope, struct json_writer *w)
+                                 const char *client_sub, const char *scope, const char *names,
+                                 struct json_writer *w)
 {
-    struct answer a = {sub, client_sub, scope};
+    struct answer a = {sub, client_sub, scope, names};
     size_t i = slot_of(sub);
     struct entry e;
     int64_t version;

@@ -14,12 +14,14 @@
 
 /* Writes to w the members of the user sub's userinfo answer: "sub" (as
  * client_sub, the sub the client sees for the user: oauth/subject.h), then
- * each claim the granted scope (space-separated) releases that is not empty,
- * once each, in the scopes' order (as claims_release). ERR_NOT_FOUND when the
- * user no longer exists or is disabled (nothing written); ERR_STORE,
- * ERR_NOMEM. */
+ * each claim the granted scope (space-separated) releases, then each of
+ * names (space-separated, the claims request parameter's; NULL for none),
+ * those that are not empty, once each, in that order (as claims_release).
+ * ERR_NOT_FOUND when the user no longer exists or is disabled (nothing
+ * written); ERR_STORE, ERR_NOMEM. */
 enum err user_cache_write_claims(const struct oauth_ctx *ctx, const char *sub,
-                                 const char *client_sub, const char *scope, struct json_writer *w);
+                                 const char *client_sub, const char *scope, const char *names,
+                                 struct json_writer *w);
 
 /* Frees every entry (at shutdown). */
 void user_cache_clear(void);

@@ -3,7 +3,7 @@
 #include "oauth/claims.h"
 
 enum err user_claims_get(const struct oauth_ctx *ctx, const char *sub, const char *scope,
-                         json_t **out)
+                         const char *names, json_t **out)
 {
     struct user u = {0};
     enum err rc;
@@ -13,7 +13,7 @@ enum err user_claims_get(const struct oauth_ctx *ctx, const char *sub, const cha
     if (!rc && !u.enabled)
         rc = ERR_NOT_FOUND;
     if (!rc)
-        rc = claims_release(ctx->cfg, scope, u.sub, u.claims, out);
+        rc = claims_release(ctx->cfg, scope, names, u.sub, u.claims, out);
     user_clear(&u);
     return rc;
 }

@@ -10,11 +10,12 @@
 #include "oauth/oauth.h"
 
 /* The claims of the user sub that scope (space-separated, as granted)
- * releases, through claims_release: a new object (*out, caller json_decref)
- * with "sub" first, empty claims left out. ERR_NOT_FOUND when the user no
- * longer exists or is disabled (a token or code issued to them speaks for no
- * one now); ERR_STORE, ERR_NOMEM. Its signature is id_token_claims_fn's. */
+ * releases, and those names (space-separated, the claims request
+ * parameter's; NULL for none) names, through claims_release: a new object (*out, caller
+ * json_decref) with "sub" first, empty claims left out. ERR_NOT_FOUND when the user no longer
+ * exists or is disabled (a token or code issued to them speaks for no one now); ERR_STORE,
+ * ERR_NOMEM. Its signature is id_token_claims_fn's. */
 enum err user_claims_get(const struct oauth_ctx *ctx, const char *sub, const char *scope,
-                         json_t **out);
+                         const char *names, json_t **out);
 
 #endif

@@ -30,12 +30,13 @@ extern const struct store_ops sqlite_store_ops;
 
 #define REFRESH_COLUMNS                                                                            \
     "family, client_id, user_sub, scope, auth_time, sid, issued_at, expires_at, used_at, "         \
-    "at_jti, at_expires_at, resource, family_issued_at"
+    "at_jti, at_expires_at, resource, family_issued_at, claims_userinfo, claims_id_token"
 
 #define CODE_COLUMNS                                                                               \
     "client_id, redirect_uri, user_sub, scope, nonce, code_challenge, code_challenge_method, "     \
     "auth_time, amr, sid, created_at, expires_at, used_at, at_jti, at_expires_at, rt_hash, "       \
-    "reused_at, rt_family, resource, front_at_jti, front_at_expires_at"
+    "reused_at, rt_family, resource, front_at_jti, front_at_expires_at, claims_userinfo, "         \
+    "claims_id_token"
 
 const char *const sqlite_sql[ST_COUNT] = {
     [ST_CLIENT_GET] = "SELECT " CLIENT_COLUMNS " FROM clients WHERE id = ?1",
@@ -65,10 +66,10 @@ const char *const sqlite_sql[ST_COUNT] = {
     [ST_KEYS_VERSION] = "SELECT value FROM meta WHERE name = 'keys_version'",
     [ST_USERS_VERSION] = "SELECT value FROM meta WHERE name = 'users_version'",
     [ST_TOKEN_INSERT] = "INSERT INTO tokens (hash, kind, jti, client_id, subject, scope, "
-                        "issued_at, expires_at, audience) "
-                        "VALUES (?1, 'access', ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    [ST_TOKEN_GET] = "SELECT jti, client_id, subject, scope, issued_at, expires_at, audience "
-                     "FROM tokens WHERE hash = ?1",
+                        "issued_at, expires_at, audience, claims_userinfo) "
+                        "VALUES (?1, 'access', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [ST_TOKEN_GET] = "SELECT jti, client_id, subject, scope, issued_at, expires_at, audience, "
+                     "claims_userinfo FROM tokens WHERE hash = ?1",
     [ST_TOKEN_DELETE] = "DELETE FROM tokens WHERE hash = ?1",
     [ST_REVOCATION_ADD] = "INSERT INTO revoked_tokens (jti, client_id, expires_at) "
                           "VALUES (?1, ?2, ?3) ON CONFLICT (jti) DO NOTHING",
@@ -89,9 +90,10 @@ const char *const sqlite_sql[ST_COUNT] = {
     [ST_SESSION_COUNT] = "SELECT count(*) FROM sessions WHERE expires_at > ?1",
     [ST_CODE_INSERT] = "INSERT INTO auth_codes (hash, client_id, redirect_uri, user_sub, scope, "
                        "nonce, code_challenge, code_challenge_method, auth_time, amr, sid, "
-                       "created_at, expires_at, resource, front_at_jti, front_at_expires_at) "
+                       "created_at, expires_at, resource, front_at_jti, front_at_expires_at, "
+                       "claims_userinfo, claims_id_token) "
                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-                       "?16)",
+                       "?16, ?17, ?18)",
     [ST_CODE_CONSUME] = "UPDATE auth_codes SET used_at = ?2 WHERE hash = ?1 AND used_at IS NULL "
                         "RETURNING " CODE_COLUMNS,
     /* ?2 (the time) is bound by the same code path as the updates, and unused */
@@ -112,15 +114,16 @@ const char *const sqlite_sql[ST_COUNT] = {
     [ST_REFRESH_GET] = "SELECT " REFRESH_COLUMNS " FROM refresh_tokens WHERE hash = ?1",
     [ST_REFRESH_MARK_USED] = "UPDATE refresh_tokens SET used_at = ?2 "
                              "WHERE hash = ?1 AND used_at IS NULL",
-    [ST_CONSENT_GET] = "SELECT scope, created_at, expires_at FROM consents "
+    [ST_CONSENT_GET] = "SELECT scope, created_at, expires_at, claims FROM consents "
                        "WHERE user_sub = ?1 AND client_id = ?2",
-    [ST_CONSENT_PUT] = "INSERT INTO consents (user_sub, client_id, scope, created_at, expires_at) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (user_sub, client_id) DO UPDATE "
-                       "SET scope = ?3, created_at = ?4, expires_at = ?5",
+    [ST_CONSENT_PUT] = "INSERT INTO consents (user_sub, client_id, scope, created_at, expires_at, "
+                       "claims) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (user_sub, client_id) "
+                       "DO UPDATE SET scope = ?3, created_at = ?4, expires_at = ?5, claims = ?6",
     [ST_REFRESH_INSERT] = "INSERT INTO refresh_tokens (hash, family, client_id, user_sub, scope, "
                           "auth_time, sid, issued_at, expires_at, at_jti, at_expires_at, "
-                          "resource, family_issued_at) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                          "resource, family_issued_at, claims_userinfo, claims_id_token) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+                          "?15)",
     /* an expired session's clients go first, so that its deletion queues
      * no back-channel logout (migration 12's trigger) */
     [ST_SWEEP_SESSION_CLIENTS] = "DELETE FROM session_clients WHERE sid IN "

@@ -163,6 +163,8 @@ enum err sqlite_code_insert(struct store *s, const struct auth_code *code)
     bind_text_or_null(st, 14, code->resource);
     bind_text_or_null(st, 15, code->front_at_jti[0] ? code->front_at_jti : NULL);
     sqlite3_bind_int64(st, 16, code->front_at_expires_at);
+    bind_text_or_null(st, 17, code->claims_userinfo);
+    bind_text_or_null(st, 18, code->claims_id_token);
     return sqlite_exec(c, st, "code_insert");
 }
 
@@ -193,6 +195,8 @@ static enum err fill_code(sqlite3_stmt *st, void *item)
     code->reused_at = sqlite3_column_int64(st, 16);
     code->resource = column_dup_null(st, 18, &ok);
     code->front_at_expires_at = sqlite3_column_int64(st, 20);
+    code->claims_userinfo = column_dup_null(st, 21, &ok);
+    code->claims_id_token = column_dup_null(st, 22, &ok);
     if (sqlite3_column_bytes(st, 15) == HASH_LEN) {
         code->has_rt = true;
         memcpy(code->rt_hash, sqlite3_column_blob(st, 15), HASH_LEN);
@@ -272,6 +276,8 @@ static enum err insert_refresh(struct conn *c, const struct refresh_token *rt)
     sqlite3_bind_int64(st, 11, rt->at_expires_at);
     bind_text_or_null(st, 12, rt->resource);
     sqlite3_bind_int64(st, 13, rt->family_issued_at);
+    bind_text_or_null(st, 14, rt->claims_userinfo);
+    bind_text_or_null(st, 15, rt->claims_id_token);
     return sqlite_exec(c, st, "refresh_token_insert");
 }
 
@@ -385,11 +391,13 @@ enum err sqlite_code_revoke_issued(struct store *s, const struct auth_code *code
 static enum err fill_consent(sqlite3_stmt *st, void *item)
 {
     struct consent *cs = item;
+    bool ok = true;
 
     cs->scope = sqlite_column_dup(st, 0);
     cs->created_at = sqlite3_column_int64(st, 1);
     cs->expires_at = sqlite3_column_int64(st, 2);
-    return cs->scope ? ERR_OK : ERR_NOMEM;
+    cs->claims = column_dup_null(st, 3, &ok);
+    return ok && cs->scope ? ERR_OK : ERR_NOMEM;
 }
 
 enum err sqlite_consent_get(struct store *s, const char *user_sub, const char *client_id,
@@ -431,6 +439,7 @@ enum err sqlite_consent_put(struct store *s, const struct consent *cs)
     sqlite3_bind_text(st, 3, cs->scope, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, cs->created_at);
     sqlite3_bind_int64(st, 5, cs->expires_at);
+    bind_text_or_null(st, 6, cs->claims);
     return sqlite_exec(c, st, "consent_put");
 }
 
@@ -460,6 +469,8 @@ static enum err fill_refresh(sqlite3_stmt *st, void *item)
     rt->at_expires_at = sqlite3_column_int64(st, 10);
     rt->resource = column_dup_null(st, 11, &ok);
     rt->family_issued_at = sqlite3_column_int64(st, 12);
+    rt->claims_userinfo = column_dup_null(st, 13, &ok);
+    rt->claims_id_token = column_dup_null(st, 14, &ok);
     return ok && rt->user_sub && rt->scope ? ERR_OK : ERR_NOMEM;
 }
 

@@ -111,6 +111,8 @@ enum err sqlite_token_insert(struct store *s, const struct token *t)
     sqlite3_bind_int64(st, 7, t->expires_at);
     if (t->audience)
         sqlite3_bind_text(st, 8, t->audience, -1, SQLITE_STATIC);
+    if (t->claims_userinfo)
+        sqlite3_bind_text(st, 9, t->claims_userinfo, -1, SQLITE_STATIC);
     return sqlite_exec(c, st, "token_insert");
 }
 
@@ -125,7 +127,9 @@ static enum err row_to_token(sqlite3_stmt *st, struct token *t)
     memcpy(t->client_id, client_id, strlen(client_id) + 1);
     t->subject = sqlite_column_dup(st, 2);
     t->scope = sqlite_column_dup(st, 3);
-    if (sqlite3_column_type(st, 6) != SQLITE_NULL && !(t->audience = sqlite_column_dup(st, 6))) {
+    if ((sqlite3_column_type(st, 6) != SQLITE_NULL && !(t->audience = sqlite_column_dup(st, 6))) ||
+        (sqlite3_column_type(st, 7) != SQLITE_NULL &&
+         !(t->claims_userinfo = sqlite_column_dup(st, 7)))) {
         token_clear(t);
         return ERR_NOMEM;
     }

@@ -258,6 +258,7 @@ void token_clear(struct token *t)
     free(t->subject);
     free(t->scope);
     free(t->audience);
+    free(t->claims_userinfo);
     memset(t, 0, sizeof *t);
 }
 

@@ -104,6 +104,7 @@ struct token {
     char *audience; /* space-separated resource ids; NULL: the client */
     int64_t issued_at;
     int64_t expires_at;
+    char *claims_userinfo; /* claim names the claims parameter asked for /userinfo; NULL: none */
 };
 
 /* Whether a token is still good, as far as the store knows. */
@@ -156,6 +157,10 @@ struct auth_code {
     /* the access token /authorize issued with a hybrid code; "" when none */
     char front_at_jti[STORE_JTI_MAX];
     int64_t front_at_expires_at;
+    /* the claim names the claims request parameter asked for (OpenID Connect
+     * Core §5.5), space-separated; NULL: none */
+    char *claims_userinfo;
+    char *claims_id_token;
 };
 
 /* What a user allowed a client, remembered until expires_at. */
@@ -165,6 +170,7 @@ struct consent {
     char *scope;
     int64_t created_at;
     int64_t expires_at;
+    char *claims; /* claim names allowed beyond what scope releases; NULL: none */
 };
 
 /* A refresh token, stored as its SHA-256. Tokens rotated from one grant share
@@ -184,6 +190,8 @@ struct refresh_token {
     int64_t at_expires_at;
     char *resource;           /* the code's resource ids, space-separated; NULL: none */
     int64_t family_issued_at; /* when the family began (its first token's issued_at) */
+    char *claims_userinfo;    /* the code's, as in struct auth_code */
+    char *claims_id_token;
 };
 
 struct store;

@@ -141,6 +141,8 @@ void auth_code_clear(struct auth_code *code)
     free(code->code_challenge_method);
     free(code->amr);
     free(code->resource);
+    free(code->claims_userinfo);
+    free(code->claims_id_token);
     memset(code, 0, sizeof *code);
 }
 
@@ -150,6 +152,7 @@ void consent_clear(struct consent *c)
         return;
     free(c->user_sub);
     free(c->scope);
+    free(c->claims);
     memset(c, 0, sizeof *c);
 }
 
@@ -160,5 +163,7 @@ void refresh_token_clear(struct refresh_token *rt)
     free(rt->user_sub);
     free(rt->scope);
     free(rt->resource);
+    free(rt->claims_userinfo);
+    free(rt->claims_id_token);
     memset(rt, 0, sizeof *rt);
 }

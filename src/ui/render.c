@@ -48,7 +48,10 @@ static const struct slot login_slots[] = {
 static const struct slot consent_slots[] = {
     TEXT(struct ui_consent_view, client_name),
     LIST(struct ui_consent_view, scopes, nscopes, struct ui_scope_item, scope_slots),
-    TEXT(struct ui_consent_view, csrf_token), TEXT(struct ui_consent_view, next), END};
+    LIST(struct ui_consent_view, claims, nclaims, struct ui_scope_item, scope_slots),
+    TEXT(struct ui_consent_view, csrf_token),
+    TEXT(struct ui_consent_view, next),
+    END};
 static const struct slot error_slots[] = {TEXT(struct ui_error_view, title),
                                           TEXT(struct ui_error_view, message), END};
 static const struct slot logout_slots[] = {

@@ -45,6 +45,10 @@ struct ui_consent_view {
     const char *client_name;
     const struct ui_scope_item *scopes;
     size_t nscopes;
+    /* claims the request names beyond what its scopes release (the claims
+     * request parameter, OpenID Connect Core §5.5); description NULL */
+    const struct ui_scope_item *claims;
+    size_t nclaims;
     const char *csrf_token;
     const char *next;
 };

@@ -4,6 +4,12 @@ prepared as an older version left it."""
 # What each migration made that a replay would make again, in the order it is
 # undone (migrations without an entry only change rows).
 UNDO = {
+    18: ["ALTER TABLE auth_codes DROP COLUMN claims_userinfo",
+         "ALTER TABLE auth_codes DROP COLUMN claims_id_token",
+         "ALTER TABLE refresh_tokens DROP COLUMN claims_userinfo",
+         "ALTER TABLE refresh_tokens DROP COLUMN claims_id_token",
+         "ALTER TABLE tokens DROP COLUMN claims_userinfo",
+         "ALTER TABLE consents DROP COLUMN claims"],
     16: ["ALTER TABLE clients DROP COLUMN id_token_alg",
          "ALTER TABLE clients DROP COLUMN secret_sealed"],
     15: ["DROP TABLE server_secrets",

@@ -371,7 +371,7 @@ def test_discovery_advertises_sign_in(server):
     assert "authorization_code" in doc["grant_types_supported"]
     assert {"none", "login", "consent"} <= set(doc["prompt_values_supported"])
     assert doc["authorization_response_iss_parameter_supported"] is True
-    assert doc["claims_parameter_supported"] is False
+    assert doc["claims_parameter_supported"] is True
     assert doc["request_parameter_supported"] is False
     assert {"sub", "email", "name", "address", "phone_number"} <= set(doc["claims_supported"])
     assert "none" in doc["token_endpoint_auth_methods_supported"]

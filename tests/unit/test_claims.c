@@ -131,7 +131,7 @@ static char *release(const char *scope)
     json_t *o = NULL;
     char *text;
 
-    assert_int_equal(claims_release(&cfg, scope, "SUB1", user_claims, &o), ERR_OK);
+    assert_int_equal(claims_release(&cfg, scope, NULL, "SUB1", user_claims, &o), ERR_OK);
     text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(o);
     return text;
@@ -162,7 +162,7 @@ static void release_follows_scopes(void **state)
     t = release("openid library unknown");
     assert_string_equal(t, "{\"library_card\":\"1234\",\"name\":\"Ada\",\"sub\":\"SUB1\"}");
     free(t);
-    assert_int_equal(claims_release(&cfg, "openid", "S", "[1]", &o), ERR_STORE);
+    assert_int_equal(claims_release(&cfg, "openid", NULL, "S", "[1]", &o), ERR_STORE);
 }
 
 static void supported_names(void **state)

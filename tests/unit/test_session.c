@@ -111,7 +111,7 @@ static bool needed(struct fixture *f, const struct consent_policy *p, const char
 {
     bool n = false;
 
-    assert_int_equal(consent_needed(&f->ctx, p, "user-1", "app", scope, &n), ERR_OK);
+    assert_int_equal(consent_needed(&f->ctx, p, "user-1", "app", scope, NULL, &n), ERR_OK);
     return n;
 }
 
@@ -121,39 +121,75 @@ static void consent_is_remembered_per_scope_set(void **state)
 
     assert_true(needed(f, &ask_and_remember, "openid profile"));
     assert_int_equal(
-        consent_remember(&f->ctx, &ask_and_remember, "user-1", "app", "openid profile"), ERR_OK);
+        consent_remember(&f->ctx, &ask_and_remember, "user-1", "app", "openid profile", NULL),
+        ERR_OK);
     assert_false(needed(f, &ask_and_remember, "openid profile"));
     assert_false(needed(f, &ask_and_remember, "profile"));
     /* a superset asks again */
     assert_true(needed(f, &ask_and_remember, "openid profile email"));
     /* allowing it too keeps what was allowed before */
-    assert_int_equal(consent_remember(&f->ctx, &ask_and_remember, "user-1", "app", "email"),
+    assert_int_equal(consent_remember(&f->ctx, &ask_and_remember, "user-1", "app", "email", NULL),
                      ERR_OK);
     assert_false(needed(f, &ask_and_remember, "openid profile email"));
     /* another user, or a client that does not reuse consent, is asked */
     bool n = false;
-    assert_int_equal(consent_needed(&f->ctx, &ask_and_remember, "user-2", "app", "openid", &n),
-                     ERR_OK);
+    assert_int_equal(
+        consent_needed(&f->ctx, &ask_and_remember, "user-2", "app", "openid", NULL, &n), ERR_OK);
     assert_true(n);
     assert_true(needed(f, &ask_always, "openid"));
     assert_false(needed(f, &never_ask, "openid profile email"));
 }
 
+static bool needed_claims(struct fixture *f, const char *scope, const char *claims)
+{
+    struct strlist names = {0};
+    bool n = false;
+
+    assert_int_equal(strlist_split(&names, claims, " "), ERR_OK);
+    assert_int_equal(consent_needed(&f->ctx, &ask_and_remember, "user-1", "app", scope, &names, &n),
+                     ERR_OK);
+    strlist_free(&names);
+    return n;
+}
+
+/* Claims asked by name (the claims request parameter) need a consent that
+ * allowed them by name or through a scope that releases them. */
+static void consent_covers_claims_by_name(void **state)
+{
+    struct fixture *f = *state;
+    struct strlist nick = {0};
+
+    assert_int_equal(strlist_split(&nick, "nickname", " "), ERR_OK);
+    assert_int_equal(
+        consent_remember(&f->ctx, &ask_and_remember, "user-1", "app", "openid email", &nick),
+        ERR_OK);
+    assert_false(needed_claims(f, "openid", "nickname"));
+    /* email is released by the scope email, allowed before */
+    assert_false(needed_claims(f, "openid", "email email_verified nickname"));
+    assert_true(needed_claims(f, "openid", "nickname name"));
+    /* a later consent keeps the names allowed before */
+    assert_int_equal(consent_remember(&f->ctx, &ask_and_remember, "user-1", "app", "openid", NULL),
+                     ERR_OK);
+    assert_false(needed_claims(f, "openid", "nickname"));
+    strlist_free(&nick);
+}
+
 static void consent_expires(void **state)
 {
     struct fixture *f = *state;
-    struct consent old = {"user-1", "app", "openid", 1, 2};
+    struct consent old = {"user-1", "app", "openid", 1, 2, NULL};
 
     assert_int_equal(store_consent_put(f->t.store, &old), ERR_OK);
     assert_true(needed(f, &ask_and_remember, "openid"));
     f->cfg.consent_remember_days = 1;
-    assert_int_equal(consent_remember(&f->ctx, &ask_and_remember, "user-1", "app", "profile"),
+    assert_int_equal(consent_remember(&f->ctx, &ask_and_remember, "user-1", "app", "profile", NULL),
                      ERR_OK);
     /* the expired consent to openid was not carried over */
     assert_true(needed(f, &ask_and_remember, "openid"));
     assert_false(needed(f, &ask_and_remember, "profile"));
     /* not remembered at all when the client does not reuse consent */
-    assert_int_equal(consent_remember(&f->ctx, &ask_always, "user-1", "app", "email"), ERR_OK);
+    assert_int_equal(consent_remember(&f->ctx, &ask_always, "user-1", "app", "email", NULL),
+                     ERR_OK);
     assert_true(needed(f, &ask_and_remember, "email"));
 }
 
@@ -164,6 +200,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(every_login_gets_a_fresh_cookie, setup, teardown),
         cmocka_unit_test_setup_teardown(expired_or_malformed_is_none, setup, teardown),
         cmocka_unit_test_setup_teardown(consent_is_remembered_per_scope_set, setup, teardown),
+        cmocka_unit_test_setup_teardown(consent_covers_claims_by_name, setup, teardown),
         cmocka_unit_test_setup_teardown(consent_expires, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -388,7 +388,7 @@ static void sweep_removes_expired(void **state)
                    live = make_session("c-new", "s-new", 5000);
     struct auth_code unused = make_code("unused"), used = make_code("used"), got;
     struct refresh_token rt_old = make_refresh("rt-old", "f-old");
-    struct consent cs = {"user-1", "app", "openid", 100, 500};
+    struct consent cs = {"user-1", "app", "openid", 100, 500, NULL};
     int64_t removed = 0;
 
     rt_old.expires_at = 500;
@@ -419,7 +419,7 @@ static void insert_grant_rows(struct temp_store *t, const char *tag)
     char code_value[32], rt_value[32];
     struct auth_code code;
     struct refresh_token rt;
-    struct consent cs = {"user-1", "app", "openid", 100, 5000};
+    struct consent cs = {"user-1", "app", "openid", 100, 5000, NULL};
 
     snprintf(code_value, sizeof code_value, "code-%s", tag);
     snprintf(rt_value, sizeof rt_value, "rt-%s", tag);
@@ -447,7 +447,7 @@ static void deleting_a_user_deletes_their_rows(void **state)
 {
     struct temp_store *t = *state;
     struct session se = make_session("c-del", "s-del", 5000), other;
-    struct consent kept = {"user-2", "app", "openid", 100, 5000};
+    struct consent kept = {"user-2", "app", "openid", 100, 5000, NULL};
 
     assert_int_equal(temp_store_user(t, "user-2"), ERR_OK);
     assert_int_equal(store_session_insert(t->store, &se), ERR_OK);
