@@ -31,7 +31,7 @@ sources() {
         src/core/url.c src/core/form.c src/core/buf.c src/core/strlist.c src/core/text.c \
         src/core/errors.c src/oauth/pkce.c src/core/hash.c src/core/b64url.c src/core/rand.c \
         src/oauth/resource.c src/store/store_resources.c src/store/timing.c src/core/metrics.c \
-        src/core/clock.c ;;
+        src/core/clock.c src/oauth/claims_request.c src/oauth/claims.c src/core/config.c ;;
     render) echo src/ui/render.c src/core/buf.c src/core/errors.c ;;
     *) echo "unknown target: $1" >&2; return 1 ;;
     esac

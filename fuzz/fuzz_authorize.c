@@ -6,7 +6,7 @@
  *   registered redirect URI (or its loopback twin), only scopes the client
  *   holds, prompt none alone, capped strings, openid and a nonce with
  *   id_token, PKCE S256 for the public client's code and no PKCE without a
- *   code; written out with authorize_request_serialise it parses back to
+ *   code, a claims parameter only with openid and within its cap; written out with authorize_request_serialise it parses back to
  *   the same request, and without login when asked; its success Location
  *   starts with the redirect URI and has a fragment exactly in fragment
  *   mode (which code alone may ask for), and query mode never carries a token;
@@ -89,7 +89,8 @@ static bool same(const struct authorize_request *a, const struct authorize_reque
            same_text(a->login_hint, b->login_hint) &&
            same_text(a->id_token_hint, b->id_token_hint) &&
            same_text(a->ui_locales, b->ui_locales) &&
-           same_text(a->code_challenge, b->code_challenge) && a->openid == b->openid &&
+           same_text(a->code_challenge, b->code_challenge) &&
+           same_text(a->claims_json, b->claims_json) && a->openid == b->openid &&
            a->prompt == b->prompt && a->max_age == b->max_age &&
            a->code_challenge_method == b->code_challenge_method &&
            a->response_mode == b->response_mode;
@@ -125,6 +126,7 @@ static void check_valid(const struct authorize_request *r, const struct client *
           capped(r->login_hint, LIMIT_LOGIN_HINT) && capped(r->ui_locales, LIMIT_UI_LOCALES) &&
           capped(r->id_token_hint, LIMIT_ID_TOKEN_HINT));
     CHECK((r->code_challenge == NULL) == (r->code_challenge_method == PKCE_METHOD_NONE));
+    CHECK(!r->claims_json || (r->openid && strlen(r->claims_json) <= LIMIT_CLAIMS_PARAM));
     if (r->code_challenge)
         CHECK(strlen(r->code_challenge) >= 43 && strlen(r->code_challenge) <= 128);
     if (!(r->response_words & RT_CODE))

@@ -341,6 +341,9 @@ def authorize():
                         "https%3A%2F%2Frp.example%2Fcb&response_mode=query&state=s",
         "unregistered": "0client_id=rp&redirect_uri=https://evil.example/cb",
         "dup-client": "0" + base + "&client_id=rp",
+        "claims": "0" + base + "&scope=openid&state=s&claims=%7B%22userinfo%22%3A%7B%22email%22"
+                  "%3Anull%7D%2C%22id_token%22%3A%7B%22sub%22%3A%7B%22value%22%3A%22u%22%7D%2C"
+                  "%22acr%22%3A%7B%22essential%22%3Atrue%2C%22values%22%3A%5B%221%22%5D%7D%7D%7D",
     }
     for name, text in seeds.items():
         put("authorize", name, text)

@@ -365,6 +365,7 @@ static void assert_same(const struct authorize_request *a, const struct authoriz
     SAME(id_token_hint);
     SAME(ui_locales);
     SAME(code_challenge);
+    SAME(claims_json);
 #undef SAME
     assert_string_equal(a->client_id, b->client_id);
     assert_int_equal(a->openid, b->openid);
@@ -390,6 +391,8 @@ static void serialise_round_trips(void **state)
         BASE "&prompt=select_account+consent",
         BASE "&resource=https%3A%2F%2Fbooks.example.com&state=s&resource=urn:films:api",
         BASE "&response_mode=fragment", /* allowed for code (Multiple Response Types §2.1) */
+        BASE "&scope=openid&claims=%7B%22userinfo%22%3A%7B%22email%22%3Anull%7D%2C%22id_token%22"
+             "%3A%7B%22name%22%3A%7B%22essential%22%3Atrue%7D%7D%7D&state=%26",
     };
     struct authorize_request a, b;
     struct authorize_error e;
@@ -445,6 +448,39 @@ static void resources_are_read(void **state)
         assert_string_equal(r.state, "s");
         authorize_request_clear(&r);
     }
+}
+
+/* OpenID Connect Core §5.5: read for an OpenID Connect request, capped,
+ * its errors sent to the client with state. */
+static void claims_parameter_is_read(void **state)
+{
+    struct authorize_request r;
+    struct authorize_error e;
+    char q[LIMIT_CLAIMS_PARAM + 256];
+    int n;
+
+    (void)state;
+    assert_int_equal(
+        parse(BASE "&scope=openid&claims={\"userinfo\":{\"email\":null}}", &confidential, &r, &e),
+        ERR_OK);
+    assert_string_equal(r.claims_json, "{\"userinfo\":{\"email\":null}}");
+    assert_int_equal(r.claims.userinfo.n, 1);
+    authorize_request_clear(&r);
+    /* plain OAuth: ignored, even malformed */
+    assert_int_equal(parse(BASE "&claims=nope", &confidential, &r, &e), ERR_OK);
+    assert_null(r.claims_json);
+    authorize_request_clear(&r);
+    assert_int_equal(parse(BASE "&scope=openid&state=s&claims=[]", &confidential, &r, &e),
+                     ERR_INVALID_REQUEST);
+    assert_false(e.fatal);
+    assert_string_equal(r.state, "s");
+    authorize_request_clear(&r);
+    n = snprintf(q, sizeof q, "%s&scope=openid&state=s&claims={\"x\":\"%0*d\"}", BASE,
+                 LIMIT_CLAIMS_PARAM, 0);
+    assert_true(n > 0 && (size_t)n < sizeof q);
+    assert_int_equal(parse(q, &confidential, &r, &e), ERR_INVALID_REQUEST);
+    assert_false(e.fatal);
+    authorize_request_clear(&r);
 }
 
 static void serialise_is_bounded(void **state)
@@ -647,6 +683,7 @@ int main(void)
         cmocka_unit_test(prompt_values),
         cmocka_unit_test(serialise_round_trips),
         cmocka_unit_test(resources_are_read),
+        cmocka_unit_test(claims_parameter_is_read),
         cmocka_unit_test(serialise_is_bounded),
         cmocka_unit_test(responses_in_query_mode),
     };

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "oauth/claims.h"
+#include "oauth/claims_request.h"
 
 static struct config cfg;
 
@@ -195,6 +196,130 @@ static void descriptions(void **state)
     assert_null(claims_scope_description(&cfg, "nothing"));
 }
 
+/* The names a claims request parameter asks for, released after the
+ * scope's, once each. */
+static void release_adds_named_claims(void **state)
+{
+    json_t *o = NULL;
+    char *t;
+
+    (void)state;
+    assert_int_equal(
+        claims_release(&cfg, "openid email", " name email  library_card ", "S", user_claims, &o),
+        ERR_OK);
+    t = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+    assert_string_equal(t, "{\"email\":\"ada@example.com\",\"email_verified\":true,"
+                           "\"library_card\":\"1234\",\"name\":\"Ada\",\"sub\":\"S\"}");
+    free(t);
+    json_decref(o);
+}
+
+static void keep_released_drops_what_the_scope_does_not_release(void **state)
+{
+    struct strlist names = {0};
+
+    (void)state;
+    assert_int_equal(strlist_split(&names, "email groups library_card phone_number nope", " "),
+                     ERR_OK);
+    assert_int_equal(claims_keep_released(&cfg, "openid email library", &names), ERR_OK);
+    assert_int_equal(names.n, 2);
+    assert_string_equal(names.items[0], "email");
+    assert_string_equal(names.items[1], "library_card");
+    strlist_free(&names);
+}
+
+static enum err parse(const char *json, struct claims_request *r)
+{
+    const char *why = NULL;
+    enum err rc = claims_request_parse(json, strlen(json), r, &why);
+
+    if (rc)
+        assert_non_null(why);
+    return rc;
+}
+
+static void request_parameter_is_read(void **state)
+{
+    struct claims_request r;
+
+    (void)state;
+    assert_int_equal(parse("{\"userinfo\": {\"email\": null, \"name\": {\"essential\": true}},"
+                           " \"id_token\": {\"email\": {\"value\": \"x\"}, \"auth_time\": "
+                           "null, \"acr\": {\"values\": [\"a\"]}}, \"other\": 1}",
+                           &r),
+                     ERR_OK);
+    assert_int_equal(r.userinfo.n, 2);
+    assert_string_equal(r.userinfo.items[0], "email");
+    assert_string_equal(r.userinfo.items[1], "name");
+    assert_int_equal(r.id_token.n, 2); /* acr is never a name */
+    assert_false(r.acr_essential);
+    assert_false(r.sub_fixed);
+    assert_true(claims_request_sub_ok(&r, "anyone"));
+    claims_request_clear(&r);
+    assert_int_equal(parse("{\"id_token\": {\"acr\": {\"essential\": true, \"value\": "
+                           "\"a\"}}}",
+                           &r),
+                     ERR_OK);
+    assert_true(r.acr_essential);
+    claims_request_clear(&r);
+    assert_int_equal(parse("{}", &r), ERR_OK);
+    assert_int_equal(r.userinfo.n + r.id_token.n, 0);
+    claims_request_clear(&r);
+}
+
+static void sub_values_narrow(void **state)
+{
+    struct claims_request r;
+
+    (void)state;
+    assert_int_equal(parse("{\"userinfo\": {\"sub\": {\"values\": [\"a\", \"b\", 3]}}, "
+                           "\"id_token\": {\"sub\": {\"value\": \"b\"}}}",
+                           &r),
+                     ERR_OK);
+    assert_true(claims_request_sub_ok(&r, "b"));
+    assert_false(claims_request_sub_ok(&r, "a"));
+    assert_int_equal(r.userinfo.n + r.id_token.n, 0);
+    claims_request_clear(&r);
+    /* values that no sub can meet */
+    assert_int_equal(parse("{\"userinfo\": {\"sub\": {\"value\": \"a\"}}, "
+                           "\"id_token\": {\"sub\": {\"value\": \"b\"}}}",
+                           &r),
+                     ERR_OK);
+    assert_false(claims_request_sub_ok(&r, "a"));
+    assert_false(claims_request_sub_ok(&r, "b"));
+    claims_request_clear(&r);
+    /* sub without value: any */
+    assert_int_equal(parse("{\"id_token\": {\"sub\": {\"essential\": true}}}", &r), ERR_OK);
+    assert_true(claims_request_sub_ok(&r, "a"));
+    claims_request_clear(&r);
+}
+
+static void malformed_requests_are_refused(void **state)
+{
+    static const char *const bad[] = {
+        "",
+        "nope",
+        "[]",
+        "null",
+        "{\"userinfo\": 1}",
+        "{\"id_token\": []}",
+        "{\"id_token\": {\"email\": true}}",
+        "{\"id_token\": {\"email\": {\"essential\": 1}}}",
+        "{\"id_token\": {\"email\": {\"values\": {}}}}",
+        "{\"userinfo\": {\"email\": null, \"email\": null}}",
+        "{\"userinfo\": {}} trailing",
+    };
+    struct claims_request r;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        if (parse(bad[i], &r) != ERR_INVALID_REQUEST)
+            fail_msg("accepted: %s", bad[i]);
+        claims_request_clear(&r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -204,6 +329,11 @@ int main(void)
         cmocka_unit_test(release_follows_scopes),
         cmocka_unit_test(supported_names),
         cmocka_unit_test(descriptions),
+        cmocka_unit_test(release_adds_named_claims),
+        cmocka_unit_test(keep_released_drops_what_the_scope_does_not_release),
+        cmocka_unit_test(request_parameter_is_read),
+        cmocka_unit_test(sub_values_narrow),
+        cmocka_unit_test(malformed_requests_are_refused),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
