@@ -407,6 +407,21 @@ enum err claims_keep_released(const struct config *cfg, const char *scope, struc
     return ERR_OK;
 }
 
+enum err claims_keep_released_text(const struct config *cfg, const char *scope, const char *names,
+                                   char **out)
+{
+    struct strlist l = {0};
+    enum err rc = strlist_split(&l, names ? names : "", " ");
+
+    *out = NULL;
+    if (!rc && l.n)
+        rc = claims_keep_released(cfg, scope, &l);
+    if (!rc && l.n && !(*out = strlist_join(&l, " ")))
+        rc = ERR_NOMEM;
+    strlist_free(&l);
+    return rc;
+}
+
 struct release {
     json_t *out;
     const json_t *user;

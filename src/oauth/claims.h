@@ -62,6 +62,12 @@ enum err claims_released_names(const struct config *cfg, const char *scope, stru
  * scopes it is registered for. ERR_NOMEM. */
 enum err claims_keep_released(const struct config *cfg, const char *scope, struct strlist *names);
 
+/* claims_keep_released of the space-separated names (NULL for none), as a
+ * new space-separated string *out (caller frees; NULL when none is kept).
+ * ERR_NOMEM. */
+enum err claims_keep_released_text(const struct config *cfg, const char *scope, const char *names,
+                                   char **out);
+
 /* Every claim name a user may hold and a scope may release: sub, the
  * standard claims, claims.extra and the [scope.NAME] claims, sorted, each once
  * (discovery's claims_supported). Appended to out. ERR_NOMEM. */

@@ -9,6 +9,7 @@
 #include "core/rand.h"
 #include "oauth/access_token.h"
 #include "oauth/audit.h"
+#include "oauth/claims.h"
 #include "oauth/scope.h"
 #include "oauth/token_cache.h"
 
@@ -134,7 +135,8 @@ static enum err narrow_scope(const struct client *client, const char *asked, con
 
 static enum err issue_id_token(const struct oauth_ctx *ctx, const struct client *client,
                                const struct refresh_token *rt, const char *scope,
-                               id_token_claims_fn claims, struct token_response *out)
+                               const char *requested, id_token_claims_fn claims,
+                               struct token_response *out)
 {
     struct id_token_claims c = {0};
 
@@ -144,7 +146,7 @@ static enum err issue_id_token(const struct oauth_ctx *ctx, const struct client 
     c.auth_time = rt->auth_time;
     c.access_token = out->access_token;
     c.sid = rt->sid;
-    c.requested = rt->claims_id_token;
+    c.requested = requested;
     return grant_id_token_issue(ctx, &c, scope, claims, &out->id_token);
 }
 
@@ -204,23 +206,31 @@ static enum err make_successor(const struct oauth_ctx *ctx, const struct refresh
 }
 
 /* The tokens for rt: the access token for target (whose scope out takes
- * over), the ID token for scope (the one asked for). */
+ * over), the ID token for scope (the one asked for); the claims the grant's
+ * claims parameter asked for, as far as the client's registered scope still
+ * releases them (the family itself keeps them all). */
 static enum err issue(const struct oauth_ctx *ctx, const struct client *client,
                       const struct refresh_token *rt, const char *scope,
                       struct token_target *target, id_token_claims_fn claims, int64_t now,
                       struct token_response *out, const char **why)
 {
-    struct access_grant g = {client, rt->user_sub, client->id, target->scope, false,
-                             rt->claims_userinfo};
+    struct access_grant g = {client, rt->user_sub, client->id, target->scope, false, NULL};
     struct refresh_token next = {0};
-    char jti[ACCESS_TOKEN_JTI_SIZE];
+    char jti[ACCESS_TOKEN_JTI_SIZE], *userinfo = NULL, *id_token = NULL;
     enum err rc;
 
     out->scope = target->scope;
     target->scope = NULL;
-    rc = access_token_issue_for(ctx, &g, target, &out->access_token, &out->expires_in, jti);
+    rc = claims_keep_released_text(ctx->cfg, client->scope, rt->claims_userinfo, &userinfo);
+    if (!rc)
+        rc = claims_keep_released_text(ctx->cfg, client->scope, rt->claims_id_token, &id_token);
+    g.claims_userinfo = userinfo;
+    if (!rc)
+        rc = access_token_issue_for(ctx, &g, target, &out->access_token, &out->expires_in, jti);
     if (!rc && scope_has(scope, "openid"))
-        rc = issue_id_token(ctx, client, rt, scope, claims, out);
+        rc = issue_id_token(ctx, client, rt, scope, id_token, claims, out);
+    free(userinfo);
+    free(id_token);
     if (!rc)
         rc = make_successor(ctx, rt, jti, now, &next, out);
     if (!rc)

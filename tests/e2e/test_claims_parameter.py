@@ -10,6 +10,7 @@ jwcrypto against /jwks."""
 import json
 import re
 import secrets
+import time
 
 import pytest
 
@@ -110,6 +111,31 @@ def test_refresh_keeps_the_requested_claims(server, alice):
         assert "name" not in id_claims
         info = userinfo(server, tokens["access_token"]).json()
         assert info == {"sub": alice["sub"], "name": ALICE_CLAIMS["name"]}
+
+
+def test_refresh_holds_to_the_client_registration_as_it_is_now(server, alice):
+    client = make_rp(server, grant_types="authorization_code,refresh_token")
+    claims = {"id_token": {"email": None, "name": None}, "userinfo": {"email": None}}
+    flow = signed_in_flow(server, client, claims, scope="openid offline_access")
+    assert server.cli("client", "update", client["client_id"], "--scope",
+                      "openid profile offline_access").returncode == 0
+    time.sleep(1.2)  # a client's change shows within a second (DESIGN.md §8)
+    auth = (client["client_id"], client["client_secret"])
+    resp = server.post_token({"grant_type": "refresh_token",
+                              "refresh_token": flow["tokens"]["refresh_token"]}, auth=auth)
+    assert resp.status_code == 200, resp.text
+    _, id_claims = verify_jwt(resp.json()["id_token"], server.jwks())
+    assert "email" not in id_claims and id_claims["name"] == ALICE_CLAIMS["name"]
+    assert userinfo(server, resp.json()["access_token"]).json() == {"sub": alice["sub"]}
+    # registered again: the family still holds what was asked
+    assert server.cli("client", "update", client["client_id"], "--scope",
+                      "openid email profile offline_access").returncode == 0
+    time.sleep(1.2)
+    resp = server.post_token({"grant_type": "refresh_token",
+                              "refresh_token": resp.json()["refresh_token"]}, auth=auth)
+    assert resp.status_code == 200, resp.text
+    _, id_claims = verify_jwt(resp.json()["id_token"], server.jwks())
+    assert id_claims["email"] == ALICE_CLAIMS["email"]
 
 
 def test_the_consent_page_lists_the_claims_and_remembers_them(server, alice, rp):
