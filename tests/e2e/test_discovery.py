@@ -124,7 +124,8 @@ def test_sign_in_metadata(server, path):
     assert "none" not in doc["introspection_endpoint_auth_methods_supported"]
     assert doc["prompt_values_supported"] == ["none", "login", "consent", "select_account"]
     assert doc["authorization_response_iss_parameter_supported"] is True
-    for name in ("claims", "request", "request_uri"):
+    assert doc["claims_parameter_supported"] is True  # OpenID Connect Core §5.5
+    for name in ("request", "request_uri"):
         assert doc[f"{name}_parameter_supported"] is False
     assert doc["subject_types_supported"] == ["public", "pairwise"]
     assert doc["end_session_endpoint"] == server.issuer + "/end-session"
