@@ -38,10 +38,12 @@ static enum err consent_asked(const struct app *a, const struct signin *s, const
 /* A signed-in user the claims parameter does not name (Core §3.1.2.2): no
  * answer for them; without prompt=none, no account switch either (the
  * client asks again, naming the account it wants or none). */
-static bool wrong_user(const struct app *a, struct http_response *resp,
-                       const struct authorize_request *r, const struct session *se)
+static bool wrong_user(const struct app *a, struct http_response *resp, const struct signin *s,
+                       const struct session *se)
 {
-    if (claims_request_sub_ok(&r->claims, se->user_sub))
+    const struct authorize_request *r = &s->ar;
+
+    if (signin_sub_allowed(a, s, se))
         return false;
     signin_reply_error(a, resp, r, r->prompt & PROMPT_NONE ? ERR_LOGIN_REQUIRED : ERR_ACCESS_DENIED,
                        "the signed-in user is not the one the claims parameter names");
@@ -61,7 +63,7 @@ static void decide(const struct app *a, const struct http_request *req, struct h
             signin_send_to(a, resp, 302, "/login", r, false);
         return;
     }
-    if (wrong_user(a, resp, r, se))
+    if (wrong_user(a, resp, s, se))
         return;
     if (consent_asked(a, s, se, &ask)) {
         signin_reply_error(a, resp, r, ERR_SERVER_ERROR, "consent could not be checked");

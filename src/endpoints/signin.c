@@ -12,6 +12,7 @@
 #include "oauth/grant_implicit.h"
 #include "oauth/session.h"
 #include "oauth/session_state.h"
+#include "oauth/subject.h"
 #include "oauth/user_claims.h"
 
 void signin_clear(struct signin *s)
@@ -182,6 +183,16 @@ static enum err session_state(const struct app *app, const struct http_request *
     return rc ? rc : session_state_compute(r->client_id, r->redirect_uri, browser_state, out);
 }
 
+bool signin_sub_allowed(const struct app *app, const struct signin *s, const struct session *se)
+{
+    char sub[SUBJECT_MAX];
+
+    if (!s->ar.claims.sub_fixed)
+        return true;
+    return !subject_for_client(&app->oauth, &s->client, se->user_sub, sub) &&
+           claims_request_sub_ok(&s->ar.claims, sub);
+}
+
 void signin_finish(const struct app *app, const struct http_request *req,
                    struct http_response *resp, const struct signin *s, const struct session *se)
 {
@@ -194,7 +205,7 @@ void signin_finish(const struct app *app, const struct http_request *req,
     enum err rc;
 
     /* never a token for another user than the one the request named (Core §3.1.2.2) */
-    if (!claims_request_sub_ok(&r->claims, se->user_sub)) {
+    if (!signin_sub_allowed(app, s, se)) {
         signin_reply_error(app, resp, r, ERR_ACCESS_DENIED,
                            "the signed-in user is not the one the claims parameter names");
         return;

@@ -47,6 +47,11 @@ void signin_fail(const struct app *app, struct http_response *resp,
 void signin_reply_error(const struct app *app, struct http_response *resp,
                         const struct authorize_request *r, enum err code, const char *description);
 
+/* Whether the claims parameter of s's request lets the user of se through:
+ * true when it names no sub, or the sub s's client sees for that user (its
+ * pairwise one, oauth/subject.h). False when that sub cannot be computed. */
+bool signin_sub_allowed(const struct app *app, const struct signin *s, const struct session *se);
+
 /* Finishes the authorization for the user of se: issues what the response
  * type asks for (grant_implicit_issue: a code bound to r and se, an access
  * token, an ID token) and sends it to the client, with session_state when

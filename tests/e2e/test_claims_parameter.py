@@ -221,6 +221,22 @@ def test_a_sub_value_of_the_signed_in_user_is_answered(server, alice, rp):
     assert flow["id_claims"]["sub"] == alice["sub"]
 
 
+def test_a_pairwise_client_names_the_sub_it_sees(server, alice):
+    client = make_rp(server, subject_type="pairwise")
+    flow = full_flow(server, client)
+    seen = verify_id_token(server, client, flow["tokens"], flow["nonce"])["sub"]
+    assert seen != alice["sub"]
+    browser = flow["browser"]
+    step = browser.follow(browser.authorize(
+        client, scope="openid", state="own", nonce="n", **Pkce().params(),
+        claims=claims_param({"id_token": {"sub": {"value": alice["sub"]}}})))
+    assert_callback_error(server, step, "access_denied", state="own")
+    callback = browser.run(browser.authorize(
+        client, scope="openid", state="seen", nonce="n", **Pkce().params(),
+        claims=claims_param({"id_token": {"sub": {"value": seen}}})))
+    assert callback.params.get("code"), callback.params
+
+
 def test_a_sub_value_refused_after_a_fresh_login(server, alice, rp):
     browser = Browser(server)
     other = claims_param({"userinfo": {"sub": {"value": "nobody"}}})
