@@ -64,9 +64,14 @@ void metrics_label(char *out, size_t n, const char *key, const char *value)
 too_long:
     /* a pair cut short would break the whole scrape: leave it out, and mark
      * the set so that it is counted apart */
-    out[start] = '\0';
-    if (start + sizeof "truncated=\"true\"" + 1 <= n)
-        strcat(out, start ? ",truncated=\"true\"" : "truncated=\"true\"");
+    {
+        const char *mark = &",truncated=\"true\""[start ? 0 : 1];
+        size_t len = strlen(mark);
+
+        at = start + len < n ? start + len : start;
+        memcpy(out + start, mark, at - start);
+        out[at] = '\0';
+    }
 #undef PUT
 }
 
