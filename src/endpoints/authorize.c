@@ -63,15 +63,16 @@ static void decide(const struct app *a, const struct http_request *req, struct h
             signin_send_to(a, resp, 302, "/login", r, false);
         return;
     }
-    if (wrong_user(a, resp, s, se))
-        return;
     if (consent_asked(a, s, se, &ask)) {
         signin_reply_error(a, resp, r, ERR_SERVER_ERROR, "consent could not be checked");
         return;
     }
-    if (!ask)
-        signin_finish(a, req, resp, s, se);
-    else if (r->prompt & PROMPT_NONE)
+    /* the claims parameter's sub is judged only for a client the user has
+     * allowed: before that, no answer may tell the client who is signed in */
+    if (!ask) {
+        if (!wrong_user(a, resp, s, se))
+            signin_finish(a, req, resp, s, se);
+    } else if (r->prompt & PROMPT_NONE)
         signin_reply_error(a, resp, r, ERR_CONSENT_REQUIRED,
                            "the user has not allowed the client this scope or these claims");
     else

@@ -242,8 +242,26 @@ def test_a_sub_value_refused_after_a_fresh_login(server, alice, rp):
     other = claims_param({"userinfo": {"sub": {"value": "nobody"}}})
     callback = browser.run(browser.authorize(rp, scope="openid", state="c", nonce="n",
                                              **Pkce().params(), claims=other))
-    assert callback.logged_in and not callback.consented
+    # the sub is judged once the user has allowed the client (below)
+    assert callback.logged_in and callback.consented
     assert_callback_error(server, callback, "access_denied", state="c")
+
+
+def test_a_client_not_allowed_cannot_probe_who_is_signed_in(server, alice, rp):
+    """Before the user has allowed a client anything, prompt=none with a sub
+    value answers consent_required whether the sub is the signed-in user's
+    or not: the answer must not tell the client who is signed in."""
+    browser = full_flow(server, rp)["browser"]
+    stranger = make_rp(server, name="Stranger")
+    answers = []
+    for sub in (alice["sub"], "someone-else"):
+        step = browser.follow(browser.authorize(
+            stranger, scope="openid", state="p", nonce="n", prompt="none", **Pkce().params(),
+            claims=claims_param({"id_token": {"sub": {"value": sub}}})))
+        assert isinstance(step, Callback), step.text[:2000]
+        answers.append((step.params.get("error"), step.params.get("error_description")))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == "consent_required"
 
 
 def test_an_essential_acr_with_values_cannot_be_met(server, rp):
