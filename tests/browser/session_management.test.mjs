@@ -121,6 +121,34 @@ test('a message that is no client_id and session_state: error', async () => {
   await page.close();
 });
 
+// Counts the digests the framed check-session page computes.
+async function countDigests(page) {
+  const frame = page.frames().find((f) => f.url().startsWith(server.url('/check-session')));
+  assert.ok(frame, 'the check-session frame');
+  await frame.evaluate(() => {
+    const digest = crypto.subtle.digest.bind(crypto.subtle);
+    window.digests = 0;
+    crypto.subtle.digest = (...args) => { window.digests += 1; return digest(...args); };
+  });
+  return () => frame.evaluate(() => window.digests);
+}
+
+test('signed in or out, an answer comes only after a digest', async () => {
+  await browser.context.clearCookies();
+  const page = await browser.context.newPage();
+  const { sessionState } = await signIn(page);
+  await page.goto(`${rp.origin}/watch`);
+  let digests = await countDigests(page);
+  assert.equal(await ask(page, `${client.client_id} ${sessionState}`), 'unchanged');
+  assert.equal(await digests(), 1);
+  await browser.context.clearCookies();
+  await page.reload();
+  digests = await countDigests(page);
+  assert.equal(await ask(page, `${client.client_id} ${sessionState}`), 'changed');
+  assert.equal(await digests(), 1, 'signed out answered without the digest');
+  await page.close();
+});
+
 test('the check-session page runs without CSP violations', async () => {
   const page = await browser.context.newPage();
   const errors = [];

@@ -52,7 +52,11 @@
     var message = parse(event.data);
     if (!message || !window.crypto || !crypto.subtle) return reply("error");
     var state = browserState();
-    if (!state) return reply("changed");
-    check(message, event.origin, state).then(reply, function () { reply("error"); });
+    // signed out is "changed", but only after the same digest a signed-in
+    // browser computes: an answer that came sooner would tell any page that
+    // frames this one whether its visitor is signed in here
+    check(message, event.origin, state).then(function (answer) {
+      reply(state ? answer : "changed");
+    }, function () { reply("error"); });
   });
 })();
