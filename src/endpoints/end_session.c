@@ -45,16 +45,17 @@ static void again_as_get(const struct app *a, struct http_response *resp,
     buf_free(&loc);
 }
 
-/* Whether the hint names the signed-in user se: by the sub its client sees
- * for them (pairwise or not, oauth/subject.h). */
+/* Whether the hint names the signed-in user se: by the sub and sid its
+ * client sees for them (pairwise or not, oauth/subject.h). */
 static bool hint_names(const struct app *a, const struct logout_request *r,
                        const struct session *se)
 {
-    char sub[SUBJECT_MAX];
+    struct subject_view seen;
 
     return r->hint_ok &&
-           subject_for_client_id(&a->oauth, r->hint.client_id, se->user_sub, sub) == ERR_OK &&
-           logout_hint_matches(&r->hint, sub, se->sid);
+           subject_view_for_client_id(&a->oauth, r->hint.client_id, se->user_sub, se->sid, &seen) ==
+               ERR_OK &&
+           logout_hint_matches(&r->hint, seen.sub, seen.sid);
 }
 
 void endpoint_end_session(void *app, const struct http_request *req, struct http_response *resp)

@@ -27,7 +27,8 @@
 enum err backchannel_token_issue(const struct oauth_ctx *ctx, const struct client *client,
                                  const char *sub, const char *sid, char **out)
 {
-    char jti[32], client_sub[SUBJECT_MAX];
+    char jti[32];
+    struct subject_view seen;
     int64_t now = clock_now();
     json_t *claims = NULL;
     char *payload = NULL;
@@ -35,13 +36,13 @@ enum err backchannel_token_issue(const struct oauth_ctx *ctx, const struct clien
 
     *out = NULL;
     if (!rc)
-        rc = subject_for_client(ctx, client, sub, client_sub);
+        rc = subject_view_for_client(ctx, client, sub, sid, &seen);
     if (rc)
         return rc;
     claims =
         json_pack("{s:s, s:s, s:I, s:I, s:s, s:{s:{}}, s:s, s:s}", "iss", ctx->cfg->issuer, "aud",
                   client->id, "iat", (json_int_t)now, "exp", (json_int_t)(now + TOKEN_TTL_S), "jti",
-                  jti, "events", BACKCHANNEL_EVENT, "sub", client_sub, "sid", sid);
+                  jti, "events", BACKCHANNEL_EVENT, "sub", seen.sub, "sid", seen.sid);
     payload = claims ? json_dumps(claims, JSON_COMPACT) : NULL;
     rc = payload ? id_token_sign(ctx, client, "logout+jwt", payload, out) : ERR_NOMEM;
     free(payload);

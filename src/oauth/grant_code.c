@@ -201,20 +201,22 @@ enum err grant_id_token_issue(const struct oauth_ctx *ctx, struct id_token_claim
                               const char *scope, id_token_claims_fn claims, char **out)
 {
     bool by_scope = ctx->cfg->id_token_include_claims || c->release_claims;
-    const char *user_sub = c->subject;
-    char sub[SUBJECT_MAX];
+    const char *user_sub = c->subject, *sid = c->sid;
+    struct subject_view seen;
     json_t *extra = NULL;
     enum err rc = ERR_OK;
 
     if (claims && (by_scope || (c->requested && *c->requested)))
         rc = claims(ctx, user_sub, by_scope ? scope : "", c->requested, &extra);
     if (!rc)
-        rc = subject_for_client_id(ctx, c->client_id, user_sub, sub);
+        rc = subject_view_for_client_id(ctx, c->client_id, user_sub, sid, &seen);
     c->extra = extra;
-    c->subject = sub;
+    c->subject = seen.sub;
+    c->sid = sid && *sid ? seen.sid : sid;
     if (!rc)
         rc = id_token_issue(ctx, c, out);
     c->subject = user_sub;
+    c->sid = sid;
     c->extra = NULL;
     json_decref(extra);
     return rc;
@@ -268,8 +270,8 @@ enum err grant_user_issue(const struct oauth_ctx *ctx, const struct client *clie
                           id_token_claims_fn claims, int64_t now, struct token_response *out,
                           struct user_issued *issued)
 {
-    struct access_grant g = {client, u->user_sub, client->id, target->scope, false,
-                             u->claims_userinfo};
+    struct access_grant g = {client,        u->user_sub, client->id,
+                             target->scope, false,       u->claims_userinfo};
     enum err rc;
 
     memset(issued, 0, sizeof *issued);

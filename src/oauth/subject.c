@@ -32,6 +32,54 @@ enum err subject_for_client(const struct oauth_ctx *ctx, const struct client *c,
     return rc;
 }
 
+/* A pairwise client's sid: the session's sid made pairwise like a sub,
+ * under a label of its own so that no sid is ever some user's sub. */
+static enum err pairwise_sid(const struct oauth_ctx *ctx, const struct client *c, const char *sid,
+                             char out[SUBJECT_MAX])
+{
+    static const char prefix[] = "sid ";
+    const struct subject_key *k = NULL;
+    char *sector = client_sector_label(c), *label = NULL;
+    enum err rc = sector ? keystore_subject_key(ctx->keys, &k) : ERR_NOMEM;
+
+    if (!rc && !(label = malloc(sizeof prefix + strlen(sector))))
+        rc = ERR_NOMEM;
+    if (!rc) {
+        memcpy(label, prefix, sizeof prefix - 1);
+        memcpy(label + sizeof prefix - 1, sector, strlen(sector) + 1);
+        rc = subject_pairwise(k, label, sid, out);
+    }
+    free(label);
+    free(sector);
+    return rc;
+}
+
+enum err subject_view_for_client(const struct oauth_ctx *ctx, const struct client *c,
+                                 const char *user_sub, const char *sid, struct subject_view *out)
+{
+    enum err rc = subject_for_client(ctx, c, user_sub, out->sub);
+
+    out->sid[0] = '\0';
+    if (rc || !sid || !*sid)
+        return rc;
+    if (!subject_is_pairwise(ctx->cfg, c))
+        return text_copy(out->sid, sizeof out->sid, sid) ? ERR_OK : ERR_INVALID_REQUEST;
+    return pairwise_sid(ctx, c, sid, out->sid);
+}
+
+enum err subject_view_for_client_id(const struct oauth_ctx *ctx, const char *client_id,
+                                    const char *user_sub, const char *sid, struct subject_view *out)
+{
+    struct client c;
+    enum err rc = client_cache_get(ctx->store, ctx->keys, client_id, &c);
+
+    if (rc)
+        return rc;
+    rc = subject_view_for_client(ctx, &c, user_sub, sid, out);
+    client_clear(&c);
+    return rc;
+}
+
 enum err subject_for_client_id(const struct oauth_ctx *ctx, const char *client_id,
                                const char *user_sub, char out[SUBJECT_MAX])
 {

@@ -85,6 +85,32 @@ def test_each_sector_sees_its_own_sub_and_a_public_client_the_users(server, alic
     assert again["sub"] == claims_a["sub"]
 
 
+def test_each_sector_sees_its_own_sid_for_one_session(server, alice):
+    """One browser session, three clients: the public client sees the
+    session's sid, each pairwise sector one of its own, so relying parties
+    cannot join their users on the sid; a client sees one sid all session
+    long (a second login at it, and a refresh, say the same)."""
+    a = pairwise_rp(server, A_CB, name="A", scope="openid offline_access")
+    b = pairwise_rp(server, B_CB, name="B")
+    public = make_rp(server, name="Public", redirect_uri=C_CB)
+    browser = Browser(server)
+    flow_a, claims_a = sign_in(server, a, A_CB, browser, scope="openid offline_access")
+    _, claims_b = sign_in(server, b, B_CB, browser)
+    _, claims_p = sign_in(server, public, C_CB, browser)
+    sids = {claims_a["sid"], claims_b["sid"], claims_p["sid"]}
+    assert len(sids) == 3 and all(sids)
+    _, again = sign_in(server, a, A_CB, browser)
+    assert again["sid"] == claims_a["sid"]
+    resp = server.post_token({"grant_type": "refresh_token",
+                              "refresh_token": flow_a["tokens"]["refresh_token"]},
+                             auth=(a["client_id"], a["client_secret"]))
+    assert resp.status_code == 200, resp.text
+    assert jwt_claims_unverified(resp.json()["id_token"])["sid"] == claims_a["sid"]
+    # another browser session: another sid
+    _, other = sign_in(server, a, A_CB, Browser(server))
+    assert other["sid"] != claims_a["sid"]
+
+
 def test_userinfo_releases_the_users_claims_under_the_pairwise_sub(server, alice):
     a = pairwise_rp(server, A_CB)
     flow, claims = sign_in(server, a, A_CB, scope="openid profile email")
