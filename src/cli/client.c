@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "oauth/client_rules.h"
@@ -475,6 +477,7 @@ static int cmd_create(int argc, char **argv, struct store *s, const struct confi
         print_client(&c, made ? secret : NULL, wants_json(&f));
         warn_password_off(cfg, &c);
     }
+    OPENSSL_cleanse(secret, sizeof secret);
     client_clear(&c);
     return status;
 }
@@ -636,6 +639,7 @@ static int cmd_update(int argc, char **argv, struct store *s, const struct confi
         print_client(&c, made ? secret : NULL, wants_json(&f));
         warn_password_off(cfg, &c);
     }
+    OPENSSL_cleanse(secret, sizeof secret);
     free(was.sector);
     client_clear(&changes);
     client_clear(&c);
@@ -677,6 +681,7 @@ static int cmd_rotate_secret(int argc, char **argv, struct store *s, const struc
         cli_audit(s, "client.secret_rotated", NULL, c.id, NULL);
         print_client(&c, secret, wants_json(&f));
     }
+    OPENSSL_cleanse(secret, sizeof secret);
     client_clear(&c);
     return status;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "jose/jwk.h"
 
 enum err jws_sign(const cjose_jwk_t *jwk, const char *alg, const char *kid, const char *typ,
                   const char *payload, size_t len, char **out)
@@ -45,6 +46,6 @@ enum err jws_sign_hmac(const char *secret, size_t n, const char *typ, const char
     if (!jwk)
         return ERR_NOMEM;
     rc = jws_sign(jwk, "HS256", NULL, typ, payload, len, out);
-    cjose_jwk_release(jwk);
+    jwk_oct_release(jwk);
     return rc;
 }

@@ -9,6 +9,7 @@
 #include "core/b64url.h"
 #include "core/limits.h"
 #include "core/text.h"
+#include "jose/jwk.h"
 
 struct jwks_key {
     char kid[128];
@@ -351,7 +352,7 @@ enum err jwt_verify_hmac(const char *token, size_t len, const char *secret, size
     if (!jwk)
         return ERR_NOMEM;
     rc = check_signature(token, len, jwk, why);
-    cjose_jwk_release(jwk);
+    jwk_oct_release(jwk);
     return rc ? rc : read_claims(payload, n, out, why);
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjose/util.h>
 #include <cmocka.h>
 #include <openssl/hmac.h>
 
@@ -318,6 +319,72 @@ static void claim_extremes_do_not_overflow(void **state)
     }
 }
 
+/* cjose's allocations, each prefixed by its size, so that a block can be
+ * searched for the secret when cjose frees it. */
+static const char hmac_secret[] = "oct-secret-0123456789abcdef-0123";
+static int secret_freed_readable;
+
+/* zeroed, grown parts too, so that the search reads no unset byte */
+static void *sized_alloc(size_t n)
+{
+    size_t *p = calloc(1, sizeof *p + n);
+
+    if (!p)
+        return NULL;
+    *p = n;
+    return p + 1;
+}
+
+static void *sized_realloc(void *q, size_t n)
+{
+    size_t was = q ? ((size_t *)q)[-1] : 0;
+    size_t *p = realloc(q ? (size_t *)q - 1 : NULL, sizeof *p + n);
+
+    if (!p)
+        return NULL;
+    if (n > was)
+        memset((char *)(p + 1) + was, 0, n - was);
+    *p = n;
+    return p + 1;
+}
+
+static void sized_free(void *q)
+{
+    size_t *p = q ? (size_t *)q - 1 : NULL;
+
+    if (p && *p >= sizeof hmac_secret - 1 && memmem(q, *p, hmac_secret, sizeof hmac_secret - 1))
+        secret_freed_readable++;
+    free(p);
+}
+
+/* What HS256 signing and verifying leave behind: no freed block holds the
+ * client secret (jwk_oct_release wipes cjose's copy of it). */
+static void hs256_leaves_no_copy_of_the_secret(void **state)
+{
+    struct jwt t;
+    const char *why;
+    char *token = NULL;
+    cjose_jwk_t *plain;
+
+    (void)state;
+    cjose_set_alloc_funcs(sized_alloc, sized_realloc, sized_free);
+    assert_int_equal(
+        jws_sign_hmac(hmac_secret, sizeof hmac_secret - 1, "JWT", claims, strlen(claims), &token),
+        ERR_OK);
+    assert_int_equal(
+        jwt_verify_hmac(token, strlen(token), hmac_secret, sizeof hmac_secret - 1, &t, &why),
+        ERR_OK);
+    jwt_clear(&t);
+    assert_int_equal(secret_freed_readable, 0);
+    /* the check can fail: a key released the plain way leaves the secret */
+    plain = cjose_jwk_create_oct_spec((const uint8_t *)hmac_secret, sizeof hmac_secret - 1, NULL);
+    assert_non_null(plain);
+    cjose_jwk_release(plain);
+    assert_int_equal(secret_freed_readable, 1);
+    cjose_set_alloc_funcs(malloc, realloc, free);
+    free(token);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -333,6 +400,7 @@ int main(void)
         cmocka_unit_test(jwks_skips_what_it_cannot_use),
         cmocka_unit_test(malformed_base64_never_reaches_cjose),
         cmocka_unit_test(claim_extremes_do_not_overflow),
+        cmocka_unit_test(hs256_leaves_no_copy_of_the_secret),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
