@@ -34,11 +34,13 @@ sources() {
         src/core/clock.c src/oauth/claims_request.c src/oauth/claims.c src/core/config.c \
         src/core/db_url.c ;;
     render) echo src/ui/render.c src/core/buf.c src/core/errors.c ;;
+    otp) echo src/core/base32.c src/oauth/totp.c src/oauth/recovery_codes.c src/core/rand.c \
+        src/core/hash.c src/core/url.c src/core/buf.c src/core/b64url.c src/core/text.c ;;
     *) echo "unknown target: $1" >&2; return 1 ;;
     esac
 }
 
-TARGETS=${*:-"form basic bearer jwt config scope b64url redirect_uri cookie authorize render"}
+TARGETS=${*:-"form basic bearer jwt config scope b64url redirect_uri cookie authorize render otp"}
 mkdir -p "$OUT"
 for t in $TARGETS; do
     src=$(sources "$t")

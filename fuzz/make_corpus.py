@@ -368,6 +368,29 @@ def render():
         put("render", name, text)
 
 
+def otp():
+    seeds = {
+        "empty": "",
+        "code": "050471",
+        "code-short": "05047",
+        "code-long": "0504711",
+        "code-space": "050 471",
+        "code-nul": "050\x00471",
+        "b32-secret": "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+        "b32-lower": "mzxw6ytboi",
+        "b32-padded": "MY======",
+        "b32-stray-bits": "MZ",
+        "b32-len3": "MZX",
+        "recovery": "abcd-efgh-ijkl-mnop-qrst-uvwx-yz23",
+        "recovery-upper-spaced": " ABCD EFGH\tIJKL-MNOP-QRST-UVWX-YZ23 ",
+        "recovery-digit": "abcd-efgh-ijkl-mnop-qrst-uvwx-yz21",
+        "recovery-long": "abcd-efgh-ijkl-mnop-qrst-uvwx-yz23" + " " * 40,
+        "utf8": "\u0661\u0662\u0663\u0664\u0665\u0666",
+    }
+    for name, text in seeds.items():
+        put("otp", name, text)
+
+
 def main():
     real = json.loads(Path(sys.argv[1]).read_text()) if len(sys.argv) > 1 else None
     form()
@@ -381,6 +404,7 @@ def main():
     cookie()
     authorize()
     render()
+    otp()
     if real:
         put("form", "real-token-response", real["body"])
         put("bearer", "real-token", "Bearer " + real["token"])

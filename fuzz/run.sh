@@ -9,7 +9,7 @@
 set -u
 
 cd "$(dirname "$0")/.." || exit 2
-ALL="form basic bearer jwt config scope b64url redirect_uri cookie authorize render"
+ALL="form basic bearer jwt config scope b64url redirect_uri cookie authorize render otp"
 OUT=build-fuzz
 
 usage() {
