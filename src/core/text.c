@@ -45,6 +45,16 @@ void text_trim_ows(const char **s, size_t *len)
         (*len)--;
 }
 
+bool text_is_digits(const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
 bool text_port(const char *p, size_t n, long *out)
 {
     long v = 0;

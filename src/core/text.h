@@ -14,6 +14,9 @@ bool text_copy(char *dst, size_t size, const char *s);
 #define TEXT_INT_SIZE 21
 size_t text_int(char *out, int64_t v);
 
+/* True when the n bytes at s are all ASCII digits (true for n = 0). */
+bool text_is_digits(const char *s, size_t n);
+
 /* True when the n bytes at p are a TCP port as written in a URL or
  * host:port: 1 to 5 digits worth 1 to 65535, stored in *out unless NULL. */
 bool text_port(const char *p, size_t n, long *out);

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
+
 /* What a standard claim's value must be. */
 enum claim_form {
     F_TEXT,     /* a non-empty string */
@@ -126,16 +128,6 @@ static bool url_ok(const char *s)
     return *host && *host != '/' && *host != '?' && *host != '#' && !has_space_or_control(s);
 }
 
-static bool digits(const char *s, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    return true;
-}
-
 static bool date_ok(const char *s)
 {
     static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -143,9 +135,9 @@ static bool date_ok(const char *s)
     int month, day;
 
     if (n == 4)
-        return digits(s, 4);
-    if (n != 10 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' ||
-        !digits(s + 8, 2))
+        return text_is_digits(s, 4);
+    if (n != 10 || !text_is_digits(s, 4) || s[4] != '-' || !text_is_digits(s + 5, 2) ||
+        s[7] != '-' || !text_is_digits(s + 8, 2))
         return false;
     month = (s[5] - '0') * 10 + (s[6] - '0');
     day = (s[8] - '0') * 10 + (s[9] - '0');
@@ -195,7 +187,7 @@ static bool phone_ok(const char *s)
         else if (!strchr(" .-()", s[i]))
             return false;
     }
-    if (ext && (!ext[5] || !digits(ext + 5, strlen(ext + 5))))
+    if (ext && (!ext[5] || !text_is_digits(ext + 5, strlen(ext + 5))))
         return false;
     return nd >= 3 && nd <= 15;
 }

@@ -7,6 +7,7 @@
 
 #include "core/base32.h"
 #include "core/rand.h"
+#include "core/text.h"
 #include "core/url.h"
 
 enum err totp_secret_new(unsigned char out[TOTP_SECRET_LEN])
@@ -71,16 +72,6 @@ enum err totp_code(const unsigned char *key, size_t keylen, int64_t now, char ou
     return code_at_step(key, keylen, totp_step(now), out);
 }
 
-static bool all_digits(const char *s, size_t len)
-{
-    size_t i;
-
-    for (i = 0; i < len; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    return true;
-}
-
 enum err totp_verify(const unsigned char *key, size_t keylen, const char *code, size_t len,
                      int64_t now, int64_t last_step, int64_t *new_step)
 {
@@ -89,7 +80,7 @@ enum err totp_verify(const unsigned char *key, size_t keylen, const char *code, 
     int d;
     enum err rc = ERR_OK;
 
-    if (now < 0 || len != TOTP_DIGITS || !all_digits(code, len))
+    if (now < 0 || len != TOTP_DIGITS || !text_is_digits(code, len))
         return ERR_INVALID_REQUEST;
     step = totp_step(now);
     /* every step of the window is computed and compared, whether or not an

@@ -2,19 +2,20 @@
 
 #include <errno.h>
 #include <qrencode.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/text.h"
 #include "ui/render.h"
 
 static enum err append_int(struct buf *b, const char *before, int v)
 {
-    char num[24];
-    int n = snprintf(num, sizeof num, "%s%d", before, v);
+    char num[TEXT_INT_SIZE];
+    size_t n = text_int(num, v);
+    enum err rc = buf_append_str(b, before);
 
-    return n < 0 || (size_t)n >= sizeof num ? ERR_SERVER_ERROR : buf_append(b, num, (size_t)n);
+    return rc ? rc : buf_append(b, num, n);
 }
 
 /* The dark modules of one row as runs: "M x y h n v1 h -n z" each. */

@@ -84,6 +84,19 @@ static void ports_are_1_to_65535(void **state)
         assert_false(text_port(bad[i], strlen(bad[i]), &v));
 }
 
+static void digits_only(void **state)
+{
+    (void)state;
+    assert_true(text_is_digits("0123456789", 10));
+    assert_true(text_is_digits("", 0));
+    assert_true(text_is_digits("12a", 2)); /* only the n bytes count */
+    assert_false(text_is_digits("12a", 3));
+    assert_false(text_is_digits("1 2", 3));
+    assert_false(text_is_digits("-1", 2));
+    assert_false(text_is_digits("1\0", 2));
+    assert_false(text_is_digits("\xd9\xa1", 2)); /* ARABIC-INDIC DIGIT ONE */
+}
+
 static void has_word(void **state)
 {
     (void)state;
@@ -99,6 +112,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(has_word),
+        cmocka_unit_test(digits_only),
         cmocka_unit_test(copy_fits_or_refuses),
         cmocka_unit_test(int_in_decimal),
         cmocka_unit_test(trims_optional_white_space),
