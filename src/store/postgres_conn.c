@@ -253,6 +253,52 @@ enum err store_pg_exec(struct pg_conn *c, const struct pg_stmt *st, const struct
     return e;
 }
 
+enum err store_pg_counter(struct store *s, const struct pg_stmt *st, int64_t *out)
+{
+    PGresult *r = NULL;
+    enum err e;
+    struct pg_conn *c = store_pg_conn(s, &e);
+
+    if (!c)
+        return e;
+    e = store_pg_query(c, st, NULL, &r, st->name);
+    if (!e && PQntuples(r) != 1)
+        e = ERR_STORE;
+    if (!e)
+        *out = store_pg_get_int(r, 0, 0);
+    PQclear(r);
+    return e;
+}
+
+enum err store_pg_list(struct store *s, const struct pg_stmt *st, const struct pg_params *p,
+                       size_t size, enum err (*fill)(const PGresult *r, int row, void *item),
+                       void (*clear)(void *item), void **out, size_t *n)
+{
+    PGresult *r = NULL;
+    char *items = NULL;
+    enum err e;
+    struct pg_conn *c = store_pg_conn(s, &e);
+    size_t i;
+
+    *out = NULL;
+    *n = 0;
+    if (!c)
+        return e;
+    e = store_pg_query(c, st, p, &r, st->name);
+    if (!e)
+        e = store_pg_collect(r, size, fill, (void **)&items, n);
+    PQclear(r);
+    if (e) {
+        for (i = 0; i < *n; i++)
+            clear(items + i * size);
+        free(items);
+        *n = 0;
+        return e;
+    }
+    *out = items;
+    return ERR_OK;
+}
+
 /* BEGIN, COMMIT, ROLLBACK: plain commands, one round trip each. */
 static enum err command(struct pg_conn *c, const char *sql)
 {

@@ -100,6 +100,10 @@ enum err store_pg_query(struct pg_conn *c, const struct pg_stmt *st, const struc
 enum err store_pg_exec(struct pg_conn *c, const struct pg_stmt *st, const struct pg_params *p,
                        int64_t *rows, const char *what);
 
+/* The one integer the one-row statement st (no parameters) answers: a
+ * counter of the meta table. */
+enum err store_pg_counter(struct store *s, const struct pg_stmt *st, int64_t *out);
+
 /* Column readers for a result of store_pg_query (text format). A NULL
  * value reads as 0, false, "" or no bytes. */
 int64_t store_pg_get_int(const PGresult *r, int row, int col);
@@ -124,6 +128,14 @@ enum err store_pg_get_bytes(const PGresult *r, int row, int col, unsigned char *
 enum err store_pg_collect(const PGresult *r, size_t size,
                           enum err (*fill)(const PGresult *r, int row, void *item), void **out,
                           size_t *n);
+
+/* Runs the query st with p (may be NULL) on this thread's connection and
+ * fills a new array (*out, *n) from its rows with store_pg_collect. On
+ * failure nothing is returned: the elements filled so far are cleared with
+ * clear() and freed. */
+enum err store_pg_list(struct store *s, const struct pg_stmt *st, const struct pg_params *p,
+                       size_t size, enum err (*fill)(const PGresult *r, int row, void *item),
+                       void (*clear)(void *item), void **out, size_t *n);
 
 /* Runs body(c, arg) in a transaction: BEGIN, body, then COMMIT when body
  * returns ERR_OK, else ROLLBACK, and returns body's error or COMMIT's. A
