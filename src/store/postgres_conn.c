@@ -1,6 +1,7 @@
 /* PostgreSQL backend: one connection per thread, opened on first use and
  * again after the database went away; statements prepared per connection on
  * first use; failures mapped to our errors; transactions. */
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,17 +71,27 @@ static void conn_drop(struct pg_conn *c)
     c->nprepared = 0;
 }
 
-/* Whether the idle connection is still good: a backend that was ended (a
- * restart, pg_terminate_backend) has left its goodbye on the socket, which
- * PQconsumeInput reads without waiting. Checked before a statement is sent,
- * so that one that is sent has not already failed. */
+/* Whether the idle connection is still good. An idle connection has
+ * nothing to read unless the backend was ended (a restart,
+ * pg_terminate_backend): then its goodbye and the end of the stream are
+ * there, and PQconsumeInput, which reads without waiting, finds the end and
+ * marks the connection bad. Checked before a statement is sent, so that a
+ * statement that is sent has not already failed. */
 static bool conn_alive(struct pg_conn *c)
 {
+    struct pollfd p;
+    int i;
+
     if (!c->pg)
         return false;
     if (c->in_txn)
         return true; /* a broken one fails the transaction, as it must */
-    PQconsumeInput(c->pg);
+    p.fd = PQsocket(c->pg);
+    p.events = POLLIN;
+    /* a few rounds at most: a message, then the end of the stream */
+    for (i = 0; i < 4 && poll(&p, 1, 0) > 0; i++)
+        if (!PQconsumeInput(c->pg))
+            break;
     return PQstatus(c->pg) == CONNECTION_OK;
 }
 
