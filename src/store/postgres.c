@@ -33,7 +33,7 @@ static bool pg_url_selects(const char *url)
 /* libpq's own parse of the URL, without connecting. */
 static enum err pg_url_check(const char *url, char *why, size_t whylen)
 {
-    char *err = NULL, masked[256];
+    char *err = NULL, masked[256], reason[256];
     PQconninfoOption *opts = PQconninfoParse(url, &err);
     size_t len;
 
@@ -42,9 +42,12 @@ static enum err pg_url_check(const char *url, char *why, size_t whylen)
         return ERR_OK;
     }
     mask_database_url(url, masked, sizeof masked);
+    /* libpq may quote the URI, password and all */
     len = err ? strcspn(err, "\n") : 0;
-    snprintf(why, whylen, "database.url \"%s\": %.*s", masked, (int)len,
-             err ? err : "out of memory");
+    if (err)
+        err[len] = '\0';
+    mask_database_url(err ? err : "out of memory", reason, sizeof reason);
+    snprintf(why, whylen, "database.url \"%s\": %s", masked, reason);
     PQfreemem(err);
     return ERR_CONFIG;
 }
