@@ -37,9 +37,12 @@ free_port() {
 start() {
     local port
     [ -x "$bindir/initdb" ] || { echo "no PostgreSQL server binaries (apt-get install postgresql)" >&2; exit 1; }
-    if [ -f "$dir/data/postmaster.pid" ]; then
-        url
-        return
+    if [ -d "$dir/data" ]; then
+        if as_owner "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+            url
+            return
+        fi
+        stop # left over from a run that did not stop it: start afresh
     fi
     mkdir -p "$dir"
     [ "$(id -u)" -ne 0 ] || chown postgres: "$dir"

@@ -361,6 +361,11 @@ enum err store_pg_txn(struct store *s, enum err (*body)(struct pg_conn *c, void 
         c = store_pg_conn(s, &e);
         if (!c)
             return e;
+        if (c->in_txn) { /* BEGIN would only warn, and COMMIT end the outer one */
+            log_kv(LOG_ERROR, "transaction inside a transaction refused", "backend", "postgresql",
+                   NULL);
+            return ERR_STORE;
+        }
         e = txn_once(c, body, arg);
         if (!e || !lost_a_race(c))
             return e;
