@@ -109,18 +109,9 @@ static enum err fill_client(const PGresult *r, int row, void *item)
 enum err store_pg_client_get(struct store *s, const char *id, struct client *out)
 {
     struct pg_params p = {0};
-    PGresult *r = NULL;
-    enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
 
-    if (!c)
-        return e;
     store_pg_text(&p, id);
-    e = store_pg_query(c, &sql[CLIENT_GET], &p, &r, "client_get");
-    if (!e)
-        e = PQntuples(r) ? row_to_client(r, 0, out) : ERR_NOT_FOUND;
-    PQclear(r);
-    return e;
+    return store_pg_get_one(s, &sql[CLIENT_GET], &p, fill_client, out);
 }
 
 /* Every column of cl (created_at for an insert only, as an update keeps
@@ -166,20 +157,13 @@ static enum err client_write(struct store *s, const struct client *cl, int id)
 {
     struct pg_params p = {0};
     char *lists[4] = {NULL, NULL, NULL, NULL};
-    int64_t rows = 0;
-    enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
+    enum err e = bind_client(&p, cl, id == CLIENT_INSERT, lists);
     int i;
 
-    if (!c)
-        return e;
-    e = bind_client(&p, cl, id == CLIENT_INSERT, lists);
     if (!e && id == CLIENT_UPDATE)
         store_pg_int(&p, clock_now());
     if (!e)
-        e = store_pg_exec(c, &sql[id], &p, &rows, sql[id].name);
-    if (!e && rows == 0)
-        e = ERR_NOT_FOUND; /* an update of no client */
+        e = store_pg_change(s, &sql[id], &p); /* an update of no client: ERR_NOT_FOUND */
     for (i = 0; i < 4; i++)
         free(lists[i]);
     return e;
@@ -198,15 +182,9 @@ enum err store_pg_client_update(struct store *s, const struct client *cl)
 enum err store_pg_client_delete(struct store *s, const char *id)
 {
     struct pg_params p = {0};
-    int64_t rows = 0;
-    enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
 
-    if (!c)
-        return e;
     store_pg_text(&p, id);
-    e = store_pg_exec(c, &sql[CLIENT_DELETE], &p, &rows, "client_delete");
-    return !e && rows == 0 ? ERR_NOT_FOUND : e;
+    return store_pg_change(s, &sql[CLIENT_DELETE], &p);
 }
 
 static void clear_item(void *item)

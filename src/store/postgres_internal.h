@@ -100,6 +100,19 @@ enum err store_pg_query(struct pg_conn *c, const struct pg_stmt *st, const struc
 enum err store_pg_exec(struct pg_conn *c, const struct pg_stmt *st, const struct pg_params *p,
                        int64_t *rows, const char *what);
 
+/* Runs st with p (may be NULL) on this thread's connection: *rows (may be
+ * NULL) gets the rows it changed. store_pg_change is the same for a write
+ * that must change a row: ERR_NOT_FOUND when it changed none. */
+enum err store_pg_run(struct store *s, const struct pg_stmt *st, const struct pg_params *p,
+                      int64_t *rows);
+enum err store_pg_change(struct store *s, const struct pg_stmt *st, const struct pg_params *p);
+
+/* Runs the query st with p on this thread's connection and fills *item from
+ * its first row with fill (as store_pg_collect's); ERR_NOT_FOUND without
+ * a row. */
+enum err store_pg_get_one(struct store *s, const struct pg_stmt *st, const struct pg_params *p,
+                          enum err (*fill)(const PGresult *r, int row, void *item), void *item);
+
 /* The one integer the one-row statement st (no parameters) answers: a
  * counter of the meta table. */
 enum err store_pg_counter(struct store *s, const struct pg_stmt *st, int64_t *out);

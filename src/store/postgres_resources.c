@@ -69,18 +69,9 @@ static enum err fill_resource(const PGresult *r, int row, void *item)
 enum err store_pg_resource_get(struct store *s, const char *id, struct resource *out)
 {
     struct pg_params p = {0};
-    PGresult *r = NULL;
-    enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
 
-    if (!c)
-        return e;
     store_pg_text(&p, id);
-    e = store_pg_query(c, &sql[RESOURCE_GET], &p, &r, "resource_get");
-    if (!e)
-        e = PQntuples(r) ? row_to_resource(r, 0, out) : ERR_NOT_FOUND;
-    PQclear(r);
-    return e;
+    return store_pg_get_one(s, &sql[RESOURCE_GET], &p, fill_resource, out);
 }
 
 /* One row of resource_scopes per scope word; a word another resource owns
@@ -154,15 +145,9 @@ enum err store_pg_resource_update(struct store *s, const struct resource *r)
 enum err store_pg_resource_delete(struct store *s, const char *id)
 {
     struct pg_params p = {0};
-    int64_t rows = 0;
-    enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
 
-    if (!c)
-        return e;
     store_pg_text(&p, id);
-    e = store_pg_exec(c, &sql[RESOURCE_DELETE], &p, &rows, "resource_delete");
-    return !e && rows == 0 ? ERR_NOT_FOUND : e;
+    return store_pg_change(s, &sql[RESOURCE_DELETE], &p);
 }
 
 static void clear_item(void *item)
@@ -179,13 +164,9 @@ enum err store_pg_resource_list(struct store *s, struct resource **out, size_t *
 enum err store_pg_token_ttl_record(struct store *s, int64_t ttl)
 {
     struct pg_params p = {0};
-    enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
 
-    if (!c)
-        return e;
     store_pg_int(&p, ttl);
-    return store_pg_exec(c, &sql[TOKEN_TTL_RECORD], &p, NULL, "token_ttl_record");
+    return store_pg_run(s, &sql[TOKEN_TTL_RECORD], &p, NULL);
 }
 
 enum err store_pg_token_ttl_max(struct store *s, int64_t *out)
