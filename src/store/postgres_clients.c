@@ -111,7 +111,7 @@ enum err store_pg_client_get(struct store *s, const char *id, struct client *out
     struct pg_params p = {0};
 
     store_pg_text(&p, id);
-    return store_pg_get_one(s, &sql[CLIENT_GET], &p, fill_client, out);
+    return store_pg_row(s, &sql[CLIENT_GET], &p, fill_client, out);
 }
 
 /* Every column of cl (created_at for an insert only, as an update keeps

@@ -281,39 +281,6 @@ enum err store_pg_counter(struct store *s, const struct pg_stmt *st, int64_t *ou
     return e;
 }
 
-enum err store_pg_run(struct store *s, const struct pg_stmt *st, const struct pg_params *p,
-                      int64_t *rows)
-{
-    enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
-
-    return c ? store_pg_exec(c, st, p, rows, st->name) : e;
-}
-
-enum err store_pg_change(struct store *s, const struct pg_stmt *st, const struct pg_params *p)
-{
-    int64_t rows = 0;
-    enum err e = store_pg_run(s, st, p, &rows);
-
-    return !e && rows == 0 ? ERR_NOT_FOUND : e;
-}
-
-enum err store_pg_get_one(struct store *s, const struct pg_stmt *st, const struct pg_params *p,
-                          enum err (*fill)(const PGresult *r, int row, void *item), void *item)
-{
-    PGresult *r = NULL;
-    enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
-
-    if (!c)
-        return e;
-    e = store_pg_query(c, st, p, &r, st->name);
-    if (!e)
-        e = PQntuples(r) ? fill(r, 0, item) : ERR_NOT_FOUND;
-    PQclear(r);
-    return e;
-}
-
 enum err store_pg_list(struct store *s, const struct pg_stmt *st, const struct pg_params *p,
                        size_t size, enum err (*fill)(const PGresult *r, int row, void *item),
                        void (*clear)(void *item), void **out, size_t *n)
@@ -341,6 +308,31 @@ enum err store_pg_list(struct store *s, const struct pg_stmt *st, const struct p
     }
     *out = items;
     return ERR_OK;
+}
+
+enum err store_pg_row(struct store *s, const struct pg_stmt *st, const struct pg_params *p,
+                      enum err (*fill)(const PGresult *r, int row, void *item), void *item)
+{
+    PGresult *r = NULL;
+    enum err e;
+    struct pg_conn *c = store_pg_conn(s, &e);
+
+    if (!c)
+        return e;
+    e = store_pg_query(c, st, p, &r, st->name);
+    if (!e)
+        e = PQntuples(r) > 0 ? fill(r, 0, item) : ERR_NOT_FOUND;
+    PQclear(r);
+    return e;
+}
+
+enum err store_pg_run(struct store *s, const struct pg_stmt *st, const struct pg_params *p,
+                      int64_t *rows)
+{
+    enum err e;
+    struct pg_conn *c = store_pg_conn(s, &e);
+
+    return c ? store_pg_exec(c, st, p, rows, st->name) : e;
 }
 
 /* BEGIN, COMMIT, ROLLBACK: plain commands, one round trip each. */
@@ -406,6 +398,14 @@ enum err store_pg_txn(struct store *s, enum err (*body)(struct pg_conn *c, void 
                "sqlstate", c->sqlstate, NULL);
     }
     return e;
+}
+
+enum err store_pg_change(struct store *s, const struct pg_stmt *st, const struct pg_params *p)
+{
+    int64_t rows = 0;
+    enum err e = store_pg_run(s, st, p, &rows);
+
+    return !e && rows == 0 ? ERR_NOT_FOUND : e;
 }
 
 enum err store_pg_missing(const char *op)

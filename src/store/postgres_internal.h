@@ -100,18 +100,9 @@ enum err store_pg_query(struct pg_conn *c, const struct pg_stmt *st, const struc
 enum err store_pg_exec(struct pg_conn *c, const struct pg_stmt *st, const struct pg_params *p,
                        int64_t *rows, const char *what);
 
-/* Runs st with p (may be NULL) on this thread's connection: *rows (may be
- * NULL) gets the rows it changed. store_pg_change is the same for a write
- * that must change a row: ERR_NOT_FOUND when it changed none. */
-enum err store_pg_run(struct store *s, const struct pg_stmt *st, const struct pg_params *p,
-                      int64_t *rows);
+/* store_pg_run for a write that must change a row: ERR_NOT_FOUND when it
+ * changed none. */
 enum err store_pg_change(struct store *s, const struct pg_stmt *st, const struct pg_params *p);
-
-/* Runs the query st with p on this thread's connection and fills *item from
- * its first row with fill (as store_pg_collect's); ERR_NOT_FOUND without
- * a row. */
-enum err store_pg_get_one(struct store *s, const struct pg_stmt *st, const struct pg_params *p,
-                          enum err (*fill)(const PGresult *r, int row, void *item), void *item);
 
 /* The one integer the one-row statement st (no parameters) answers: a
  * counter of the meta table. */
@@ -149,6 +140,16 @@ enum err store_pg_collect(const PGresult *r, size_t size,
 enum err store_pg_list(struct store *s, const struct pg_stmt *st, const struct pg_params *p,
                        size_t size, enum err (*fill)(const PGresult *r, int row, void *item),
                        void (*clear)(void *item), void **out, size_t *n);
+
+/* Runs the query st with p (may be NULL) on this thread's connection and
+ * fills item from its first row with fill(r, 0, item): ERR_NOT_FOUND when
+ * it returns none. On failure item may be half filled: the caller clears it. */
+enum err store_pg_row(struct store *s, const struct pg_stmt *st, const struct pg_params *p,
+                      enum err (*fill)(const PGresult *r, int row, void *item), void *item);
+
+/* store_pg_exec on this thread's connection. */
+enum err store_pg_run(struct store *s, const struct pg_stmt *st, const struct pg_params *p,
+                      int64_t *rows);
 
 /* Runs body(c, arg) in a transaction: BEGIN, body, then COMMIT when body
  * returns ERR_OK, else ROLLBACK, and returns body's error or COMMIT's. A

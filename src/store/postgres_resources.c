@@ -71,7 +71,7 @@ enum err store_pg_resource_get(struct store *s, const char *id, struct resource 
     struct pg_params p = {0};
 
     store_pg_text(&p, id);
-    return store_pg_get_one(s, &sql[RESOURCE_GET], &p, fill_resource, out);
+    return store_pg_row(s, &sql[RESOURCE_GET], &p, fill_resource, out);
 }
 
 /* One row of resource_scopes per scope word; a word another resource owns
