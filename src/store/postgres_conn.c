@@ -24,14 +24,21 @@ static void first_line(const char *msg, char *out, size_t n)
 }
 
 /* PostgreSQL's notices ("relation … already exists, skipping") go to our
- * log, not to stderr as libpq would have them. */
-static void notice(void *arg, const char *msg)
+ * log, not to stderr as libpq would have them. A FATAL one is the goodbye
+ * of a backend that was ended while the connection was idle (libpq passes
+ * it on as a notice): the connection is done for, even before the end of
+ * the stream arrives. */
+static void notice(void *arg, const PGresult *r)
 {
+    struct pg_conn *c = arg;
+    const char *severity = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
     char line[256];
 
-    (void)arg;
-    first_line(msg, line, sizeof line);
-    log_kv(LOG_DEBUG, "database notice", "backend", "postgresql", "notice", line, NULL);
+    first_line(PQresultErrorMessage(r), line, sizeof line);
+    if (severity && (strcmp(severity, "FATAL") == 0 || strcmp(severity, "PANIC") == 0))
+        c->ended = true;
+    log_kv(c->ended ? LOG_WARN : LOG_DEBUG, "database notice", "backend", "postgresql", "notice",
+           line, NULL);
 }
 
 static PGconn *connect_to(struct pg_store *ps, enum err *e, char *why, size_t whylen)
@@ -50,10 +57,8 @@ static PGconn *connect_to(struct pg_store *ps, enum err *e, char *why, size_t wh
     char line[256];
     PGconn *pg = PQconnectdbParams(keys, values, 1);
 
-    if (pg && PQstatus(pg) == CONNECTION_OK) {
-        PQsetNoticeProcessor(pg, notice, NULL);
+    if (pg && PQstatus(pg) == CONNECTION_OK)
         return pg;
-    }
     first_line(pg ? PQerrorMessage(pg) : "out of memory", line, sizeof line);
     log_kv(LOG_ERROR, "database unreachable", "backend", "postgresql", "error", line, NULL);
     if (why)
@@ -89,10 +94,12 @@ static bool conn_alive(struct pg_conn *c)
     p.fd = PQsocket(c->pg);
     p.events = POLLIN;
     /* a few rounds at most: a message, then the end of the stream */
-    for (i = 0; i < 4 && poll(&p, 1, 0) > 0; i++)
+    for (i = 0; i < 4 && poll(&p, 1, 0) > 0; i++) {
         if (!PQconsumeInput(c->pg))
             break;
-    return PQstatus(c->pg) == CONNECTION_OK;
+        PQisBusy(c->pg); /* parses what came: a FATAL notice sets c->ended */
+    }
+    return PQstatus(c->pg) == CONNECTION_OK && !c->ended;
 }
 
 static struct pg_conn *conn_new(struct pg_store *ps)
@@ -130,6 +137,9 @@ struct pg_conn *store_pg_conn_why(struct store *s, enum err *e, char *why, size_
         log_kv(LOG_WARN, "database connection lost, reconnecting", "backend", "postgresql", NULL);
     conn_drop(c);
     c->pg = connect_to(ps, e, why, whylen);
+    c->ended = false;
+    if (c->pg)
+        PQsetNoticeReceiver(c->pg, notice, c);
     return c->pg ? c : NULL;
 }
 

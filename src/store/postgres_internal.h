@@ -72,6 +72,7 @@ struct pg_conn {
     const struct pg_stmt **prepared; /* the statements prepared on pg */
     size_t nprepared, cap;
     bool in_txn;
+    bool ended;       /* the backend said goodbye (a FATAL notice): reconnect */
     char sqlstate[6]; /* of the last failure: "40001" …; "" for none */
     struct pg_conn *next;
 };
