@@ -60,7 +60,11 @@ static enum err migrate(struct pg_conn *c, void *arg)
     enum err e;
 
     (void)arg;
-    e = store_pg_exec(c, &sql[0], NULL, NULL, "migrate_lock");
+    /* database.timeout_ms is for requests: a migration of a large table, or
+     * waiting for another instance's, may take longer */
+    e = script(c, "SET LOCAL statement_timeout = 0", "migrate");
+    if (!e)
+        e = store_pg_exec(c, &sql[0], NULL, NULL, "migrate_lock");
     if (!e)
         e = script(c,
                    "CREATE TABLE IF NOT EXISTS schema_version ("

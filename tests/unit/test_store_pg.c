@@ -278,6 +278,53 @@ static void instances_starting_at_once_on_an_empty_database_both_open(void **sta
     pg_fixture_drop(&empty);
 }
 
+struct slow_open {
+    const char *url;
+    enum err result;
+    double took;
+};
+
+static void *open_with_short_timeout(void *arg)
+{
+    struct slow_open *o = arg;
+    struct store_settings set = {300};
+    struct store *s = NULL;
+    char why[512];
+    double t0 = now_ms();
+
+    o->result = store_open_with(o->url, &set, &s, why, sizeof why);
+    o->took = now_ms() - t0;
+    store_close(s);
+    return NULL;
+}
+
+static void a_migration_waits_for_another_past_the_timeout(void **state)
+{
+    struct pg_fixture empty;
+    struct slow_open o = {0};
+    PGconn *other;
+    PGresult *r;
+    pthread_t th;
+
+    (void)state;
+    if (pg_fixture_create(&empty))
+        skip();
+    /* another instance migrating: it holds the migration lock for a second */
+    other = PQconnectdb(empty.url);
+    r = PQexec(other, "SELECT pg_advisory_lock(478560838500)");
+    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+    PQclear(r);
+    o.url = empty.url;
+    assert_int_equal(pthread_create(&th, NULL, open_with_short_timeout, &o), 0);
+    usleep(1000 * 1000);
+    PQclear(PQexec(other, "SELECT pg_advisory_unlock(478560838500)"));
+    pthread_join(th, NULL);
+    PQfinish(other);
+    assert_int_equal(o.result, ERR_OK);
+    assert_true(o.took > 900);
+    pg_fixture_drop(&empty);
+}
+
 /* ---- clients ---- */
 
 static void make_client(struct client *c, const char *id, int64_t created_at)
@@ -549,6 +596,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_statement_never_waits_past_the_timeout, setup, teardown),
         cmocka_unit_test_setup_teardown(migrating_again_changes_nothing, setup, teardown),
         cmocka_unit_test(instances_starting_at_once_on_an_empty_database_both_open),
+        cmocka_unit_test(a_migration_waits_for_another_past_the_timeout),
         cmocka_unit_test_setup_teardown(client_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(client_update_and_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(clients_list_oldest_first_with_their_algorithms, setup,
