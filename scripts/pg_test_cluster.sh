@@ -15,6 +15,10 @@ set -euo pipefail
 cmd=${1:-}
 dir=${2:-${OIDCD_PG_DIR:-/tmp/oidcd-pg}}
 bindir=${PG_BINDIR:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
+case "$dir" in /*) ;; *) dir="$PWD/$dir" ;; esac
+# the cluster's owner may not be allowed into the caller's directory (a
+# checkout under /root): PostgreSQL's tools look at where they are started
+cd /
 
 as_owner() {
     if [ "$(id -u)" -eq 0 ]; then
