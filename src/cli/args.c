@@ -40,9 +40,12 @@ int cli_fail(int status, const char *fmt, ...)
 int cli_open_store(const struct config *cfg, struct store **out)
 {
     char why[512] = "";
+    struct store_settings set = {cfg->database_timeout_ms};
 
-    if (store_open(cfg->database_url, out, why, sizeof why))
-        return cli_fail(EXIT_FAIL, "%s", why);
+    enum err rc = store_open_with(cfg->database_url, &set, out, why, sizeof why);
+
+    if (rc)
+        return cli_fail(rc == ERR_CONFIG ? EXIT_USAGE : EXIT_FAIL, "%s", why);
     return EXIT_OK;
 }
 

@@ -80,6 +80,7 @@ static const struct setting settings[] = {
     LONG("server", "connection_timeout", connection_timeout, "30", 1, 3600),
     {"database", "url", K_DATABASE_URL, offsetof(struct config, database_url),
      sizeof(((struct config *)0)->database_url), "sqlite:oidcd.db", 0, 0, NULL},
+    LONG("database", "timeout_ms", database_timeout_ms, "5000", 100, 600000),
     LONG("tokens", "access_token_ttl", access_token_ttl, "3600", 1, 31536000),
     LONG("tokens", "code_ttl", code_ttl, "600", 1, 3600),
     LONG("tokens", "id_token_ttl", id_token_ttl, "600", 1, 86400),
@@ -278,17 +279,20 @@ static enum err parse_issuer(struct config *c, const char *v, const char **hint)
 
 /* sqlite:PATH, a file that outlives the process: not SQLite's in-memory or
  * temporary databases (":memory:", ""), which would lose every change the
- * moment a command ends, nor its URI file names ("file:…?mode=…"). */
+ * moment a command ends, nor its URI file names ("file:…?mode=…").
+ * A PostgreSQL URI or key=value string is only recognised here; the store
+ * checks it (store_url_check, at open and by `config check`). */
 static enum err parse_database_url(char *dst, size_t size, const char *v, const char **hint)
 {
     const char *path;
 
-    if (strncmp(v, "postgres://", 11) == 0 || strncmp(v, "postgresql://", 13) == 0) {
-        *hint = "PostgreSQL is not supported by this build; use sqlite:PATH";
-        return ERR_CONFIG;
+    if (strncmp(v, "postgresql://", 13) == 0 || strncmp(v, "postgres://", 11) == 0 ||
+        (strncmp(v, "sqlite:", 7) != 0 && strchr(v, '=') != NULL)) {
+        *hint = "too long";
+        return copy_str(dst, size, v);
     }
     if (strncmp(v, "sqlite:", 7) != 0) {
-        *hint = "use sqlite:PATH";
+        *hint = "use sqlite:PATH, postgresql://… or a PostgreSQL key=value string";
         return ERR_CONFIG;
     }
     path = v + strlen("sqlite:");

@@ -39,6 +39,7 @@ struct config {
     long threads;                                  /* server.threads; 0 = one per CPU */
     long connection_timeout;                       /* server.connection_timeout, seconds */
     char database_url[1024];                       /* database.url */
+    long database_timeout_ms;                      /* database.timeout_ms */
     long access_token_ttl;                         /* tokens.access_token_ttl, seconds */
     long code_ttl;                                 /* tokens.code_ttl, seconds */
     long id_token_ttl;                             /* tokens.id_token_ttl, seconds */

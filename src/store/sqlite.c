@@ -544,13 +544,16 @@ static void create_private(const char *path)
         close(fd);
 }
 
-static enum err sqlite_open(const char *url, struct store **out, char *why, size_t whylen)
+/* set: SQLite has no use for database.timeout_ms (its busy timeout is its own) */
+static enum err sqlite_open(const char *url, const struct store_settings *set, struct store **out,
+                            char *why, size_t whylen)
 {
     struct sqlite_store *ss = calloc(1, sizeof *ss);
     const char *path = url + strlen("sqlite:");
     struct conn *c;
     enum err e;
 
+    (void)set;
     if (!ss)
         return ERR_NOMEM;
     if (sqlite_path_check(url, why, whylen)) {
@@ -580,6 +583,7 @@ static enum err sqlite_open(const char *url, struct store **out, char *why, size
 }
 
 const struct store_ops sqlite_store_ops = {
+    .name = "sqlite",
     .scheme = "sqlite:",
     .open = sqlite_open,
     .close = sqlite_close,

@@ -222,9 +222,24 @@ struct audit_filter {
     size_t limit;
 };
 
+/* What store_open_with passes to a backend besides the URL. */
+struct store_settings {
+    long timeout_ms; /* database.timeout_ms: the longest a connection attempt or a
+                        statement may take (PostgreSQL); 0: the default */
+};
+
+#define STORE_TIMEOUT_MS_DEFAULT 5000
+
 struct store_ops {
-    const char *scheme; /* "sqlite:" */
-    enum err (*open)(const char *url, struct store **out, char *why, size_t whylen);
+    const char *name;   /* "sqlite", "postgresql": for messages */
+    const char *scheme; /* "sqlite:"; NULL when url_selects decides */
+    /* Whether url is this backend's (NULL: it starts with scheme). */
+    bool (*url_selects)(const char *url);
+    /* Whether url, this backend's, is well formed; if not, a one-line reason
+     * in why (the URL masked). NULL: any is. Reaches no database. */
+    enum err (*url_check)(const char *url, char *why, size_t whylen);
+    enum err (*open)(const char *url, const struct store_settings *set, struct store **out,
+                     char *why, size_t whylen);
     void (*close)(struct store *s);
     enum err (*migrate)(struct store *s);
     enum err (*client_get)(struct store *s, const char *id, struct client *out);
@@ -311,7 +326,17 @@ struct store {
  * migrations. On failure writes a one-line reason into why. The caller closes
  * it with store_close after every thread that used it has stopped. */
 enum err store_open(const char *url, struct store **out, char *why, size_t whylen);
+/* store_open with settings (set may be NULL: the defaults). */
+enum err store_open_with(const char *url, const struct store_settings *set, struct store **out,
+                         char *why, size_t whylen);
 void store_close(struct store *s);
+
+/* Whether some backend takes url and finds it well formed, without opening
+ * it: ERR_CONFIG with a one-line reason in why (the URL masked) if not. */
+enum err store_url_check(const char *url, char *why, size_t whylen);
+/* The name of the backend that takes url ("sqlite", "postgresql"); NULL
+ * when none does. */
+const char *store_backend_name(const char *url);
 
 /* Appends the operations' latency and error count to t (GET /metrics). */
 struct metrics_text;

@@ -53,6 +53,7 @@ static void defaults(void **state)
     assert_string_equal(c.listen.host, "127.0.0.1");
     assert_int_equal(c.listen.port, 8000);
     assert_string_equal(c.database_url, "sqlite:oidcd.db");
+    assert_int_equal(c.database_timeout_ms, 5000);
     assert_int_equal(c.access_token_ttl, 3600);
     assert_int_equal(c.refresh_token_max_lifetime, 7776000);
     assert_true(c.threads >= 1);
@@ -145,9 +146,7 @@ static void bad_values_are_errors(void **state)
         "[server]\nthreads: 4\n",
         "[server]\nissuer: http://x\n",
         "[server]\nlisten = 127.0.0.1:+80\n",
-        /* database.url: sqlite:PATH with a real path, nothing else */
-        "[database]\nurl = postgres://x\n",
-        "[database]\nurl = postgresql://db/oidcd\n",
+        /* database.url: sqlite:PATH with a real path, or PostgreSQL's */
         "[database]\nurl = mysql://x\n",
         "[database]\nurl = oidcd.db\n",
         "[database]\nurl = sqlite:\n",
@@ -187,6 +186,11 @@ static void good_values_are_taken(void **state)
         "[server]\nissuer = http://127.0.0.1:1\n",
         "[database]\nurl = sqlite:/var/lib/oidcd/oidcd.db\n",
         "[database]\nurl = sqlite:oidcd.db\n",
+        /* PostgreSQL: a URI or a key=value string, checked by the store */
+        "[database]\nurl = postgres://x\n",
+        "[database]\nurl = postgresql://db/oidcd\n",
+        "[database]\nurl = host=db dbname=oidcd\n",
+        "[database]\ntimeout_ms = 100\n",
         /* a section may be opened again; each key is still set once */
         "[server]\nthreads = 2\n[tokens]\naccess_token_ttl = 5\n[server]\nlisten = x:1\n",
         /* comments, indentation, CRLF, a byte-order mark, an empty known section */
@@ -254,7 +258,8 @@ static void errors_name_the_line(void **state)
     expect_error("[server]\nbogus = 1\n", "@2", "unknown setting [server] bogus", NULL);
     expect_error("[server]\nthreads = x\n", "@2", "0 to 256", NULL);
     expect_error("[server]\njunk\nthreads = x\n", "@2", "syntax error", NULL);
-    expect_error("[database]\nurl = postgres://x\n", "@2", "not supported", NULL);
+    expect_error("[database]\nurl = mysql://x\n", "@2", "postgresql://", NULL);
+    expect_error("[database]\ntimeout_ms = 99\n", "@2", "100 to 600000", NULL);
     expect_error("[database]\nurl = sqlite::memory:\n", "@2", "database.url", NULL);
     /* a line longer than inih's buffer: named, not split into made-up lines */
     snprintf(long_line, sizeof long_line, "[server]\nthreads = 2\nissuer = http://x/%0300d\n", 0);
