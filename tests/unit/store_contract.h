@@ -57,6 +57,12 @@ struct session ct_session(const struct ct *t, const char *what, int64_t expires_
 struct auth_code ct_code(const struct ct *t, const char *what);
 struct refresh_token ct_refresh(const struct ct *t, const char *what, const char *family);
 
+/* Stores an opaque access token of t->client, hash of "what-TAG", with
+ * this jti (NULL: "what-TAG") and expiry. */
+void ct_add_token(const struct ct *t, const char *what, const char *jti, int64_t expires_at);
+/* Whether that token is stored. */
+bool ct_token_stored(const struct ct *t, const char *what);
+
 /* Whether token_state reports jti revoked (for t->client). */
 bool ct_revoked(const struct ct *t, const char *jti);
 

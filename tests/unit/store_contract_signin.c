@@ -6,35 +6,6 @@
 
 #include "store_contract.h"
 
-/* An opaque access token of t->client with this jti. */
-static void add_opaque(const struct ct *t, const char *what, const char *jti)
-{
-    struct token tok = {0};
-
-    ct_hash(t, what, tok.hash);
-    snprintf(tok.jti, sizeof tok.jti, "%s", jti);
-    snprintf(tok.client_id, sizeof tok.client_id, "%s", t->client);
-    tok.subject = (char *)t->user;
-    tok.scope = "openid";
-    tok.issued_at = 100;
-    tok.expires_at = 3800;
-    assert_int_equal(store_token_insert(t->s, &tok), ERR_OK);
-}
-
-static bool opaque_exists(const struct ct *t, const char *what)
-{
-    unsigned char hash[HASH_LEN];
-    struct token got;
-    enum err rc;
-
-    ct_hash(t, what, hash);
-    rc = store_token_get(t->s, hash, &got);
-    assert_true(rc == ERR_OK || rc == ERR_NOT_FOUND);
-    if (rc == ERR_OK)
-        token_clear(&got);
-    return rc == ERR_OK;
-}
-
 static bool refresh_exists(const struct ct *t, const unsigned char hash[HASH_LEN])
 {
     struct refresh_token got;
@@ -298,9 +269,9 @@ static void code_revoke_issued_revokes_everything(void **state)
     snprintf(stranger.at_jti, sizeof stranger.at_jti, "%s", keep);
     snprintf(code.front_at_jti, sizeof code.front_at_jti, "%s", front);
     code.front_at_expires_at = 3700;
-    add_opaque(t, "tok1", at1);
-    add_opaque(t, "tok2", at2);
-    add_opaque(t, "tok-keep", keep);
+    ct_add_token(t, "tok1", at1, 3800);
+    ct_add_token(t, "tok2", at2, 3800);
+    ct_add_token(t, "tok-keep", keep, 3800);
     assert_int_equal(store_code_insert(t->s, &code), ERR_OK);
     assert_int_equal(store_code_consume(t->s, code.hash, 200, &got), ERR_OK);
     auth_code_clear(&got);
@@ -315,12 +286,12 @@ static void code_revoke_issued_revokes_everything(void **state)
     assert_true(ct_revoked(t, at1));
     assert_true(ct_revoked(t, front));
     assert_true(ct_revoked(t, at2));
-    assert_false(opaque_exists(t, "tok1"));
-    assert_false(opaque_exists(t, "tok2"));
+    assert_false(ct_token_stored(t, "tok1"));
+    assert_false(ct_token_stored(t, "tok2"));
     assert_false(refresh_exists(t, rt.hash));
     assert_false(refresh_exists(t, next.hash));
     assert_true(refresh_exists(t, stranger.hash));
-    assert_true(opaque_exists(t, "tok-keep"));
+    assert_true(ct_token_stored(t, "tok-keep"));
     assert_false(ct_revoked(t, keep));
 
     /* nothing recorded: nothing to do */
@@ -450,7 +421,7 @@ static void refresh_rotation_and_reuse(void **state)
     a.at_expires_at = b.at_expires_at = c.at_expires_at = keep.at_expires_at = 3800;
     b.resource = "https://books.example";
     b.issued_at = 300;
-    add_opaque(t, "tok-b", jb);
+    ct_add_token(t, "tok-b", jb, 3800);
     assert_int_equal(store_refresh_token_insert(t->s, &a), ERR_OK);
     assert_int_equal(store_refresh_token_insert(t->s, &keep), ERR_OK);
 
@@ -474,7 +445,7 @@ static void refresh_rotation_and_reuse(void **state)
     assert_true(ct_revoked(t, ja));
     assert_true(ct_revoked(t, jb));
     assert_true(ct_revoked(t, jc));
-    assert_false(opaque_exists(t, "tok-b"));
+    assert_false(ct_token_stored(t, "tok-b"));
     assert_true(refresh_exists(t, keep.hash));
     assert_false(ct_revoked(t, jk));
 }
@@ -523,8 +494,8 @@ static void refresh_family_revoke_takes_the_family(void **state)
     snprintf(r2.at_jti, sizeof r2.at_jti, "%s", j2);
     snprintf(keep.at_jti, sizeof keep.at_jti, "%s", jk);
     r1.at_expires_at = r2.at_expires_at = keep.at_expires_at = 3800;
-    add_opaque(t, "tok1", j1);
-    add_opaque(t, "tok-keep", jk);
+    ct_add_token(t, "tok1", j1, 3800);
+    ct_add_token(t, "tok-keep", jk, 3800);
     assert_int_equal(store_refresh_token_insert(t->s, &r1), ERR_OK);
     assert_int_equal(store_refresh_token_insert(t->s, &r2), ERR_OK);
     assert_int_equal(store_refresh_token_insert(t->s, &r3), ERR_OK);
@@ -535,9 +506,9 @@ static void refresh_family_revoke_takes_the_family(void **state)
                  refresh_exists(t, r3.hash));
     assert_true(ct_revoked(t, j1));
     assert_true(ct_revoked(t, j2));
-    assert_false(opaque_exists(t, "tok1"));
+    assert_false(ct_token_stored(t, "tok1"));
     assert_true(refresh_exists(t, keep.hash));
-    assert_true(opaque_exists(t, "tok-keep"));
+    assert_true(ct_token_stored(t, "tok-keep"));
     assert_false(ct_revoked(t, jk));
     assert_int_equal(store_refresh_family_revoke(t->s, family), ERR_OK);
     assert_int_equal(store_refresh_family_revoke(t->s, nobody), ERR_OK);

@@ -54,34 +54,6 @@ static void sweep_keys(const struct ct *t, char kids[3][CT_NAME_MAX])
     }
 }
 
-/* An opaque token of t->client expiring at expires_at. */
-static void sweep_token(const struct ct *t, const char *what, int64_t expires_at)
-{
-    struct token tok = {0};
-
-    ct_hash(t, what, tok.hash);
-    CT_NAME(t, what, tok.jti);
-    snprintf(tok.client_id, sizeof tok.client_id, "%s", t->client);
-    tok.subject = (char *)t->user;
-    tok.scope = "openid";
-    tok.expires_at = expires_at;
-    assert_int_equal(store_token_insert(t->s, &tok), ERR_OK);
-}
-
-static bool token_stored(const struct ct *t, const char *what)
-{
-    unsigned char hash[HASH_LEN];
-    struct token got;
-    enum err rc;
-
-    ct_hash(t, what, hash);
-    rc = store_token_get(t->s, hash, &got);
-    assert_true(rc == ERR_OK || rc == ERR_NOT_FOUND);
-    if (!rc)
-        token_clear(&got);
-    return rc == ERR_OK;
-}
-
 /* Consumes code and records an access token living until at_expires_at and
  * the refresh token rt (may be NULL). */
 static void sweep_redeem(const struct ct *t, struct auth_code *code, int64_t at_expires_at,
@@ -120,8 +92,8 @@ static void sweep_removes_exactly_the_expired(void **state)
     CT_NAME(t, "other", other);
     assert_int_equal(ct_add_user(t, other, other), ERR_OK);
     sweep_keys(t, kids);
-    sweep_token(t, "t-old", 999);
-    sweep_token(t, "t-edge", 1000);
+    ct_add_token(t, "t-old", NULL, 999);
+    ct_add_token(t, "t-edge", NULL, 1000);
     assert_int_equal(store_revocation_add(t->s, rev_old, t->client, 999), ERR_OK);
     assert_int_equal(store_revocation_add(t->s, rev_edge, t->client, 1000), ERR_OK);
     assert_int_equal(store_session_insert(t->s, &s_old), ERR_OK);
@@ -154,8 +126,8 @@ static void sweep_removes_exactly_the_expired(void **state)
         assert_true(removed >= 8);
     assert_false(key_stored(t, kids[0]));
     assert_true(key_stored(t, kids[1]) && key_stored(t, kids[2]));
-    assert_false(token_stored(t, "t-old"));
-    assert_true(token_stored(t, "t-edge"));
+    assert_false(ct_token_stored(t, "t-old"));
+    assert_true(ct_token_stored(t, "t-edge"));
     assert_false(ct_revoked(t, rev_old));
     assert_true(ct_revoked(t, rev_edge));
     assert_int_equal(store_session_get(t->s, s_old.id_hash, &got), ERR_NOT_FOUND);

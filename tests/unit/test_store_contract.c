@@ -173,6 +173,37 @@ struct refresh_token ct_refresh(const struct ct *t, const char *what, const char
     return rt;
 }
 
+void ct_add_token(const struct ct *t, const char *what, const char *jti, int64_t expires_at)
+{
+    struct token tok = {0};
+
+    ct_hash(t, what, tok.hash);
+    if (jti)
+        snprintf(tok.jti, sizeof tok.jti, "%s", jti);
+    else
+        CT_NAME(t, what, tok.jti);
+    snprintf(tok.client_id, sizeof tok.client_id, "%s", t->client);
+    tok.subject = (char *)t->user;
+    tok.scope = "openid";
+    tok.issued_at = 100;
+    tok.expires_at = expires_at;
+    assert_int_equal(store_token_insert(t->s, &tok), ERR_OK);
+}
+
+bool ct_token_stored(const struct ct *t, const char *what)
+{
+    unsigned char hash[HASH_LEN];
+    struct token got;
+    enum err rc;
+
+    ct_hash(t, what, hash);
+    rc = store_token_get(t->s, hash, &got);
+    assert_true(rc == ERR_OK || rc == ERR_NOT_FOUND);
+    if (rc == ERR_OK)
+        token_clear(&got);
+    return rc == ERR_OK;
+}
+
 bool ct_revoked(const struct ct *t, const char *jti)
 {
     struct token_state ts;
