@@ -9,10 +9,15 @@
 
 /* ---- sweep --------------------------------------------------------------- */
 
-static bool code_stored(const struct ct *t, const unsigned char hash[HASH_LEN])
+/* Whether the code "what-TAG" is stored (marking it reused if so). */
+static bool code_stored(const struct ct *t, const char *what)
 {
+    unsigned char hash[HASH_LEN];
     struct auth_code got;
-    enum err rc = store_code_mark_reused(t->s, hash, 2000, &got);
+    enum err rc;
+
+    ct_hash(t, what, hash);
+    rc = store_code_mark_reused(t->s, hash, 2000, &got);
 
     assert_true(rc == ERR_OK || rc == ERR_NOT_FOUND);
     if (rc == ERR_OK)
@@ -69,33 +74,21 @@ static void sweep_redeem(const struct ct *t, struct auth_code *code, int64_t at_
     assert_int_equal(store_code_record_issued(t->s, code->hash, jti, at_expires_at, rt), ERR_OK);
 }
 
-/* Sweeping at now deletes rows that expired before now (expires_at <
- * now), keys retired before now, and a used code only once what it issued
- * cannot be revoked any more: its access token expired and no refresh token
- * of its family is left. A row expiring at now stays. */
-static void sweep_removes_exactly_the_expired(void **state)
+/* Sessions, codes, refresh tokens and consents on either side of 1000:
+ * "-old" expired before, "-edge" expires at 1000; c-at's access token and
+ * c-fam's family live on, c-done has nothing left to revoke. other is a
+ * second user (a user has one consent per client). */
+static void sweep_fill_signin(struct ct *t, const char *other)
 {
-    struct ct *t = *state;
-    char kids[3][CT_NAME_MAX], rev_old[CT_NAME_MAX], rev_edge[CT_NAME_MAX], fam[CT_NAME_MAX],
-        other[CT_NAME_MAX];
-    struct session s_old = ct_session(t, "s-old", 999), s_edge = ct_session(t, "s-edge", 1000), got;
+    struct session s_old = ct_session(t, "s-old", 999), s_edge = ct_session(t, "s-edge", 1000);
     struct auth_code c_old = ct_code(t, "c-old"), c_edge = ct_code(t, "c-edge"),
                      c_at = ct_code(t, "c-at"), c_fam = ct_code(t, "c-fam"),
                      c_done = ct_code(t, "c-done");
-    struct refresh_token rt_old, rt_edge, rt_fam, rgot;
-    struct consent cs_old = {t->user, "", "openid", 100, 999, NULL}, cs_edge, cgot;
-    int64_t removed;
+    struct consent cs_old = {t->user, "", "openid", 100, 999, NULL}, cs_edge;
+    struct refresh_token rt_old, rt_edge, rt_fam;
+    char fam[CT_NAME_MAX];
 
-    CT_NAME(t, "rev-old", rev_old);
-    CT_NAME(t, "rev-edge", rev_edge);
     CT_NAME(t, "fam", fam);
-    CT_NAME(t, "other", other);
-    assert_int_equal(ct_add_user(t, other, other), ERR_OK);
-    sweep_keys(t, kids);
-    ct_add_token(t, "t-old", NULL, 999);
-    ct_add_token(t, "t-edge", NULL, 1000);
-    assert_int_equal(store_revocation_add(t->s, rev_old, t->client, 999), ERR_OK);
-    assert_int_equal(store_revocation_add(t->s, rev_edge, t->client, 1000), ERR_OK);
     assert_int_equal(store_session_insert(t->s, &s_old), ERR_OK);
     assert_int_equal(store_session_insert(t->s, &s_edge), ERR_OK);
     c_old.expires_at = 999;
@@ -103,9 +96,9 @@ static void sweep_removes_exactly_the_expired(void **state)
     assert_int_equal(store_code_insert(t->s, &c_old), ERR_OK);
     assert_int_equal(store_code_insert(t->s, &c_edge), ERR_OK);
     rt_fam = ct_refresh(t, "rt-fam", fam);
-    sweep_redeem(t, &c_at, 5000, NULL);    /* its access token lives */
-    sweep_redeem(t, &c_fam, 900, &rt_fam); /* its family lives */
-    sweep_redeem(t, &c_done, 900, NULL);   /* nothing left to revoke */
+    sweep_redeem(t, &c_at, 5000, NULL);
+    sweep_redeem(t, &c_fam, 900, &rt_fam);
+    sweep_redeem(t, &c_done, 900, NULL);
     rt_old = ct_refresh(t, "rt-old", fam);
     rt_old.expires_at = 999;
     rt_edge = ct_refresh(t, "rt-edge", fam);
@@ -114,10 +107,60 @@ static void sweep_removes_exactly_the_expired(void **state)
     assert_int_equal(store_refresh_token_insert(t->s, &rt_edge), ERR_OK);
     snprintf(cs_old.client_id, sizeof cs_old.client_id, "%s", t->client);
     cs_edge = cs_old;
-    cs_edge.user_sub = other;
+    cs_edge.user_sub = (char *)other;
     cs_edge.expires_at = 1000;
     assert_int_equal(store_consent_put(t->s, &cs_old), ERR_OK);
     assert_int_equal(store_consent_put(t->s, &cs_edge), ERR_OK);
+}
+
+/* What sweep_fill_signin stored, after a sweep at 1000. */
+static void sweep_check_signin(struct ct *t, const char *other)
+{
+    unsigned char hash[HASH_LEN];
+    struct refresh_token rgot;
+    struct session got;
+    struct consent cgot;
+
+    ct_hash(t, "s-old", hash);
+    assert_int_equal(store_session_get(t->s, hash, &got), ERR_NOT_FOUND);
+    ct_hash(t, "s-edge", hash);
+    assert_int_equal(store_session_get(t->s, hash, &got), ERR_OK);
+    session_clear(&got);
+    assert_false(code_stored(t, "c-old"));
+    assert_false(code_stored(t, "c-done"));
+    assert_true(code_stored(t, "c-edge"));
+    assert_true(code_stored(t, "c-at"));
+    assert_true(code_stored(t, "c-fam"));
+    ct_hash(t, "rt-old", hash);
+    assert_int_equal(store_refresh_token_get(t->s, hash, &rgot), ERR_NOT_FOUND);
+    ct_hash(t, "rt-edge", hash);
+    assert_int_equal(store_refresh_token_get(t->s, hash, &rgot), ERR_OK);
+    refresh_token_clear(&rgot);
+    assert_int_equal(store_consent_get(t->s, t->user, t->client, &cgot), ERR_NOT_FOUND);
+    assert_int_equal(store_consent_get(t->s, other, t->client, &cgot), ERR_OK);
+    consent_clear(&cgot);
+}
+
+/* Sweeping at now deletes rows that expired before now (expires_at <
+ * now), keys retired before now, and a used code only once what it issued
+ * cannot be revoked any more: its access token expired and no refresh token
+ * of its family is left. A row expiring at now stays. */
+static void sweep_removes_exactly_the_expired(void **state)
+{
+    struct ct *t = *state;
+    char kids[3][CT_NAME_MAX], rev_old[CT_NAME_MAX], rev_edge[CT_NAME_MAX], other[CT_NAME_MAX];
+    int64_t removed;
+
+    CT_NAME(t, "rev-old", rev_old);
+    CT_NAME(t, "rev-edge", rev_edge);
+    CT_NAME(t, "other", other);
+    assert_int_equal(ct_add_user(t, other, other), ERR_OK);
+    sweep_keys(t, kids);
+    ct_add_token(t, "t-old", NULL, 999);
+    ct_add_token(t, "t-edge", NULL, 1000);
+    assert_int_equal(store_revocation_add(t->s, rev_old, t->client, 999), ERR_OK);
+    assert_int_equal(store_revocation_add(t->s, rev_edge, t->client, 1000), ERR_OK);
+    sweep_fill_signin(t, other);
 
     assert_int_equal(store_sweep(t->s, 1000, &removed), ERR_OK);
     if (t->fresh) /* key, token, revocation, session, 2 codes, refresh token, consent */
@@ -130,21 +173,7 @@ static void sweep_removes_exactly_the_expired(void **state)
     assert_true(ct_token_stored(t, "t-edge"));
     assert_false(ct_revoked(t, rev_old));
     assert_true(ct_revoked(t, rev_edge));
-    assert_int_equal(store_session_get(t->s, s_old.id_hash, &got), ERR_NOT_FOUND);
-    assert_int_equal(store_session_get(t->s, s_edge.id_hash, &got), ERR_OK);
-    session_clear(&got);
-    assert_false(code_stored(t, c_old.hash));
-    assert_false(code_stored(t, c_done.hash));
-    assert_true(code_stored(t, c_edge.hash));
-    assert_true(code_stored(t, c_at.hash));
-    assert_true(code_stored(t, c_fam.hash));
-    assert_int_equal(store_refresh_token_get(t->s, rt_old.hash, &rgot), ERR_NOT_FOUND);
-    assert_int_equal(store_refresh_token_get(t->s, rt_edge.hash, &rgot), ERR_OK);
-    refresh_token_clear(&rgot);
-    assert_int_equal(store_consent_get(t->s, t->user, t->client, &cgot), ERR_NOT_FOUND);
-    assert_int_equal(store_consent_get(t->s, other, t->client, &cgot), ERR_OK);
-    consent_clear(&cgot);
-
+    sweep_check_signin(t, other);
     if (t->fresh) { /* nothing more to do at the same time */
         assert_int_equal(store_sweep(t->s, 1000, &removed), ERR_OK);
         assert_int_equal(removed, 0);
