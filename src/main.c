@@ -59,17 +59,6 @@ static int take_config(int *argc, char **argv, const char **path, char *why, siz
     return 0;
 }
 
-static enum log_level level_of(const char *name)
-{
-    if (strcmp(name, "debug") == 0)
-        return LOG_DEBUG;
-    if (strcmp(name, "warn") == 0)
-        return LOG_WARN;
-    if (strcmp(name, "error") == 0)
-        return LOG_ERROR;
-    return LOG_INFO;
-}
-
 int main(int argc, char **argv)
 {
     const char *path = NULL;
@@ -88,7 +77,7 @@ int main(int argc, char **argv)
             continue;
         if (config_load(&cfg, path, why, sizeof why))
             return cli_fail(EXIT_USAGE, "%s", why);
-        log_set_level(level_of(cfg.log_level));
+        log_set_level(log_level_named(cfg.log_level));
         log_set_format(strcmp(cfg.log_format, "json") == 0 ? LOG_JSON : LOG_LOGFMT);
         return commands[i].run(argc - 2, argv + 2, &cfg);
     }

@@ -864,3 +864,70 @@ long config_max_token_ttl(const struct config *c)
 {
     return c->access_token_ttl > c->id_token_ttl ? c->access_token_ttl : c->id_token_ttl;
 }
+
+static size_t field_size(const struct setting *s)
+{
+    switch (s->kind) {
+    case K_LONG:
+        return sizeof(long);
+    case K_BOOL:
+        return sizeof(bool);
+    case K_LISTEN:
+    case K_LISTEN_OPT:
+        return sizeof(struct config_address);
+    default:
+        return s->size;
+    }
+}
+
+static bool field_equal(const struct config *a, const struct config *b, const struct setting *s)
+{
+    const char *fa = (const char *)a + s->offset, *fb = (const char *)b + s->offset;
+    const struct config_address *la = (const void *)fa, *lb = (const void *)fb;
+
+    switch (s->kind) {
+    case K_LONG:
+        return *(const long *)(const void *)fa == *(const long *)(const void *)fb;
+    case K_BOOL:
+        return *(const bool *)fa == *(const bool *)fb;
+    case K_LISTEN:
+    case K_LISTEN_OPT:
+        return la->port == lb->port && strcmp(la->host, lb->host) == 0;
+    default:
+        return strcmp(fa, fb) == 0;
+    }
+}
+
+static bool scopes_equal(const struct config *a, const struct config *b)
+{
+    size_t i;
+
+    if (a->nscopes != b->nscopes)
+        return false;
+    for (i = 0; i < a->nscopes; i++)
+        if (strcmp(a->scopes[i].name, b->scopes[i].name) != 0 ||
+            strcmp(a->scopes[i].claims, b->scopes[i].claims) != 0 ||
+            strcmp(a->scopes[i].description, b->scopes[i].description) != 0)
+            return false;
+    return true;
+}
+
+void config_each_change(struct config *fresh, const struct config *old, config_change_fn *each,
+                        void *arg)
+{
+    size_t i;
+
+    for (i = 0; i < NSETTINGS; i++) {
+        if (field_equal(fresh, old, &settings[i]) ||
+            !each(settings[i].section, settings[i].key, arg))
+            continue;
+        memcpy((char *)fresh + settings[i].offset, (const char *)old + settings[i].offset,
+               field_size(&settings[i]));
+        if (settings[i].kind == K_ISSUER)
+            memcpy(fresh->issuer_path, old->issuer_path, sizeof fresh->issuer_path);
+    }
+    if (!scopes_equal(fresh, old) && each("scope", "*", arg)) {
+        memcpy(fresh->scopes, old->scopes, sizeof fresh->scopes);
+        fresh->nscopes = old->nscopes;
+    }
+}

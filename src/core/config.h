@@ -94,6 +94,14 @@ typedef void config_item_fn(const struct config_item *item, void *arg);
 enum err config_explain(const struct config *loaded, config_item_fn *each, void *arg, char *why,
                         size_t whylen);
 
+/* Compares fresh with old: calls each for every setting whose value
+ * differs, then once with section "scope" and key "*" when the [scope.NAME]
+ * sections differ. When each returns true, fresh takes old's value of that
+ * setting back (with server.issuer, its derived path too). */
+typedef bool config_change_fn(const char *section, const char *key, void *arg);
+void config_each_change(struct config *fresh, const struct config *old, config_change_fn *each,
+                        void *arg);
+
 /* True when the n bytes at p are a claim name oidcd accepts: 1 to
  * CONFIG_CLAIM_NAME_MAX of A-Z a-z 0-9 _ - . : / ~ (so a collision-resistant
  * URI name fits, and never '=', a quote or white space), and not one of the
