@@ -99,6 +99,7 @@ void serve_reload(struct app *app)
     struct changes ch = {.len = 0};
     char why[1024] = "";
     enum err rc = ERR_NOMEM;
+    bool quieter;
 
     notify_reloading();
     if (g)
@@ -111,9 +112,13 @@ void serve_reload(struct app *app)
         goto out;
     }
     config_each_change(&g->cfg, old, on_change, &ch);
-    /* said before a new log.level can silence it */
-    log_kv(LOG_INFO, "config reloaded", "changed", ch.len ? ch.names : "none", NULL);
+    /* said at the more verbose of the two log levels */
+    quieter = log_level_named(g->cfg.log_level) > log_level_named(old->log_level);
+    if (quieter)
+        log_kv(LOG_INFO, "config reloaded", "changed", ch.len ? ch.names : "none", NULL);
     apply(app, &g->cfg, old);
+    if (!quieter)
+        log_kv(LOG_INFO, "config reloaded", "changed", ch.len ? ch.names : "none", NULL);
     app_gens_swap(app, g);
     g = NULL;
 out:
