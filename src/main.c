@@ -15,6 +15,8 @@ static const char usage[] = "usage: oidcd [--config FILE] COMMAND …\n"
                             "  user list|show|update|delete …\n"
                             "  resource create --id URI --scope S …  register an API (RFC 8707)\n"
                             "  resource list|show|update|delete …\n"
+                            "  consent list [--user U] [--client ID] [--json]\n"
+                            "  consent revoke --user U [--client ID]  take a consent back\n"
                             "  key list                      signing keys and their state\n"
                             "  key rotate [--alg RS256|ES256] [--publish-ahead SECONDS]\n"
                             "  migrate                       apply pending database migrations\n"
@@ -29,7 +31,7 @@ static const struct {
 } commands[] = {
     {"serve", cli_serve},   {"client", cli_client},   {"user", cli_user},
     {"key", cli_key},       {"migrate", cli_migrate}, {"resource", cli_resource},
-    {"config", cli_config}, {"events", cli_events},
+    {"config", cli_config}, {"events", cli_events},   {"consent", cli_consent},
 };
 
 /* Takes --config FILE (or --config=FILE) out of argv wherever it stands.

@@ -18,6 +18,7 @@ int cli_key(int argc, char **argv, const struct config *cfg);
 int cli_migrate(int argc, char **argv, const struct config *cfg);
 int cli_config(int argc, char **argv, const struct config *cfg);
 int cli_events(int argc, char **argv, const struct config *cfg);
+int cli_consent(int argc, char **argv, const struct config *cfg);
 
 /* Logs a warning for each setting that works but should be changed (an
  * http:// issuer on a host that is not loopback). */
