@@ -4,6 +4,8 @@ refused with the message `config check` gives, and the server goes on with
 the one it has; a setting that needs a restart keeps its value, with a
 warning naming it."""
 
+import json
+import re
 import signal
 import socket
 import threading
@@ -131,6 +133,58 @@ def test_restart_only_setting_keeps_its_value_with_a_warning(server, client):
     with pytest.raises(requests.ConnectionError):
         requests.get(f"http://127.0.0.1:{other}/healthz", timeout=HTTP_TIMEOUT)
     assert token_lifetime(server, client) == 300  # the live change in the same reload
+
+
+# a valid value other than the test server's for every setting
+OTHER_VALUES = {
+    "server.issuer": "http://127.0.0.1:1/elsewhere", "server.listen": "127.0.0.1:1",
+    "server.threads": 3, "server.connection_timeout": 31, "database.url": "sqlite:other.db",
+    "tokens.access_token_ttl": 100, "tokens.code_ttl": 100, "tokens.id_token_ttl": 100,
+    "tokens.refresh_token_ttl": 100, "tokens.refresh_token_max_lifetime": 1000,
+    "tokens.id_token_include_claims": "true", "tokens.subject_type": "pairwise",
+    "session.ttl": 100, "session.management": "true", "backchannel.timeout_ms": 200,
+    "backchannel.retries": 1, "consent.remember_days": 1, "login.max_failures": 9,
+    "login.lockout_seconds": 9, "grants.password": "true", "passwords.argon2_memory_kib": 2048,
+    "passwords.argon2_iterations": 2, "passwords.argon2_parallelism": 2,
+    "ui.templates_dir": "templates", "claims.extra": "x_team", "keys.encryption_key_file":
+    "other.kek", "keys.algorithm": "ES256", "keys.publish_ahead": 121, "log.level": "debug",
+    "log.format": "json", "log.flush_interval_ms": 50,
+    "introspection.validate_audience_scope": "false", "introspection.response_scope": "true",
+    "audit.retention_days": 10, "metrics.listen": "127.0.0.1:1",
+}
+
+
+def documented_reload():
+    """{"section.key": "live" or "restart"}, from docs/CONFIG.md's table."""
+    text = (REPO / "docs" / "CONFIG.md").read_text()
+    return dict(re.findall(r"^\| `([a-z_]+\.[a-z0-9_]+)` \| [^|]* \| (live|restart) \|", text,
+                           re.M))
+
+
+def test_every_setting_reloads_as_documented(server):
+    documented = documented_reload()
+    assert set(documented) == set(OTHER_VALUES), set(documented) ^ set(OTHER_VALUES)
+    (server.dir / "templates").mkdir()
+    changes = {}
+    for name, value in OTHER_VALUES.items():
+        section, key = name.split(".")
+        changes.setdefault(section, {})[key] = value
+    changes["scope.library"] = {"claims": "card"}
+    lines = reload(server, changes)
+
+    warned = set()
+    for line in lines:
+        if "restart" in line:
+            match = re.search(r"setting=(\S+)", line) or re.search(r'"setting":"([^"]+)"', line)
+            if match:
+                warned.add(match.group(1))
+    reloaded = [line for line in lines if "config reloaded" in line]
+    assert len(reloaded) == 1, lines
+    changed = json.loads(reloaded[0])["changed"].split()  # log.format is json from now on
+    assert warned == {k for k, v in documented.items() if v == "restart"}, lines
+    assert set(changed) == {k for k, v in documented.items() if v == "live"} | {"scope.*"}
+    assert server.is_healthy()  # on the old address, with the old database and keys
+    assert server.get("/.well-known/openid-configuration").json()["issuer"] == server.issuer
 
 
 def test_reloads_under_load_fail_no_request(server, client):
