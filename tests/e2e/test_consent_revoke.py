@@ -11,7 +11,7 @@ import requests
 
 from conftest import HTTP_TIMEOUT, wait_until
 from signin_support import (Browser, Pkce, alice, assert_callback_ok, full_flow,  # noqa: F401
-                            make_rp, make_user, redeem)
+                            make_rp, make_user, redeem, userinfo)
 
 GRANTS = "authorization_code,refresh_token"
 SCOPE = "openid email offline_access"
@@ -67,6 +67,7 @@ def test_revoke_one_client(server, alice, rps):
     assert {c["client_id"] for c in listed} == {jwt["client_id"], opaque["client_id"]}
     assert all(c["user_sub"] == alice["sub"] and "email" in c["scope"] for c in listed)
 
+    assert userinfo(server, first["tokens"]["access_token"]).status_code == 200
     # an unredeemed code goes with the consent too
     pk = Pkce()
     pending = browser.run(browser.authorize(jwt, scope=SCOPE, state="s1", **pk.params()),
@@ -83,6 +84,7 @@ def test_revoke_one_client(server, alice, rps):
     resp = refresh(server, jwt, first["tokens"]["refresh_token"])
     assert resp.status_code == 400 and resp.json()["error"] == "invalid_grant", resp.text
     assert wait_until(lambda: not introspect(server, rs, first["tokens"]["access_token"])["active"])
+    assert userinfo(server, first["tokens"]["access_token"]).status_code == 401
     resp = redeem(server, jwt, pending_code, verifier=pk.verifier)
     assert resp.status_code == 400 and resp.json()["error"] == "invalid_grant", resp.text
     # the other client keeps what it holds
@@ -115,6 +117,7 @@ def test_revoke_every_client_of_a_user(server, alice, rps):
     for client, flow in zip((jwt, opaque), flows):
         assert refresh(server, client, flow["tokens"]["refresh_token"]).status_code == 400
         assert not introspect(server, rs, flow["tokens"]["access_token"])["active"]
+        assert userinfo(server, flow["tokens"]["access_token"]).status_code == 401
     assert len([e for e in events(server) if e["type"] == "consent.revoked"]) == 2
     # bob's consent and tokens stay
     assert [c["user_sub"] for c in consents(server)["consents"]] == [bob["sub"]]
