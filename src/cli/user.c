@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/claim_name.h"
 #include "core/clock.h"
 #include "core/limits.h"
 #include "core/rand.h"
@@ -43,11 +44,11 @@ static json_t *claim_value(const char *v)
 static int add_claim(const struct config *cfg, struct user_flags *f, const char *kv)
 {
     const char *eq = strchr(kv, '='), *why = NULL;
-    char name[CONFIG_CLAIM_NAME_MAX + 1];
+    char name[CLAIM_NAME_MAX + 1];
     json_t *v;
     size_t n = eq ? (size_t)(eq - kv) : 0;
 
-    if (!eq || n == 0 || n > CONFIG_CLAIM_NAME_MAX)
+    if (!eq || n == 0 || n > CLAIM_NAME_MAX)
         return cli_fail(EXIT_USAGE, "--claim takes KEY=VALUE");
     memcpy(name, kv, n);
     name[n] = '\0';

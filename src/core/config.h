@@ -11,9 +11,6 @@
  * OpenID Connect defines; at most CONFIG_SCOPES_MAX sections. */
 #define CONFIG_SCOPES_MAX 32
 #define CONFIG_SCOPE_NAME_MAX 40
-/* Claim names in claims.extra or one section's claims, and the longest name. */
-#define CONFIG_CLAIM_NAMES_MAX 64
-#define CONFIG_CLAIM_NAME_MAX 64
 
 struct config_scope {
     char name[CONFIG_SCOPE_NAME_MAX + 1];
@@ -101,12 +98,6 @@ enum err config_explain(const struct config *loaded, config_item_fn *each, void 
 typedef bool config_change_fn(const char *section, const char *key, void *arg);
 void config_each_change(struct config *fresh, const struct config *old, config_change_fn *each,
                         void *arg);
-
-/* True when the n bytes at p are a claim name oidcd accepts: 1 to
- * CONFIG_CLAIM_NAME_MAX of A-Z a-z 0-9 _ - . : / ~ (so a collision-resistant
- * URI name fits, and never '=', a quote or white space), and not one of the
- * claims the server sets in its tokens (iss, aud, nonce, acr, sid, …). */
-bool config_claim_name_ok(const char *p, size_t n);
 
 /* The [scope.NAME] section named name, or NULL. Borrowed from c. */
 const struct config_scope *config_scope_get(const struct config *c, const char *name);

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "core/claim_name.h"
 #include "core/config.h"
 
 static char path[64];
@@ -467,21 +468,21 @@ static void bad_scope_sections(void **state)
 static void claim_names(void **state)
 {
     (void)state;
-    assert_true(config_claim_name_ok("groups", 6));
-    assert_true(config_claim_name_ok("https://example.com/roles", 25));
-    assert_false(config_claim_name_ok("", 0));
-    assert_false(config_claim_name_ok("a b", 3));
-    assert_false(config_claim_name_ok("a=b", 3));
-    assert_false(config_claim_name_ok("a\"b", 3));
+    assert_true(claim_name_ok("groups", 6));
+    assert_true(claim_name_ok("https://example.com/roles", 25));
+    assert_false(claim_name_ok("", 0));
+    assert_false(claim_name_ok("a b", 3));
+    assert_false(claim_name_ok("a=b", 3));
+    assert_false(claim_name_ok("a\"b", 3));
     /* the server's own claims cannot be declared as user claims */
-    assert_false(config_claim_name_ok("acr", 3));
-    assert_false(config_claim_name_ok("nonce", 5));
-    assert_false(config_claim_name_ok("sid", 3));
-    assert_true(config_claim_name_ok("acrs", 4));
-    assert_true(config_claim_name_ok(
-        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 64));
-    assert_false(config_claim_name_ok(
-        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 65));
+    assert_false(claim_name_ok("acr", 3));
+    assert_false(claim_name_ok("nonce", 5));
+    assert_false(claim_name_ok("sid", 3));
+    assert_true(claim_name_ok("acrs", 4));
+    assert_true(
+        claim_name_ok("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 64));
+    assert_false(
+        claim_name_ok("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 65));
 }
 
 static void missing_file_is_an_error(void **state)
