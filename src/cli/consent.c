@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/cli.h"
 #include "core/text.h"
@@ -73,42 +72,6 @@ static int parse(int argc, char **argv, bool listing, struct query *q)
     return status;
 }
 
-/* The user named by word: a username, else a sub; fails as `user show`. */
-static int load_user(struct store *s, const char *word, struct user *u)
-{
-    enum err rc = store_user_get_by_username(s, word, u);
-
-    if (rc == ERR_NOT_FOUND)
-        rc = store_user_get(s, word, u);
-    if (rc == ERR_NOT_FOUND)
-        return cli_fail(EXIT_FAIL, "no user %s", word);
-    if (rc)
-        return cli_fail(EXIT_FAIL, "cannot read user %s: %s", word, err_str(rc));
-    return EXIT_OK;
-}
-
-static int load_client(struct store *s, const char *id)
-{
-    struct client c = {0};
-    enum err rc = store_client_get(s, id, &c);
-
-    client_clear(&c);
-    if (rc == ERR_NOT_FOUND)
-        return cli_fail(EXIT_FAIL, "no client %s", id);
-    if (rc)
-        return cli_fail(EXIT_FAIL, "cannot read client %s: %s", id, err_str(rc));
-    return EXIT_OK;
-}
-
-static void time_text(int64_t t, char out[32])
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-
-    gmtime_r(&tt, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static json_t *consent_json(const struct consent *c)
 {
     return json_pack("{s:s, s:s, s:s, s:s?, s:I, s:I}", "user_sub", c->user_sub, "client_id",
@@ -118,7 +81,7 @@ static json_t *consent_json(const struct consent *c)
 
 static int print_page(const struct consent *list, size_t n, bool more, bool json)
 {
-    char until[32], cursor[512] = "";
+    char until[CLI_TIME_SIZE], cursor[512] = "";
     json_t *arr = json ? json_array() : NULL, *doc;
     size_t i;
 
@@ -129,7 +92,7 @@ static int print_page(const struct consent *list, size_t n, bool more, bool json
             json_array_append_new(arr, consent_json(&list[i]));
             continue;
         }
-        time_text(list[i].expires_at, until);
+        cli_time_text(list[i].expires_at, until);
         printf("%s  %s  until %s  %s\n", list[i].user_sub, list[i].client_id, until, list[i].scope);
     }
     if (!json) {
@@ -155,7 +118,7 @@ static int cmd_list(struct store *s, const struct query *q)
     struct user u = {0};
     size_t n = 0;
     char *space;
-    int status = q->user ? load_user(s, q->user, &u) : EXIT_OK;
+    int status = q->user ? cli_user_load(s, q->user, &u) : EXIT_OK;
     enum err rc;
 
     if (status == EXIT_OK && q->after) {
@@ -179,13 +142,16 @@ static int cmd_revoke(struct store *s, const struct query *q)
 {
     struct consent *list = NULL;
     struct user u = {0};
+    struct client c = {0};
     size_t i, n = 0;
-    int status = q->user ? load_user(s, q->user, &u)
+    int status = q->user ? cli_user_load(s, q->user, &u)
                          : cli_fail(EXIT_USAGE, "revoke needs --user (%s)", usage);
     enum err rc = ERR_OK;
 
-    if (status == EXIT_OK && q->client)
-        status = load_client(s, q->client);
+    if (status == EXIT_OK && q->client) {
+        status = cli_client_load(s, q->client, &c);
+        client_clear(&c);
+    }
     if (status == EXIT_OK)
         rc = store_consent_revoke(s, u.sub, q->client, &list, &n);
     if (status == EXIT_OK && rc == ERR_NOT_FOUND)

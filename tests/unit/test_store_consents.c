@@ -23,28 +23,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    temp_store_close(*state);
-    free(*state);
-    return 0;
-}
-
-static int count(struct temp_store *t, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    int n = -1;
-
-    assert_int_equal(sqlite3_open(t->path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return n;
-}
-
 static void put_consent(struct temp_store *t, const char *sub, const char *client,
                         const char *scope)
 {
@@ -182,14 +160,18 @@ static void revoke_one_pair(void **state)
     assert_true(revoked(t, "a1-rt"));
     assert_false(revoked(t, "a2-code"));
     assert_false(revoked(t, "a2-rt"));
-    assert_int_equal(count(t, "SELECT count(*) FROM tokens WHERE jti LIKE 'a1-%'"), 0);
-    assert_int_equal(count(t, "SELECT count(*) FROM tokens WHERE jti LIKE 'a2-%'"), 2);
-    assert_int_equal(count(t, "SELECT count(*) FROM refresh_tokens WHERE user_sub = 'user-1'"), 0);
-    assert_int_equal(count(t, "SELECT count(*) FROM refresh_tokens WHERE user_sub = 'user-2'"), 1);
+    assert_int_equal(temp_store_count(t, "SELECT count(*) FROM tokens WHERE jti LIKE 'a1-%'"), 0);
+    assert_int_equal(temp_store_count(t, "SELECT count(*) FROM tokens WHERE jti LIKE 'a2-%'"), 2);
+    assert_int_equal(
+        temp_store_count(t, "SELECT count(*) FROM refresh_tokens WHERE user_sub = 'user-1'"), 0);
+    assert_int_equal(
+        temp_store_count(t, "SELECT count(*) FROM refresh_tokens WHERE user_sub = 'user-2'"), 1);
     /* the redeemed code stays (it records what it issued), the other goes */
-    assert_int_equal(count(t, "SELECT count(*) FROM auth_codes WHERE user_sub = 'user-1'"), 1);
-    assert_int_equal(count(t, "SELECT count(*) FROM auth_codes WHERE user_sub = 'user-2'"), 2);
-    assert_int_equal(count(t, "SELECT count(*) FROM consents"), 2);
+    assert_int_equal(
+        temp_store_count(t, "SELECT count(*) FROM auth_codes WHERE user_sub = 'user-1'"), 1);
+    assert_int_equal(
+        temp_store_count(t, "SELECT count(*) FROM auth_codes WHERE user_sub = 'user-2'"), 2);
+    assert_int_equal(temp_store_count(t, "SELECT count(*) FROM consents"), 2);
 
     assert_int_equal(store_consent_revoke(t->store, "user-1", "app", &list, &n), ERR_NOT_FOUND);
     assert_null(list);
@@ -210,7 +192,7 @@ static void revoke_every_client_of_a_user(void **state)
     assert_string_equal(list[1].client_id, "other");
     assert_string_equal(list[1].scope, "openid email");
     consent_list_free(list, n);
-    assert_int_equal(count(t, "SELECT count(*) FROM consents"), 1);
+    assert_int_equal(temp_store_count(t, "SELECT count(*) FROM consents"), 1);
     assert_int_equal(store_consent_revoke(t->store, "user-1", NULL, &list, &n), ERR_NOT_FOUND);
 }
 
@@ -227,17 +209,18 @@ static void revoke_named_client_without_consent(void **state)
     assert_int_equal(n, 0);
     consent_list_free(list, n);
     assert_true(revoked(t, "nc-rt"));
-    assert_int_equal(count(t, "SELECT count(*) FROM refresh_tokens"), 0);
+    assert_int_equal(temp_store_count(t, "SELECT count(*) FROM refresh_tokens"), 0);
     assert_int_equal(store_consent_revoke(t->store, "user-1", NULL, &list, &n), ERR_NOT_FOUND);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(list_filters_and_pages, setup, teardown),
-        cmocka_unit_test_setup_teardown(revoke_one_pair, setup, teardown),
-        cmocka_unit_test_setup_teardown(revoke_every_client_of_a_user, setup, teardown),
-        cmocka_unit_test_setup_teardown(revoke_named_client_without_consent, setup, teardown),
+        cmocka_unit_test_setup_teardown(list_filters_and_pages, setup, temp_store_teardown),
+        cmocka_unit_test_setup_teardown(revoke_one_pair, setup, temp_store_teardown),
+        cmocka_unit_test_setup_teardown(revoke_every_client_of_a_user, setup, temp_store_teardown),
+        cmocka_unit_test_setup_teardown(revoke_named_client_without_consent, setup,
+                                        temp_store_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -171,21 +171,6 @@ static void resources_round_trip(void **state)
     refresh_token_clear(&row);
 }
 
-static int count(struct temp_store *t, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    int n = -1;
-
-    assert_int_equal(sqlite3_open(t->path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return n;
-}
-
 static void reuse_revokes_what_was_issued(void **state)
 {
     struct temp_store *t = *state;
@@ -200,7 +185,7 @@ static void reuse_revokes_what_was_issued(void **state)
     assert_int_equal(store_code_record_issued(t->store, code.hash, "jti-2", 3800, &rt), ERR_OK);
     assert_int_equal(store_refresh_token_insert(t->store, &sibling), ERR_OK);
     assert_int_equal(store_refresh_token_insert(t->store, &sibling), ERR_CONFLICT);
-    assert_int_equal(count(t, "SELECT count(*) FROM refresh_tokens"), 2);
+    assert_int_equal(temp_store_count(t, "SELECT count(*) FROM refresh_tokens"), 2);
 
     assert_int_equal(store_code_consume(t->store, code.hash, 300, &got), ERR_CONFLICT);
     assert_true(got.has_rt);
@@ -209,7 +194,7 @@ static void reuse_revokes_what_was_issued(void **state)
     auth_code_clear(&got);
     assert_int_equal(store_token_state(t->store, "app", "jti-2", &ts), ERR_OK);
     assert_true(ts.revoked);
-    assert_int_equal(count(t, "SELECT count(*) FROM refresh_tokens"), 0);
+    assert_int_equal(temp_store_count(t, "SELECT count(*) FROM refresh_tokens"), 0);
 }
 
 /* A hybrid code keeps the access token /authorize issued beside it; a
@@ -269,11 +254,11 @@ static void rotation_and_reuse(void **state)
     assert_int_equal(store_refresh_token_get(t->store, rt.hash, &row), ERR_OK);
     assert_int_equal(row.used_at, 300);
     refresh_token_clear(&row);
-    assert_int_equal(count(t, "SELECT count(*) FROM refresh_tokens"), 2);
+    assert_int_equal(temp_store_count(t, "SELECT count(*) FROM refresh_tokens"), 2);
 
     /* reuse: nothing stored, the family and its access tokens revoked */
     assert_int_equal(store_refresh_token_rotate(t->store, rt.hash, 301, &late), ERR_CONFLICT);
-    assert_int_equal(count(t, "SELECT count(*) FROM refresh_tokens"), 0);
+    assert_int_equal(temp_store_count(t, "SELECT count(*) FROM refresh_tokens"), 0);
     assert_int_equal(store_token_state(t->store, "app", "jti-a", &ts), ERR_OK);
     assert_true(ts.revoked);
     assert_int_equal(store_token_state(t->store, "app", "jti-b", &ts), ERR_OK);
@@ -312,7 +297,7 @@ static void reuse_during_redemption_blocks_recording(void **state)
     auth_code_clear(&got);
     assert_int_equal(store_code_record_issued(t->store, code.hash, "jti-3", 3800, &rt),
                      ERR_CONFLICT);
-    assert_int_equal(count(t, "SELECT count(*) FROM refresh_tokens"), 0);
+    assert_int_equal(temp_store_count(t, "SELECT count(*) FROM refresh_tokens"), 0);
 }
 
 struct racer {
@@ -371,7 +356,7 @@ static void consent_round_trip(void **state)
     cs.scope = "openid email";
     cs.expires_at = 2000;
     assert_int_equal(store_consent_put(t->store, &cs), ERR_OK);
-    assert_int_equal(count(t, "SELECT count(*) FROM consents"), 1);
+    assert_int_equal(temp_store_count(t, "SELECT count(*) FROM consents"), 1);
     assert_int_equal(store_consent_get(t->store, "user-1", "app", &got), ERR_OK);
     assert_string_equal(got.scope, "openid email");
     assert_string_equal(got.user_sub, "user-1");
@@ -405,12 +390,12 @@ static void sweep_removes_expired(void **state)
 
     assert_int_equal(store_sweep(t->store, 1000, &removed), ERR_OK);
     assert_int_equal(removed, 4); /* session, unused code, refresh token, consent */
-    assert_int_equal(count(t, "SELECT count(*) FROM sessions"), 1);
-    assert_int_equal(count(t, "SELECT count(*) FROM auth_codes"), 1);
-    assert_int_equal(count(t, "SELECT count(*) FROM consents"), 0);
-    assert_int_equal(count(t, "SELECT count(*) FROM refresh_tokens"), 0);
+    assert_int_equal(temp_store_count(t, "SELECT count(*) FROM sessions"), 1);
+    assert_int_equal(temp_store_count(t, "SELECT count(*) FROM auth_codes"), 1);
+    assert_int_equal(temp_store_count(t, "SELECT count(*) FROM consents"), 0);
+    assert_int_equal(temp_store_count(t, "SELECT count(*) FROM refresh_tokens"), 0);
     assert_int_equal(store_sweep(t->store, 4000, &removed), ERR_OK);
-    assert_int_equal(count(t, "SELECT count(*) FROM auth_codes"), 0);
+    assert_int_equal(temp_store_count(t, "SELECT count(*) FROM auth_codes"), 0);
 }
 
 /* A code, a refresh token and a consent of user-1 at app. */
@@ -436,9 +421,9 @@ static void deleting_the_client_deletes_its_rows(void **state)
 
     insert_grant_rows(t, "del");
     assert_int_equal(store_client_delete(t->store, "app"), ERR_OK);
-    assert_int_equal(count(t, "SELECT (SELECT count(*) FROM auth_codes) + "
-                              "(SELECT count(*) FROM refresh_tokens) + "
-                              "(SELECT count(*) FROM consents)"),
+    assert_int_equal(temp_store_count(t, "SELECT (SELECT count(*) FROM auth_codes) + "
+                                         "(SELECT count(*) FROM refresh_tokens) + "
+                                         "(SELECT count(*) FROM consents)"),
                      0);
 }
 
@@ -457,13 +442,14 @@ static void deleting_a_user_deletes_their_rows(void **state)
     insert_grant_rows(t, "udel");
     assert_int_equal(store_consent_put(t->store, &kept), ERR_OK);
     assert_int_equal(store_user_delete(t->store, "user-1"), ERR_OK);
-    assert_int_equal(count(t, "SELECT (SELECT count(*) FROM sessions WHERE user_sub = 'user-1') + "
-                              "(SELECT count(*) FROM auth_codes) + "
-                              "(SELECT count(*) FROM refresh_tokens) + "
-                              "(SELECT count(*) FROM consents WHERE user_sub = 'user-1')"),
-                     0);
-    assert_int_equal(count(t, "SELECT (SELECT count(*) FROM sessions) + "
-                              "(SELECT count(*) FROM consents)"),
+    assert_int_equal(
+        temp_store_count(t, "SELECT (SELECT count(*) FROM sessions WHERE user_sub = 'user-1') + "
+                            "(SELECT count(*) FROM auth_codes) + "
+                            "(SELECT count(*) FROM refresh_tokens) + "
+                            "(SELECT count(*) FROM consents WHERE user_sub = 'user-1')"),
+        0);
+    assert_int_equal(temp_store_count(t, "SELECT (SELECT count(*) FROM sessions) + "
+                                         "(SELECT count(*) FROM consents)"),
                      2);
     assert_int_equal(store_user_delete(t->store, "user-1"), ERR_NOT_FOUND);
 }
@@ -484,7 +470,7 @@ static void a_disabled_users_session_is_not_found(void **state)
     u.enabled = true;
     assert_int_equal(store_user_update(t->store, &u), ERR_OK);
     assert_int_equal(store_session_get(t->store, se.id_hash, &got), ERR_NOT_FOUND);
-    assert_int_equal(count(t, "SELECT count(*) FROM sessions"), 0);
+    assert_int_equal(temp_store_count(t, "SELECT count(*) FROM sessions"), 0);
     user_clear(&u);
 }
 
@@ -513,9 +499,9 @@ static void ending_a_session_queues_backchannel_logouts(void **state)
     assert_int_equal(store_session_insert(t->store, &se), ERR_OK);
     assert_int_equal(store_code_insert(t->store, &a), ERR_OK);
     assert_int_equal(store_code_insert(t->store, &b), ERR_OK); /* the same client again */
-    assert_int_equal(count(t, "SELECT count(*) FROM session_clients"), 1);
+    assert_int_equal(temp_store_count(t, "SELECT count(*) FROM session_clients"), 1);
     assert_int_equal(store_session_delete(t->store, se.id_hash), ERR_OK);
-    assert_int_equal(count(t, "SELECT count(*) FROM session_clients"), 0);
+    assert_int_equal(temp_store_count(t, "SELECT count(*) FROM session_clients"), 0);
 
     assert_int_equal(store_backchannel_claim(t->store, 100, 200, 16, &list, &n), ERR_OK);
     assert_int_equal(n, 1);
@@ -534,7 +520,7 @@ static void ending_a_session_queues_backchannel_logouts(void **state)
     assert_int_equal(store_backchannel_retry(t->store, list[0].id, 400), ERR_OK);
     assert_int_equal(store_backchannel_delete(t->store, list[0].id), ERR_OK);
     backchannel_logout_list_free(list, n);
-    assert_int_equal(count(t, "SELECT count(*) FROM backchannel_logouts"), 0);
+    assert_int_equal(temp_store_count(t, "SELECT count(*) FROM backchannel_logouts"), 0);
 }
 
 /* A session that expires is swept without telling anyone; a client without
@@ -555,9 +541,9 @@ static void expiry_and_plain_clients_queue_nothing(void **state)
     assert_int_equal(store_session_insert(t->store, &old), ERR_OK);
     assert_int_equal(store_code_insert(t->store, &a), ERR_OK);
     assert_int_equal(store_sweep(t->store, 1000, &removed), ERR_OK);
-    assert_int_equal(count(t, "SELECT count(*) FROM sessions"), 0);
-    assert_int_equal(count(t, "SELECT count(*) FROM session_clients"), 0);
-    assert_int_equal(count(t, "SELECT count(*) FROM backchannel_logouts"), 0);
+    assert_int_equal(temp_store_count(t, "SELECT count(*) FROM sessions"), 0);
+    assert_int_equal(temp_store_count(t, "SELECT count(*) FROM session_clients"), 0);
+    assert_int_equal(temp_store_count(t, "SELECT count(*) FROM backchannel_logouts"), 0);
 }
 
 static void password_set_only_as_expected(void **state)
