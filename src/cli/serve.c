@@ -196,11 +196,12 @@ static int run(const struct config *cfg, struct app *app)
     opts.around = app_around;
     opts.gate = page_gate;
     opts.gate_flags = ROUTE_HTML | ROUTE_SESSION | ROUTE_CSRF;
+    /* set before any request: each copies app (app_around) */
+    app->server = &srv;
     if (http_server_start(&opts, &srv, why, sizeof why)) {
         routes_free(routes, opts.nroutes);
         return cli_fail(EXIT_FAIL, "%s", why);
     }
-    app->server = srv;
     if (cfg->metrics.port && start_metrics(cfg, app, &metrics, why, sizeof why)) {
         http_server_stop(srv, 0);
         routes_free(routes, opts.nroutes);

@@ -38,8 +38,10 @@ struct app_gens {
 
 struct app {
     struct oauth_ctx oauth;
-    struct http_server *server; /* the one serving the endpoints, for /metrics */
-    struct ui *ui;              /* the parsed page templates */
+    /* the one serving the endpoints, for /metrics: where serve keeps it, set
+     * before the metrics listener starts */
+    struct http_server *const *server;
+    struct ui *ui; /* the parsed page templates */
     struct page_cookies cookies;
     struct password_policy *passwords; /* at most server.threads hashes at once */
     struct login_throttle *throttle;   /* failed logins per account and address */
