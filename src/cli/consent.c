@@ -121,9 +121,10 @@ static int cmd_list(struct store *s, const struct query *q)
     int status = q->user ? cli_user_load(s, q->user, &u) : EXIT_OK;
     enum err rc;
 
+    if (status == EXIT_OK && q->after && !text_copy(after, sizeof after, q->after))
+        status = cli_fail(EXIT_USAGE, "--after: not a cursor a page ended with");
     if (status == EXIT_OK && q->after) {
-        text_copy(after, sizeof after, q->after);
-        space = strchr(after, ' ');
+        space = strchr(after, ' '); /* parse made sure of it */
         *space = '\0';
         f.after_user_sub = after;
         f.after_client_id = space + 1;

@@ -166,7 +166,8 @@ def test_errors(server, alice, rps):
     assert result.returncode == 1 and "no client" in result.stderr
     result = server.cli("consent", "revoke", "--client", jwt["client_id"])
     assert result.returncode == 2 and "--user" in result.stderr
-    for args in (["list", "--limit", "0"], ["list", "--after", "nospace"], ["list", "--bogus"],
+    for args in (["list", "--limit", "0"], ["list", "--after", "nospace"],
+                 ["list", "--after", "a " + "b" * 600], ["list", "--bogus"],
                  ["revoke", "--user", "alice", "--json"], ["frob"]):
         result = server.cli("consent", *args)
         assert result.returncode == 2, (args, result.stderr)
