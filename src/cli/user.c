@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/claim_name.h"
 #include "core/clock.h"
 #include "core/limits.h"
 #include "core/rand.h"
@@ -43,11 +44,11 @@ static json_t *claim_value(const char *v)
 static int add_claim(const struct config *cfg, struct user_flags *f, const char *kv)
 {
     const char *eq = strchr(kv, '='), *why = NULL;
-    char name[CONFIG_CLAIM_NAME_MAX + 1];
+    char name[CLAIM_NAME_MAX + 1];
     json_t *v;
     size_t n = eq ? (size_t)(eq - kv) : 0;
 
-    if (!eq || n == 0 || n > CONFIG_CLAIM_NAME_MAX)
+    if (!eq || n == 0 || n > CLAIM_NAME_MAX)
         return cli_fail(EXIT_USAGE, "--claim takes KEY=VALUE");
     memcpy(name, kv, n);
     name[n] = '\0';
@@ -291,20 +292,6 @@ static int cmd_create(int argc, char **argv, struct store *s, const struct confi
     return status;
 }
 
-/* The user named by word: a username, else a sub. */
-static int load(struct store *s, const char *word, struct user *u)
-{
-    enum err rc = store_user_get_by_username(s, word, u);
-
-    if (rc == ERR_NOT_FOUND)
-        rc = store_user_get(s, word, u);
-    if (rc == ERR_NOT_FOUND)
-        return cli_fail(EXIT_FAIL, "no user %s", word);
-    if (rc)
-        return cli_fail(EXIT_FAIL, "cannot read user %s: %s", word, err_str(rc));
-    return EXIT_OK;
-}
-
 static int name_first(int argc, char **argv, const char *usage)
 {
     if (argc < 1)
@@ -331,7 +318,7 @@ static int cmd_update(int argc, char **argv, struct store *s, const struct confi
     if (status == EXIT_OK && f.username && !username_ok(f.username))
         status = cli_fail(EXIT_USAGE, "a username is 1 to 64 of A-Z a-z 0-9 . _ @ -");
     if (status == EXIT_OK)
-        status = load(s, argv[0], &u);
+        status = cli_user_load(s, argv[0], &u);
     if (status == EXIT_OK && f.username)
         memcpy(u.username, f.username, strlen(f.username) + 1);
     if (status == EXIT_OK && (f.enable || f.disable))
@@ -371,7 +358,7 @@ static int cmd_show(int argc, char **argv, struct store *s, const struct config 
     if (status == EXIT_OK)
         status = parse_flags(argc, argv, 1, ON_PRINT, cfg, &f);
     if (status == EXIT_OK)
-        status = load(s, argv[0], &u);
+        status = cli_user_load(s, argv[0], &u);
     if (status == EXIT_OK)
         print_user(&u, f.json);
     flags_free(&f);
@@ -432,7 +419,7 @@ static int cmd_delete(int argc, char **argv, struct store *s)
     if (status == EXIT_OK && argc > 1)
         status = cli_fail(EXIT_USAGE, "unknown argument %s", argv[1]);
     if (status == EXIT_OK)
-        status = load(s, argv[0], &u);
+        status = cli_user_load(s, argv[0], &u);
     if (status == EXIT_OK && (rc = store_user_delete(s, u.sub)))
         status = cli_fail(EXIT_FAIL, "cannot delete user: %s", err_str(rc));
     if (status == EXIT_OK) {

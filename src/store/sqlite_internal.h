@@ -88,6 +88,14 @@ enum stmt_id {
     ST_BACKCHANNEL_RETRY,
     ST_SECRET_ADD,
     ST_SECRET_GET,
+    /* consents (sqlite_consents.c) */
+    ST_CONSENT_LIST,
+    ST_CONSENT_REVOKE_REFRESH_ATS,
+    ST_CONSENT_REVOKE_CODE_ATS,
+    ST_CONSENT_DELETE_ATS,
+    ST_CONSENT_DELETE_REFRESH,
+    ST_CONSENT_DELETE_CODES,
+    ST_CONSENT_DELETE,
     ST_BEGIN,
     ST_COMMIT,
     ST_ROLLBACK,
@@ -203,6 +211,10 @@ enum err sqlite_code_revoke_issued(struct store *s, const struct auth_code *code
 enum err sqlite_consent_get(struct store *s, const char *user_sub, const char *client_id,
                             struct consent *out);
 enum err sqlite_consent_put(struct store *s, const struct consent *c);
+enum err sqlite_consent_list(struct store *s, const struct consent_filter *f, struct consent **out,
+                             size_t *n);
+enum err sqlite_consent_revoke(struct store *s, const char *user_sub, const char *client_id,
+                               struct consent **out, size_t *n);
 enum err sqlite_refresh_token_insert(struct store *s, const struct refresh_token *rt);
 enum err sqlite_refresh_token_get(struct store *s, const unsigned char hash[HASH_LEN],
                                   struct refresh_token *out);

@@ -194,6 +194,16 @@ struct refresh_token {
     char *claims_id_token;
 };
 
+/* Which consents store_consent_list returns, ordered by user_sub then
+ * client_id. NULL: any. */
+struct consent_filter {
+    const char *user_sub;
+    const char *client_id;
+    /* a page after the one that ended at this pair; NULL: the first page */
+    const char *after_user_sub, *after_client_id;
+    size_t limit;
+};
+
 struct store;
 
 struct backchannel_logout;
@@ -281,6 +291,10 @@ struct store_ops {
     enum err (*consent_get)(struct store *s, const char *user_sub, const char *client_id,
                             struct consent *out);
     enum err (*consent_put)(struct store *s, const struct consent *c);
+    enum err (*consent_list)(struct store *s, const struct consent_filter *f, struct consent **out,
+                             size_t *n);
+    enum err (*consent_revoke)(struct store *s, const char *user_sub, const char *client_id,
+                               struct consent **out, size_t *n);
     enum err (*refresh_token_insert)(struct store *s, const struct refresh_token *rt);
     enum err (*refresh_token_get)(struct store *s, const unsigned char hash[HASH_LEN],
                                   struct refresh_token *out);
@@ -530,6 +544,21 @@ enum err store_consent_get(struct store *s, const char *user_sub, const char *cl
                            struct consent *out);
 /* Inserts or replaces the one consent row of c->user_sub and c->client_id. */
 enum err store_consent_put(struct store *s, const struct consent *c);
+/* One page of at most f->limit consents, expired or not (the sweep deletes
+ * those). Caller frees with consent_list_free. */
+enum err store_consent_list(struct store *s, const struct consent_filter *f, struct consent **out,
+                            size_t *n);
+/* Revokes, in one transaction, the consents of user_sub (only the one to
+ * client_id when it is not NULL) and what each let its client hold for the
+ * user: the access tokens issued with the client's refresh tokens and by its
+ * codes are recorded as revoked (the opaque ones deleted), its refresh
+ * tokens and unredeemed codes are deleted. Sessions stay. With client_id,
+ * the client's tokens go even when no consent was remembered. *out: the
+ * consents deleted (caller frees with consent_list_free). ERR_NOT_FOUND,
+ * changing nothing, when there was nothing to revoke. */
+enum err store_consent_revoke(struct store *s, const char *user_sub, const char *client_id,
+                              struct consent **out, size_t *n);
+void consent_list_free(struct consent *list, size_t n);
 
 /* ERR_CONFLICT when the hash exists or client_id is not registered. */
 enum err store_refresh_token_insert(struct store *s, const struct refresh_token *rt);

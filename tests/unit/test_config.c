@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "core/claim_name.h"
 #include "core/config.h"
 
 static char path[64];
@@ -472,21 +473,21 @@ static void bad_scope_sections(void **state)
 static void claim_names(void **state)
 {
     (void)state;
-    assert_true(config_claim_name_ok("groups", 6));
-    assert_true(config_claim_name_ok("https://example.com/roles", 25));
-    assert_false(config_claim_name_ok("", 0));
-    assert_false(config_claim_name_ok("a b", 3));
-    assert_false(config_claim_name_ok("a=b", 3));
-    assert_false(config_claim_name_ok("a\"b", 3));
+    assert_true(claim_name_ok("groups", 6));
+    assert_true(claim_name_ok("https://example.com/roles", 25));
+    assert_false(claim_name_ok("", 0));
+    assert_false(claim_name_ok("a b", 3));
+    assert_false(claim_name_ok("a=b", 3));
+    assert_false(claim_name_ok("a\"b", 3));
     /* the server's own claims cannot be declared as user claims */
-    assert_false(config_claim_name_ok("acr", 3));
-    assert_false(config_claim_name_ok("nonce", 5));
-    assert_false(config_claim_name_ok("sid", 3));
-    assert_true(config_claim_name_ok("acrs", 4));
-    assert_true(config_claim_name_ok(
-        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 64));
-    assert_false(config_claim_name_ok(
-        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 65));
+    assert_false(claim_name_ok("acr", 3));
+    assert_false(claim_name_ok("nonce", 5));
+    assert_false(claim_name_ok("sid", 3));
+    assert_true(claim_name_ok("acrs", 4));
+    assert_true(
+        claim_name_ok("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 64));
+    assert_false(
+        claim_name_ok("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 65));
 }
 
 static void missing_file_is_an_error(void **state)
@@ -500,10 +501,60 @@ static void missing_file_is_an_error(void **state)
     assert_int_equal(config_load(&c, "/tmp", why, sizeof why), ERR_CONFIG);
 }
 
+/* config_each_change: the settings that differ, one call each; those the
+ * callback keeps take their old value back (the issuer with its path). */
+struct seen {
+    char names[512];
+};
+
+static bool keep_server(const char *section, const char *key, void *arg)
+{
+    struct seen *s = arg;
+    size_t len = strlen(s->names);
+
+    snprintf(s->names + len, sizeof s->names - len, "%s%s.%s", len ? " " : "", section, key);
+    return strcmp(section, "server") == 0;
+}
+
+static void changes_are_named_and_kept(void **state)
+{
+    struct config *old = malloc(sizeof *old), *fresh = malloc(sizeof *fresh);
+    struct seen seen = {""};
+    char why[256];
+
+    (void)state;
+    assert_non_null(old);
+    assert_non_null(fresh);
+    write_file("[server]\nissuer = https://a.example/x\n[tokens]\naccess_token_ttl = 60\n"
+               "[log]\nlevel = info\n");
+    assert_int_equal(config_load(old, path, why, sizeof why), ERR_OK);
+    unlink(path);
+    write_file("[server]\nissuer = https://b.example/y\nlisten = 127.0.0.1:9\n"
+               "[tokens]\naccess_token_ttl = 90\n[log]\nlevel = info\n"
+               "[database]\nurl = sqlite:/tmp/other.db\n[scope.books]\nclaims = card\n");
+    assert_int_equal(config_load(fresh, path, why, sizeof why), ERR_OK);
+    config_each_change(fresh, old, keep_server, &seen);
+    assert_string_equal(seen.names, "server.issuer server.listen database.url "
+                                    "tokens.access_token_ttl scope.*");
+    assert_string_equal(fresh->issuer, "https://a.example/x");
+    assert_string_equal(fresh->issuer_path, "/x");
+    assert_int_equal(fresh->listen.port, 8000);
+    assert_string_equal(fresh->database_url, "sqlite:/tmp/other.db");
+    assert_int_equal(fresh->access_token_ttl, 90);
+    assert_int_equal(fresh->nscopes, 1);
+
+    seen.names[0] = '\0';
+    config_each_change(fresh, fresh, keep_server, &seen);
+    assert_string_equal(seen.names, "");
+    free(old);
+    free(fresh);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(defaults, teardown),
+        cmocka_unit_test_teardown(changes_are_named_and_kept, teardown),
         cmocka_unit_test_teardown(file_values, teardown),
         cmocka_unit_test_teardown(env_wins_over_file, teardown),
         cmocka_unit_test_teardown(bad_env_value_is_reported, teardown),
