@@ -22,6 +22,7 @@ static const char *const restart_only[] = {
     "server.threads",
     "server.connection_timeout",
     "database.url",
+    "database.timeout_ms",
     "keys.encryption_key_file",
     "keys.algorithm",
     "log.flush_interval_ms",
