@@ -1,6 +1,7 @@
 /* The PostgreSQL backend's sign-in, token, user, audit and back-channel
  * operations, each case on a database of its own made through the URL in
- * OIDCD_TEST_PG_URL (scripts/pg_test_cluster.sh url); skipped without one.
+ * OIDCD_TEST_PG_URL (scripts/pg_test_cluster.sh url) or else the first
+ * postgresql URL of OIDCD_TEST_DATABASE_URLS; skipped without one.
  * The races run on two stores, each with its own connections, as two
  * instances on one database would. */
 #include <setjmp.h>
@@ -27,9 +28,20 @@ struct pg_case {
 
 static const char *admin_url(void)
 {
-    const char *url = getenv("OIDCD_TEST_PG_URL");
+    static char found[512];
+    const char *url = getenv("OIDCD_TEST_PG_URL"), *list = getenv("OIDCD_TEST_DATABASE_URLS");
+    size_t n;
 
-    return url && url[0] ? url : NULL;
+    if (url && url[0])
+        return url;
+    while (list && *list && !found[0]) {
+        list += strspn(list, " ");
+        n = strcspn(list, " ");
+        if (n < sizeof found && strncmp(list, "postgres", 8) == 0)
+            memcpy(found, list, n);
+        list += n;
+    }
+    return found[0] ? found : NULL;
 }
 
 /* Runs one statement through the admin URL on database dbname (NULL: the
@@ -289,6 +301,7 @@ static void reuse_revokes_what_was_issued(void **state)
     assert_int_equal(count(t, "SELECT count(*) FROM refresh_tokens"), 2);
 
     assert_int_equal(store_code_consume(t->store, code.hash, 300, &got), ERR_CONFLICT);
+    auth_code_clear(&got);
     assert_int_equal(store_code_mark_reused(t->store, code.hash, 300, &got), ERR_OK);
     assert_int_equal(got.reused_at, 300);
     assert_int_equal(store_code_revoke_issued(t->other, &got), ERR_OK);
