@@ -62,36 +62,24 @@ static enum err fill_event(const PGresult *r, int row, void *item)
     return !e && ev->actor ? ERR_OK : ERR_NOMEM;
 }
 
+static void clear_item(void *item)
+{
+    audit_event_clear(item);
+}
+
 enum err store_pg_audit_list(struct store *s, const struct audit_filter *f,
                              struct audit_event **out, size_t *n)
 {
     struct pg_params p = {0};
-    PGresult *r = NULL;
-    void *items = NULL;
-    enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
 
-    *out = NULL;
-    *n = 0;
-    if (!c)
-        return e;
     store_pg_int(&p, f->before_id > 0 ? f->before_id : INT64_MAX);
     store_pg_int(&p, f->since);
     store_pg_text(&p, f->type);
     store_pg_text(&p, f->user_sub);
     store_pg_text(&p, f->client_id);
     store_pg_int(&p, (int64_t)f->limit);
-    e = store_pg_query(c, &sql[AUDIT_LIST], &p, &r, "audit_list");
-    if (!e)
-        e = store_pg_collect(r, sizeof **out, fill_event, &items, n);
-    PQclear(r);
-    if (e) {
-        audit_event_list_free(items, *n);
-        *n = 0;
-        return e;
-    }
-    *out = items;
-    return ERR_OK;
+    return store_pg_list(s, &sql[AUDIT_LIST], &p, sizeof **out, fill_event, clear_item,
+                         (void **)out, n);
 }
 
 enum err store_pg_audit_sweep(struct store *s, int64_t before, int64_t *removed)

@@ -52,33 +52,24 @@ static enum err fill_delivery(const PGresult *r, int row, void *item)
     return d->sub ? ERR_OK : ERR_NOMEM;
 }
 
+static void clear_item(void *item)
+{
+    struct backchannel_logout *d = item;
+
+    free(d->sub);
+    d->sub = NULL;
+}
+
 enum err store_pg_backchannel_claim(struct store *s, int64_t now, int64_t until, size_t max,
                                     struct backchannel_logout **out, size_t *n)
 {
     struct pg_params p = {0};
-    PGresult *r = NULL;
-    void *items = NULL;
-    enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
 
-    *out = NULL;
-    *n = 0;
-    if (!c)
-        return e;
     store_pg_int(&p, now);
     store_pg_int(&p, until);
     store_pg_int(&p, (int64_t)max);
-    e = store_pg_query(c, &sql[BACKCHANNEL_CLAIM], &p, &r, "backchannel_claim");
-    if (!e)
-        e = store_pg_collect(r, sizeof **out, fill_delivery, &items, n);
-    PQclear(r);
-    if (e) {
-        backchannel_logout_list_free(items, *n);
-        *n = 0;
-        return e;
-    }
-    *out = items;
-    return ERR_OK;
+    return store_pg_list(s, &sql[BACKCHANNEL_CLAIM], &p, sizeof **out, fill_delivery, clear_item,
+                         (void **)out, n);
 }
 
 static enum err write_id(struct store *s, int id, int64_t row, const int64_t *next_at)

@@ -217,19 +217,7 @@ enum err store_pg_user_set_password(struct store *s, const char *sub, const char
 
 enum err store_pg_users_version(struct store *s, int64_t *version)
 {
-    PGresult *r = NULL;
-    enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
-
-    if (!c)
-        return e;
-    e = store_pg_query(c, &sql[USERS_VERSION], NULL, &r, "users_version");
-    if (!e && PQntuples(r) != 1)
-        e = ERR_STORE;
-    if (!e)
-        *version = store_pg_get_int(r, 0, 0);
-    PQclear(r);
-    return e;
+    return store_pg_counter(s, &sql[USERS_VERSION], version);
 }
 
 static enum err fill_user(const PGresult *r, int row, void *item)
@@ -237,30 +225,18 @@ static enum err fill_user(const PGresult *r, int row, void *item)
     return row_to_user(r, row, item);
 }
 
+static void clear_item(void *item)
+{
+    user_clear(item);
+}
+
 enum err store_pg_user_list(struct store *s, const char *after, size_t limit, struct user **out,
                             size_t *n)
 {
     struct pg_params p = {0};
-    PGresult *r = NULL;
-    void *items = NULL;
-    enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
 
-    *out = NULL;
-    *n = 0;
-    if (!c)
-        return e;
     store_pg_text(&p, after);
     store_pg_int(&p, (int64_t)limit);
-    e = store_pg_query(c, &sql[USER_LIST], &p, &r, "user_list");
-    if (!e)
-        e = store_pg_collect(r, sizeof **out, fill_user, &items, n);
-    PQclear(r);
-    if (e) {
-        user_list_free(items, *n);
-        *n = 0;
-        return e;
-    }
-    *out = items;
-    return ERR_OK;
+    return store_pg_list(s, &sql[USER_LIST], &p, sizeof **out, fill_user, clear_item, (void **)out,
+                         n);
 }
