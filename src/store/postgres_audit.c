@@ -27,11 +27,7 @@ static const struct pg_stmt sql[] = {
 enum err store_pg_audit_add(struct store *s, const struct audit_event *ev)
 {
     struct pg_params p = {0};
-    enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
 
-    if (!c)
-        return e;
     store_pg_int(&p, ev->at);
     store_pg_text(&p, ev->type);
     store_pg_bool(&p, ev->ok);
@@ -40,7 +36,7 @@ enum err store_pg_audit_add(struct store *s, const struct audit_event *ev)
     store_pg_text(&p, ev->client_id);
     store_pg_text(&p, ev->address);
     store_pg_text(&p, ev->detail);
-    return store_pg_exec(c, &sql[AUDIT_ADD], &p, NULL, "audit_add");
+    return store_pg_run(s, &sql[AUDIT_ADD], &p, NULL);
 }
 
 /* Columns: id, at, type, ok, actor, user_sub, client_id, address, detail. */
@@ -86,13 +82,9 @@ enum err store_pg_audit_sweep(struct store *s, int64_t before, int64_t *removed)
 {
     struct pg_params p = {0};
     enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
 
-    *removed = 0;
-    if (!c)
-        return e;
     store_pg_int(&p, before);
-    e = store_pg_exec(c, &sql[AUDIT_SWEEP], &p, removed, "audit_sweep");
+    e = store_pg_run(s, &sql[AUDIT_SWEEP], &p, removed);
     if (e)
         *removed = 0;
     return e;

@@ -28,14 +28,10 @@ static const struct pg_stmt sql[] = {
 enum err store_pg_session_client_add(struct store *s, const char *sid, const char *client_id)
 {
     struct pg_params p = {0};
-    enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
 
-    if (!c)
-        return e;
     store_pg_text(&p, sid);
     store_pg_text(&p, client_id);
-    return store_pg_exec(c, &sql[SESSION_CLIENT_ADD], &p, NULL, "session_client_add");
+    return store_pg_run(s, &sql[SESSION_CLIENT_ADD], &p, NULL);
 }
 
 /* Columns: id, client_id, sub, sid, attempts. */
@@ -75,15 +71,11 @@ enum err store_pg_backchannel_claim(struct store *s, int64_t now, int64_t until,
 static enum err write_id(struct store *s, int id, int64_t row, const int64_t *next_at)
 {
     struct pg_params p = {0};
-    enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
 
-    if (!c)
-        return e;
     store_pg_int(&p, row);
     if (next_at)
         store_pg_int(&p, *next_at);
-    return store_pg_exec(c, &sql[id], &p, NULL, sql[id].name);
+    return store_pg_run(s, &sql[id], &p, NULL);
 }
 
 enum err store_pg_backchannel_delete(struct store *s, int64_t id)

@@ -75,26 +75,27 @@ enum err store_pg_refresh_token_insert(struct store *s, const struct refresh_tok
 }
 
 /* The row of REFRESH_COLUMNS. */
-static enum err fill_refresh(const PGresult *r, struct refresh_token *rt)
+static enum err fill_refresh(const PGresult *r, int row, void *item)
 {
+    struct refresh_token *rt = item;
     enum err e = ERR_OK;
 
-    if (store_pg_get_text_into(r, 0, 0, rt->family, sizeof rt->family) ||
-        store_pg_get_text_into(r, 0, 1, rt->client_id, sizeof rt->client_id) ||
-        store_pg_get_text_into(r, 0, 5, rt->sid, sizeof rt->sid) ||
-        store_pg_get_text_into(r, 0, 9, rt->at_jti, sizeof rt->at_jti))
+    if (store_pg_get_text_into(r, row, 0, rt->family, sizeof rt->family) ||
+        store_pg_get_text_into(r, row, 1, rt->client_id, sizeof rt->client_id) ||
+        store_pg_get_text_into(r, row, 5, rt->sid, sizeof rt->sid) ||
+        store_pg_get_text_into(r, row, 9, rt->at_jti, sizeof rt->at_jti))
         return ERR_STORE;
-    rt->user_sub = store_pg_get_text(r, 0, 2);
-    rt->scope = store_pg_get_text(r, 0, 3);
-    rt->auth_time = store_pg_get_int(r, 0, 4);
-    rt->issued_at = store_pg_get_int(r, 0, 6);
-    rt->expires_at = store_pg_get_int(r, 0, 7);
-    rt->used_at = store_pg_get_int(r, 0, 8);
-    rt->at_expires_at = store_pg_get_int(r, 0, 10);
-    rt->resource = store_pg_get_text_or_null(r, 0, 11, &e);
-    rt->family_issued_at = store_pg_get_int(r, 0, 12);
-    rt->claims_userinfo = store_pg_get_text_or_null(r, 0, 13, &e);
-    rt->claims_id_token = store_pg_get_text_or_null(r, 0, 14, &e);
+    rt->user_sub = store_pg_get_text(r, row, 2);
+    rt->scope = store_pg_get_text(r, row, 3);
+    rt->auth_time = store_pg_get_int(r, row, 4);
+    rt->issued_at = store_pg_get_int(r, row, 6);
+    rt->expires_at = store_pg_get_int(r, row, 7);
+    rt->used_at = store_pg_get_int(r, row, 8);
+    rt->at_expires_at = store_pg_get_int(r, row, 10);
+    rt->resource = store_pg_get_text_or_null(r, row, 11, &e);
+    rt->family_issued_at = store_pg_get_int(r, row, 12);
+    rt->claims_userinfo = store_pg_get_text_or_null(r, row, 13, &e);
+    rt->claims_id_token = store_pg_get_text_or_null(r, row, 14, &e);
     return !e && rt->user_sub && rt->scope ? ERR_OK : ERR_NOMEM;
 }
 
@@ -102,18 +103,11 @@ enum err store_pg_refresh_token_get(struct store *s, const unsigned char hash[HA
                                     struct refresh_token *out)
 {
     struct pg_params p = {0};
-    PGresult *r = NULL;
     enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
 
     memset(out, 0, sizeof *out);
-    if (!c)
-        return e;
     store_pg_bytes(&p, hash, HASH_LEN);
-    e = store_pg_query(c, &sql[REFRESH_GET], &p, &r, "refresh_token_get");
-    if (!e)
-        e = PQntuples(r) == 1 ? fill_refresh(r, out) : ERR_NOT_FOUND;
-    PQclear(r);
+    e = store_pg_row(s, &sql[REFRESH_GET], &p, fill_refresh, out);
     if (e)
         refresh_token_clear(out);
     else

@@ -63,26 +63,10 @@ static const struct pg_stmt sql[] = {
                      "expires_at = EXCLUDED.expires_at, claims = EXCLUDED.claims"},
 };
 
-/* Statement id run with the bytea hash and, unless now is NULL, *now. */
-static enum err query_hash(struct pg_conn *c, int id, const unsigned char hash[HASH_LEN],
-                           const int64_t *now, PGresult **r, const char *what)
-{
-    struct pg_params p = {0};
-
-    store_pg_bytes(&p, hash, HASH_LEN);
-    if (now)
-        store_pg_int(&p, *now);
-    return store_pg_query(c, &sql[id], &p, r, what);
-}
-
 enum err store_pg_session_insert(struct store *s, const struct session *se)
 {
     struct pg_params p = {0};
-    enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
 
-    if (!c)
-        return e;
     store_pg_bytes(&p, se->id_hash, HASH_LEN);
     store_pg_text(&p, se->sid);
     store_pg_text(&p, se->user_sub);
@@ -90,35 +74,32 @@ enum err store_pg_session_insert(struct store *s, const struct session *se)
     store_pg_text(&p, se->amr ? se->amr : "");
     store_pg_int(&p, se->created_at);
     store_pg_int(&p, se->expires_at);
-    return store_pg_exec(c, &sql[SESSION_INSERT], &p, NULL, "session_insert");
+    return store_pg_run(s, &sql[SESSION_INSERT], &p, NULL);
 }
 
-static enum err fill_session(const PGresult *r, struct session *se)
+static enum err fill_session(const PGresult *r, int row, void *item)
 {
-    if (store_pg_get_text_into(r, 0, 0, se->sid, sizeof se->sid))
+    struct session *se = item;
+
+    if (store_pg_get_text_into(r, row, 0, se->sid, sizeof se->sid))
         return ERR_STORE;
-    se->user_sub = store_pg_get_text(r, 0, 1);
-    se->auth_time = store_pg_get_int(r, 0, 2);
-    se->amr = store_pg_get_text(r, 0, 3);
-    se->created_at = store_pg_get_int(r, 0, 4);
-    se->expires_at = store_pg_get_int(r, 0, 5);
+    se->user_sub = store_pg_get_text(r, row, 1);
+    se->auth_time = store_pg_get_int(r, row, 2);
+    se->amr = store_pg_get_text(r, row, 3);
+    se->created_at = store_pg_get_int(r, row, 4);
+    se->expires_at = store_pg_get_int(r, row, 5);
     return se->user_sub && se->amr ? ERR_OK : ERR_NOMEM;
 }
 
 enum err store_pg_session_get(struct store *s, const unsigned char id_hash[HASH_LEN],
                               struct session *out)
 {
-    PGresult *r = NULL;
+    struct pg_params p = {0};
     enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
 
     memset(out, 0, sizeof *out);
-    if (!c)
-        return e;
-    e = query_hash(c, SESSION_GET, id_hash, NULL, &r, "session_get");
-    if (!e)
-        e = PQntuples(r) == 1 ? fill_session(r, out) : ERR_NOT_FOUND;
-    PQclear(r);
+    store_pg_bytes(&p, id_hash, HASH_LEN);
+    e = store_pg_row(s, &sql[SESSION_GET], &p, fill_session, out);
     if (e)
         session_clear(out);
     else
@@ -129,43 +110,27 @@ enum err store_pg_session_get(struct store *s, const unsigned char id_hash[HASH_
 /* The sessions trigger queues the logout tokens in the same statement. */
 enum err store_pg_session_delete(struct store *s, const unsigned char id_hash[HASH_LEN])
 {
-    struct pg_params p = {0};
-    int64_t rows = 0;
-    enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
+    return store_pg_delete_by_hash(s, &sql[SESSION_DELETE], id_hash);
+}
 
-    if (!c)
-        return e;
-    store_pg_bytes(&p, id_hash, HASH_LEN);
-    e = store_pg_exec(c, &sql[SESSION_DELETE], &p, &rows, "session_delete");
-    return !e && rows == 0 ? ERR_NOT_FOUND : e;
+static enum err fill_count(const PGresult *r, int row, void *item)
+{
+    *(int64_t *)item = store_pg_get_int(r, row, 0);
+    return ERR_OK;
 }
 
 enum err store_pg_session_count(struct store *s, int64_t now, int64_t *n)
 {
     struct pg_params p = {0};
-    PGresult *r = NULL;
-    enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
 
-    if (!c)
-        return e;
     store_pg_int(&p, now);
-    e = store_pg_query(c, &sql[SESSION_COUNT], &p, &r, "session_count");
-    if (!e)
-        *n = store_pg_get_int(r, 0, 0);
-    PQclear(r);
-    return e;
+    return store_pg_row(s, &sql[SESSION_COUNT], &p, fill_count, n);
 }
 
 enum err store_pg_code_insert(struct store *s, const struct auth_code *code)
 {
     struct pg_params p = {0};
-    enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
 
-    if (!c)
-        return e;
     store_pg_bytes(&p, code->hash, HASH_LEN);
     store_pg_text(&p, code->client_id);
     store_pg_text(&p, code->redirect_uri);
@@ -184,56 +149,57 @@ enum err store_pg_code_insert(struct store *s, const struct auth_code *code)
     store_pg_int(&p, code->front_at_expires_at);
     store_pg_text(&p, code->claims_userinfo);
     store_pg_text(&p, code->claims_id_token);
-    return store_pg_exec(c, &sql[CODE_INSERT], &p, NULL, "code_insert");
+    return store_pg_run(s, &sql[CODE_INSERT], &p, NULL);
 }
 
 /* The row of CODE_COLUMNS. */
-static enum err fill_code(const PGresult *r, struct auth_code *code)
+static enum err fill_code(const PGresult *r, int row, void *item)
 {
+    struct auth_code *code = item;
     enum err e = ERR_OK;
 
-    if (store_pg_get_text_into(r, 0, 0, code->client_id, sizeof code->client_id) ||
-        store_pg_get_text_into(r, 0, 9, code->sid, sizeof code->sid) ||
-        store_pg_get_text_into(r, 0, 13, code->at_jti, sizeof code->at_jti) ||
-        store_pg_get_text_into(r, 0, 17, code->rt_family, sizeof code->rt_family) ||
-        store_pg_get_text_into(r, 0, 19, code->front_at_jti, sizeof code->front_at_jti))
+    if (store_pg_get_text_into(r, row, 0, code->client_id, sizeof code->client_id) ||
+        store_pg_get_text_into(r, row, 9, code->sid, sizeof code->sid) ||
+        store_pg_get_text_into(r, row, 13, code->at_jti, sizeof code->at_jti) ||
+        store_pg_get_text_into(r, row, 17, code->rt_family, sizeof code->rt_family) ||
+        store_pg_get_text_into(r, row, 19, code->front_at_jti, sizeof code->front_at_jti))
         return ERR_STORE;
-    code->redirect_uri = store_pg_get_text(r, 0, 1);
-    code->user_sub = store_pg_get_text(r, 0, 2);
-    code->scope = store_pg_get_text(r, 0, 3);
-    code->nonce = store_pg_get_text_or_null(r, 0, 4, &e);
-    code->code_challenge = store_pg_get_text_or_null(r, 0, 5, &e);
-    code->code_challenge_method = store_pg_get_text_or_null(r, 0, 6, &e);
-    code->auth_time = store_pg_get_int(r, 0, 7);
-    code->amr = store_pg_get_text(r, 0, 8);
-    code->created_at = store_pg_get_int(r, 0, 10);
-    code->expires_at = store_pg_get_int(r, 0, 11);
-    code->used_at = store_pg_get_int(r, 0, 12);
-    code->at_expires_at = store_pg_get_int(r, 0, 14);
-    code->reused_at = store_pg_get_int(r, 0, 16);
-    code->resource = store_pg_get_text_or_null(r, 0, 18, &e);
-    code->front_at_expires_at = store_pg_get_int(r, 0, 20);
-    code->claims_userinfo = store_pg_get_text_or_null(r, 0, 21, &e);
-    code->claims_id_token = store_pg_get_text_or_null(r, 0, 22, &e);
-    if (!store_pg_is_null(r, 0, 15) &&
-        store_pg_get_bytes_into(r, 0, 15, code->rt_hash, HASH_LEN) == ERR_OK)
+    code->redirect_uri = store_pg_get_text(r, row, 1);
+    code->user_sub = store_pg_get_text(r, row, 2);
+    code->scope = store_pg_get_text(r, row, 3);
+    code->nonce = store_pg_get_text_or_null(r, row, 4, &e);
+    code->code_challenge = store_pg_get_text_or_null(r, row, 5, &e);
+    code->code_challenge_method = store_pg_get_text_or_null(r, row, 6, &e);
+    code->auth_time = store_pg_get_int(r, row, 7);
+    code->amr = store_pg_get_text(r, row, 8);
+    code->created_at = store_pg_get_int(r, row, 10);
+    code->expires_at = store_pg_get_int(r, row, 11);
+    code->used_at = store_pg_get_int(r, row, 12);
+    code->at_expires_at = store_pg_get_int(r, row, 14);
+    code->reused_at = store_pg_get_int(r, row, 16);
+    code->resource = store_pg_get_text_or_null(r, row, 18, &e);
+    code->front_at_expires_at = store_pg_get_int(r, row, 20);
+    code->claims_userinfo = store_pg_get_text_or_null(r, row, 21, &e);
+    code->claims_id_token = store_pg_get_text_or_null(r, row, 22, &e);
+    if (!store_pg_is_null(r, row, 15) &&
+        store_pg_get_bytes_into(r, row, 15, code->rt_hash, HASH_LEN) == ERR_OK)
         code->has_rt = true;
     if (!code->redirect_uri || !code->user_sub || !code->scope || !code->amr)
         e = ERR_NOMEM;
     return e;
 }
 
-/* One code row through statement id into *out; ERR_NOT_FOUND without one. */
-static enum err code_step(struct pg_conn *c, int id, const unsigned char hash[HASH_LEN],
-                          int64_t now, struct auth_code *out)
+/* One code row through statement id (CODE_GET takes no time) into *out;
+ * ERR_NOT_FOUND without one. */
+static enum err code_step(struct store *s, int id, const unsigned char hash[HASH_LEN], int64_t now,
+                          struct auth_code *out)
 {
-    PGresult *r = NULL;
-    enum err e = query_hash(c, id, hash, id == CODE_GET ? NULL : &now, &r, sql[id].name);
+    struct pg_params p = {0};
 
-    if (!e)
-        e = PQntuples(r) == 1 ? fill_code(r, out) : ERR_NOT_FOUND;
-    PQclear(r);
-    return e;
+    store_pg_bytes(&p, hash, HASH_LEN);
+    if (id != CODE_GET)
+        store_pg_int(&p, now);
+    return store_pg_row(s, &sql[id], &p, fill_code, out);
 }
 
 /* One code row through statement id into *out (its hash set), or, with
@@ -242,15 +208,12 @@ static enum err code_row(struct store *s, int id, int then, const unsigned char 
                          int64_t now, struct auth_code *out)
 {
     enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
 
     memset(out, 0, sizeof *out);
-    if (!c)
-        return e;
-    e = code_step(c, id, hash, now, out);
+    e = code_step(s, id, hash, now, out);
     if (e == ERR_NOT_FOUND && then >= 0) {
         auth_code_clear(out);
-        e = code_step(c, then, hash, now, out);
+        e = code_step(s, then, hash, now, out);
         if (!e)
             e = ERR_CONFLICT;
     }
@@ -333,14 +296,15 @@ enum err store_pg_code_revoke_issued(struct store *s, const struct auth_code *co
     return store_pg_txn(s, revoke_issued_body, (void *)code);
 }
 
-static enum err fill_consent(const PGresult *r, struct consent *cs)
+static enum err fill_consent(const PGresult *r, int row, void *item)
 {
+    struct consent *cs = item;
     enum err e = ERR_OK;
 
-    cs->scope = store_pg_get_text(r, 0, 0);
-    cs->created_at = store_pg_get_int(r, 0, 1);
-    cs->expires_at = store_pg_get_int(r, 0, 2);
-    cs->claims = store_pg_get_text_or_null(r, 0, 3, &e);
+    cs->scope = store_pg_get_text(r, row, 0);
+    cs->created_at = store_pg_get_int(r, row, 1);
+    cs->expires_at = store_pg_get_int(r, row, 2);
+    cs->claims = store_pg_get_text_or_null(r, row, 3, &e);
     return !e && cs->scope ? ERR_OK : ERR_NOMEM;
 }
 
@@ -349,21 +313,14 @@ enum err store_pg_consent_get(struct store *s, const char *user_sub, const char 
 {
     struct pg_params p = {0};
     size_t idlen = strlen(client_id);
-    PGresult *r = NULL;
     enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
 
     memset(out, 0, sizeof *out);
-    if (!c)
-        return e;
     if (idlen > LIMIT_CLIENT_ID)
         return ERR_NOT_FOUND;
     store_pg_text(&p, user_sub);
     store_pg_text(&p, client_id);
-    e = store_pg_query(c, &sql[CONSENT_GET], &p, &r, "consent_get");
-    if (!e)
-        e = PQntuples(r) == 1 ? fill_consent(r, out) : ERR_NOT_FOUND;
-    PQclear(r);
+    e = store_pg_row(s, &sql[CONSENT_GET], &p, fill_consent, out);
     if (!e) {
         out->user_sub = strdup(user_sub);
         memcpy(out->client_id, client_id, idlen + 1);
@@ -378,16 +335,12 @@ enum err store_pg_consent_get(struct store *s, const char *user_sub, const char 
 enum err store_pg_consent_put(struct store *s, const struct consent *cs)
 {
     struct pg_params p = {0};
-    enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
 
-    if (!c)
-        return e;
     store_pg_text(&p, cs->user_sub);
     store_pg_text(&p, cs->client_id);
     store_pg_text(&p, cs->scope);
     store_pg_int(&p, cs->created_at);
     store_pg_int(&p, cs->expires_at);
     store_pg_text(&p, cs->claims);
-    return store_pg_exec(c, &sql[CONSENT_PUT], &p, NULL, "consent_put");
+    return store_pg_run(s, &sql[CONSENT_PUT], &p, NULL);
 }

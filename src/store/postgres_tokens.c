@@ -57,11 +57,7 @@ static const struct pg_stmt sql[] = {
 enum err store_pg_token_insert(struct store *s, const struct token *t)
 {
     struct pg_params p = {0};
-    enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
 
-    if (!c)
-        return e;
     store_pg_bytes(&p, t->hash, HASH_LEN);
     store_pg_text(&p, t->jti);
     store_pg_text(&p, t->client_id);
@@ -71,44 +67,36 @@ enum err store_pg_token_insert(struct store *s, const struct token *t)
     store_pg_int(&p, t->expires_at);
     store_pg_text(&p, t->audience);
     store_pg_text(&p, t->claims_userinfo);
-    return store_pg_exec(c, &sql[TOKEN_INSERT], &p, NULL, "token_insert");
+    return store_pg_run(s, &sql[TOKEN_INSERT], &p, NULL);
 }
 
 /* Columns: jti, client_id, subject, scope, issued_at, expires_at, audience,
  * claims_userinfo. */
-static enum err row_to_token(const PGresult *r, struct token *t)
+static enum err fill_token(const PGresult *r, int row, void *item)
 {
+    struct token *t = item;
     enum err e = ERR_OK;
 
-    if (store_pg_get_text_into(r, 0, 0, t->jti, sizeof t->jti) ||
-        store_pg_get_text_into(r, 0, 1, t->client_id, sizeof t->client_id))
+    if (store_pg_get_text_into(r, row, 0, t->jti, sizeof t->jti) ||
+        store_pg_get_text_into(r, row, 1, t->client_id, sizeof t->client_id))
         return ERR_STORE;
-    t->subject = store_pg_get_text(r, 0, 2);
-    t->scope = store_pg_get_text(r, 0, 3);
-    t->issued_at = store_pg_get_int(r, 0, 4);
-    t->expires_at = store_pg_get_int(r, 0, 5);
-    t->audience = store_pg_get_text_or_null(r, 0, 6, &e);
-    t->claims_userinfo = store_pg_get_text_or_null(r, 0, 7, &e);
-    if (!t->subject || !t->scope)
-        e = ERR_NOMEM;
-    return e;
+    t->subject = store_pg_get_text(r, row, 2);
+    t->scope = store_pg_get_text(r, row, 3);
+    t->issued_at = store_pg_get_int(r, row, 4);
+    t->expires_at = store_pg_get_int(r, row, 5);
+    t->audience = store_pg_get_text_or_null(r, row, 6, &e);
+    t->claims_userinfo = store_pg_get_text_or_null(r, row, 7, &e);
+    return !e && t->subject && t->scope ? ERR_OK : ERR_NOMEM;
 }
 
 enum err store_pg_token_get(struct store *s, const unsigned char hash[HASH_LEN], struct token *out)
 {
     struct pg_params p = {0};
-    PGresult *r = NULL;
     enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
 
     memset(out, 0, sizeof *out);
-    if (!c)
-        return e;
     store_pg_bytes(&p, hash, HASH_LEN);
-    e = store_pg_query(c, &sql[TOKEN_GET], &p, &r, "token_get");
-    if (!e)
-        e = PQntuples(r) == 1 ? row_to_token(r, out) : ERR_NOT_FOUND;
-    PQclear(r);
+    e = store_pg_row(s, &sql[TOKEN_GET], &p, fill_token, out);
     if (e)
         token_clear(out);
     else
@@ -116,18 +104,21 @@ enum err store_pg_token_get(struct store *s, const unsigned char hash[HASH_LEN],
     return e;
 }
 
-enum err store_pg_token_delete(struct store *s, const unsigned char hash[HASH_LEN])
+enum err store_pg_delete_by_hash(struct store *s, const struct pg_stmt *st,
+                                 const unsigned char hash[HASH_LEN])
 {
     struct pg_params p = {0};
     int64_t rows = 0;
     enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
 
-    if (!c)
-        return e;
     store_pg_bytes(&p, hash, HASH_LEN);
-    e = store_pg_exec(c, &sql[TOKEN_DELETE], &p, &rows, "token_delete");
+    e = store_pg_run(s, st, &p, &rows);
     return !e && rows == 0 ? ERR_NOT_FOUND : e;
+}
+
+enum err store_pg_token_delete(struct store *s, const unsigned char hash[HASH_LEN])
+{
+    return store_pg_delete_by_hash(s, &sql[TOKEN_DELETE], hash);
 }
 
 enum err store_pg_revoke_jti(struct pg_conn *c, const char *jti, const char *client_id,
@@ -150,27 +141,27 @@ enum err store_pg_revocation_add(struct store *s, const char *jti, const char *c
     return c ? store_pg_revoke_jti(c, jti, client_id, expires_at) : e;
 }
 
+static enum err fill_state(const PGresult *r, int row, void *item)
+{
+    struct token_state *out = item;
+
+    out->client_exists = true;
+    out->client_enabled = store_pg_get_bool(r, row, 0);
+    out->revoked = store_pg_get_bool(r, row, 1);
+    return ERR_OK;
+}
+
 enum err store_pg_token_state(struct store *s, const char *client_id, const char *jti,
                               struct token_state *out)
 {
     struct pg_params p = {0};
-    PGresult *r = NULL;
     enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
 
     memset(out, 0, sizeof *out);
-    if (!c)
-        return e;
     store_pg_text(&p, client_id);
     store_pg_text(&p, jti);
-    e = store_pg_query(c, &sql[TOKEN_STATE], &p, &r, "token_state");
-    if (!e && PQntuples(r) == 1) {
-        out->client_exists = true;
-        out->client_enabled = store_pg_get_bool(r, 0, 0);
-        out->revoked = store_pg_get_bool(r, 0, 1);
-    }
-    PQclear(r);
-    return e;
+    e = store_pg_row(s, &sql[TOKEN_STATE], &p, fill_state, out);
+    return e == ERR_NOT_FOUND ? ERR_OK : e; /* no such client: all false */
 }
 
 static enum err sweep_body(struct pg_conn *c, void *arg)

@@ -53,8 +53,9 @@ static const struct pg_stmt sql[] = {
 };
 
 /* Row `row` of USER_COLUMNS into u (zeroed by the caller). */
-static enum err row_to_user(const PGresult *r, int row, struct user *u)
+static enum err fill_user(const PGresult *r, int row, void *item)
 {
+    struct user *u = item;
     enum err e = ERR_OK;
 
     if (!text_copy(u->sub, sizeof u->sub, PQgetvalue(r, row, 0)) ||
@@ -65,29 +66,20 @@ static enum err row_to_user(const PGresult *r, int row, struct user *u)
     u->enabled = store_pg_get_bool(r, row, 4);
     u->created_at = store_pg_get_int(r, row, 5);
     u->updated_at = store_pg_get_int(r, row, 6);
-    if (!e && !u->claims)
-        e = ERR_NOMEM;
-    if (e)
-        user_clear(u);
-    return e;
+    return !e && u->claims ? ERR_OK : ERR_NOMEM;
 }
 
 /* The one row of a lookup by a text key. */
 static enum err user_lookup(struct store *s, int id, const char *key, struct user *out)
 {
     struct pg_params p = {0};
-    PGresult *r = NULL;
     enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
 
     memset(out, 0, sizeof *out);
-    if (!c)
-        return e;
     store_pg_text(&p, key);
-    e = store_pg_query(c, &sql[id], &p, &r, "user_get");
-    if (!e)
-        e = PQntuples(r) == 1 ? row_to_user(r, 0, out) : ERR_NOT_FOUND;
-    PQclear(r);
+    e = store_pg_row(s, &sql[id], &p, fill_user, out);
+    if (e)
+        user_clear(out);
     return e;
 }
 
@@ -114,35 +106,30 @@ static enum err user_write(struct pg_conn *c, int id, const struct pg_params *p,
 enum err store_pg_user_insert(struct store *s, const struct user *u)
 {
     struct pg_params p = {0};
-    enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
 
-    if (!c)
-        return e;
     store_pg_text(&p, u->sub);
     store_pg_text(&p, u->username);
     store_pg_text(&p, u->password_hash);
     store_pg_text(&p, u->claims ? u->claims : "{}");
     store_pg_bool(&p, u->enabled);
     store_pg_int(&p, u->created_at);
-    return user_write(c, USER_INSERT, &p, false);
+    return store_pg_run(s, &sql[USER_INSERT], &p, NULL);
 }
 
 /* One statement: disabling the user ends their sessions in it (trigger). */
 enum err store_pg_user_update(struct store *s, const struct user *u)
 {
     struct pg_params p = {0};
+    int64_t rows = 0;
     enum err e;
-    struct pg_conn *c = store_pg_conn(s, &e);
 
-    if (!c)
-        return e;
     store_pg_text(&p, u->sub);
     store_pg_text(&p, u->username);
     store_pg_text(&p, u->claims ? u->claims : "{}");
     store_pg_bool(&p, u->enabled);
     store_pg_int(&p, clock_now());
-    return user_write(c, USER_UPDATE, &p, true);
+    e = store_pg_run(s, &sql[USER_UPDATE], &p, &rows);
+    return !e && rows == 0 ? ERR_NOT_FOUND : e;
 }
 
 /* DELETE … WHERE <sub column> = sub by statement id. */
@@ -218,11 +205,6 @@ enum err store_pg_user_set_password(struct store *s, const char *sub, const char
 enum err store_pg_users_version(struct store *s, int64_t *version)
 {
     return store_pg_counter(s, &sql[USERS_VERSION], version);
-}
-
-static enum err fill_user(const PGresult *r, int row, void *item)
-{
-    return row_to_user(r, row, item);
 }
 
 static void clear_item(void *item)
