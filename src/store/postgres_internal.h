@@ -206,9 +206,6 @@ enum err store_pg_sweep(struct store *s, int64_t now, int64_t *removed);
  * expires_at; recording it twice is not an error. */
 enum err store_pg_revoke_jti(struct pg_conn *c, const char *jti, const char *client_id,
                              int64_t expires_at);
-/* Runs st with the bytea hash as $1; ERR_NOT_FOUND when it changed no row. */
-enum err store_pg_delete_by_hash(struct store *s, const struct pg_stmt *st,
-                                 const unsigned char hash[HASH_LEN]);
 
 /* postgres_signin.c */
 enum err store_pg_session_insert(struct store *s, const struct session *se);

@@ -110,7 +110,10 @@ enum err store_pg_session_get(struct store *s, const unsigned char id_hash[HASH_
 /* The sessions trigger queues the logout tokens in the same statement. */
 enum err store_pg_session_delete(struct store *s, const unsigned char id_hash[HASH_LEN])
 {
-    return store_pg_delete_by_hash(s, &sql[SESSION_DELETE], id_hash);
+    struct pg_params p = {0};
+
+    store_pg_bytes(&p, id_hash, HASH_LEN);
+    return store_pg_change(s, &sql[SESSION_DELETE], &p);
 }
 
 static enum err fill_count(const PGresult *r, int row, void *item)

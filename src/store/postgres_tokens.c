@@ -104,21 +104,12 @@ enum err store_pg_token_get(struct store *s, const unsigned char hash[HASH_LEN],
     return e;
 }
 
-enum err store_pg_delete_by_hash(struct store *s, const struct pg_stmt *st,
-                                 const unsigned char hash[HASH_LEN])
-{
-    struct pg_params p = {0};
-    int64_t rows = 0;
-    enum err e;
-
-    store_pg_bytes(&p, hash, HASH_LEN);
-    e = store_pg_run(s, st, &p, &rows);
-    return !e && rows == 0 ? ERR_NOT_FOUND : e;
-}
-
 enum err store_pg_token_delete(struct store *s, const unsigned char hash[HASH_LEN])
 {
-    return store_pg_delete_by_hash(s, &sql[TOKEN_DELETE], hash);
+    struct pg_params p = {0};
+
+    store_pg_bytes(&p, hash, HASH_LEN);
+    return store_pg_change(s, &sql[TOKEN_DELETE], &p);
 }
 
 enum err store_pg_revoke_jti(struct pg_conn *c, const char *jti, const char *client_id,

@@ -120,16 +120,13 @@ enum err store_pg_user_insert(struct store *s, const struct user *u)
 enum err store_pg_user_update(struct store *s, const struct user *u)
 {
     struct pg_params p = {0};
-    int64_t rows = 0;
-    enum err e;
 
     store_pg_text(&p, u->sub);
     store_pg_text(&p, u->username);
     store_pg_text(&p, u->claims ? u->claims : "{}");
     store_pg_bool(&p, u->enabled);
     store_pg_int(&p, clock_now());
-    e = store_pg_run(s, &sql[USER_UPDATE], &p, &rows);
-    return !e && rows == 0 ? ERR_NOT_FOUND : e;
+    return store_pg_change(s, &sql[USER_UPDATE], &p);
 }
 
 /* DELETE … WHERE <sub column> = sub by statement id. */
