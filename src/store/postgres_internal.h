@@ -164,9 +164,6 @@ enum err store_pg_txn(struct store *s, enum err (*body)(struct pg_conn *c, void 
  * transaction-scoped advisory lock (postgres_migrate.c). */
 enum err store_pg_migrate_conn(struct pg_conn *c);
 
-/* Logs that op is not implemented by this backend; returns ERR_STORE. */
-enum err store_pg_missing(const char *op);
-
 /* ---- the rows (postgres_*.c), for the ops table in postgres.c ---- */
 
 /* postgres_clients.c */
