@@ -417,9 +417,3 @@ enum err store_pg_change(struct store *s, const struct pg_stmt *st, const struct
 
     return !e && rows == 0 ? ERR_NOT_FOUND : e;
 }
-
-enum err store_pg_missing(const char *op)
-{
-    log_kv(LOG_ERROR, "not implemented by the PostgreSQL backend", "op", op, NULL);
-    return ERR_STORE;
-}

@@ -164,9 +164,6 @@ enum err store_pg_txn(struct store *s, enum err (*body)(struct pg_conn *c, void 
  * transaction-scoped advisory lock (postgres_migrate.c). */
 enum err store_pg_migrate_conn(struct pg_conn *c);
 
-/* Logs that op is not implemented by this backend; returns ERR_STORE. */
-enum err store_pg_missing(const char *op);
-
 /* ---- the rows (postgres_*.c), for the ops table in postgres.c ---- */
 
 /* postgres_clients.c */
@@ -193,7 +190,7 @@ enum err store_pg_resource_list(struct store *s, struct resource **out, size_t *
 enum err store_pg_token_ttl_record(struct store *s, int64_t ttl);
 enum err store_pg_token_ttl_max(struct store *s, int64_t *out);
 
-/* postgres_pending.c: the ops still to write; each logs and fails */
+/* postgres_tokens.c */
 enum err store_pg_token_insert(struct store *s, const struct token *t);
 enum err store_pg_token_get(struct store *s, const unsigned char hash[HASH_LEN], struct token *out);
 enum err store_pg_token_delete(struct store *s, const unsigned char hash[HASH_LEN]);
@@ -202,15 +199,17 @@ enum err store_pg_revocation_add(struct store *s, const char *jti, const char *c
 enum err store_pg_token_state(struct store *s, const char *client_id, const char *jti,
                               struct token_state *out);
 enum err store_pg_sweep(struct store *s, int64_t now, int64_t *removed);
+/* Within the caller's transaction (or alone): records jti as revoked until
+ * expires_at; recording it twice is not an error. */
+enum err store_pg_revoke_jti(struct pg_conn *c, const char *jti, const char *client_id,
+                             int64_t expires_at);
+
+/* postgres_signin.c */
 enum err store_pg_session_insert(struct store *s, const struct session *se);
 enum err store_pg_session_get(struct store *s, const unsigned char id_hash[HASH_LEN],
                               struct session *out);
 enum err store_pg_session_delete(struct store *s, const unsigned char id_hash[HASH_LEN]);
 enum err store_pg_session_count(struct store *s, int64_t now, int64_t *n);
-enum err store_pg_audit_add(struct store *s, const struct audit_event *ev);
-enum err store_pg_audit_list(struct store *s, const struct audit_filter *f,
-                             struct audit_event **out, size_t *n);
-enum err store_pg_audit_sweep(struct store *s, int64_t before, int64_t *removed);
 enum err store_pg_code_insert(struct store *s, const struct auth_code *code);
 enum err store_pg_code_consume(struct store *s, const unsigned char hash[HASH_LEN], int64_t now,
                                struct auth_code *out);
@@ -223,12 +222,23 @@ enum err store_pg_code_revoke_issued(struct store *s, const struct auth_code *co
 enum err store_pg_consent_get(struct store *s, const char *user_sub, const char *client_id,
                               struct consent *out);
 enum err store_pg_consent_put(struct store *s, const struct consent *c);
+
+/* postgres_refresh.c */
 enum err store_pg_refresh_token_insert(struct store *s, const struct refresh_token *rt);
 enum err store_pg_refresh_token_get(struct store *s, const unsigned char hash[HASH_LEN],
                                     struct refresh_token *out);
 enum err store_pg_refresh_token_rotate(struct store *s, const unsigned char hash[HASH_LEN],
                                        int64_t now, const struct refresh_token *next);
 enum err store_pg_refresh_family_revoke(struct store *s, const char *family);
+/* Within the caller's transaction: stores rt; revokes an access token by
+ * jti (records it, deletes the opaque token); revokes a refresh family (its
+ * access tokens, then its refresh tokens). */
+enum err store_pg_refresh_insert_conn(struct pg_conn *c, const struct refresh_token *rt);
+enum err store_pg_revoke_access_token(struct pg_conn *c, const char *jti, const char *client_id,
+                                      int64_t expires_at);
+enum err store_pg_revoke_family(struct pg_conn *c, const char *family);
+
+/* postgres_users.c */
 enum err store_pg_user_get(struct store *s, const char *sub, struct user *out);
 enum err store_pg_user_get_by_username(struct store *s, const char *username, struct user *out);
 enum err store_pg_user_insert(struct store *s, const struct user *u);
@@ -239,6 +249,14 @@ enum err store_pg_user_list(struct store *s, const char *after, size_t limit, st
 enum err store_pg_users_version(struct store *s, int64_t *version);
 enum err store_pg_user_set_password(struct store *s, const char *sub, const char *hash,
                                     const char *expected);
+
+/* postgres_audit.c */
+enum err store_pg_audit_add(struct store *s, const struct audit_event *ev);
+enum err store_pg_audit_list(struct store *s, const struct audit_filter *f,
+                             struct audit_event **out, size_t *n);
+enum err store_pg_audit_sweep(struct store *s, int64_t before, int64_t *removed);
+
+/* postgres_backchannel.c */
 enum err store_pg_session_client_add(struct store *s, const char *sid, const char *client_id);
 enum err store_pg_backchannel_claim(struct store *s, int64_t now, int64_t until, size_t max,
                                     struct backchannel_logout **out, size_t *n);
