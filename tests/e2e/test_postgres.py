@@ -21,7 +21,8 @@ import urllib.parse
 import pytest
 import requests
 
-from conftest import REPO, HTTP_TIMEOUT, assert_oauth_error, verify_jwt
+from conftest import REPO, HTTP_TIMEOUT, assert_oauth_error, pg_url_with_database, psql, \
+    verify_jwt
 
 PG_RIG = REPO / "scripts" / "pg_test_cluster.sh"
 MIGRATIONS = sorted((REPO / "src" / "store" / "migrations" / "postgres").glob("*.sql"))
@@ -54,16 +55,7 @@ def pg_server():
         subprocess.run([PG_RIG, "stop", rig], capture_output=True, timeout=60)
 
 
-def psql(url, sql):
-    result = subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qAtc", sql],
-                            capture_output=True, text=True, timeout=30)
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
-
-
-def with_database(url, name):
-    parts = urllib.parse.urlsplit(url)
-    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+with_database = pg_url_with_database
 
 
 def with_password(url, password):
