@@ -157,7 +157,8 @@ static inline struct blob sign_two(EVP_PKEY *pkey, int alg, const struct blob *a
 
     assert_non_null(ctx);
     memcpy(msg, a->p, a->n);
-    memcpy(msg + a->n, b, bn);
+    if (bn)
+        memcpy(msg + a->n, b, bn);
     assert_int_equal(
         EVP_DigestSignInit(ctx, NULL, alg == COSE_ALG_EDDSA ? NULL : EVP_sha256(), NULL, pkey), 1);
     assert_int_equal(EVP_DigestSign(ctx, sig.p, &sig.n, msg, a->n + bn), 1);
