@@ -4,8 +4,9 @@
 // credential per algorithm on a tiny page served from 127.0.0.1 and signs in
 // with it, using fixed challenges so a fixture says what it was made for.
 //
-// Run: node tests/browser/tools/capture_webauthn.mjs > /tmp/vectors.txt
-// Prints, per algorithm, a block of NAME=base64url lines.
+// Run: node tests/browser/tools/capture_webauthn.mjs > tests/unit/webauthn_vectors.h
+// Prints that C header: the origin, RP ID and challenges used, then one
+// entry per credential, every value base64url.
 
 import { createServer } from 'node:http';
 import { chromium } from 'playwright-core';
@@ -46,6 +47,50 @@ window.signIn = async (id, challenge) => {
 };
 </script>`;
 
+// A C string literal of a long base64url text, cut into lines.
+function literal(text, indent) {
+  const parts = text.match(/.{1,88}/g) || [''];
+  return parts.map((p) => `"${p}"`).join(`\n${indent}`);
+}
+
+function header(origin, entries) {
+  const out = [`/* Real authenticator outputs for the WebAuthn tests, captured from Debian's
+ * chromium and its CTAP2 virtual authenticator by
+ * tests/browser/tools/capture_webauthn.mjs (rerun it to refresh them; the
+ * origin's port is whatever that run got). All base64url. Each credential
+ * registered once ("none" or "direct" attestation, the latter giving "packed"
+ * with an x5c chain) and then signed in once. Also read by
+ * fuzz/make_corpus.py for the webauthn seeds. */
+#ifndef OIDCD_TESTS_WEBAUTHN_VECTORS_H
+#define OIDCD_TESTS_WEBAUTHN_VECTORS_H
+
+#define WA_ORIGIN "${origin}"
+#define WA_RP_ID "localhost"
+/* 32 bytes of 0xa1 and of 0xb2 */
+#define WA_REG_CHALLENGE "${REG_CHALLENGE.toString('base64url')}"
+#define WA_GET_CHALLENGE "${GET_CHALLENGE.toString('base64url')}"
+
+struct wa_vector {
+    const char *name;
+    int alg; /* COSE */
+    const char *attestation_kind; /* "none" or "packed" */
+    const char *cred_id, *reg_client_data, *attestation;
+    const char *get_client_data, *auth_data, *signature;
+};
+
+static const struct wa_vector wa_vectors[] = {`];
+  for (const e of entries) {
+    out.push(`    {"${e.name}", ${e.alg}, "${e.kind}",`);
+    for (const [field, value] of e.fields) {
+      const indent = ' '.repeat(5 + field.length + 7);
+      out.push(`     /* ${field} */ ${literal(value, indent)},`);
+    }
+    out.push('    },');
+  }
+  out.push('};', '', '#endif');
+  return out.join('\n');
+}
+
 const server = createServer((req, res) => {
   res.writeHead(200, { 'content-type': 'text/html' });
   res.end(PAGE);
@@ -60,10 +105,7 @@ try {
   await page.goto(origin);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('WebAuthn.enable');
-  console.log(`ORIGIN=${origin}`);
-  console.log('RP_ID=localhost');
-  console.log(`REG_CHALLENGE=${REG_CHALLENGE.toString('base64url')}`);
-  console.log(`GET_CHALLENGE=${GET_CHALLENGE.toString('base64url')}`);
+  const entries = [];
   for (const [name, alg] of ALGS) {
     for (const attestation of ['none', 'direct']) {
       const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
@@ -75,20 +117,19 @@ try {
           [alg, REG_CHALLENGE.toString('hex'), attestation]);
         const get = await page.evaluate(([i, c]) => window.signIn(i, c),
           [reg.id, GET_CHALLENGE.toString('hex')]);
-        const tag = `${name}_${attestation.toUpperCase()}`;
-        console.log(`${tag}_CRED_ID=${reg.id}`);
-        console.log(`${tag}_REG_CLIENT_DATA=${reg.clientDataJSON}`);
-        console.log(`${tag}_ATTESTATION=${reg.attestationObject}`);
-        console.log(`${tag}_GET_CLIENT_DATA=${get.clientDataJSON}`);
-        console.log(`${tag}_AUTH_DATA=${get.authenticatorData}`);
-        console.log(`${tag}_SIGNATURE=${get.signature}`);
-      } catch (e) {
-        console.log(`# ${name} ${attestation}: ${e.message.split('\n')[0]}`);
+        entries.push({ name: `${name.toLowerCase()}_${attestation}`, alg,
+                       kind: attestation === 'none' ? 'none' : 'packed',
+                       fields: [['cred_id', reg.id], ['reg_client_data', reg.clientDataJSON],
+                                ['attestation', reg.attestationObject],
+                                ['get_client_data', get.clientDataJSON],
+                                ['auth_data', get.authenticatorData],
+                                ['signature', get.signature]] });
       } finally {
         await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
       }
     }
   }
+  console.log(header(origin, entries));
 } finally {
   await browser.close();
   server.close();
