@@ -434,6 +434,13 @@ def webauthn():
             b"\x01" + base64.urlsafe_b64decode(v["auth_data"] + "=="))
         put("webauthn", f"{name}-cose-key", b"\x02" + key)
         put("webauthn", f"{name}-registration", b"\x04" + att)
+        auth = base64.urlsafe_b64decode(v["auth_data"] + "==")
+        sig = base64.urlsafe_b64decode(v["signature"] + "==")
+        index = [x["name"] for x in webauthn_vectors()].index(name)
+        put("webauthn", f"{name}-assertion",
+            b"\x05" + bytes([index]) + len(auth).to_bytes(2, "big") + auth + sig)
+        put("webauthn", f"{name}-client-data",
+            b"\x06" + base64.urlsafe_b64decode(v["get_client_data"] + "=="))
     # with extension data (ED): an empty map after the fixed fields
     put("webauthn", "authdata-ed", b"\x01" + bytes(32) + b"\x81\0\0\0\1\xa0")
     # a container that claims far more elements than bytes follow
