@@ -389,6 +389,8 @@ def otp():
     }
     for name, text in seeds.items():
         put("otp", name, text)
+
+
 def cbor_head(data, pos):
     """The (major type, argument, next position) of the CBOR head at pos."""
     major, info = data[pos] >> 5, data[pos] & 31
