@@ -137,6 +137,18 @@ def memcheck_per_module():
         assert not failures, "\n".join(failures)
 
 
+# Modules the valgrind pass leaves to the native and sanitizer passes: their
+# subject is not the server's memory, and memcheck multiplies their cost. The
+# pass runs on SQLite only, so the PostgreSQL modules go too.
+NOT_UNDER_MEMCHECK = {
+    "test_postgres.py": "PostgreSQL: the valgrind pass runs on SQLite only",
+    "test_postgres_instances.py": "PostgreSQL: the valgrind pass runs on SQLite only",
+    "test_crash.py": "kills the server with SIGKILL: memcheck cannot judge a killed process",
+    "test_install.py": "builds and installs; the installed binary is not the one under test",
+    "test_gate_nginx.py": "nginx in front of /gate, whose code test_gate.py runs under memcheck",
+}
+
+
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "sqlite_only(reason): the test is about SQLite itself; skipped, with "
@@ -146,10 +158,11 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    if not ON_POSTGRES:
-        return
     for item in items:
-        marker = item.get_closest_marker("sqlite_only")
+        why = NOT_UNDER_MEMCHECK.get(item.path.name) if VALGRIND else None
+        if why:
+            item.add_marker(pytest.mark.skip(reason=f"not under valgrind: {why}"))
+        marker = item.get_closest_marker("sqlite_only") if ON_POSTGRES else None
         if marker:
             reason = marker.args[0] if marker.args else marker.kwargs.get("reason", "")
             item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
