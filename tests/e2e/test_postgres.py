@@ -83,6 +83,30 @@ def pg_app(pg_db, make_server):
     return server, server.create_client(name="machine")
 
 
+def test_the_schema_keeps_every_change_counter_sqlite_keeps(pg_db, make_server, tmp_path):
+    """Other instances notice key and user changes by meta's counters: each
+    one SQLite keeps, bumped by a trigger, PostgreSQL keeps too."""
+    _, url = pg_db
+    lite = make_server(config={"database": {"url": f"sqlite:{tmp_path / 'lite.db'}"}},
+                       start=False)
+    pg = make_server(config={"database": {"url": url}}, start=False)
+    for server in (lite, pg):
+        assert server.cli("migrate").returncode == 0
+    names = "SELECT name FROM meta ORDER BY name"
+    assert lite.db_rows(names) == pg.db_rows(names)
+    counted = {"signing_keys": "keys_version", "users": "users_version"}
+    for table, counter in counted.items():
+        before = {s: s.db_value("SELECT value FROM meta WHERE name = ?", (counter,))
+                  for s in (lite, pg)}
+        for server in (lite, pg):
+            if table == "users":
+                server.cli("user", "create", "carol")
+            else:
+                assert server.cli("key", "rotate").returncode == 0
+            assert server.db_value("SELECT value FROM meta WHERE name = ?",
+                                   (counter,)) > before[server], (table, server.db_url)
+
+
 def test_migrate_applies_the_schema_once_and_masks_the_password(pg_db, make_server):
     name, url = pg_db
     url = with_password(url, "s3cret-pw")
