@@ -9,7 +9,7 @@ packages=(
     libmicrohttpd-dev libjansson-dev libssl-dev libcjose-dev libsqlite3-dev libpq-dev postgresql
     libinih-dev libcbor-dev libcmocka-dev libcurl4-openssl-dev libargon2-dev libsystemd-dev systemd
     libqrencode-dev zbar-tools
-    python3 python3-pytest python3-pytest-xdist python3-requests python3-authlib python3-jwcrypto
+    python3 python3-pytest python3-pytest-xdist python3-requests python3-authlib python3-jwcrypto python3-psycopg2
     python3-prometheus-client
     nginx e2fsprogs mount chromium
 )

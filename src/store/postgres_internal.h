@@ -223,6 +223,12 @@ enum err store_pg_consent_get(struct store *s, const char *user_sub, const char 
                               struct consent *out);
 enum err store_pg_consent_put(struct store *s, const struct consent *c);
 
+/* postgres_consents.c */
+enum err store_pg_consent_list(struct store *s, const struct consent_filter *f,
+                               struct consent **out, size_t *n);
+enum err store_pg_consent_revoke(struct store *s, const char *user_sub, const char *client_id,
+                                 struct consent **out, size_t *n);
+
 /* postgres_refresh.c */
 enum err store_pg_refresh_token_insert(struct store *s, const struct refresh_token *rt);
 enum err store_pg_refresh_token_get(struct store *s, const unsigned char hash[HASH_LEN],

@@ -1,5 +1,6 @@
 #include "store/store.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,22 @@ static enum err unsupported(const char *url, char *why, size_t whylen)
     return ERR_CONFIG;
 }
 
+/* Every member from open on is an op no backend may leave out; the one
+ * check, at each open and in test_store_ops, that a backend gaining a member
+ * in store.h without its function (a NULL call at run time) never ships. */
+const char *store_ops_missing(const struct store_ops *b)
+{
+    size_t off;
+    void (*fn)(void);
+
+    for (off = offsetof(struct store_ops, open); off + sizeof fn <= sizeof *b; off += sizeof fn) {
+        memcpy(&fn, (const char *)b + off, sizeof fn);
+        if (!fn)
+            return b->name;
+    }
+    return NULL;
+}
+
 enum err store_open_with(const char *url, const struct store_settings *set, struct store **out,
                          char *why, size_t whylen)
 {
@@ -46,6 +63,10 @@ enum err store_open_with(const char *url, const struct store_settings *set, stru
 
     if (!b)
         return unsupported(url, why, whylen);
+    if (store_ops_missing(b)) {
+        snprintf(why, whylen, "the %s backend lacks an operation (a build error)", b->name);
+        return ERR_STORE;
+    }
     if (b->url_check && (e = b->url_check(url, why, whylen)) != ERR_OK)
         return e;
     if (!set || set->timeout_ms <= 0)

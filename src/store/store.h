@@ -337,6 +337,10 @@ struct store {
     const struct store_ops *ops;
 };
 
+/* The name of backend b when one of its ops (the members from open on) is
+ * NULL, else NULL. store_open refuses such a backend. */
+const char *store_ops_missing(const struct store_ops *b);
+
 /* Opens the database named by url ("sqlite:PATH") and applies pending
  * migrations. On failure writes a one-line reason into why. The caller closes
  * it with store_close after every thread that used it has stopped. */

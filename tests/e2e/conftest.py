@@ -22,7 +22,9 @@ import json
 import os
 import shutil
 import signal
+import secrets
 import socket
+import sqlite3
 import subprocess
 import time
 import urllib.parse
@@ -51,6 +53,13 @@ HTTP_TIMEOUT = 10.0 * SLOW
 LOG_FLUSH_MS = 20  # log.flush_interval_ms of every test server
 PRIVATE_JWK_MEMBERS = ("d", "p", "q", "dp", "dq", "qi")
 _SERVER_MADE_ITS_FIRST_KEY = False  # see Server._make_first_key
+# The backend every server the harness makes uses: "sqlite" (a file in the
+# server's directory) or "postgres" (a fresh database, created on the
+# cluster OIDCD_TEST_PG_URL names and dropped at teardown).
+E2E_DATABASE = os.environ.get("OIDCD_E2E_DATABASE", "sqlite")
+PG_URL = os.environ.get("OIDCD_TEST_PG_URL", "")
+ON_POSTGRES = E2E_DATABASE == "postgres"
+_PG_DATABASES = []  # made by this process, dropped at teardown or session end
 
 
 def valgrind_argv(log_file):
@@ -140,13 +149,90 @@ NOT_UNDER_MEMCHECK = {
 }
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): the test is about SQLite itself; skipped, with "
+        "its reason, when OIDCD_E2E_DATABASE=postgres")
+    if ON_POSTGRES and not PG_URL:
+        raise pytest.UsageError("OIDCD_E2E_DATABASE=postgres needs OIDCD_TEST_PG_URL")
+
+
 def pytest_collection_modifyitems(config, items):
-    if not VALGRIND:
-        return
     for item in items:
-        why = NOT_UNDER_MEMCHECK.get(item.path.name)
+        why = NOT_UNDER_MEMCHECK.get(item.path.name) if VALGRIND else None
         if why:
             item.add_marker(pytest.mark.skip(reason=f"not under valgrind: {why}"))
+        marker = item.get_closest_marker("sqlite_only") if ON_POSTGRES else None
+        if marker:
+            reason = marker.args[0] if marker.args else marker.kwargs.get("reason", "")
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    while _PG_DATABASES:
+        pg_drop_database(_PG_DATABASES.pop())
+
+
+def psql(url, sql):
+    """Runs sql on the PostgreSQL database url; its output, unaligned."""
+    result = subprocess.run(["psql", url, "-X", "-v", "ON_ERROR_STOP=1", "-qAtc", sql],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def pg_url_with_database(url, name):
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+def pg_create_database():
+    """A new empty database on OIDCD_TEST_PG_URL's cluster: its URL."""
+    name = "oidcd_e2e_" + secrets.token_hex(6)
+    psql(PG_URL, f"CREATE DATABASE {name}")
+    _PG_DATABASES.append(name)
+    return pg_url_with_database(PG_URL, name)
+
+
+def pg_drop_database(name):
+    subprocess.run(["psql", PG_URL, "-X", "-qAtc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"],
+                   capture_output=True, timeout=30)
+
+
+def sql_literal(value):
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, bytes):
+        return "'\\x" + value.hex() + "'::bytea"
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def pg_rows(url, sql, params=()):
+    """The rows of sql (? placeholders, as sqlite3's) on database url, as
+    tuples of JSON values in column order: integers stay integers."""
+    parts = sql.split("?")
+    assert len(parts) == len(params) + 1, "one parameter per ?"
+    text = parts[0] + "".join(sql_literal(v) + rest for v, rest in zip(params, parts[1:]))
+    if not text.lstrip().lower().startswith(("select", "with")):
+        psql(url, text)
+        return []
+    out = psql(url, f"SELECT coalesce(json_agg(row_to_json(q)), '[]') FROM ({text}) q")
+    rows = json.loads(out, object_pairs_hook=lambda pairs: tuple(_pg_value(v) for _, v in pairs))
+    return [tuple(r) for r in rows]
+
+
+def _pg_value(v):
+    """bytea comes out of row_to_json as "\\x…" hex: bytes, as sqlite3 gives."""
+    if isinstance(v, str) and v.startswith("\\x"):
+        try:
+            return bytes.fromhex(v[2:])
+        except ValueError:
+            return v
+    return v
 
 
 def free_port():
@@ -315,13 +401,17 @@ class Server:
         self.log_path = self.dir / "server.log"
         self.env = dict(env or {})
         self.proc = None
+        given = (config or {}).get("database", {}).get("url")
+        self.db_url = (pg_create_database() if ON_POSTGRES and not given
+                       else f"sqlite:{self.db_path}")
+        self.own_pg_database = ON_POSTGRES and not given
         self.sections = {
             "server": {
                 "issuer": self.issuer,
                 "listen": f"127.0.0.1:{self.port}",
                 "threads": 2,
             },
-            "database": {"url": f"sqlite:{self.db_path}"},
+            "database": {"url": self.db_url},
             "tokens": {"access_token_ttl": 3600},
             "keys": {"encryption_key_file": self.kek_path},
             # request lines are batched (the default path) on a short interval
@@ -391,6 +481,33 @@ class Server:
             time.sleep(0.02)
         self.kill()
         raise AssertionError(f"oidcd not ready after {START_TIMEOUT} s:\n{self.log_text()}")
+
+    def db_rows(self, sql, params=()):
+        """The rows of sql (? placeholders) on the server's own database,
+        whichever the backend: a list of tuples."""
+        url = str(self.env.get("OIDCD_DATABASE_URL", self.sections["database"]["url"]))
+        if url.startswith("sqlite:"):
+            with sqlite3.connect(self.dir / url[len("sqlite:"):], timeout=10) as db:
+                rows = db.execute(sql, params).fetchall()
+            db.close()
+            return rows
+        return pg_rows(url, sql, params)
+
+    def stored_bytes(self):
+        """Everything the database holds, as bytes: the SQLite file with its
+        WAL, or a plain pg_dump of the PostgreSQL database."""
+        url = str(self.env.get("OIDCD_DATABASE_URL", self.sections["database"]["url"]))
+        if not url.startswith("sqlite:"):
+            dump = subprocess.run(["pg_dump", "--no-owner", url], capture_output=True,
+                                  timeout=60)
+            assert dump.returncode == 0, dump.stderr
+            return dump.stdout
+        return b"".join(p.read_bytes() for p in self.db_path.parent.glob(self.db_path.name + "*"))
+
+    def db_value(self, sql, params=()):
+        """The one value of a one-row, one-column query (None: no row)."""
+        rows = self.db_rows(sql, params)
+        return rows[0][0] if rows else None
 
     def is_running(self):
         return self.proc is not None and self.proc.poll() is None
@@ -570,6 +687,12 @@ def make_server(tmp_path):
             unhealthy.append(server.issuer)
         if server.stop() is None:
             server.kill()
+    for server in servers:  # once none is running: servers may share one
+        if server.own_pg_database:
+            name = urllib.parse.urlsplit(server.db_url).path.lstrip("/")
+            pg_drop_database(name)
+            if name in _PG_DATABASES:
+                _PG_DATABASES.remove(name)
     assert not unhealthy, f"server stopped answering /healthz: {unhealthy}"
 
 

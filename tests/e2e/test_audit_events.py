@@ -4,7 +4,6 @@ audit.retention_days, and shown newest first by `oidcd events`, filtered and
 paged."""
 
 import getpass
-import sqlite3
 import time
 
 import pytest
@@ -111,8 +110,7 @@ def test_logins_lockout_consent_revocation_and_reuse(server):
         "login.locked", "login", "login", "login", "login"]
 
     # no secret anywhere in the stored events
-    rows = sqlite3.connect(f"file:{server.db_path}?mode=ro", uri=True).execute(
-        "SELECT * FROM audit_events").fetchall()
+    rows = server.db_rows("SELECT * FROM audit_events")
     text = repr(rows)
     for secret in (PASSWORD, "wrong-password-1", rp["client_secret"], app["client_secret"], rt,
                    flow["tokens"]["access_token"], flow["code"]):
@@ -171,9 +169,8 @@ def test_old_events_are_deleted_after_retention(make_server):
     server = make_server(config={"audit": {"retention_days": "1"}}, start=False)
     server.cli("migrate")
     server.create_client(name="recent", scope="read")
-    with sqlite3.connect(server.db_path) as db:
-        db.execute("INSERT INTO audit_events (at, type, ok, actor) VALUES (?, 'client.created', 1,"
-                   " 'cli:old')", (int(time.time()) - 2 * 86400,))
+    server.db_rows("INSERT INTO audit_events (at, type, ok, actor) VALUES (?, 'client.created', "
+                   "?, 'cli:old')", (int(time.time()) - 2 * 86400, True))
     assert sorted(e["actor"] for e in events(server)) == sorted([CLI_ACTOR, "cli:old"])
     server.start()
     assert wait_until(lambda: "cli:old" not in [e["actor"] for e in events(server)], timeout=10)

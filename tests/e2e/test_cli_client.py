@@ -271,6 +271,7 @@ def test_unknown_response_types_are_refused(cli, responses):
     assert "response type" in create_fails(cli, "--response-types", responses)
 
 
+@pytest.mark.sqlite_only("undoes SQLite migrations to check an upgrade from an old file")
 def test_migration_clears_the_old_default_response_type(cli, machine, web):
     # Clients made without --response-types used to get "code" whatever their
     # grant types; migration 3 clears it where no authorization_code grant uses it.
@@ -287,11 +288,8 @@ def test_migration_clears_the_old_default_response_type(cli, machine, web):
 
 
 def test_disabling_never_fails_on_other_fields(cli, web):
-    db = sqlite3.connect(cli.db_path)
-    with db:
-        db.execute("UPDATE clients SET redirect_uris = 'javascript:alert(1)' WHERE id = ?",
-                   (web["client_id"],))
-    db.close()
+    cli.db_rows("UPDATE clients SET redirect_uris = 'javascript:alert(1)' WHERE id = ?",
+                (web["client_id"],))
     assert update(cli, web["client_id"], "--disable").returncode == 0
     assert show(cli, web["client_id"])["enabled"] is False
     line = usage_error(update(cli, web["client_id"], "--enable"))
@@ -499,11 +497,9 @@ def test_consent_settings_are_not_for_show(cli, web):
 
 
 def test_migration_gives_existing_clients_consent(cli, web):
-    db = sqlite3.connect(cli.db_path)
-    row = db.execute("SELECT require_consent, reuse_consent FROM clients WHERE id = ?",
-                     (web["client_id"],)).fetchone()
-    db.close()
-    assert row == (1, 1)
+    rows = cli.db_rows("SELECT require_consent, reuse_consent FROM clients WHERE id = ?",
+                       (web["client_id"],))
+    assert rows == [(1, 1)]
 
 
 def test_public_client_has_no_secret_and_method_none(cli):
@@ -513,11 +509,8 @@ def test_public_client_has_no_secret_and_method_none(cli):
     assert client["token_endpoint_auth_method"] == "none"
     assert client["grant_types"] == ["authorization_code"]
     assert client["response_types"] == ["code"]
-    db = sqlite3.connect(cli.db_path)
-    row = db.execute("SELECT secret_hash FROM clients WHERE id = ?",
-                     (client["client_id"],)).fetchone()
-    db.close()
-    assert row == (None,)
+    rows = cli.db_rows("SELECT secret_hash FROM clients WHERE id = ?", (client["client_id"],))
+    assert rows == [(None,)]
     line = usage_error(cli.cli("client", "create", "--name", "spa", "--type", "public",
                                "--token-endpoint-auth-method", "client_secret_basic"))
     assert "method none" in line

@@ -1,6 +1,5 @@
 """The management CLI (client, migrate) and configuration handling."""
 
-import sqlite3
 import stat
 import subprocess
 
@@ -436,10 +435,7 @@ def test_cli_takes_any_id_as_the_id_argument(server):
     # endpoint) may start with '-': the commands must still take it.
     client = server.create_client(name="dash")
     odd_id = "-" + client["client_id"][1:]
-    db = sqlite3.connect(server.db_path)
-    with db:
-        db.execute("UPDATE clients SET id = ? WHERE id = ?", (odd_id, client["client_id"]))
-    db.close()
+    server.db_rows("UPDATE clients SET id = ? WHERE id = ?", (odd_id, client["client_id"]))
     shown = server.cli_json("client", "show", odd_id)
     assert shown["client_id"] == odd_id
     assert server.cli_json("client", "rotate-secret", odd_id)["client_secret"]

@@ -3,7 +3,6 @@ sub random and stable; passwords stored only as argon2id hashes (docs/CLI.md).""
 
 import json
 import re
-import sqlite3
 import subprocess
 
 import pytest
@@ -71,9 +70,7 @@ def test_claims_are_typed(cli):
     assert user["claims"] == {"email": "ada@example.com", "email_verified": True,
                               "address": {"locality": "Oslo"}, "updated_at": 1700000000,
                               "phone_number": "+4722000000", "birthdate": "1815-12-10"}
-    db = sqlite3.connect(cli.db_path)
-    stored = db.execute("SELECT claims FROM users WHERE sub = ?", (user["sub"],)).fetchone()[0]
-    db.close()
+    stored = cli.db_value("SELECT claims FROM users WHERE sub = ?", (user["sub"],))
     assert json.loads(stored)["email_verified"] is True
 
 
@@ -135,24 +132,20 @@ def test_password_is_stored_only_as_argon2id(cli):
     secret = "correct horse battery staple"
     user = create(cli, "alice", "--password-stdin", password=secret)
     assert "password" not in json.dumps(user)
-    db = sqlite3.connect(cli.db_path)
-    stored = db.execute("SELECT password_hash FROM users").fetchone()[0]
-    db.close()
+    stored = cli.db_value("SELECT password_hash FROM users")
     assert stored.startswith("$argon2id$v=19$m=1024,t=1,p=1$")
     assert "password:  set" in cli.cli("user", "show", "alice").stdout
     result = run(cli, "user", "update", "alice", "--password-stdin", password="new " + secret)
     assert result.returncode == 0, result.stderr
     cli.cli("migrate")  # checkpoint nothing away: read every file of the database
-    data = b"".join(p.read_bytes() for p in cli.dir.glob("oidcd.db*"))
+    data = cli.stored_bytes()
     assert secret.encode() not in data
 
 
 def test_user_without_password(cli):
     create(cli, "bob")
     assert "password:  none" in cli.cli("user", "show", "bob").stdout
-    db = sqlite3.connect(cli.db_path)
-    assert db.execute("SELECT password_hash FROM users").fetchone()[0] is None
-    db.close()
+    assert cli.db_rows("SELECT password_hash FROM users") == [(None,)]
 
 
 @pytest.mark.parametrize("stdin", ["", "\n"])

@@ -194,7 +194,8 @@ def test_kill9_under_load_loses_nothing_acknowledged(make_server):
         missing = [kid for kid in kids if kid not in published]
         assert not missing, (cycle, missing, published)
 
-        assert integrity_check(server.db_path) == ["ok"]
+        if server.db_url.startswith("sqlite:"):  # PostgreSQL checks itself
+            assert integrity_check(server.db_path) == ["ok"]
 
         # and the restarted server works
         resp = server.token_basic(owners[1], scope="read")

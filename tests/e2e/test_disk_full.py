@@ -12,6 +12,8 @@ from conftest import HTTP_TIMEOUT, Server, get_access_token, make_owner
 
 CHUNK = b"\0" * 65536
 
+pytestmark = pytest.mark.sqlite_only("the SQLite file on a full disk")
+
 
 @pytest.fixture
 def small_disk(tmp_path):

@@ -259,7 +259,7 @@ def test_hint_of_another_issuer_is_refused(make_server):
     server = make_server()
     make_user(server)
     client = make_rp(server, post_logout_redirect_uri=RP_LOGOUT)
-    twin = make_server(config={"database": {"url": f"sqlite:{server.db_path}"},
+    twin = make_server(config={"database": {"url": server.db_url},
                                "keys": {"encryption_key_file": server.kek_path}})
     _, twin_token = sign_in(twin, client)
     assert jwt_claims_unverified(twin_token)["iss"] == twin.issuer != server.issuer

@@ -48,6 +48,7 @@ def test_kek_file_of_another_user_is_refused(make_server):
     assert "owned by uid 65534" in log and "chown" in log
 
 
+@pytest.mark.sqlite_only("the mode of the SQLite file")
 def test_new_database_file_is_private(make_server):
     server = make_server()
     assert stat.S_IMODE(server.db_path.stat().st_mode) == 0o600

@@ -7,7 +7,6 @@ id_token_hint ends a session at /end-session."""
 
 import json
 import secrets
-import sqlite3
 import time
 
 import pytest
@@ -221,12 +220,8 @@ def test_show_and_list_give_the_alg(server):
 
 
 def sealed_of(server, client):
-    db = sqlite3.connect(server.db_path)
-    try:
-        row = db.execute("SELECT secret_sealed, id_token_alg FROM clients WHERE id = ?",
-                         (client["client_id"],)).fetchone()
-    finally:
-        db.close()
+    (row,) = server.db_rows("SELECT secret_sealed, id_token_alg FROM clients WHERE id = ?",
+                            (client["client_id"],))
     return row[0]
 
 
@@ -237,7 +232,7 @@ def test_database_holds_no_plaintext_secret(server):
     assert sealed_of(server, rs) is None
     sealed = sealed_of(server, hs)
     assert sealed and rotated["client_secret"].encode() not in sealed
-    data = b"".join(p.read_bytes() for p in server.db_path.parent.glob("oidcd.db*"))
+    data = server.stored_bytes()
     assert client_id_in(data, rs)
     for secret in (rs["client_secret"], hs["client_secret"], rotated["client_secret"]):
         assert secret.encode() not in data

@@ -159,7 +159,7 @@ def test_two_instances_on_one_database_agree(make_server, tmp_path):
     first = make_server()
     make_user(first)
     a = pairwise_rp(first, A_CB)
-    second = make_server(config={"database": {"url": f"sqlite:{first.db_path}"},
+    second = make_server(config={"database": {"url": first.db_url},
                                  "keys": {"encryption_key_file": first.kek_path}})
     _, one = sign_in(first, a, A_CB)
     flow, two = sign_in(second, a, A_CB)
@@ -347,11 +347,7 @@ def test_update_rechecks_the_sector_when_redirect_uris_change(server, alice, sec
 def test_the_subject_key_is_sealed_not_stored_in_plaintext(server, alice):
     a = pairwise_rp(server, A_CB)
     sign_in(server, a, A_CB)
-    con = sqlite3.connect(server.db_path)
-    try:
-        rows = con.execute("SELECT name, length(sealed) FROM server_secrets").fetchall()
-    finally:
-        con.close()
+    rows = server.db_rows("SELECT name, length(sealed) FROM server_secrets")
     assert rows and rows[0][0] == "pairwise_subject"
     assert rows[0][1] > 64  # nonce, key and tag: sealed
     assert requests.get(server.url("/healthz"), timeout=HTTP_TIMEOUT).status_code == 200
@@ -446,6 +442,7 @@ def test_update_that_moves_a_pairwise_client_to_another_sector_needs_change_sect
     assert updated["sector"] == "c.example.net"
 
 
+@pytest.mark.sqlite_only("undoes SQLite migrations to check an upgrade from an old file")
 def test_migration_gives_stored_native_apps_their_own_sector(server, sectors):
     """Clients stored while a loopback host was a sector: migration 17 clears
     it, and only it."""

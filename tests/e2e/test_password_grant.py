@@ -6,7 +6,6 @@ the user, checked with jwcrypto, /userinfo and the refresh grant."""
 
 import json
 import re
-import sqlite3
 import time
 
 import pytest
@@ -114,10 +113,8 @@ def test_public_client_refused(on_server, alice):
     # and one given the grant behind the CLI's back is refused at /token
     spa = on_server.create_client(name="spa", type="public", grant_types="client_credentials",
                                   scope="openid")
-    with sqlite3.connect(on_server.db_path) as db:
-        db.execute("UPDATE clients SET grant_types = 'password' WHERE id = ?",
-                   (spa["client_id"],))
-    db.close()
+    on_server.db_rows("UPDATE clients SET grant_types = 'password' WHERE id = ?",
+                      (spa["client_id"],))
     time.sleep(1.1)  # the client cache sees a change within a second
     resp = on_server.post_token({"grant_type": "password", "client_id": spa["client_id"],
                                  "username": "alice", "password": PASSWORD})
@@ -286,11 +283,7 @@ def test_failures_on_the_login_page_throttle_the_grant(make_server):
 
 
 def password_hash(server, username):
-    with sqlite3.connect(server.db_path) as db:
-        row = db.execute("SELECT password_hash FROM users WHERE username = ?",
-                         (username,)).fetchone()
-    db.close()
-    return row[0]
+    return server.db_value("SELECT password_hash FROM users WHERE username = ?", (username,))
 
 
 def test_old_hash_is_rehashed(on_server, alice, app):

@@ -21,7 +21,8 @@ import urllib.parse
 import pytest
 import requests
 
-from conftest import REPO, HTTP_TIMEOUT, assert_oauth_error, verify_jwt
+from conftest import REPO, HTTP_TIMEOUT, assert_oauth_error, pg_url_with_database, psql, \
+    verify_jwt
 
 PG_RIG = REPO / "scripts" / "pg_test_cluster.sh"
 MIGRATIONS = sorted((REPO / "src" / "store" / "migrations" / "postgres").glob("*.sql"))
@@ -54,16 +55,7 @@ def pg_server():
         subprocess.run([PG_RIG, "stop", rig], capture_output=True, timeout=60)
 
 
-def psql(url, sql):
-    result = subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qAtc", sql],
-                            capture_output=True, text=True, timeout=30)
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
-
-
-def with_database(url, name):
-    parts = urllib.parse.urlsplit(url)
-    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+with_database = pg_url_with_database
 
 
 def with_password(url, password):
@@ -89,6 +81,30 @@ def pg_app(pg_db, make_server):
     _, url = pg_db
     server = make_server(config={"database": {"url": url, "timeout_ms": 1000}})
     return server, server.create_client(name="machine")
+
+
+def test_the_schema_keeps_every_change_counter_sqlite_keeps(pg_db, make_server, tmp_path):
+    """Other instances notice key and user changes by meta's counters: each
+    one SQLite keeps, bumped by a trigger, PostgreSQL keeps too."""
+    _, url = pg_db
+    lite = make_server(config={"database": {"url": f"sqlite:{tmp_path / 'lite.db'}"}},
+                       start=False)
+    pg = make_server(config={"database": {"url": url}}, start=False)
+    for server in (lite, pg):
+        assert server.cli("migrate").returncode == 0
+    names = "SELECT name FROM meta ORDER BY name"
+    assert lite.db_rows(names) == pg.db_rows(names)
+    counted = {"signing_keys": "keys_version", "users": "users_version"}
+    for table, counter in counted.items():
+        before = {s: s.db_value("SELECT value FROM meta WHERE name = ?", (counter,))
+                  for s in (lite, pg)}
+        for server in (lite, pg):
+            if table == "users":
+                server.cli("user", "create", "carol")
+            else:
+                assert server.cli("key", "rotate").returncode == 0
+            assert server.db_value("SELECT value FROM meta WHERE name = ?",
+                                   (counter,)) > before[server], (table, server.db_url)
 
 
 def test_migrate_applies_the_schema_once_and_masks_the_password(pg_db, make_server):

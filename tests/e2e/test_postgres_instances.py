@@ -8,9 +8,13 @@ throwaway cluster; skipped without either), a fresh one per test."""
 import threading
 
 import pytest
+import requests
 
+from conftest import HTTP_TIMEOUT, jwt_header, verify_jwt, wait_until
 from signin_support import Browser, assert_callback_ok, full_flow, make_rp, make_user, redeem
 from test_postgres import pg_db, pg_server  # noqa: F401 (fixtures)
+from test_userinfo import userinfo
+from user_token_support import create_rp, user_tokens
 
 SCOPE = "openid email offline_access"
 GRANTS = "authorization_code,refresh_token"
@@ -110,3 +114,118 @@ def test_a_refresh_token_presented_at_both_at_once_rotates_once(pair):
         winner = next(r for r in answers if r.status_code == 200).json()
         assert_invalid_grant(next(r for r in answers if r.status_code == 400))
         assert_invalid_grant(refresh(a, rp, winner["refresh_token"]))
+
+
+# -- changes seen across instances within a second ---------------------------------------
+#
+# Each instance caches what it reads (clients and token states for 1 s, users
+# and signing keys until their counter in the database moves): a change made
+# through one instance, or its CLI, reaches the other within about a second.
+
+SEEN_WITHIN = 1.5  # the documented 1 s, and room for a loaded machine
+
+
+@pytest.fixture
+def twins(pg_db, make_server):  # noqa: F811
+    """Instances a and b as behind a load balancer: one database, one key
+    file and one issuer (a's URL; each is still reached at its own port)."""
+    _, url = pg_db
+    a = make_server(config={"database": {"url": url}})
+    b = make_server(config={"database": {"url": url}, "server": {"issuer": a.issuer},
+                            "keys": {"encryption_key_file": a.kek_path}})
+    b.issuer = a.issuer.rsplit(":", 1)[0] + f":{b.port}"  # b's URLs, a's issuer inside
+    make_user(a)
+    return a, b
+
+
+def machine(server, fmt="jwt"):
+    flags = {"access_token_format": "opaque"} if fmt == "opaque" else {}
+    return server.create_client(name=f"machine-{fmt}", scope="read write", **flags)
+
+
+def token_status(server, client, **form):
+    return server.token_basic(client, **form).status_code
+
+
+def warm_token(server, client, times=8):
+    """Token requests enough for every thread of server to have cached client."""
+    for _ in range(times):
+        assert token_status(server, client) == 200
+
+
+def test_a_client_disabled_changed_or_deleted_at_one_instance_is_seen_at_the_other(pair):
+    a, b, _ = pair
+    client = machine(a)
+    warm_token(b, client)
+    a.cli("client", "update", client["client_id"], "--disable")
+    assert wait_until(lambda: token_status(b, client) == 401, timeout=SEEN_WITHIN)
+    a.cli("client", "update", client["client_id"], "--enable")
+    assert wait_until(lambda: token_status(b, client) == 200, timeout=SEEN_WITHIN)
+
+    warm_token(b, client, times=4)
+    assert token_status(b, client, scope="write") == 200
+    assert a.cli("client", "update", client["client_id"], "--scope", "read").returncode == 0
+    assert wait_until(lambda: token_status(b, client, scope="write") == 400,
+                      timeout=SEEN_WITHIN)
+    assert token_status(b, client, scope="read") == 200
+
+    assert a.cli("client", "delete", client["client_id"]).returncode == 0
+    assert wait_until(lambda: token_status(b, client) == 401, timeout=SEEN_WITHIN)
+
+
+def kids(server):
+    return {k["kid"] for k in server.jwks()["keys"]}
+
+
+def test_a_key_rotated_through_one_instance_is_published_and_used_by_the_other(pair):
+    a, b, _ = pair
+    client = machine(a)
+    before = kids(b)
+    assert before == kids(a)
+    result = a.cli("key", "rotate", "--publish-ahead", "0")
+    assert result.returncode == 0, result.stderr
+    assert wait_until(lambda: len(kids(a) - before) == 1, timeout=SEEN_WITHIN)
+    (new,) = kids(a) - before
+    assert wait_until(lambda: new in kids(b), timeout=SEEN_WITHIN)
+    token = b.token_basic(client).json()["access_token"]
+    assert jwt_header(token)["kid"] == new
+    verify_jwt(token, a.jwks())
+
+
+def introspect(server, rs, token):
+    resp = requests.post(server.url("/introspect"), data={"token": token},
+                         auth=(rs["client_id"], rs["client_secret"]),
+                         timeout=HTTP_TIMEOUT)
+    assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
+@pytest.mark.parametrize("fmt", ["jwt", "opaque"])
+def test_a_token_revoked_at_one_instance_is_refused_at_the_other(twins, fmt):
+    a, b = twins
+    client = machine(a, fmt)
+    rs = a.create_client(name="rs", scope="token_introspection " + client["client_id"])
+    token = a.token_basic(client).json()["access_token"]
+    for _ in range(8):  # every thread of a has the token's state cached as active
+        assert introspect(a, rs, token)["active"] is True
+    resp = requests.post(b.url("/revoke"), data={"token": token},
+                         auth=(client["client_id"], client["client_secret"]),
+                         timeout=HTTP_TIMEOUT)
+    assert resp.status_code == 200, resp.text
+    assert introspect(b, rs, token) == {"active": False}
+    assert wait_until(lambda: introspect(a, rs, token) == {"active": False},
+                      timeout=SEEN_WITHIN)
+
+
+def test_a_user_changed_at_one_instance_is_seen_by_the_other(twins):
+    a, b = twins
+    alice = a.cli_json("user", "show", "alice")
+    rp = create_rp(a, scope="openid email")
+    token = user_tokens(a, rp, alice["sub"], "openid email")["access_token"]
+    for _ in range(8):  # every thread of a has alice cached
+        assert userinfo(a, token).status_code == 200
+    b.cli("user", "update", "alice", "--claim", "email=other@example.org")
+    assert wait_until(lambda: userinfo(a, token).json().get("email") == "other@example.org",
+                      timeout=SEEN_WITHIN)
+    b.cli("user", "update", "alice", "--disable")
+    assert wait_until(lambda: userinfo(a, token).status_code == 401, timeout=SEEN_WITHIN)

@@ -42,6 +42,8 @@ from conftest import (HTTP_TIMEOUT, Server, assert_oauth_error, get_access_token
 
 MOUNT_TIMEOUT = 30.0
 
+pytestmark = pytest.mark.sqlite_only("a read-only or failing SQLite file system")
+
 
 def run(*argv):
     return subprocess.run(argv, capture_output=True, text=True, timeout=MOUNT_TIMEOUT)

@@ -5,7 +5,6 @@ of the grant is for them only: its aud is theirs and its scope cut to theirs;
 a resource at /token must be one the request named (issue 10 §1)."""
 
 import secrets
-import sqlite3
 
 import pytest
 
@@ -207,11 +206,7 @@ def test_refresh_picks_one_of_several_resources(apis, rp, alice):
 
 def test_the_resources_are_stored_with_the_code_and_the_refresh_token(apis, rp, alice):
     signed_in(apis, rp, "openid offline_access read_books read_films", resource=[FILMS, BOOKS])
-    db = sqlite3.connect(apis.db_path)
-    try:
-        codes = db.execute("SELECT resource FROM auth_codes").fetchall()
-        refresh_tokens = db.execute("SELECT resource FROM refresh_tokens").fetchall()
-    finally:
-        db.close()
+    codes = apis.db_rows("SELECT resource FROM auth_codes")
+    refresh_tokens = apis.db_rows("SELECT resource FROM refresh_tokens")
     assert codes == [(f"{FILMS} {BOOKS}",)]
     assert refresh_tokens == [(f"{FILMS} {BOOKS}",)]

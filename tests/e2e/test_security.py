@@ -7,7 +7,6 @@ test_token_errors.py (wrong secrets), test_storage.py (secrets at rest)."""
 import base64
 import json
 import re
-import sqlite3
 
 import requests
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -21,9 +20,7 @@ def signing_key(server, kid):
     """The server's private key for kid, unsealed the way oidcd seals it:
     AES-256-GCM under the key file, nonce after a version byte, kid as AAD."""
     kek = bytes.fromhex(server.kek_path.read_text().strip())
-    db = sqlite3.connect(f"file:{server.db_path}?mode=ro", uri=True)
-    blob, = db.execute("SELECT private_enc FROM signing_keys WHERE kid = ?", (kid,)).fetchone()
-    db.close()
+    blob = bytes(server.db_value("SELECT private_enc FROM signing_keys WHERE kid = ?", (kid,)))
     assert blob[0] == 1
     private = AESGCM(kek).decrypt(blob[1:13], blob[13:], kid.encode())
     return jwk.JWK.from_json(private)

@@ -4,7 +4,6 @@ address, the re-hash of an old password hash, the login log lines, a
 request too large to carry through the login page, and max_age=0."""
 
 import re
-import sqlite3
 import time
 
 from conftest import assert_oauth_error
@@ -55,9 +54,7 @@ def test_throttle_per_client_address(make_server):
 
 
 def password_hash(server, username):
-    with sqlite3.connect(server.dir / "oidcd.db") as db:
-        return db.execute("SELECT password_hash FROM users WHERE username = ?",
-                          (username,)).fetchone()[0]
+    return server.db_value("SELECT password_hash FROM users WHERE username = ?", (username,))
 
 
 def test_old_hash_is_rehashed_at_the_next_good_login(server, alice, rp):

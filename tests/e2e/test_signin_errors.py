@@ -401,8 +401,9 @@ def test_no_password_code_or_session_id_in_database_or_log(server, rp):
     assert browser.cookie(CSRF_COOKIE)
     server.log_text()  # let the batched request lines reach the file
     blobs = {path.name: path.read_bytes() for path in server.dir.iterdir()
-             if path.is_file() and (path.name.startswith("oidcd.db") or path.suffix == ".log")}
-    assert "oidcd.db" in blobs and "server.log" in blobs, list(blobs)
+             if path.is_file() and path.suffix == ".log"}
+    blobs["the database"] = server.stored_bytes()
+    assert blobs["the database"] and "server.log" in blobs, list(blobs)
     for what, value in secrets_seen.items():
         for name, data in blobs.items():
             assert value.encode() not in data, f"{what} in plaintext in {name}"

@@ -4,16 +4,14 @@ import base64
 import re
 import sqlite3
 
+import pytest
+
 from conftest import wait_until
 
 
 def database_bytes(server):
-    """Raw bytes of the database and, if present, its WAL file."""
-    data = server.db_path.read_bytes()
-    wal = server.db_path.with_name(server.db_path.name + "-wal")
-    if wal.exists():
-        data += wal.read_bytes()
-    return data
+    """Raw bytes of the database (SQLite: with its WAL file)."""
+    return server.stored_bytes()
 
 
 def issue_tokens(server, client, count=3):
@@ -50,6 +48,7 @@ def test_opaque_tokens_not_stored_in_plaintext(server):
         assert token.encode() not in data
 
 
+@pytest.mark.sqlite_only("SQLite's journal mode")
 def test_database_uses_wal(server):
     uri = f"file:{server.db_path}?mode=ro"
     with sqlite3.connect(uri, uri=True, timeout=5) as conn:

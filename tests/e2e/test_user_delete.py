@@ -2,7 +2,6 @@
 sessions, unredeemed codes, consents, refresh tokens — in one transaction;
 other users' rows stay. A code seeded before the deletion no longer redeems."""
 
-import sqlite3
 import time
 
 from user_token_support import create_rp, create_user, redeem_code, seed_code, user_tokens
@@ -11,22 +10,17 @@ OWNED = ("sessions", "auth_codes", "consents", "refresh_tokens")
 
 
 def rows_of(server, sub):
-    with sqlite3.connect(server.db_path, timeout=10) as db:
-        counts = {table: db.execute(f"SELECT count(*) FROM {table} WHERE user_sub = ?",
-                                    (sub,)).fetchone()[0] for table in OWNED}
-    db.close()
-    return counts
+    return {table: server.db_value(f"SELECT count(*) FROM {table} WHERE user_sub = ?", (sub,))
+            for table in OWNED}
 
 
 def seed_session_and_consent(server, rp, sub, tag):
     now = int(time.time())
-    with sqlite3.connect(server.db_path, timeout=10) as db:
-        db.execute("INSERT INTO sessions (id_hash, sid, user_sub, auth_time, amr, created_at, "
+    server.db_rows("INSERT INTO sessions (id_hash, sid, user_sub, auth_time, amr, created_at, "
                    "expires_at) VALUES (?,?,?,?,?,?,?)",
                    (tag.encode() * 4, f"sid-{tag}", sub, now, "pwd", now, now + 600))
-        db.execute("INSERT INTO consents (user_sub, client_id, scope, created_at, expires_at) "
+    server.db_rows("INSERT INTO consents (user_sub, client_id, scope, created_at, expires_at) "
                    "VALUES (?,?,?,?,?)", (sub, rp["client_id"], "openid", now, now + 600))
-    db.close()
 
 
 def test_delete_takes_the_users_rows_and_leaves_others(server):

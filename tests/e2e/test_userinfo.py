@@ -5,7 +5,6 @@ token. A client_credentials token speaks for no user: 401 invalid_token, as
 for a token whose user was deleted or disabled (docs/ENDPOINTS.md)."""
 
 import json
-import sqlite3
 
 import pytest
 import requests
@@ -166,14 +165,10 @@ def test_a_write_to_the_database_by_another_process_shows_at_once(server, alice,
     """As another oidcd instance sharing the file would change a user."""
     token = user_tokens(server, rp, alice["sub"], "openid email")["access_token"]
     warm(server, token)
-    with sqlite3.connect(server.db_path, timeout=10) as db:
-        db.execute("UPDATE users SET claims = ? WHERE sub = ?",
+    server.db_rows("UPDATE users SET claims = ? WHERE sub = ?",
                    (json.dumps({"email": "other@example.org"}), alice["sub"]))
-    db.close()
     assert userinfo(server, token).json() == {"sub": alice["sub"], "email": "other@example.org"}
-    with sqlite3.connect(server.db_path, timeout=10) as db:
-        db.execute("UPDATE users SET enabled = 0 WHERE sub = ?", (alice["sub"],))
-    db.close()
+    server.db_rows("UPDATE users SET enabled = ? WHERE sub = ?", (False, alice["sub"]))
     assert userinfo(server, token).status_code == 401
 
 

@@ -7,7 +7,6 @@ token (userinfo, user deletion) and the ID token's claims."""
 import hashlib
 import json
 import secrets
-import sqlite3
 import time
 
 RP_REDIRECT = "https://rp.example/cb"
@@ -38,13 +37,11 @@ def seed_code(server, rp, sub, scope, nonce=None, sid="sid-test"):
     """A fresh code for sub, stored as /authorize stores one; the code."""
     code = secrets.token_urlsafe(32)
     now = int(time.time())
-    with sqlite3.connect(server.db_path, timeout=10) as db:
-        db.execute(
-            "INSERT INTO auth_codes (hash, client_id, redirect_uri, user_sub, scope, nonce, "
-            "auth_time, amr, sid, created_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (hashlib.sha256(code.encode()).digest(), rp["client_id"], RP_REDIRECT, sub, scope,
-             nonce, now, "pwd", sid, now, now + 600))
-    db.close()
+    server.db_rows(
+        "INSERT INTO auth_codes (hash, client_id, redirect_uri, user_sub, scope, nonce, "
+        "auth_time, amr, sid, created_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        (hashlib.sha256(code.encode()).digest(), rp["client_id"], RP_REDIRECT, sub, scope,
+         nonce, now, "pwd", sid, now, now + 600))
     return code
 
 

@@ -91,6 +91,8 @@ extern const struct CMUnitTest ct_signin_tests[];
 extern const size_t ct_signin_count;
 extern const struct CMUnitTest ct_users_tests[];
 extern const size_t ct_users_count;
+extern const struct CMUnitTest ct_consents_tests[];
+extern const size_t ct_consents_count;
 extern const struct CMUnitTest ct_sweep_tests[];
 extern const size_t ct_sweep_count;
 

@@ -274,6 +274,7 @@ static int run_all(const char *url, size_t index)
         {ct_clients_tests, ct_clients_count, "clients, keys, tokens, resources"},
         {ct_signin_tests, ct_signin_count, "sessions, codes, consents, refresh tokens"},
         {ct_users_tests, ct_users_count, "users, audit, back-channel"},
+        {ct_consents_tests, ct_consents_count, "consents: list, revoke"},
         {ct_sweep_tests, ct_sweep_count, "sweep, races"},
     };
     char name[160], title[256];
