@@ -22,7 +22,7 @@ extern const struct store_ops sqlite_store_ops;
     "post_logout_redirect_uris, scope, token_endpoint_auth_method, access_token_format, "          \
     "enabled, created_at, require_consent, reuse_consent, backchannel_logout_uri, "                \
     "backchannel_logout_session_required, subject_type, sector_identifier_uri, sector, "           \
-    "id_token_alg, secret_sealed"
+    "id_token_alg, secret_sealed, require_mfa"
 
 #define RESOURCE_COLUMNS "id, name, scope, access_token_format, access_token_ttl, created_at"
 
@@ -43,7 +43,7 @@ const char *const sqlite_sql[ST_COUNT] = {
     [ST_CLIENT_INSERT] =
         "INSERT INTO clients (" CLIENT_COLUMNS ", updated_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?15, ?16, "
-        "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?13)",
+        "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?13)",
     [ST_CLIENT_UPDATE] = "UPDATE clients SET name = ?2, type = ?3, secret_hash = ?4, "
                          "grant_types = ?5, response_types = ?6, redirect_uris = ?7, "
                          "post_logout_redirect_uris = ?8, scope = ?9, "
@@ -52,7 +52,7 @@ const char *const sqlite_sql[ST_COUNT] = {
                          "reuse_consent = ?16, backchannel_logout_uri = ?17, "
                          "backchannel_logout_session_required = ?18, subject_type = ?19, "
                          "sector_identifier_uri = ?20, sector = ?21, id_token_alg = ?22, "
-                         "secret_sealed = ?23 WHERE id = ?1",
+                         "secret_sealed = ?23, require_mfa = ?24 WHERE id = ?1",
     [ST_CLIENT_DELETE] = "DELETE FROM clients WHERE id = ?1",
     [ST_CLIENT_LIST] = "SELECT " CLIENT_COLUMNS " FROM clients ORDER BY created_at, rowid",
     [ST_CLIENT_ID_TOKEN_ALGS] = "SELECT DISTINCT id_token_alg FROM clients",
@@ -188,6 +188,25 @@ const char *const sqlite_sql[ST_COUNT] = {
     [ST_AUDIT_SWEEP] = "DELETE FROM audit_events WHERE at < ?1",
     [ST_SECRET_ADD] = "INSERT OR IGNORE INTO server_secrets (name, sealed) VALUES (?1, ?2)",
     [ST_SECRET_GET] = "SELECT sealed FROM server_secrets WHERE name = ?1",
+    /* second factors: the inserts select the user, so none is written for
+     * a user that is not there */
+    [ST_TOTP_PUT] = "INSERT INTO totp_factors (user_sub, secret_sealed, confirmed, last_step, "
+                    "created_at) SELECT sub, ?2, ?3, ?4, ?5 FROM users WHERE sub = ?1 "
+                    "ON CONFLICT (user_sub) DO UPDATE SET secret_sealed = ?2, confirmed = ?3, "
+                    "last_step = ?4, created_at = ?5, last_used_at = NULL",
+    [ST_TOTP_GET] = "SELECT user_sub, secret_sealed, confirmed, last_step, created_at, "
+                    "coalesce(last_used_at, 0) FROM totp_factors WHERE user_sub = ?1",
+    /* the replay rule: one code's step is accepted once, by whoever is first */
+    [ST_TOTP_USE] = "UPDATE totp_factors SET last_step = ?2, last_used_at = ?3, confirmed = 1 "
+                    "WHERE user_sub = ?1 AND last_step < ?2 AND confirmed = (1 - ?4)",
+    [ST_TOTP_DELETE] = "DELETE FROM totp_factors WHERE user_sub = ?1",
+    [ST_RECOVERY_INSERT] = "INSERT INTO recovery_codes (user_sub, hash, created_at) "
+                           "SELECT sub, ?2, ?3 FROM users WHERE sub = ?1",
+    [ST_RECOVERY_DELETE] = "DELETE FROM recovery_codes WHERE user_sub = ?1",
+    [ST_RECOVERY_USE] = "UPDATE recovery_codes SET used_at = ?3 "
+                        "WHERE user_sub = ?1 AND hash = ?2 AND used_at IS NULL",
+    [ST_RECOVERY_LIST] = "SELECT hash, created_at, coalesce(used_at, 0) FROM recovery_codes "
+                         "WHERE user_sub = ?1 ORDER BY created_at, rowid",
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
@@ -637,4 +656,12 @@ const struct store_ops sqlite_store_ops = {
     .backchannel_delete = sqlite_backchannel_delete,
     .backchannel_retry = sqlite_backchannel_retry,
     .secret_get_or_add = sqlite_secret_get_or_add,
+    .totp_put = sqlite_totp_put,
+    .totp_get = sqlite_totp_get,
+    .totp_use = sqlite_totp_use,
+    .totp_delete = sqlite_totp_delete,
+    .recovery_codes_replace = sqlite_recovery_codes_replace,
+    .recovery_code_use = sqlite_recovery_code_use,
+    .recovery_codes_list = sqlite_recovery_codes_list,
+    .factors_delete = sqlite_factors_delete,
 };

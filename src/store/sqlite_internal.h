@@ -88,6 +88,15 @@ enum stmt_id {
     ST_BACKCHANNEL_RETRY,
     ST_SECRET_ADD,
     ST_SECRET_GET,
+    /* second factors (sqlite_factors.c) */
+    ST_TOTP_PUT,
+    ST_TOTP_GET,
+    ST_TOTP_USE,
+    ST_TOTP_DELETE,
+    ST_RECOVERY_INSERT,
+    ST_RECOVERY_DELETE,
+    ST_RECOVERY_USE,
+    ST_RECOVERY_LIST,
     ST_BEGIN,
     ST_COMMIT,
     ST_ROLLBACK,
@@ -218,5 +227,19 @@ enum err sqlite_backchannel_delete(struct store *s, int64_t id);
 enum err sqlite_backchannel_retry(struct store *s, int64_t id, int64_t next_at);
 enum err sqlite_secret_get_or_add(struct store *s, const char *name, const unsigned char *sealed,
                                   size_t n, unsigned char **out, size_t *outlen);
+
+/* Second factors (sqlite_factors.c). */
+enum err sqlite_totp_put(struct store *s, const struct totp_factor *f);
+enum err sqlite_totp_get(struct store *s, const char *sub, struct totp_factor *out);
+enum err sqlite_totp_use(struct store *s, const char *sub, int64_t step, int64_t now, bool confirm);
+enum err sqlite_totp_delete(struct store *s, const char *sub);
+enum err sqlite_recovery_codes_replace(struct store *s, const char *sub,
+                                       const unsigned char (*hashes)[HASH_LEN], size_t n,
+                                       int64_t now);
+enum err sqlite_recovery_code_use(struct store *s, const char *sub,
+                                  const unsigned char hash[HASH_LEN], int64_t now);
+enum err sqlite_recovery_codes_list(struct store *s, const char *sub, struct recovery_code **out,
+                                    size_t *n);
+enum err sqlite_factors_delete(struct store *s, const char *sub);
 
 #endif

@@ -1,0 +1,28 @@
+-- Second factors (issue 13). A user has at most one TOTP secret, sealed with
+-- the key-encryption key and bound to the user's sub (never plaintext at
+-- rest); it counts for sign-in only once confirmed with a code. last_step is
+-- the time step of the last code accepted (-1: none yet): a code is accepted
+-- only for a later step, by one UPDATE … WHERE last_step < step, so of two
+-- instances racing with the same code exactly one wins.
+CREATE TABLE IF NOT EXISTS totp_factors (
+    user_sub TEXT PRIMARY KEY REFERENCES users (sub) ON DELETE CASCADE,
+    secret_sealed BLOB NOT NULL,
+    confirmed INTEGER NOT NULL DEFAULT 0,
+    last_step INTEGER NOT NULL DEFAULT -1,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER
+);
+
+-- Recovery codes, as the SHA-256 of each (oauth/recovery_codes.c); a used
+-- code keeps its row with used_at set, so the account page can say how many
+-- are left and when one was last used. A new set replaces the old one.
+CREATE TABLE IF NOT EXISTS recovery_codes (
+    user_sub TEXT NOT NULL REFERENCES users (sub) ON DELETE CASCADE,
+    hash BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    used_at INTEGER,
+    PRIMARY KEY (user_sub, hash)
+);
+
+-- A client whose users must sign in with a second factor (--require-mfa).
+ALTER TABLE clients ADD COLUMN require_mfa INTEGER NOT NULL DEFAULT 0;
