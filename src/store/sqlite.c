@@ -207,6 +207,15 @@ const char *const sqlite_sql[ST_COUNT] = {
                         "WHERE user_sub = ?1 AND hash = ?2 AND used_at IS NULL",
     [ST_RECOVERY_LIST] = "SELECT hash, created_at, coalesce(used_at, 0) FROM recovery_codes "
                          "WHERE user_sub = ?1 ORDER BY created_at, rowid",
+    /* ?2 (a session's sid) is bound by the session code path, and unused */
+    [ST_PENDING_INSERT] = "INSERT INTO signin_pending (id_hash, user_sub, auth_time, amr, "
+                          "created_at, expires_at) SELECT ?1, sub, ?4, ?5, ?6, ?7 FROM users "
+                          "WHERE sub = ?3 AND enabled = 1",
+    [ST_PENDING_GET] = "SELECT '', p.user_sub, p.auth_time, p.amr, p.created_at, p.expires_at "
+                       "FROM signin_pending p JOIN users u ON u.sub = p.user_sub "
+                       "WHERE p.id_hash = ?1 AND u.enabled = 1",
+    [ST_PENDING_DELETE] = "DELETE FROM signin_pending WHERE id_hash = ?1",
+    [ST_SWEEP_PENDING] = "DELETE FROM signin_pending WHERE expires_at < ?1",
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
@@ -664,4 +673,7 @@ const struct store_ops sqlite_store_ops = {
     .recovery_code_use = sqlite_recovery_code_use,
     .recovery_codes_list = sqlite_recovery_codes_list,
     .factors_delete = sqlite_factors_delete,
+    .pending_insert = sqlite_pending_insert,
+    .pending_get = sqlite_pending_get,
+    .pending_delete = sqlite_pending_delete,
 };

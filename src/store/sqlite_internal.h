@@ -97,6 +97,10 @@ enum stmt_id {
     ST_RECOVERY_DELETE,
     ST_RECOVERY_USE,
     ST_RECOVERY_LIST,
+    ST_PENDING_INSERT,
+    ST_PENDING_GET,
+    ST_PENDING_DELETE,
+    ST_SWEEP_PENDING,
     ST_BEGIN,
     ST_COMMIT,
     ST_ROLLBACK,
@@ -241,5 +245,10 @@ enum err sqlite_recovery_code_use(struct store *s, const char *sub,
 enum err sqlite_recovery_codes_list(struct store *s, const char *sub, struct recovery_code **out,
                                     size_t *n);
 enum err sqlite_factors_delete(struct store *s, const char *sub);
+/* Pending sign-ins (sqlite_signin.c). */
+enum err sqlite_pending_insert(struct store *s, const struct session *p);
+enum err sqlite_pending_get(struct store *s, const unsigned char id_hash[HASH_LEN],
+                            struct session *out);
+enum err sqlite_pending_delete(struct store *s, const unsigned char id_hash[HASH_LEN]);
 
 #endif

@@ -66,10 +66,13 @@ static enum err step_one(struct conn *c, sqlite3_stmt *st, enum err (*fill)(sqli
     return e;
 }
 
-enum err sqlite_session_insert(struct store *s, const struct session *se)
+/* A session row, or a pending sign-in row (same columns but sid), by the
+ * insert statement id. */
+static enum err session_row_insert(struct store *s, enum stmt_id id, const struct session *se,
+                                   const char *what)
 {
     struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_SESSION_INSERT) : NULL;
+    sqlite3_stmt *st = c ? sqlite_stmt(c, id) : NULL;
 
     if (!st)
         return ERR_STORE;
@@ -80,7 +83,23 @@ enum err sqlite_session_insert(struct store *s, const struct session *se)
     sqlite3_bind_text(st, 5, se->amr ? se->amr : "", -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, se->created_at);
     sqlite3_bind_int64(st, 7, se->expires_at);
-    return sqlite_exec(c, st, "session_insert");
+    return sqlite_exec(c, st, what);
+}
+
+enum err sqlite_session_insert(struct store *s, const struct session *se)
+{
+    return session_row_insert(s, ST_SESSION_INSERT, se, "session_insert");
+}
+
+enum err sqlite_pending_insert(struct store *s, const struct session *p)
+{
+    struct conn *c = sqlite_conn_get(s);
+    enum err e = session_row_insert(s, ST_PENDING_INSERT, p, "pending_insert");
+
+    /* the insert selects the enabled user: no row means no such user */
+    if (!e && sqlite3_changes(c->db) == 0)
+        e = ERR_NOT_FOUND;
+    return e;
 }
 
 static enum err fill_session(sqlite3_stmt *st, void *item)
@@ -111,13 +130,14 @@ static enum err row_by_hash(struct store *s, enum stmt_id id, const unsigned cha
     return step_one(c, st, fill, out, what);
 }
 
-enum err sqlite_session_get(struct store *s, const unsigned char id_hash[HASH_LEN],
-                            struct session *out)
+static enum err session_row_get(struct store *s, enum stmt_id id,
+                                const unsigned char id_hash[HASH_LEN], struct session *out,
+                                const char *what)
 {
     enum err e;
 
     memset(out, 0, sizeof *out);
-    e = row_by_hash(s, ST_SESSION_GET, id_hash, fill_session, out, "session_get");
+    e = row_by_hash(s, id, id_hash, fill_session, out, what);
     if (e)
         session_clear(out);
     else
@@ -125,19 +145,42 @@ enum err sqlite_session_get(struct store *s, const unsigned char id_hash[HASH_LE
     return e;
 }
 
-enum err sqlite_session_delete(struct store *s, const unsigned char id_hash[HASH_LEN])
+enum err sqlite_session_get(struct store *s, const unsigned char id_hash[HASH_LEN],
+                            struct session *out)
+{
+    return session_row_get(s, ST_SESSION_GET, id_hash, out, "session_get");
+}
+
+enum err sqlite_pending_get(struct store *s, const unsigned char id_hash[HASH_LEN],
+                            struct session *out)
+{
+    return session_row_get(s, ST_PENDING_GET, id_hash, out, "pending_get");
+}
+
+static enum err session_row_delete(struct store *s, enum stmt_id id,
+                                   const unsigned char id_hash[HASH_LEN], const char *what)
 {
     struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_SESSION_DELETE) : NULL;
+    sqlite3_stmt *st = c ? sqlite_stmt(c, id) : NULL;
     enum err e;
 
     if (!st)
         return ERR_STORE;
     sqlite3_bind_blob(st, 1, id_hash, HASH_LEN, SQLITE_STATIC);
-    e = sqlite_exec(c, st, "session_delete");
+    e = sqlite_exec(c, st, what);
     if (!e && sqlite3_changes(c->db) == 0)
         e = ERR_NOT_FOUND;
     return e;
+}
+
+enum err sqlite_session_delete(struct store *s, const unsigned char id_hash[HASH_LEN])
+{
+    return session_row_delete(s, ST_SESSION_DELETE, id_hash, "session_delete");
+}
+
+enum err sqlite_pending_delete(struct store *s, const unsigned char id_hash[HASH_LEN])
+{
+    return session_row_delete(s, ST_PENDING_DELETE, id_hash, "pending_delete");
 }
 
 enum err sqlite_code_insert(struct store *s, const struct auth_code *code)

@@ -339,6 +339,10 @@ struct store_ops {
     enum err (*recovery_codes_list)(struct store *s, const char *sub, struct recovery_code **out,
                                     size_t *n);
     enum err (*factors_delete)(struct store *s, const char *sub);
+    enum err (*pending_insert)(struct store *s, const struct session *p);
+    enum err (*pending_get)(struct store *s, const unsigned char id_hash[HASH_LEN],
+                            struct session *out);
+    enum err (*pending_delete)(struct store *s, const unsigned char id_hash[HASH_LEN]);
 };
 
 struct store {
@@ -625,6 +629,19 @@ enum err store_recovery_codes_list(struct store *s, const char *sub, struct reco
  * transaction. No factor is not an error. A deleted user's factors go with
  * the user. */
 enum err store_factors_delete(struct store *s, const char *sub);
+/* A pending sign-in: a password (amr, at auth_time) proven, the second
+ * factor not yet. Kept in a struct session (sid unused: ""), in rows apart
+ * from sessions, so that no pending sign-in is ever taken for a session.
+ * Insert: ERR_NOT_FOUND when the user is not there or disabled; ERR_CONFLICT
+ * for a hash that exists. Get: the row, expired or not (the caller checks),
+ * of a user who is there and enabled (caller frees with session_clear);
+ * ERR_NOT_FOUND. Delete: ERR_NOT_FOUND when it was gone, so that of two
+ * racing second factors only one goes on to a session. The sweep removes
+ * expired ones. */
+enum err store_pending_insert(struct store *s, const struct session *p);
+enum err store_pending_get(struct store *s, const unsigned char id_hash[HASH_LEN],
+                           struct session *out);
+enum err store_pending_delete(struct store *s, const unsigned char id_hash[HASH_LEN]);
 /* Frees what f holds; the sealed secret is wiped first. Accepts NULL. */
 void totp_factor_clear(struct totp_factor *f);
 

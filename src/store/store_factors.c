@@ -68,6 +68,28 @@ enum err store_factors_delete(struct store *s, const char *sub)
     return store_timed(t0, s->ops->factors_delete(s, sub));
 }
 
+enum err store_pending_insert(struct store *s, const struct session *p)
+{
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->pending_insert(s, p));
+}
+
+enum err store_pending_get(struct store *s, const unsigned char id_hash[HASH_LEN],
+                           struct session *out)
+{
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->pending_get(s, id_hash, out));
+}
+
+enum err store_pending_delete(struct store *s, const unsigned char id_hash[HASH_LEN])
+{
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->pending_delete(s, id_hash));
+}
+
 void totp_factor_clear(struct totp_factor *f)
 {
     if (!f)

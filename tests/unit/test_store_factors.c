@@ -222,6 +222,60 @@ static void client_require_mfa_round_trip(void **state)
     client_clear(&c);
 }
 
+static struct session make_pending(const char *token, const char *sub, int64_t expires_at)
+{
+    struct session p = {0};
+
+    hash_sha256(token, strlen(token), p.id_hash);
+    p.user_sub = (char *)sub;
+    p.amr = "pwd";
+    p.auth_time = 100;
+    p.created_at = 100;
+    p.expires_at = expires_at;
+    return p;
+}
+
+static void pending_sign_in_is_no_session(void **state)
+{
+    struct temp_store *t = *state;
+    struct session p = make_pending("pending-1", "user-1", 400), got;
+    struct user u;
+    int64_t removed = 0;
+
+    assert_int_equal(store_pending_insert(t->store, &p), ERR_OK);
+    assert_int_equal(store_pending_insert(t->store, &p), ERR_CONFLICT);
+    /* never read as a session */
+    assert_int_equal(store_session_get(t->store, p.id_hash, &got), ERR_NOT_FOUND);
+    assert_int_equal(store_pending_get(t->store, p.id_hash, &got), ERR_OK);
+    assert_string_equal(got.user_sub, "user-1");
+    assert_string_equal(got.amr, "pwd");
+    assert_int_equal(got.auth_time, 100);
+    assert_int_equal(got.expires_at, 400);
+    session_clear(&got);
+    /* one taker only */
+    assert_int_equal(store_pending_delete(t->store, p.id_hash), ERR_OK);
+    assert_int_equal(store_pending_delete(t->store, p.id_hash), ERR_NOT_FOUND);
+    assert_int_equal(store_pending_get(t->store, p.id_hash, &got), ERR_NOT_FOUND);
+
+    p = make_pending("pending-nobody", "nobody", 400);
+    assert_int_equal(store_pending_insert(t->store, &p), ERR_NOT_FOUND);
+    /* a disabled user's pending sign-in is gone */
+    p = make_pending("pending-2", "user-2", 400);
+    assert_int_equal(store_pending_insert(t->store, &p), ERR_OK);
+    assert_int_equal(store_user_get(t->store, "user-2", &u), ERR_OK);
+    u.enabled = false;
+    assert_int_equal(store_user_update(t->store, &u), ERR_OK);
+    assert_int_equal(store_pending_get(t->store, p.id_hash, &got), ERR_NOT_FOUND);
+    assert_int_equal(store_pending_insert(t->store, &p), ERR_NOT_FOUND);
+    user_clear(&u);
+    /* expired ones are swept */
+    p = make_pending("pending-3", "user-1", 400);
+    assert_int_equal(store_pending_insert(t->store, &p), ERR_OK);
+    assert_int_equal(store_sweep(t->store, 401, &removed), ERR_OK);
+    assert_true(removed >= 1);
+    assert_int_equal(store_pending_delete(t->store, p.id_hash), ERR_NOT_FOUND);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,6 +285,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(recovery_codes_single_use, setup, teardown),
         cmocka_unit_test_setup_teardown(factors_go_with_reset_and_user, setup, teardown),
         cmocka_unit_test_setup_teardown(client_require_mfa_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(pending_sign_in_is_no_session, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,3 +26,18 @@ CREATE TABLE IF NOT EXISTS recovery_codes (
 
 -- A client whose users must sign in with a second factor (--require-mfa).
 ALTER TABLE clients ADD COLUMN require_mfa INTEGER NOT NULL DEFAULT 0;
+
+-- The half-signed-in state between a correct password and the second
+-- factor: its own short-lived random token (only the SHA-256 is kept), in
+-- its own table, so that no pending row is ever read as a session. It names
+-- what was proven so far (amr) and when; the second factor's success
+-- deletes it (one success per row) and starts a real session.
+CREATE TABLE IF NOT EXISTS signin_pending (
+    id_hash BLOB PRIMARY KEY,
+    user_sub TEXT NOT NULL REFERENCES users (sub) ON DELETE CASCADE,
+    amr TEXT NOT NULL,
+    auth_time INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS signin_pending_expires_at ON signin_pending (expires_at);
