@@ -39,6 +39,15 @@ int cli_open_store(const struct config *cfg, struct store **out);
 void cli_audit(struct store *s, const char *type, const char *user_sub, const char *client_id,
                const char *detail);
 
+/* The user named by word: a username, else a sub (caller frees with
+ * user_clear). Returns an exit status, the failure reported. */
+struct user;
+int cli_user_load(struct store *s, const char *word, struct user *u);
+
+/* oidcd user add-totp|factors|reset-factors (cmd) with the words after it. */
+int cli_user_factors(const char *cmd, int argc, char **argv, struct store *s,
+                     const struct config *cfg);
+
 /* What client c's ID token algorithm needs before c is stored (secret: a new
  * one just made, or NULL). HS256: secret sealed with the key-encryption key
  * into c->secret_sealed, the only plaintext copy the server keeps (with no

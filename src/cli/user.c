@@ -1,4 +1,4 @@
-/* oidcd user create|list|show|update|delete */
+/* oidcd user create|list|show|update|delete (the factors: cli/user_factors.c) */
 #include <jansson.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
@@ -292,7 +292,7 @@ static int cmd_create(int argc, char **argv, struct store *s, const struct confi
 }
 
 /* The user named by word: a username, else a sub. */
-static int load(struct store *s, const char *word, struct user *u)
+int cli_user_load(struct store *s, const char *word, struct user *u)
 {
     enum err rc = store_user_get_by_username(s, word, u);
 
@@ -331,7 +331,7 @@ static int cmd_update(int argc, char **argv, struct store *s, const struct confi
     if (status == EXIT_OK && f.username && !username_ok(f.username))
         status = cli_fail(EXIT_USAGE, "a username is 1 to 64 of A-Z a-z 0-9 . _ @ -");
     if (status == EXIT_OK)
-        status = load(s, argv[0], &u);
+        status = cli_user_load(s, argv[0], &u);
     if (status == EXIT_OK && f.username)
         memcpy(u.username, f.username, strlen(f.username) + 1);
     if (status == EXIT_OK && (f.enable || f.disable))
@@ -371,7 +371,7 @@ static int cmd_show(int argc, char **argv, struct store *s, const struct config 
     if (status == EXIT_OK)
         status = parse_flags(argc, argv, 1, ON_PRINT, cfg, &f);
     if (status == EXIT_OK)
-        status = load(s, argv[0], &u);
+        status = cli_user_load(s, argv[0], &u);
     if (status == EXIT_OK)
         print_user(&u, f.json);
     flags_free(&f);
@@ -432,7 +432,7 @@ static int cmd_delete(int argc, char **argv, struct store *s)
     if (status == EXIT_OK && argc > 1)
         status = cli_fail(EXIT_USAGE, "unknown argument %s", argv[1]);
     if (status == EXIT_OK)
-        status = load(s, argv[0], &u);
+        status = cli_user_load(s, argv[0], &u);
     if (status == EXIT_OK && (rc = store_user_delete(s, u.sub)))
         status = cli_fail(EXIT_FAIL, "cannot delete user: %s", err_str(rc));
     if (status == EXIT_OK) {
@@ -449,15 +449,21 @@ int cli_user(int argc, char **argv, const struct config *cfg)
     const char *sub = argc > 0 ? argv[0] : "";
     int status;
 
+    bool factors =
+        !strcmp(sub, "add-totp") || !strcmp(sub, "factors") || !strcmp(sub, "reset-factors");
+
     if (strcmp(sub, "create") && strcmp(sub, "list") && strcmp(sub, "show") &&
-        strcmp(sub, "update") && strcmp(sub, "delete"))
-        return cli_fail(EXIT_USAGE, "usage: oidcd user create|list|show|update|delete …");
+        strcmp(sub, "update") && strcmp(sub, "delete") && !factors)
+        return cli_fail(EXIT_USAGE, "usage: oidcd user create|list|show|update|delete|add-totp|"
+                                    "factors|reset-factors …");
     status = cli_open_store(cfg, &s);
     if (status)
         return status;
     argc--;
     argv++;
-    if (strcmp(sub, "create") == 0)
+    if (factors)
+        status = cli_user_factors(sub, argc, argv, s, cfg);
+    else if (strcmp(sub, "create") == 0)
         status = cmd_create(argc, argv, s, cfg);
     else if (strcmp(sub, "list") == 0)
         status = cmd_list(argc, argv, s, cfg);
