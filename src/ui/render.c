@@ -45,6 +45,9 @@ static const struct slot login_slots[] = {
     TEXT(struct ui_login_view, client_name), TEXT(struct ui_login_view, username),
     TEXT(struct ui_login_view, error),       TEXT(struct ui_login_view, csrf_token),
     TEXT(struct ui_login_view, next),        END};
+static const struct slot mfa_slots[] = {
+    TEXT(struct ui_mfa_view, client_name), TEXT(struct ui_mfa_view, error),
+    TEXT(struct ui_mfa_view, csrf_token), TEXT(struct ui_mfa_view, next), END};
 static const struct slot consent_slots[] = {
     TEXT(struct ui_consent_view, client_name),
     LIST(struct ui_consent_view, scopes, nscopes, struct ui_scope_item, scope_slots),
@@ -77,6 +80,7 @@ static const struct {
     [UI_LOGGED_OUT] = {"logged_out.html", logged_out_slots},
     [UI_FORM_POST] = {"form_post.html", form_post_slots},
     [UI_CHECK_SESSION] = {"check_session.html", check_session_slots},
+    [UI_MFA] = {"mfa.html", mfa_slots},
 };
 
 const char *ui_page_file(enum ui_page page)

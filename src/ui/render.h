@@ -22,6 +22,7 @@ enum ui_page {
     UI_LOGGED_OUT,
     UI_FORM_POST,
     UI_CHECK_SESSION,
+    UI_MFA,
     UI_PAGES
 };
 
@@ -31,6 +32,14 @@ enum ui_page {
 struct ui_login_view {
     const char *client_name; /* may be NULL: no client named */
     const char *username;    /* prefill */
+    const char *error;       /* shown when non-empty */
+    const char *csrf_token;
+    const char *next;
+};
+
+/* The second step of sign-in: a TOTP code or a recovery code. */
+struct ui_mfa_view {
+    const char *client_name; /* may be NULL: no client named */
     const char *error;       /* shown when non-empty */
     const char *csrf_token;
     const char *next;

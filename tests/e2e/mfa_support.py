@@ -39,3 +39,28 @@ def factors(server, username="alice"):
     result = user_cli(server, "factors", username, "--json")
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
+
+
+def mfa_form(resp):
+    """The second-factor form: a field `code`, CSRF and next."""
+    from signin_support import parse_forms
+    forms = [f for f in parse_forms(resp.text) if "code" in f.fields and "password" not in f.fields]
+    return forms[0] if forms else None
+
+
+def wait_next_step():
+    """Sleeps into the next 30-second step (a code of the current step may be
+    spent already)."""
+    time.sleep(30 - time.time() % 30 + 0.2)
+
+
+def sign_in_with_code(browser, client, code_of, **params):
+    """authorize → password → second factor (code_of() gives the code) →
+    consent → the Callback; asserts the second-factor page showed."""
+    resp = browser.follow(browser.authorize(client, **params))
+    resp = browser.follow(browser.login(resp))
+    form = mfa_form(resp)
+    assert form is not None, f"no second-factor form:\n{resp.status_code} {resp.text[:2000]}"
+    assert "csrf_token" in form.fields and "next" in form.fields, form
+    resp = browser.submit(resp, form, code=code_of())
+    return browser.run(resp, expect_login=False)
