@@ -176,20 +176,33 @@ static void try_code(const struct app *a, const struct http_request *req,
     signin_signed_in(a, resp, s, has);
 }
 
+static enum err has_factor(const struct app *a, const char *sub, bool *out)
+{
+    struct mfa_status st;
+    enum err rc = mfa_status_get(&a->oauth, sub, &st);
+
+    *out = !rc && mfa_status_has_factor(&st);
+    return rc;
+}
+
 void endpoint_login_mfa(void *app, const struct http_request *req, struct http_response *resp)
 {
     const struct app *a = app;
     struct signin s;
     struct base b;
     const char *next;
-    bool has;
+    bool has, factor = false;
     enum err rc;
 
     memset(&b, 0, sizeof b);
     if (signin_read_next(a, req, resp, &s, &next, &has))
         goto out;
     rc = base_get(a, req, &b);
-    if (rc == ERR_NOT_FOUND)
+    if (!rc)
+        rc = has_factor(a, b.se.user_sub, &factor);
+    if (!rc && !factor)
+        signin_no_second_factor(a, resp);
+    else if (rc == ERR_NOT_FOUND)
         start_again(a, resp, &s, has);
     else if (rc)
         page_error(a, resp, 500, "Something went wrong", "Please try again in a moment.");
