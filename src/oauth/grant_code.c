@@ -270,8 +270,8 @@ enum err grant_user_issue(const struct oauth_ctx *ctx, const struct client *clie
                           id_token_claims_fn claims, int64_t now, struct token_response *out,
                           struct user_issued *issued)
 {
-    struct access_grant g = {client,        u->user_sub, client->id,
-                             target->scope, false,       u->claims_userinfo};
+    struct access_grant g = {client, u->user_sub,        client->id, target->scope,
+                             false,  u->claims_userinfo, u->amr,     u->auth_time};
     enum err rc;
 
     memset(issued, 0, sizeof *issued);

@@ -214,7 +214,8 @@ static enum err issue(const struct oauth_ctx *ctx, const struct client *client,
                       struct token_target *target, id_token_claims_fn claims, int64_t now,
                       struct token_response *out, const char **why)
 {
-    struct access_grant g = {client, rt->user_sub, client->id, target->scope, false, NULL};
+    /* a refresh token keeps no amr: its tokens say nothing of the sign-in */
+    struct access_grant g = {client, rt->user_sub, client->id, target->scope, false, NULL, NULL, 0};
     struct refresh_token next = {0};
     char jti[ACCESS_TOKEN_JTI_SIZE], *userinfo = NULL, *id_token = NULL;
     enum err rc;

@@ -121,3 +121,27 @@ def test_login_require_mfa(make_server):
     secret = add_totp(server)["secret"]
     claims, shown, _ = id_claims(server, client, Browser(server), lambda: totp(secret))
     assert shown == {"login": True, "mfa": True} and claims["acr"] == MFA
+
+
+def test_access_token_and_introspection_carry_the_sign_in(server, alice, rp):
+    import requests
+    from conftest import HTTP_TIMEOUT, verify_jwt
+    secret = add_totp(server)["secret"]
+    claims, _, tokens = id_claims(server, rp, Browser(server), lambda: totp(secret))
+    _, at = verify_jwt(tokens["access_token"], server.jwks())
+    assert at["acr"] == MFA and sorted(at["amr"]) == ["mfa", "otp", "pwd"]
+    assert at["auth_time"] == claims["auth_time"]
+    rs = server.create_client(name="rs", scope=f"token_introspection {rp['client_id']}")
+    resp = requests.post(server.url("/introspect"), data={"token": tokens["access_token"]},
+                         auth=(rs["client_id"], rs["client_secret"]), timeout=HTTP_TIMEOUT)
+    body = resp.json()
+    assert body["active"] is True
+    assert body["acr"] == MFA and sorted(body["amr"]) == ["mfa", "otp", "pwd"]
+    assert body["auth_time"] == claims["auth_time"]
+    # a machine token has no sign-in
+    machine = server.create_client(name="m", scope="read")
+    tok = requests.post(server.url("/token"), data={"grant_type": "client_credentials"},
+                        auth=(machine["client_id"], machine["client_secret"]),
+                        timeout=HTTP_TIMEOUT).json()["access_token"]
+    _, mc = verify_jwt(tok, server.jwks())
+    assert "acr" not in mc and "amr" not in mc
