@@ -62,6 +62,7 @@ extern const struct route route_metrics;
 /* The pages a person sees: /authorize, /login, /consent, /logout. */
 void endpoint_authorize(void *app, const struct http_request *req, struct http_response *resp);
 void endpoint_login(void *app, const struct http_request *req, struct http_response *resp);
+void endpoint_account(void *app, const struct http_request *req, struct http_response *resp);
 void endpoint_login_mfa(void *app, const struct http_request *req, struct http_response *resp);
 void endpoint_consent(void *app, const struct http_request *req, struct http_response *resp);
 void endpoint_logout(void *app, const struct http_request *req, struct http_response *resp);

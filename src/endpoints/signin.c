@@ -355,10 +355,12 @@ void signin_signed_in(const struct app *a, struct http_response *resp, const str
                       bool has)
 {
     struct authorize_request again;
+    char url[sizeof a->oauth.cfg->issuer + 16];
 
+    /* signed in for no application: the account page */
     if (!has) {
-        page_error(a, resp, 200, "You are signed in",
-                   "Go back to the application you were using and continue there.");
+        snprintf(url, sizeof url, "%s/account", a->oauth.cfg->issuer);
+        http_response_redirect(resp, 303, url);
         return;
     }
     /* the login just made satisfies prompt=login and any max_age: without

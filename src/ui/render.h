@@ -23,6 +23,7 @@ enum ui_page {
     UI_FORM_POST,
     UI_CHECK_SESSION,
     UI_MFA,
+    UI_ACCOUNT,
     UI_PAGES
 };
 
@@ -43,6 +44,27 @@ struct ui_mfa_view {
     const char *error;       /* shown when non-empty */
     const char *csrf_token;
     const char *next;
+};
+
+struct qr_svg;
+
+/* The account page. Lists use struct ui_field (below): claims as name and
+ * value, codes (recovery codes shown once) as name. */
+struct ui_account_view {
+    const char *username;
+    const char *notice; /* what the last change did; shown when non-empty */
+    const char *error;
+    const struct ui_field *claims;
+    size_t nclaims;
+    const char *totp_on;  /* non-empty: a confirmed TOTP secret (its text says since when) */
+    const char *totp_off; /* non-empty: none, and none being set up */
+    const struct qr_svg *enrol_qr; /* a secret being set up: its QR code; NULL: none */
+    const char *enrol_secret;      /* … and its base32 text */
+    const char *recovery_summary;
+    const char *codes_note;       /* non-empty with fresh codes: how to keep them */
+    const struct ui_field *codes; /* fresh recovery codes, shown once */
+    size_t ncodes;
+    const char *csrf_token;
 };
 
 struct ui_scope_item {
