@@ -39,6 +39,10 @@ struct account {
     struct recovery_codes codes;
     struct ui_field code_fields[RECOVERY_CODES];
     size_t ncodes;
+    struct session *sessions;
+    size_t nsessions;
+    struct ui_session_item session_items[LIMIT_USER_SESSIONS];
+    char started[LIMIT_USER_SESSIONS][40];
     const char *notice, *error;
     char totp_on[128], recovery_summary[160];
 };
@@ -51,6 +55,7 @@ static void account_clear(struct account *ac)
         free(ac->claim_values[i]);
     json_decref(ac->claims_json);
     qr_svg_clear(&ac->qr);
+    session_list_free(ac->sessions, ac->nsessions);
     session_clear(&ac->se);
     user_clear(&ac->user);
     OPENSSL_cleanse(ac->secret_text, sizeof ac->secret_text);
@@ -113,6 +118,24 @@ static enum err read_enrolment(const struct app *a, struct account *ac)
     return rc;
 }
 
+/* The user's live sessions for the page, this one marked. */
+static enum err read_sessions(const struct app *a, struct account *ac, const char *csrf)
+{
+    enum err rc = store_sessions_of_user(a->oauth.store, ac->user.sub, clock_now(), &ac->sessions,
+                                         &ac->nsessions);
+    size_t i;
+
+    for (i = 0; !rc && i < ac->nsessions && i < LIMIT_USER_SESSIONS; i++) {
+        const struct session *se = &ac->sessions[i];
+        when(se->created_at, ac->started[i], sizeof ac->started[i]);
+        bool current = strcmp(se->sid, ac->se.sid) == 0;
+        ac->session_items[i] = (struct ui_session_item){
+            ac->started[i],         se->address, se->sid, current ? "yes" : NULL,
+            current ? NULL : "yes", csrf};
+    }
+    return rc;
+}
+
 static void show(const struct app *a, const struct http_request *req, struct http_response *resp,
                  struct account *ac)
 {
@@ -124,6 +147,8 @@ static void show(const struct app *a, const struct http_request *req, struct htt
         rc = read_enrolment(a, ac);
     if (!rc)
         rc = page_csrf_token(a, req, resp, csrf);
+    if (!rc)
+        rc = read_sessions(a, ac, csrf);
     if (rc) {
         log_kv(LOG_ERROR, "account page failed", "error", err_str(rc), NULL);
         page_error(a, resp, 500, "Something went wrong", "Please try again in a moment.");
@@ -157,6 +182,9 @@ static void show(const struct app *a, const struct http_request *req, struct htt
                                             : NULL,
                                  ac->code_fields,
                                  ac->ncodes,
+                                 ac->session_items,
+                                 ac->nsessions,
+                                 ac->nsessions > 1 ? "yes" : NULL,
                                  csrf};
     page_render(a, resp, 200, UI_ACCOUNT, &v);
 }
@@ -207,6 +235,28 @@ static enum err proof_ok(const struct app *a, const struct http_request *req, st
                        rc == ERR_OK              ? LOGIN_SUCCEEDED
                        : rc == ERR_ACCESS_DENIED ? LOGIN_FAILED
                                                  : LOGIN_UNDECIDED);
+    return rc;
+}
+
+/* Signs out one of the user's sessions (field sid), or every one but this. */
+static enum err end_sessions(const struct app *a, const struct http_request *req,
+                             struct account *ac, bool others)
+{
+    const char *sid = NULL;
+    enum err rc;
+
+    if (!others && (params_get_one(&req->form, "sid", &sid) || !sid))
+        return ERR_INVALID_REQUEST;
+    rc =
+        store_session_end_for_user(a->oauth.store, ac->user.sub, others ? ac->se.sid : sid, others);
+    if (rc == ERR_NOT_FOUND) {
+        ac->error = "That session had ended already.";
+        return ERR_OK;
+    }
+    if (!rc) {
+        audit(a, req, ac->user.sub, "session.ended", true, others ? "all others" : "one");
+        ac->notice = others ? "You are signed out everywhere else." : "That session is signed out.";
+    }
     return rc;
 }
 
@@ -267,6 +317,8 @@ static enum err do_action(const struct app *a, const struct http_request *req, s
     }
     if (strcmp(action, "recovery_regenerate") == 0)
         return regenerate(a, req, ac);
+    if (strcmp(action, "session_end") == 0 || strcmp(action, "sessions_end_others") == 0)
+        return end_sessions(a, req, ac, strcmp(action, "sessions_end_others") == 0);
     return ERR_INVALID_REQUEST;
 }
 

@@ -343,7 +343,8 @@ enum err signin_start_session(const struct app *a, const struct http_request *re
         if (rc)
             return rc;
     }
-    rc = session_create(&a->oauth, sub, amr, token, NULL);
+    rc = session_create(&a->oauth, sub, amr, req->client_address[0] ? req->client_address : NULL,
+                        token, NULL);
     if (!rc)
         rc = page_session_set(a, resp, token, a->oauth.cfg->session_ttl);
     OPENSSL_cleanse(token, sizeof token);

@@ -81,7 +81,8 @@ const char *const sqlite_sql[ST_COUNT] = {
                       "AND retire_after < ?1",
     /* sign-in (sqlite_signin.c) */
     [ST_SESSION_INSERT] = "INSERT INTO sessions (id_hash, sid, user_sub, auth_time, amr, "
-                          "created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                          "created_at, expires_at, address) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     /* a session is only as good as its user: deleted or disabled, it is gone */
     [ST_SESSION_GET] = "SELECT s.sid, s.user_sub, s.auth_time, s.amr, s.created_at, s.expires_at "
                        "FROM sessions s JOIN users u ON u.sub = s.user_sub "
@@ -216,6 +217,11 @@ const char *const sqlite_sql[ST_COUNT] = {
                        "WHERE p.id_hash = ?1 AND u.enabled = 1",
     [ST_PENDING_DELETE] = "DELETE FROM signin_pending WHERE id_hash = ?1",
     [ST_SWEEP_PENDING] = "DELETE FROM signin_pending WHERE expires_at < ?1",
+    [ST_SESSIONS_OF_USER] = "SELECT sid, user_sub, auth_time, amr, created_at, expires_at, "
+                            "address FROM sessions WHERE user_sub = ?1 AND expires_at > ?2 "
+                            "ORDER BY created_at DESC, rowid DESC LIMIT ?3",
+    [ST_SESSION_END_SID] = "DELETE FROM sessions WHERE user_sub = ?1 AND sid = ?2",
+    [ST_SESSION_END_OTHERS] = "DELETE FROM sessions WHERE user_sub = ?1 AND sid <> ?2",
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
@@ -676,4 +682,6 @@ const struct store_ops sqlite_store_ops = {
     .pending_insert = sqlite_pending_insert,
     .pending_get = sqlite_pending_get,
     .pending_delete = sqlite_pending_delete,
+    .sessions_of_user = sqlite_sessions_of_user,
+    .session_end_for_user = sqlite_session_end_for_user,
 };

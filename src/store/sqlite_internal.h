@@ -101,6 +101,9 @@ enum stmt_id {
     ST_PENDING_GET,
     ST_PENDING_DELETE,
     ST_SWEEP_PENDING,
+    ST_SESSIONS_OF_USER,
+    ST_SESSION_END_SID,
+    ST_SESSION_END_OTHERS,
     ST_BEGIN,
     ST_COMMIT,
     ST_ROLLBACK,
@@ -250,5 +253,9 @@ enum err sqlite_pending_insert(struct store *s, const struct session *p);
 enum err sqlite_pending_get(struct store *s, const unsigned char id_hash[HASH_LEN],
                             struct session *out);
 enum err sqlite_pending_delete(struct store *s, const unsigned char id_hash[HASH_LEN]);
+enum err sqlite_sessions_of_user(struct store *s, const char *sub, int64_t now,
+                                 struct session **out, size_t *n);
+enum err sqlite_session_end_for_user(struct store *s, const char *sub, const char *sid,
+                                     bool others);
 
 #endif

@@ -83,6 +83,8 @@ static enum err session_row_insert(struct store *s, enum stmt_id id, const struc
     sqlite3_bind_text(st, 5, se->amr ? se->amr : "", -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, se->created_at);
     sqlite3_bind_int64(st, 7, se->expires_at);
+    if (se->address && *se->address)
+        sqlite3_bind_text(st, 8, se->address, -1, SQLITE_STATIC);
     return sqlite_exec(c, st, what);
 }
 
@@ -589,4 +591,58 @@ enum err sqlite_refresh_family_revoke(struct store *s, const char *family)
         return e;
     e = revoke_family(c, family);
     return sqlite_txn_end(c, e);
+}
+
+/* fill_session, and the address (column 6) a listed session shows. */
+static enum err fill_listed_session(sqlite3_stmt *st, void *item)
+{
+    struct session *se = item;
+    enum err e;
+
+    memset(se, 0, sizeof *se);
+    e = fill_session(st, se);
+    if (!e && sqlite3_column_type(st, 6) != SQLITE_NULL &&
+        !(se->address = sqlite_column_dup(st, 6)))
+        e = ERR_NOMEM;
+    return e;
+}
+
+enum err sqlite_sessions_of_user(struct store *s, const char *sub, int64_t now,
+                                 struct session **out, size_t *n)
+{
+    struct conn *c = sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_SESSIONS_OF_USER) : NULL;
+    enum err e;
+
+    *out = NULL;
+    *n = 0;
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_text(st, 1, sub, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_int64(st, 3, LIMIT_USER_SESSIONS);
+    e = sqlite_collect(c, st, sizeof **out, fill_listed_session, (void **)out, n);
+    if (e) {
+        session_list_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    return e;
+}
+
+enum err sqlite_session_end_for_user(struct store *s, const char *sub, const char *sid, bool others)
+{
+    struct conn *c = sqlite_conn_get(s);
+    sqlite3_stmt *st =
+        c ? sqlite_stmt(c, others ? ST_SESSION_END_OTHERS : ST_SESSION_END_SID) : NULL;
+    enum err e;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_text(st, 1, sub, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, sid, -1, SQLITE_STATIC);
+    e = sqlite_exec(c, st, others ? "session_end_others" : "session_end_sid");
+    if (!e && !others && sqlite3_changes(c->db) == 0)
+        e = ERR_NOT_FOUND;
+    return e;
 }

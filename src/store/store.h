@@ -129,6 +129,8 @@ struct session {
     char *amr; /* space-separated authentication methods ("pwd") */
     int64_t created_at;
     int64_t expires_at;
+    char *address; /* where it was started; NULL: unknown (read only by
+                      store_sessions_of_user) */
 };
 
 /* An authorization code, stored as its SHA-256, with all it is bound to. */
@@ -343,6 +345,10 @@ struct store_ops {
     enum err (*pending_get)(struct store *s, const unsigned char id_hash[HASH_LEN],
                             struct session *out);
     enum err (*pending_delete)(struct store *s, const unsigned char id_hash[HASH_LEN]);
+    enum err (*sessions_of_user)(struct store *s, const char *sub, int64_t now,
+                                 struct session **out, size_t *n);
+    enum err (*session_end_for_user)(struct store *s, const char *sub, const char *sid,
+                                     bool others);
 };
 
 struct store {
@@ -642,6 +648,16 @@ enum err store_pending_insert(struct store *s, const struct session *p);
 enum err store_pending_get(struct store *s, const unsigned char id_hash[HASH_LEN],
                            struct session *out);
 enum err store_pending_delete(struct store *s, const unsigned char id_hash[HASH_LEN]);
+/* The user's live sessions at now (their id_hash left zero: the list shows
+ * them, it does not open them), newest first, at most LIMIT_USER_SESSIONS;
+ * caller frees with session_list_free. */
+enum err store_sessions_of_user(struct store *s, const char *sub, int64_t now, struct session **out,
+                                size_t *n);
+/* Ends the user's session sid (others false) or every session of the user
+ * but sid (others true), as a logout does (back-channel logouts queued).
+ * ERR_NOT_FOUND when others is false and the user has no session sid. */
+enum err store_session_end_for_user(struct store *s, const char *sub, const char *sid, bool others);
+void session_list_free(struct session *list, size_t n);
 /* Frees what f holds; the sealed secret is wiped first. Accepts NULL. */
 void totp_factor_clear(struct totp_factor *f);
 

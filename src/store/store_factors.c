@@ -90,6 +90,30 @@ enum err store_pending_delete(struct store *s, const unsigned char id_hash[HASH_
     return store_timed(t0, s->ops->pending_delete(s, id_hash));
 }
 
+enum err store_sessions_of_user(struct store *s, const char *sub, int64_t now, struct session **out,
+                                size_t *n)
+{
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->sessions_of_user(s, sub, now, out, n));
+}
+
+enum err store_session_end_for_user(struct store *s, const char *sub, const char *sid, bool others)
+{
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->session_end_for_user(s, sub, sid, others));
+}
+
+void session_list_free(struct session *list, size_t n)
+{
+    size_t i;
+
+    for (i = 0; list && i < n; i++)
+        session_clear(&list[i]);
+    free(list);
+}
+
 void totp_factor_clear(struct totp_factor *f)
 {
     if (!f)

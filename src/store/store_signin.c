@@ -126,6 +126,7 @@ void session_clear(struct session *se)
         return;
     free(se->user_sub);
     free(se->amr);
+    free(se->address);
     memset(se, 0, sizeof *se);
 }
 

@@ -55,6 +55,13 @@ static const struct slot login_slots[] = {
 static const struct slot mfa_slots[] = {
     TEXT(struct ui_mfa_view, client_name), TEXT(struct ui_mfa_view, error),
     TEXT(struct ui_mfa_view, csrf_token), TEXT(struct ui_mfa_view, next), END};
+static const struct slot session_slots[] = {TEXT(struct ui_session_item, started),
+                                            TEXT(struct ui_session_item, where),
+                                            TEXT(struct ui_session_item, sid),
+                                            TEXT(struct ui_session_item, current),
+                                            TEXT(struct ui_session_item, other),
+                                            TEXT(struct ui_session_item, csrf_token),
+                                            END};
 static const struct slot account_slots[] = {
     TEXT(struct ui_account_view, username),
     TEXT(struct ui_account_view, notice),
@@ -67,6 +74,8 @@ static const struct slot account_slots[] = {
     TEXT(struct ui_account_view, recovery_summary),
     TEXT(struct ui_account_view, codes_note),
     LIST(struct ui_account_view, codes, ncodes, struct ui_field, field_slots),
+    LIST(struct ui_account_view, sessions, nsessions, struct ui_session_item, session_slots),
+    TEXT(struct ui_account_view, others),
     TEXT(struct ui_account_view, csrf_token),
     END};
 static const struct slot consent_slots[] = {

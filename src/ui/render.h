@@ -48,6 +48,16 @@ struct ui_mfa_view {
 
 struct qr_svg;
 
+/* One of the user's sessions on the account page. */
+struct ui_session_item {
+    const char *started;    /* when, as text */
+    const char *where;      /* the address it was started from */
+    const char *sid;        /* what the sign-out form names it by */
+    const char *current;    /* non-empty: the session showing the page … */
+    const char *other;      /* … else this (the sign-out button shows only here) */
+    const char *csrf_token; /* the page's (a list item knows only its own slots) */
+};
+
 /* The account page. Lists use struct ui_field (below): claims as name and
  * value, codes (recovery codes shown once) as name. */
 struct ui_account_view {
@@ -64,6 +74,9 @@ struct ui_account_view {
     const char *codes_note;       /* non-empty with fresh codes: how to keep them */
     const struct ui_field *codes; /* fresh recovery codes, shown once */
     size_t ncodes;
+    const struct ui_session_item *sessions;
+    size_t nsessions;
+    const char *others; /* non-empty: there are sessions besides this one */
     const char *csrf_token;
 };
 

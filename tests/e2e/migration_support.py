@@ -4,7 +4,9 @@ prepared as an older version left it."""
 # What each migration made that a replay would make again, in the order it is
 # undone (migrations without an entry only change rows).
 UNDO = {
-    19: ["DROP TABLE signin_pending",
+    19: ["DROP INDEX sessions_user_sub_created",
+         "ALTER TABLE sessions DROP COLUMN address",
+         "DROP TABLE signin_pending",
          "DROP TABLE recovery_codes",
          "DROP TABLE totp_factors",
          "ALTER TABLE clients DROP COLUMN require_mfa"],

@@ -112,3 +112,28 @@ def test_regenerate_replaces_the_codes(server, alice):
     second = re.findall(r"<li><code>([a-z2-7-]+)</code></li>", page.text)
     assert len(first) == len(second) == 10 and not set(first) & set(second)
     assert factors(server)["recovery_codes"]["left"] == 10
+
+
+def test_sessions_listed_and_signed_out(server, alice):
+    first, _ = signed_in(server)
+    second, _ = signed_in(server)
+    third, page = signed_in(server)
+    items = re.findall(r'name="sid" value="([^"]+)"', page.text)
+    # three sessions; a sign-out button for the two others only
+    assert page.text.count("Since ") == 3 and "(this browser)" in page.text
+    assert len(items) == 2 and "127.0.0.1" in page.text
+    forms = [f for f in parse_forms(page.text) if f.fields.get("action") == "session_end"]
+    page = third.submit(page, forms[0])
+    assert "That session is signed out" in page.text and page.text.count("Since ") == 2
+    # one of first and second is signed out now
+    alive = [b for b in (first, second)
+             if b.get(server.url("/account")).status_code == 200]
+    assert len(alive) == 1
+    page = third.submit(page, account_form(page, "sessions_end_others"))
+    assert "signed out everywhere else" in page.text and page.text.count("Since ") == 1
+    assert alive[0].get(server.url("/account")).status_code == 303
+    assert third.get(server.url("/account")).status_code == 200
+    # another user's session cannot be named
+    resp = third.post(server.url("/account"), {**account_form(page, "totp_start").fields,
+                                               "action": "session_end", "sid": "nope"})
+    assert "had ended already" in resp.text

@@ -41,3 +41,8 @@ CREATE TABLE IF NOT EXISTS signin_pending (
     expires_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS signin_pending_expires_at ON signin_pending (expires_at);
+
+-- Where each session was started (the client's address), for the account
+-- page's list of the user's sessions; NULL for sessions from before.
+ALTER TABLE sessions ADD COLUMN address TEXT;
+CREATE INDEX IF NOT EXISTS sessions_user_sub_created ON sessions (user_sub, created_at);
