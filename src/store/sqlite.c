@@ -424,6 +424,28 @@ enum err sqlite_exec_simple(struct conn *c, enum stmt_id id)
     return st ? sqlite_exec(c, st, sqlite_sql[id]) : ERR_STORE;
 }
 
+enum err sqlite_row_by_text(struct store *s, enum stmt_id id, const char *key,
+                            enum err (*fill)(sqlite3_stmt *, void *), void *out, const char *what)
+{
+    struct conn *c = sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? sqlite_stmt(c, id) : NULL;
+    enum err e;
+    int rc;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        e = fill(st, out);
+    else if (rc == SQLITE_DONE)
+        e = ERR_NOT_FOUND;
+    else
+        e = sqlite_fail(c->db, rc, what);
+    sqlite_done(st);
+    return e;
+}
+
 char *sqlite_column_dup(sqlite3_stmt *st, int col)
 {
     const unsigned char *t = sqlite3_column_text(st, col);

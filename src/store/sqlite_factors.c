@@ -35,8 +35,9 @@ enum err sqlite_totp_put(struct store *s, const struct totp_factor *f)
 
 /* Columns: user_sub, secret_sealed, confirmed, last_step, created_at,
  * last_used_at. */
-static enum err row_to_totp(sqlite3_stmt *st, struct totp_factor *f)
+static enum err row_to_totp(sqlite3_stmt *st, void *out)
 {
+    struct totp_factor *f = out;
     int n = sqlite3_column_bytes(st, 1);
 
     memset(f, 0, sizeof *f);
@@ -57,23 +58,7 @@ static enum err row_to_totp(sqlite3_stmt *st, struct totp_factor *f)
 
 enum err sqlite_totp_get(struct store *s, const char *sub, struct totp_factor *out)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_TOTP_GET) : NULL;
-    enum err e;
-    int rc;
-
-    if (!st)
-        return ERR_STORE;
-    sqlite3_bind_text(st, 1, sub, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        e = row_to_totp(st, out);
-    else if (rc == SQLITE_DONE)
-        e = ERR_NOT_FOUND;
-    else
-        e = sqlite_fail(c->db, rc, "totp_get");
-    sqlite_done(st);
-    return e;
+    return sqlite_row_by_text(s, ST_TOTP_GET, sub, row_to_totp, out, "totp_get");
 }
 
 enum err sqlite_totp_use(struct store *s, const char *sub, int64_t step, int64_t now, bool confirm)

@@ -154,6 +154,11 @@ enum err sqlite_audit_list(struct store *s, const struct audit_filter *f, struct
 enum err sqlite_audit_sweep(struct store *s, int64_t before, int64_t *removed);
 enum err sqlite_counter(struct store *s, enum stmt_id id, const char *what, int64_t *out);
 
+/* Reads the one row statement id yields for the text key (?1) with fill
+ * into out. ERR_NOT_FOUND when there is none; what names it in the log. */
+enum err sqlite_row_by_text(struct store *s, enum stmt_id id, const char *key,
+                            enum err (*fill)(sqlite3_stmt *, void *), void *out, const char *what);
+
 /* A copy of a text column ("" for NULL); NULL when out of memory. */
 char *sqlite_column_dup(sqlite3_stmt *st, int col);
 

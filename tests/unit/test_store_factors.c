@@ -22,13 +22,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    temp_store_close(*state);
-    free(*state);
-    return 0;
-}
-
 static struct totp_factor make_totp(const char *sub, const char *sealed)
 {
     struct totp_factor f = {0};
@@ -279,13 +272,14 @@ static void pending_sign_in_is_no_session(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(totp_round_trip, setup, teardown),
-        cmocka_unit_test_setup_teardown(totp_confirm_then_use, setup, teardown),
-        cmocka_unit_test_setup_teardown(racing_uses_of_one_step_one_wins, setup, teardown),
-        cmocka_unit_test_setup_teardown(recovery_codes_single_use, setup, teardown),
-        cmocka_unit_test_setup_teardown(factors_go_with_reset_and_user, setup, teardown),
-        cmocka_unit_test_setup_teardown(client_require_mfa_round_trip, setup, teardown),
-        cmocka_unit_test_setup_teardown(pending_sign_in_is_no_session, setup, teardown),
+        cmocka_unit_test_setup_teardown(totp_round_trip, setup, temp_store_teardown),
+        cmocka_unit_test_setup_teardown(totp_confirm_then_use, setup, temp_store_teardown),
+        cmocka_unit_test_setup_teardown(racing_uses_of_one_step_one_wins, setup,
+                                        temp_store_teardown),
+        cmocka_unit_test_setup_teardown(recovery_codes_single_use, setup, temp_store_teardown),
+        cmocka_unit_test_setup_teardown(factors_go_with_reset_and_user, setup, temp_store_teardown),
+        cmocka_unit_test_setup_teardown(client_require_mfa_round_trip, setup, temp_store_teardown),
+        cmocka_unit_test_setup_teardown(pending_sign_in_is_no_session, setup, temp_store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
