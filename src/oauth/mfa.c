@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/text.h"
 #include "core/url.h"
 
 enum err mfa_status_get(const struct oauth_ctx *ctx, const char *sub, struct mfa_status *out)
@@ -151,25 +152,9 @@ enum err mfa_recovery_regenerate(const struct oauth_ctx *ctx, const char *sub, i
     return rc;
 }
 
-/* Whether the space-separated list holds word. */
-static bool has_word(const char *list, const char *word)
-{
-    size_t n = strlen(word);
-    const char *p = list;
-
-    while (p && *p) {
-        while (*p == ' ')
-            p++;
-        if (strncmp(p, word, n) == 0 && (p[n] == ' ' || p[n] == '\0'))
-            return true;
-        p = strchr(p, ' ');
-    }
-    return false;
-}
-
 enum mfa_level mfa_level_of_amr(const char *amr)
 {
-    return amr && has_word(amr, "mfa") ? MFA_LEVEL_MFA : MFA_LEVEL_PWD;
+    return amr && text_has_word(amr, "mfa") ? MFA_LEVEL_MFA : MFA_LEVEL_PWD;
 }
 
 const char *mfa_acr(enum mfa_level level)
