@@ -257,6 +257,7 @@ static enum err make_refresh(const struct oauth_ctx *ctx, const struct client *c
     rt->resource = (char *)u->resource;
     rt->claims_userinfo = (char *)u->claims_userinfo;
     rt->claims_id_token = (char *)u->claims_id_token;
+    rt->amr = (char *)u->amr;
     rt->auth_time = u->auth_time;
     memcpy(rt->at_jti, issued->jti, sizeof issued->jti);
     rt->at_expires_at = issued->at_expires_at;

@@ -30,7 +30,7 @@ extern const struct store_ops sqlite_store_ops;
 
 #define REFRESH_COLUMNS                                                                            \
     "family, client_id, user_sub, scope, auth_time, sid, issued_at, expires_at, used_at, "         \
-    "at_jti, at_expires_at, resource, family_issued_at, claims_userinfo, claims_id_token"
+    "at_jti, at_expires_at, resource, family_issued_at, claims_userinfo, claims_id_token, amr"
 
 #define CODE_COLUMNS                                                                               \
     "client_id, redirect_uri, user_sub, scope, nonce, code_challenge, code_challenge_method, "     \
@@ -122,9 +122,9 @@ const char *const sqlite_sql[ST_COUNT] = {
                        "DO UPDATE SET scope = ?3, created_at = ?4, expires_at = ?5, claims = ?6",
     [ST_REFRESH_INSERT] = "INSERT INTO refresh_tokens (hash, family, client_id, user_sub, scope, "
                           "auth_time, sid, issued_at, expires_at, at_jti, at_expires_at, "
-                          "resource, family_issued_at, claims_userinfo, claims_id_token) "
+                          "resource, family_issued_at, claims_userinfo, claims_id_token, amr) "
                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-                          "?15)",
+                          "?15, ?16)",
     /* an expired session's clients go first, so that its deletion queues
      * no back-channel logout (migration 12's trigger) */
     [ST_SWEEP_SESSION_CLIENTS] = "DELETE FROM session_clients WHERE sid IN "

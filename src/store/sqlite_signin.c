@@ -323,6 +323,7 @@ static enum err insert_refresh(struct conn *c, const struct refresh_token *rt)
     sqlite3_bind_int64(st, 13, rt->family_issued_at);
     bind_text_or_null(st, 14, rt->claims_userinfo);
     bind_text_or_null(st, 15, rt->claims_id_token);
+    bind_text_or_null(st, 16, rt->amr);
     return sqlite_exec(c, st, "refresh_token_insert");
 }
 
@@ -516,6 +517,7 @@ static enum err fill_refresh(sqlite3_stmt *st, void *item)
     rt->family_issued_at = sqlite3_column_int64(st, 12);
     rt->claims_userinfo = column_dup_null(st, 13, &ok);
     rt->claims_id_token = column_dup_null(st, 14, &ok);
+    rt->amr = column_dup_null(st, 15, &ok);
     return ok && rt->user_sub && rt->scope ? ERR_OK : ERR_NOMEM;
 }
 

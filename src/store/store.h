@@ -195,6 +195,7 @@ struct refresh_token {
     int64_t family_issued_at; /* when the family began (its first token's issued_at) */
     char *claims_userinfo;    /* the code's, as in struct auth_code */
     char *claims_id_token;
+    char *amr; /* the sign-in's methods, as the code had them; NULL: none */
 };
 
 struct store;

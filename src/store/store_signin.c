@@ -166,5 +166,6 @@ void refresh_token_clear(struct refresh_token *rt)
     free(rt->resource);
     free(rt->claims_userinfo);
     free(rt->claims_id_token);
+    free(rt->amr);
     memset(rt, 0, sizeof *rt);
 }

@@ -14,12 +14,14 @@ PWD = "urn:oidcd:acr:pwd"
 MFA = "urn:oidcd:acr:mfa"
 
 
-def id_claims(server, client, browser, code_of=None, expect_login=None, **params):
+def id_claims(server, client, browser, code_of=None, expect_login=None, scope_extra=False,
+              **params):
     """One authorization round in browser (password, and a code from code_of
     when the second-factor page shows); the verified ID token's claims and
     whether each page showed."""
     pk, nonce, state = Pkce(), secrets.token_urlsafe(8), secrets.token_urlsafe(8)
-    resp = browser.authorize(client, scope="openid", nonce=nonce, state=state, **pk.params(),
+    scope = "openid offline_access" if scope_extra else "openid"
+    resp = browser.authorize(client, scope=scope, nonce=nonce, state=state, **pk.params(),
                              **params)
     shown = {"login": False, "mfa": False}
     for _ in range(10):
@@ -145,3 +147,23 @@ def test_access_token_and_introspection_carry_the_sign_in(server, alice, rp):
                         timeout=HTTP_TIMEOUT).json()["access_token"]
     _, mc = verify_jwt(tok, server.jwks())
     assert "acr" not in mc and "amr" not in mc
+
+
+def test_refreshed_tokens_keep_the_sign_in(server, alice):
+    import requests
+    from conftest import HTTP_TIMEOUT, verify_jwt
+    client = make_rp(server, grant_types="authorization_code,refresh_token")
+    secret = add_totp(server)["secret"]
+    claims, _, tokens = id_claims(server, client, Browser(server), lambda: totp(secret),
+                                  scope_extra=True)
+    assert "refresh_token" in tokens, tokens
+    resp = requests.post(server.url("/token"), data={"grant_type": "refresh_token",
+                                                     "refresh_token": tokens["refresh_token"]},
+                         auth=(client["client_id"], client["client_secret"]),
+                         timeout=HTTP_TIMEOUT)
+    assert resp.status_code == 200, resp.text
+    _, again = verify_jwt(resp.json()["id_token"], server.jwks())
+    assert again["acr"] == MFA and sorted(again["amr"]) == ["mfa", "otp", "pwd"]
+    assert again["auth_time"] == claims["auth_time"]
+    _, at = verify_jwt(resp.json()["access_token"], server.jwks())
+    assert at["acr"] == MFA and at["auth_time"] == claims["auth_time"]

@@ -46,3 +46,7 @@ CREATE INDEX IF NOT EXISTS signin_pending_expires_at ON signin_pending (expires_
 -- page's list of the user's sessions; NULL for sessions from before.
 ALTER TABLE sessions ADD COLUMN address TEXT;
 CREATE INDEX IF NOT EXISTS sessions_user_sub_created ON sessions (user_sub, created_at);
+
+-- A refresh family keeps the sign-in's methods (amr), so that the tokens it
+-- refreshes say what the first ones said (acr, amr). NULL: none recorded.
+ALTER TABLE refresh_tokens ADD COLUMN amr TEXT;
