@@ -393,6 +393,15 @@ enum err sqlite_exec(struct conn *c, sqlite3_stmt *st, const char *what)
     return e;
 }
 
+enum err sqlite_exec_changed(struct conn *c, sqlite3_stmt *st, const char *what, enum err none)
+{
+    enum err e = sqlite_exec(c, st, what);
+
+    if (!e && sqlite3_changes(c->db) == 0)
+        e = none;
+    return e;
+}
+
 /* BEGIN IMMEDIATE, holding the write turn until txn_end. */
 enum err sqlite_txn_begin(struct conn *c)
 {

@@ -7,16 +7,6 @@
 #include "core/text.h"
 #include "store/sqlite_internal.h"
 
-/* Runs the write st; `none` when it changed no row. */
-static enum err write_changed(struct conn *c, sqlite3_stmt *st, const char *what, enum err none)
-{
-    enum err e = sqlite_exec(c, st, what);
-
-    if (!e && sqlite3_changes(c->db) == 0)
-        e = none;
-    return e;
-}
-
 enum err sqlite_totp_put(struct store *s, const struct totp_factor *f)
 {
     struct conn *c = sqlite_conn_get(s);
@@ -30,7 +20,7 @@ enum err sqlite_totp_put(struct store *s, const struct totp_factor *f)
     sqlite3_bind_int64(st, 4, f->last_step);
     sqlite3_bind_int64(st, 5, f->created_at);
     /* the insert selects the user: no row written means no such user */
-    return write_changed(c, st, "totp_put", ERR_NOT_FOUND);
+    return sqlite_exec_changed(c, st, "totp_put", ERR_NOT_FOUND);
 }
 
 /* Columns: user_sub, secret_sealed, confirmed, last_step, created_at,
@@ -72,7 +62,7 @@ enum err sqlite_totp_use(struct store *s, const char *sub, int64_t step, int64_t
     sqlite3_bind_int64(st, 2, step);
     sqlite3_bind_int64(st, 3, now);
     sqlite3_bind_int(st, 4, confirm);
-    return write_changed(c, st, "totp_use", ERR_CONFLICT);
+    return sqlite_exec_changed(c, st, "totp_use", ERR_CONFLICT);
 }
 
 static enum err delete_by_sub(struct conn *c, enum stmt_id id, const char *sub, enum err none,
@@ -83,7 +73,7 @@ static enum err delete_by_sub(struct conn *c, enum stmt_id id, const char *sub, 
     if (!st)
         return ERR_STORE;
     sqlite3_bind_text(st, 1, sub, -1, SQLITE_STATIC);
-    return write_changed(c, st, what, none);
+    return sqlite_exec_changed(c, st, what, none);
 }
 
 enum err sqlite_totp_delete(struct store *s, const char *sub)
@@ -103,7 +93,7 @@ static enum err recovery_insert(struct conn *c, const char *sub, const unsigned 
     sqlite3_bind_text(st, 1, sub, -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, hash, HASH_LEN, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, now);
-    return write_changed(c, st, "recovery_code_insert", ERR_NOT_FOUND);
+    return sqlite_exec_changed(c, st, "recovery_code_insert", ERR_NOT_FOUND);
 }
 
 enum err sqlite_recovery_codes_replace(struct store *s, const char *sub,
@@ -136,7 +126,7 @@ enum err sqlite_recovery_code_use(struct store *s, const char *sub,
     sqlite3_bind_text(st, 1, sub, -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, hash, HASH_LEN, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, now);
-    return write_changed(c, st, "recovery_code_use", ERR_NOT_FOUND);
+    return sqlite_exec_changed(c, st, "recovery_code_use", ERR_NOT_FOUND);
 }
 
 static enum err fill_recovery(sqlite3_stmt *st, void *item)

@@ -136,6 +136,8 @@ enum err sqlite_fail(sqlite3 *db, int rc, const char *what);
  * process at a time; sqlite_exec_simple does so for a statement by id. */
 enum err sqlite_exec(struct conn *c, sqlite3_stmt *st, const char *what);
 enum err sqlite_exec_simple(struct conn *c, enum stmt_id id);
+/* sqlite_exec, then `none` when the write changed no row. */
+enum err sqlite_exec_changed(struct conn *c, sqlite3_stmt *st, const char *what, enum err none);
 
 /* BEGIN IMMEDIATE holding the write turn; the end commits when result is
  * ERR_OK, else rolls back, and returns the first error. */

@@ -164,15 +164,11 @@ static enum err session_row_delete(struct store *s, enum stmt_id id,
 {
     struct conn *c = sqlite_conn_get(s);
     sqlite3_stmt *st = c ? sqlite_stmt(c, id) : NULL;
-    enum err e;
 
     if (!st)
         return ERR_STORE;
     sqlite3_bind_blob(st, 1, id_hash, HASH_LEN, SQLITE_STATIC);
-    e = sqlite_exec(c, st, what);
-    if (!e && sqlite3_changes(c->db) == 0)
-        e = ERR_NOT_FOUND;
-    return e;
+    return sqlite_exec_changed(c, st, what, ERR_NOT_FOUND);
 }
 
 enum err sqlite_session_delete(struct store *s, const unsigned char id_hash[HASH_LEN])
@@ -637,14 +633,11 @@ enum err sqlite_session_end_for_user(struct store *s, const char *sub, const cha
     struct conn *c = sqlite_conn_get(s);
     sqlite3_stmt *st =
         c ? sqlite_stmt(c, others ? ST_SESSION_END_OTHERS : ST_SESSION_END_SID) : NULL;
-    enum err e;
 
     if (!st)
         return ERR_STORE;
     sqlite3_bind_text(st, 1, sub, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, sid, -1, SQLITE_STATIC);
-    e = sqlite_exec(c, st, others ? "session_end_others" : "session_end_sid");
-    if (!e && !others && sqlite3_changes(c->db) == 0)
-        e = ERR_NOT_FOUND;
-    return e;
+    return sqlite_exec_changed(c, st, others ? "session_end_others" : "session_end_sid",
+                               others ? ERR_OK : ERR_NOT_FOUND);
 }

@@ -58,11 +58,7 @@ enum err sqlite_user_get_by_username(struct store *s, const char *username, stru
  * row and must_change is set. */
 static enum err user_write(struct conn *c, sqlite3_stmt *st, const char *what, bool must_change)
 {
-    enum err e = sqlite_exec(c, st, what);
-
-    if (!e && must_change && sqlite3_changes(c->db) == 0)
-        e = ERR_NOT_FOUND;
-    return e;
+    return sqlite_exec_changed(c, st, what, must_change ? ERR_NOT_FOUND : ERR_OK);
 }
 
 enum err sqlite_user_insert(struct store *s, const struct user *u)
