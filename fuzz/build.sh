@@ -9,7 +9,7 @@ CC=${CC:-clang-14}
 OUT=build-fuzz
 # -fno-sanitize-recover makes a UBSan report a crash libFuzzer stops on.
 CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I src -D_GNU_SOURCE"
-LIBS="$(pkg-config --cflags --libs jansson cjose openssl inih sqlite3 libmicrohttpd) -lpthread"
+LIBS="$(pkg-config --cflags --libs jansson cjose openssl inih sqlite3 libmicrohttpd libcbor) -lpthread"
 
 # The src/ files each target links: the parser under test and what it calls.
 sources() {
@@ -36,11 +36,15 @@ sources() {
     render) echo src/ui/render.c src/core/buf.c src/core/errors.c ;;
     otp) echo src/core/base32.c src/oauth/totp.c src/oauth/recovery_codes.c src/core/rand.c \
         src/core/hash.c src/core/url.c src/core/buf.c src/core/b64url.c src/core/text.c ;;
+    webauthn) echo src/oauth/webauthn.c src/oauth/webauthn_attestation.c \
+        src/oauth/webauthn_authdata.c src/oauth/webauthn_client_data.c src/jose/cose_key.c \
+        src/jose/cose_key_use.c src/core/cbor_input.c src/core/byte_cursor.c src/core/b64url.c \
+        src/core/hash.c ;;
     *) echo "unknown target: $1" >&2; return 1 ;;
     esac
 }
 
-TARGETS=${*:-"form basic bearer jwt config scope b64url redirect_uri cookie authorize render otp"}
+TARGETS=${*:-"form basic bearer jwt config scope b64url redirect_uri cookie authorize render otp webauthn"}
 mkdir -p "$OUT"
 for t in $TARGETS; do
     src=$(sources "$t")

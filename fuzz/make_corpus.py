@@ -391,6 +391,69 @@ def otp():
         put("otp", name, text)
 
 
+def cbor_head(data, pos):
+    """The (major type, argument, next position) of the CBOR head at pos."""
+    major, info = data[pos] >> 5, data[pos] & 31
+    if info < 24:
+        return major, info, pos + 1
+    n = 1 << (info - 24)
+    return major, int.from_bytes(data[pos + 1:pos + 1 + n], "big"), pos + 1 + n
+
+
+def auth_data_of(attestation):
+    """authData's bytes: the byte string after the text key "authData"."""
+    pos = attestation.index(b"hauthData") + len(b"hauthData")
+    _, n, pos = cbor_head(attestation, pos)
+    return attestation[pos:pos + n]
+
+
+def webauthn_vectors():
+    """The captured vectors of tests/unit/webauthn_vectors.h, as dicts."""
+    import re
+
+    text = (ROOT.parent.parent / "tests" / "unit" / "webauthn_vectors.h").read_text()
+    out = []
+    for entry in re.findall(r'\{"(\w+)", (-?\d+), "\w+",(.*?)\n    \}', text, re.S):
+        fields = dict(
+            (k, "".join(re.findall(r'"([^"]*)"', v)))
+            for k, v in re.findall(r"/\* (\w+) \*/ ((?:\"[^\"]*\"\s*)+)", entry[2]))
+        fields["name"] = entry[0]
+        out.append(fields)
+    return out
+
+
+def webauthn():
+    """Mode byte (see fuzz_webauthn.c) + the captured authenticator outputs."""
+    for v in webauthn_vectors():
+        att = base64.urlsafe_b64decode(v["attestation"] + "==")
+        reg = auth_data_of(att)
+        cred_len = int.from_bytes(reg[53:55], "big")
+        key = reg[55 + cred_len:]
+        name = v["name"]
+        put("webauthn", f"{name}-attestation", b"\x00" + att)
+        put("webauthn", f"{name}-reg-authdata", b"\x01" + reg)
+        put("webauthn", f"{name}-get-authdata",
+            b"\x01" + base64.urlsafe_b64decode(v["auth_data"] + "=="))
+        put("webauthn", f"{name}-cose-key", b"\x02" + key)
+        put("webauthn", f"{name}-registration", b"\x04" + att)
+        auth = base64.urlsafe_b64decode(v["auth_data"] + "==")
+        sig = base64.urlsafe_b64decode(v["signature"] + "==")
+        index = [x["name"] for x in webauthn_vectors()].index(name)
+        put("webauthn", f"{name}-assertion",
+            b"\x05" + bytes([index]) + len(auth).to_bytes(2, "big") + auth + sig)
+        put("webauthn", f"{name}-client-data",
+            b"\x06" + base64.urlsafe_b64decode(v["get_client_data"] + "=="))
+    # with extension data (ED): an empty map after the fixed fields
+    put("webauthn", "authdata-ed", b"\x01" + bytes(32) + b"\x81\0\0\0\1\xa0")
+    # a container that claims far more elements than bytes follow
+    put("webauthn", "huge-map", b"\x02\xbb\0\0\0\xff\xff\xff\xff\xff")
+    put("webauthn", "deep-array", b"\x02" + b"\x81" * 40 + b"\0")
+    put("webauthn", "der-es256", b"\x03\x00" + bytes.fromhex(
+        "3059301306072a8648ce3d020106082a8648ce3d03010703420004"
+        "e23439e936aedd90ef67f2e31eac0ad70f310cc4eb1a0c3013a083b485958f81"
+        "8772baaf2d5f861f26b53e7e1d124dcafdfef0c6178b8b32e81ca799b8335c6a"))
+
+
 def main():
     real = json.loads(Path(sys.argv[1]).read_text()) if len(sys.argv) > 1 else None
     form()
@@ -405,6 +468,7 @@ def main():
     authorize()
     render()
     otp()
+    webauthn()
     if real:
         put("form", "real-token-response", real["body"])
         put("bearer", "real-token", "Bearer " + real["token"])

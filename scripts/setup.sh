@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 
 packages=(
     build-essential cmake pkg-config valgrind clang-14 libclang-rt-14-dev
-    libmicrohttpd-dev libjansson-dev libssl-dev libcjose-dev libsqlite3-dev
-    libinih-dev libcmocka-dev libcurl4-openssl-dev libargon2-dev libsystemd-dev systemd
+    libmicrohttpd-dev libjansson-dev libssl-dev libcjose-dev libsqlite3-dev libpq-dev postgresql
+    libinih-dev libcbor-dev libcmocka-dev libcurl4-openssl-dev libargon2-dev libsystemd-dev systemd
     libqrencode-dev zbar-tools
     python3 python3-pytest python3-pytest-xdist python3-requests python3-authlib python3-jwcrypto
     python3-prometheus-client

@@ -15,6 +15,8 @@ static const char usage[] = "usage: oidcd [--config FILE] COMMAND …\n"
                             "  user list|show|update|delete …\n"
                             "  resource create --id URI --scope S …  register an API (RFC 8707)\n"
                             "  resource list|show|update|delete …\n"
+                            "  consent list [--user U] [--client ID] [--json]\n"
+                            "  consent revoke --user U [--client ID]  take a consent back\n"
                             "  key list                      signing keys and their state\n"
                             "  key rotate [--alg RS256|ES256] [--publish-ahead SECONDS]\n"
                             "  migrate                       apply pending database migrations\n"
@@ -29,7 +31,7 @@ static const struct {
 } commands[] = {
     {"serve", cli_serve},   {"client", cli_client},   {"user", cli_user},
     {"key", cli_key},       {"migrate", cli_migrate}, {"resource", cli_resource},
-    {"config", cli_config}, {"events", cli_events},
+    {"config", cli_config}, {"events", cli_events},   {"consent", cli_consent},
 };
 
 /* Takes --config FILE (or --config=FILE) out of argv wherever it stands.
@@ -59,17 +61,6 @@ static int take_config(int *argc, char **argv, const char **path, char *why, siz
     return 0;
 }
 
-static enum log_level level_of(const char *name)
-{
-    if (strcmp(name, "debug") == 0)
-        return LOG_DEBUG;
-    if (strcmp(name, "warn") == 0)
-        return LOG_WARN;
-    if (strcmp(name, "error") == 0)
-        return LOG_ERROR;
-    return LOG_INFO;
-}
-
 int main(int argc, char **argv)
 {
     const char *path = NULL;
@@ -88,7 +79,7 @@ int main(int argc, char **argv)
             continue;
         if (config_load(&cfg, path, why, sizeof why))
             return cli_fail(EXIT_USAGE, "%s", why);
-        log_set_level(level_of(cfg.log_level));
+        log_set_level(log_level_named(cfg.log_level));
         log_set_format(strcmp(cfg.log_format, "json") == 0 ? LOG_JSON : LOG_LOGFMT);
         return commands[i].run(argc - 2, argv + 2, &cfg);
     }

@@ -2,6 +2,7 @@
 #define OIDCD_CLI_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "core/config.h"
 
@@ -18,6 +19,7 @@ int cli_key(int argc, char **argv, const struct config *cfg);
 int cli_migrate(int argc, char **argv, const struct config *cfg);
 int cli_config(int argc, char **argv, const struct config *cfg);
 int cli_events(int argc, char **argv, const struct config *cfg);
+int cli_consent(int argc, char **argv, const struct config *cfg);
 
 /* Logs a warning for each setting that works but should be changed (an
  * http:// issuer on a host that is not loopback). */
@@ -35,14 +37,21 @@ int cli_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 
 struct store;
 int cli_open_store(const struct config *cfg, struct store **out);
 
+/* The user named by word (a username, else a sub) into *u, or the client
+ * with this id into *c (caller clears); an unknown one is "no user WORD" /
+ * "no client ID", exit status 1. Returns an exit status. */
+struct user;
+struct client;
+int cli_user_load(struct store *s, const char *word, struct user *u);
+int cli_client_load(struct store *s, const char *id, struct client *c);
+
+/* t (Unix seconds) as 2026-12-01T08:30:00Z. */
+#define CLI_TIME_SIZE 32
+void cli_time_text(int64_t t, char out[CLI_TIME_SIZE]);
+
 /* Records a change the command made (an audit event, actor "cli:USER"). */
 void cli_audit(struct store *s, const char *type, const char *user_sub, const char *client_id,
                const char *detail);
-
-/* The user named by word: a username, else a sub (caller frees with
- * user_clear). Returns an exit status, the failure reported. */
-struct user;
-int cli_user_load(struct store *s, const char *word, struct user *u);
 
 /* oidcd user add-totp|factors|reset-factors (cmd) with the words after it. */
 int cli_user_factors(const char *cmd, int argc, char **argv, struct store *s,

@@ -489,17 +489,6 @@ static int cmd_create(int argc, char **argv, struct store *s, const struct confi
     return status;
 }
 
-static int load(struct store *s, const char *id, struct client *c)
-{
-    enum err rc = store_client_get(s, id, c);
-
-    if (rc == ERR_NOT_FOUND)
-        return cli_fail(EXIT_FAIL, "no client %s", id);
-    if (rc)
-        return cli_fail(EXIT_FAIL, "cannot read client %s: %s", id, err_str(rc));
-    return EXIT_OK;
-}
-
 #define SWAP(a, b, type)                                                                           \
     do {                                                                                           \
         type swap_ = (a);                                                                          \
@@ -634,7 +623,7 @@ static int cmd_update(int argc, char **argv, struct store *s, const struct confi
     if (status == EXIT_OK)
         status = parse_flags(argc, argv, 1, ON_UPDATE, &changes, &f);
     if (status == EXIT_OK)
-        status = load(s, argv[0], &c);
+        status = cli_client_load(s, argv[0], &c);
     if (status == EXIT_OK) {
         was.hs256 = is_hs256(&c);
         was.sector = pairwise_sector(cfg, &c);
@@ -677,7 +666,7 @@ static int cmd_rotate_secret(int argc, char **argv, struct store *s, const struc
     if (status == EXIT_OK)
         status = parse_print_flags(argc, argv, 1, &f);
     if (status == EXIT_OK)
-        status = load(s, argv[0], &c);
+        status = cli_client_load(s, argv[0], &c);
     if (status == EXIT_OK && c.type == CLIENT_PUBLIC)
         status = cli_fail(EXIT_FAIL, "public client %s has no secret", c.id);
     if (status == EXIT_OK && client_new_secret(&c, secret))
@@ -705,7 +694,7 @@ static int cmd_show(int argc, char **argv, struct store *s)
     if (status == EXIT_OK)
         status = parse_print_flags(argc, argv, 1, &f);
     if (status == EXIT_OK)
-        status = load(s, argv[0], &c);
+        status = cli_client_load(s, argv[0], &c);
     if (status == EXIT_OK)
         print_client(&c, NULL, wants_json(&f));
     client_clear(&c);

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "core/log.h"
 #include "core/url.h"
+#include "store/store.h"
 #include "ui/render.h"
 
 void cli_warn_config(const struct config *cfg)
@@ -28,6 +29,9 @@ static int check(const struct config *cfg)
     struct ui *ui = NULL;
     char why[512] = "";
 
+    /* the URL's syntax is the store's to judge; no connection is made */
+    if (store_url_check(cfg->database_url, why, sizeof why))
+        return cli_fail(EXIT_USAGE, "%s", why);
     if (ui_open(cfg->templates_dir, &ui, why, sizeof why))
         return cli_fail(EXIT_USAGE, "%s", why[0] ? why : "cannot load the page templates");
     ui_free(ui);

@@ -90,23 +90,14 @@ static int parse(int argc, char **argv, struct query *q)
     return EXIT_OK;
 }
 
-static void time_text(int64_t t, char out[32])
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-
-    gmtime_r(&tt, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static void print_text(const struct audit_event *list, size_t n, bool more)
 {
-    char at[32];
+    char at[CLI_TIME_SIZE];
     size_t i;
 
     for (i = 0; i < n; i++) {
         const struct audit_event *e = &list[i];
-        time_text(e->at, at);
+        cli_time_text(e->at, at);
         printf("%s  #%lld  %-22s %-7s actor=%s", at, (long long)e->id, e->type,
                e->ok ? "ok" : "refused", e->actor);
         if (e->user_sub)
@@ -126,12 +117,12 @@ static void print_text(const struct audit_event *list, size_t n, bool more)
 static int print_json(const struct audit_event *list, size_t n, bool more)
 {
     json_t *events = json_array(), *doc;
-    char at[32];
+    char at[CLI_TIME_SIZE];
     size_t i;
 
     for (i = 0; events && i < n; i++) {
         const struct audit_event *e = &list[i];
-        time_text(e->at, at);
+        cli_time_text(e->at, at);
         json_array_append_new(
             events, json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?}", "id",
                               (json_int_t)e->id, "time", at, "at", (json_int_t)e->at, "type",

@@ -1,4 +1,5 @@
-/* oidcd serve: open everything, serve until SIGTERM or SIGINT, then drain. */
+/* oidcd serve: open everything, serve until SIGTERM or SIGINT, then drain;
+ * SIGHUP reloads the configuration (cli/reload.c). */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -7,6 +8,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/reload.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "endpoints/app.h"
@@ -50,7 +52,7 @@ static void *upkeep_run(void *arg)
             if (store_sweep(u->app->oauth.store, clock_now(), &removed) == ERR_OK && removed)
                 log_kv(LOG_INFO, "swept expired rows", NULL);
             if (store_audit_sweep(u->app->oauth.store,
-                                  clock_now() - u->app->oauth.cfg->audit_retention_days * 86400,
+                                  clock_now() - app_cfg_now(u->app)->audit_retention_days * 86400,
                                   &removed) == ERR_OK &&
                 removed)
                 log_kv(LOG_INFO, "swept audit events past audit.retention_days", NULL);
@@ -130,16 +132,28 @@ static int open_signin(const struct config *cfg, struct app *app)
     return EXIT_OK;
 }
 
-static int wait_for_signal(void)
+static void serve_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGHUP);
+}
+
+/* Reloads on every SIGHUP; returns the signal that stops the server. */
+static int wait_for_stop(struct app *app)
 {
     sigset_t set;
     int sig = 0;
 
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    sigwait(&set, &sig);
-    return sig;
+    serve_signals(&set);
+    for (;;) {
+        if (sigwait(&set, &sig) != 0)
+            continue;
+        if (sig != SIGHUP)
+            return sig;
+        serve_reload(app);
+    }
 }
 
 /* GET /metrics on its own address, one thread: kept off the public port. */
@@ -154,6 +168,7 @@ static enum err start_metrics(const struct config *cfg, struct app *app, struct 
         .routes = &route_metrics,
         .nroutes = 1,
         .app = app,
+        .around = app_around,
     };
 
     return http_server_start(&opts, out, why, whylen);
@@ -178,13 +193,15 @@ static int run(const struct config *cfg, struct app *app)
     opts.connection_timeout = (unsigned)cfg->connection_timeout;
     opts.routes = routes;
     opts.app = app;
+    opts.around = app_around;
     opts.gate = page_gate;
     opts.gate_flags = ROUTE_HTML | ROUTE_SESSION | ROUTE_CSRF;
+    /* set before any request: each copies app (app_around) */
+    app->server = &srv;
     if (http_server_start(&opts, &srv, why, sizeof why)) {
         routes_free(routes, opts.nroutes);
         return cli_fail(EXIT_FAIL, "%s", why);
     }
-    app->server = srv;
     if (cfg->metrics.port && start_metrics(cfg, app, &metrics, why, sizeof why)) {
         http_server_stop(srv, 0);
         routes_free(routes, opts.nroutes);
@@ -200,7 +217,7 @@ static int run(const struct config *cfg, struct app *app)
     cli_warn_config(cfg);
     /* systemd (Type=notify) learns that the port is open; elsewhere a no-op */
     sd_notifyf(0, "READY=1\nSTATUS=serving %s", cfg->issuer);
-    sig = wait_for_signal();
+    sig = wait_for_stop(app);
     sd_notify(0, "STOPPING=1");
     log_kv(LOG_INFO, "shutting down", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM", NULL);
     http_server_stop(metrics, 0);
@@ -227,9 +244,7 @@ int cli_serve(int argc, char **argv, const struct config *cfg)
     if (argc > 0)
         return cli_fail(EXIT_USAGE, "usage: oidcd serve [--config FILE]");
     /* every thread made from here on leaves these signals to sigwait */
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
+    serve_signals(&set);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
     /* templates first: a broken one is named before anything is opened */
@@ -239,7 +254,11 @@ int cli_serve(int argc, char **argv, const struct config *cfg)
     status = open_signin(cfg, &app);
     if (status == EXIT_OK)
         status = open_state(cfg, &s, &keys);
+    if (status == EXIT_OK && app_gens_open(&app, cfg))
+        status = cli_fail(EXIT_FAIL, "out of memory");
     if (status == EXIT_OK) {
+        /* cfg, as it was at start-up, for what only a restart changes (the
+         * back-channel worker); requests see the current generation */
         app.oauth.cfg = cfg;
         app.oauth.store = s;
         app.oauth.keys = keys;
@@ -251,6 +270,7 @@ int cli_serve(int argc, char **argv, const struct config *cfg)
     keystore_free(keys);
     store_close(s);
     ui_free(app.ui);
+    app_gens_free(app.gens);
     login_throttle_free(app.throttle);
     password_policy_free(app.passwords);
     return status;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/claim_name.h"
 #include "core/clock.h"
 #include "core/limits.h"
 #include "core/rand.h"
@@ -43,11 +44,11 @@ static json_t *claim_value(const char *v)
 static int add_claim(const struct config *cfg, struct user_flags *f, const char *kv)
 {
     const char *eq = strchr(kv, '='), *why = NULL;
-    char name[CONFIG_CLAIM_NAME_MAX + 1];
+    char name[CLAIM_NAME_MAX + 1];
     json_t *v;
     size_t n = eq ? (size_t)(eq - kv) : 0;
 
-    if (!eq || n == 0 || n > CONFIG_CLAIM_NAME_MAX)
+    if (!eq || n == 0 || n > CLAIM_NAME_MAX)
         return cli_fail(EXIT_USAGE, "--claim takes KEY=VALUE");
     memcpy(name, kv, n);
     name[n] = '\0';
@@ -289,20 +290,6 @@ static int cmd_create(int argc, char **argv, struct store *s, const struct confi
     flags_free(&f);
     user_clear(&u);
     return status;
-}
-
-/* The user named by word: a username, else a sub. */
-int cli_user_load(struct store *s, const char *word, struct user *u)
-{
-    enum err rc = store_user_get_by_username(s, word, u);
-
-    if (rc == ERR_NOT_FOUND)
-        rc = store_user_get(s, word, u);
-    if (rc == ERR_NOT_FOUND)
-        return cli_fail(EXIT_FAIL, "no user %s", word);
-    if (rc)
-        return cli_fail(EXIT_FAIL, "cannot read user %s: %s", word, err_str(rc));
-    return EXIT_OK;
 }
 
 static int name_first(int argc, char **argv, const char *usage)

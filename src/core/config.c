@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/claim_name.h"
 #include "core/db_url.h"
 #include "core/text.h"
 
@@ -80,6 +81,7 @@ static const struct setting settings[] = {
     LONG("server", "connection_timeout", connection_timeout, "30", 1, 3600),
     {"database", "url", K_DATABASE_URL, offsetof(struct config, database_url),
      sizeof(((struct config *)0)->database_url), "sqlite:oidcd.db", 0, 0, NULL},
+    LONG("database", "timeout_ms", database_timeout_ms, "5000", 100, 600000),
     LONG("tokens", "access_token_ttl", access_token_ttl, "3600", 1, 31536000),
     LONG("tokens", "code_ttl", code_ttl, "600", 1, 3600),
     LONG("tokens", "id_token_ttl", id_token_ttl, "600", 1, 86400),
@@ -175,62 +177,6 @@ static enum err parse_listen(struct config_address *a, const char *v, bool optio
     return ERR_OK;
 }
 
-static bool all_in(const char *s, size_t n, const char *set)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (!isalnum((unsigned char)s[i]) && !strchr(set, s[i]))
-            return false;
-    return true;
-}
-
-/* Claims the server itself sets in tokens (RFC 7519 §4.1, OIDC Core §2,
- * RFC 9068 §2.2): a user claim of one of these names would pass for the
- * server's own statement. */
-static bool reserved_claim(const char *p, size_t n)
-{
-    static const char *const names[] = {
-        "iss", "sub", "aud",     "exp",    "iat",    "nbf", "jti", "auth_time", "nonce", "acr",
-        "amr", "azp", "at_hash", "c_hash", "s_hash", "sid", "cnf", "client_id", "scope", "typ"};
-    size_t i;
-
-    for (i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strlen(names[i]) == n && memcmp(names[i], p, n) == 0)
-            return true;
-    return false;
-}
-
-bool config_claim_name_ok(const char *p, size_t n)
-{
-    return n >= 1 && n <= CONFIG_CLAIM_NAME_MAX && all_in(p, n, "_-.:/~") && !reserved_claim(p, n);
-}
-
-/* Space-separated claim names, stored separated by one space each. */
-static enum err parse_claim_names(char *dst, size_t size, const char *v, const char **hint)
-{
-    size_t n, at = 0, count = 0;
-
-    *hint = "space-separated claim names of A-Z a-z 0-9 _ - . : / ~, at most 64 names of at "
-            "most 64 characters, none the server sets in its tokens (iss, aud, nonce, acr, …)";
-    for (v += strspn(v, " \t"); *v; v += strspn(v, " \t")) {
-        n = strcspn(v, " \t");
-        if (!config_claim_name_ok(v, n) || ++count > CONFIG_CLAIM_NAMES_MAX)
-            return ERR_CONFIG;
-        if (at + (at > 0) + n >= size) {
-            *hint = "too long";
-            return ERR_CONFIG;
-        }
-        if (at > 0)
-            dst[at++] = ' ';
-        memcpy(dst + at, v, n);
-        at += n;
-        v += n;
-    }
-    dst[at] = '\0';
-    return ERR_OK;
-}
-
 /* host[:port] of an issuer (RFC 3986 §3.2): a host name or address, or an
  * IPv6 address in brackets; no user information; a port from 1 to 65535. */
 static bool authority_ok(const char *a, size_t n)
@@ -246,7 +192,7 @@ static bool authority_ok(const char *a, size_t n)
     } else {
         colon = memchr(a, ':', n);
         hlen = colon ? (size_t)(colon - a) : n;
-        if (hlen == 0 || !all_in(a, hlen, "-._~"))
+        if (hlen == 0 || !text_all_in(a, hlen, "-._~"))
             return false;
     }
     if (hlen == n)
@@ -279,17 +225,20 @@ static enum err parse_issuer(struct config *c, const char *v, const char **hint)
 
 /* sqlite:PATH, a file that outlives the process: not SQLite's in-memory or
  * temporary databases (":memory:", ""), which would lose every change the
- * moment a command ends, nor its URI file names ("file:…?mode=…"). */
+ * moment a command ends, nor its URI file names ("file:…?mode=…").
+ * A PostgreSQL URI or key=value string is only recognised here; the store
+ * checks it (store_url_check, at open and by `config check`). */
 static enum err parse_database_url(char *dst, size_t size, const char *v, const char **hint)
 {
     const char *path;
 
-    if (strncmp(v, "postgres://", 11) == 0 || strncmp(v, "postgresql://", 13) == 0) {
-        *hint = "PostgreSQL is not supported by this build; use sqlite:PATH";
-        return ERR_CONFIG;
+    if (strncmp(v, "postgresql://", 13) == 0 || strncmp(v, "postgres://", 11) == 0 ||
+        (strncmp(v, "sqlite:", 7) != 0 && strchr(v, '=') != NULL)) {
+        *hint = "too long";
+        return copy_str(dst, size, v);
     }
     if (strncmp(v, "sqlite:", 7) != 0) {
-        *hint = "use sqlite:PATH";
+        *hint = "use sqlite:PATH, postgresql://… or a PostgreSQL key=value string";
         return ERR_CONFIG;
     }
     path = v + strlen("sqlite:");
@@ -320,7 +269,7 @@ static enum err apply(struct config *c, const struct setting *s, const char *v, 
         *hint = "too long";
         return copy_str(field, s->size, v);
     case K_CLAIM_NAMES:
-        return parse_claim_names(field, s->size, v, hint);
+        return claim_names_parse(field, s->size, v, hint);
     case K_LONG:
         return parse_long(v, s->min, s->max, (long *)(void *)field);
     case K_BOOL:
@@ -589,7 +538,7 @@ static int on_scope_value(struct ini_state *st, const char *name, const char *ke
         return fail_at(st, "[scope.%s] %s is set again (first on line %d)", name, key, *set_on);
     *set_on = st->line;
     if (k == 0)
-        rc = parse_claim_names(sc->claims, sizeof sc->claims, value, &hint);
+        rc = claim_names_parse(sc->claims, sizeof sc->claims, value, &hint);
     else
         rc = copy_str(sc->description, sizeof sc->description, value);
     if (rc)
@@ -864,4 +813,71 @@ const struct config_scope *config_scope_get(const struct config *c, const char *
 long config_max_token_ttl(const struct config *c)
 {
     return c->access_token_ttl > c->id_token_ttl ? c->access_token_ttl : c->id_token_ttl;
+}
+
+static size_t field_size(const struct setting *s)
+{
+    switch (s->kind) {
+    case K_LONG:
+        return sizeof(long);
+    case K_BOOL:
+        return sizeof(bool);
+    case K_LISTEN:
+    case K_LISTEN_OPT:
+        return sizeof(struct config_address);
+    default:
+        return s->size;
+    }
+}
+
+static bool field_equal(const struct config *a, const struct config *b, const struct setting *s)
+{
+    const char *fa = (const char *)a + s->offset, *fb = (const char *)b + s->offset;
+    const struct config_address *la = (const void *)fa, *lb = (const void *)fb;
+
+    switch (s->kind) {
+    case K_LONG:
+        return *(const long *)(const void *)fa == *(const long *)(const void *)fb;
+    case K_BOOL:
+        return *(const bool *)fa == *(const bool *)fb;
+    case K_LISTEN:
+    case K_LISTEN_OPT:
+        return la->port == lb->port && strcmp(la->host, lb->host) == 0;
+    default:
+        return strcmp(fa, fb) == 0;
+    }
+}
+
+static bool scopes_equal(const struct config *a, const struct config *b)
+{
+    size_t i;
+
+    if (a->nscopes != b->nscopes)
+        return false;
+    for (i = 0; i < a->nscopes; i++)
+        if (strcmp(a->scopes[i].name, b->scopes[i].name) != 0 ||
+            strcmp(a->scopes[i].claims, b->scopes[i].claims) != 0 ||
+            strcmp(a->scopes[i].description, b->scopes[i].description) != 0)
+            return false;
+    return true;
+}
+
+void config_each_change(struct config *fresh, const struct config *old, config_change_fn *each,
+                        void *arg)
+{
+    size_t i;
+
+    for (i = 0; i < NSETTINGS; i++) {
+        if (field_equal(fresh, old, &settings[i]) ||
+            !each(settings[i].section, settings[i].key, arg))
+            continue;
+        memcpy((char *)fresh + settings[i].offset, (const char *)old + settings[i].offset,
+               field_size(&settings[i]));
+        if (settings[i].kind == K_ISSUER)
+            memcpy(fresh->issuer_path, old->issuer_path, sizeof fresh->issuer_path);
+    }
+    if (!scopes_equal(fresh, old) && each("scope", "*", arg)) {
+        memcpy(fresh->scopes, old->scopes, sizeof fresh->scopes);
+        fresh->nscopes = old->nscopes;
+    }
 }

@@ -11,9 +11,6 @@
  * OpenID Connect defines; at most CONFIG_SCOPES_MAX sections. */
 #define CONFIG_SCOPES_MAX 32
 #define CONFIG_SCOPE_NAME_MAX 40
-/* Claim names in claims.extra or one section's claims, and the longest name. */
-#define CONFIG_CLAIM_NAMES_MAX 64
-#define CONFIG_CLAIM_NAME_MAX 64
 
 struct config_scope {
     char name[CONFIG_SCOPE_NAME_MAX + 1];
@@ -39,6 +36,7 @@ struct config {
     long threads;                                  /* server.threads; 0 = one per CPU */
     long connection_timeout;                       /* server.connection_timeout, seconds */
     char database_url[1024];                       /* database.url */
+    long database_timeout_ms;                      /* database.timeout_ms */
     long access_token_ttl;                         /* tokens.access_token_ttl, seconds */
     long code_ttl;                                 /* tokens.code_ttl, seconds */
     long id_token_ttl;                             /* tokens.id_token_ttl, seconds */
@@ -95,11 +93,13 @@ typedef void config_item_fn(const struct config_item *item, void *arg);
 enum err config_explain(const struct config *loaded, config_item_fn *each, void *arg, char *why,
                         size_t whylen);
 
-/* True when the n bytes at p are a claim name oidcd accepts: 1 to
- * CONFIG_CLAIM_NAME_MAX of A-Z a-z 0-9 _ - . : / ~ (so a collision-resistant
- * URI name fits, and never '=', a quote or white space), and not one of the
- * claims the server sets in its tokens (iss, aud, nonce, acr, sid, …). */
-bool config_claim_name_ok(const char *p, size_t n);
+/* Compares fresh with old: calls each for every setting whose value
+ * differs, then once with section "scope" and key "*" when the [scope.NAME]
+ * sections differ. When each returns true, fresh takes old's value of that
+ * setting back (with server.issuer, its derived path too). */
+typedef bool config_change_fn(const char *section, const char *key, void *arg);
+void config_each_change(struct config *fresh, const struct config *old, config_change_fn *each,
+                        void *arg);
 
 /* The [scope.NAME] section named name, or NULL. Borrowed from c. */
 const struct config_scope *config_scope_get(const struct config *c, const char *name);

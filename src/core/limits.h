@@ -41,5 +41,11 @@
 #define LIMIT_TEMPLATE 65536          /* bytes of one page template */
 #define LIMIT_PAGE 262144             /* bytes of one rendered page */
 #define LIMIT_LOGIN_COUNTERS 65536    /* failed-login counters (accounts and addresses) */
+/* WebAuthn (Level 3): what a browser sends back from an authenticator */
+#define LIMIT_WEBAUTHN_ATTESTATION 32768  /* bytes of an attestation object (x5c chains) */
+#define LIMIT_WEBAUTHN_AUTH_DATA 16384    /* bytes of authenticator data (with extensions) */
+#define LIMIT_WEBAUTHN_CLIENT_DATA 8192   /* bytes of clientDataJSON */
+#define LIMIT_WEBAUTHN_CREDENTIAL_ID 1023 /* bytes of a credential id (§6.5.1 credentialIdLength) */
+#define LIMIT_WEBAUTHN_SIGNATURE 1024     /* bytes of an assertion signature (RSA-4096 is 512) */
 
 #endif

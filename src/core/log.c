@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/time.h>
@@ -11,14 +12,26 @@
 
 #include "core/clock.h"
 
-static enum log_level min_level = LOG_INFO;
-static enum log_format format = LOG_LOGFMT;
+/* Atomic: a reload sets them while request threads log. */
+static _Atomic enum log_level min_level = LOG_INFO;
+static _Atomic enum log_format format = LOG_LOGFMT;
 static _Thread_local const char *request_id;
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
 
 void log_set_level(enum log_level level)
 {
     min_level = level;
+}
+
+enum log_level log_level_named(const char *name)
+{
+    if (strcmp(name, "debug") == 0)
+        return LOG_DEBUG;
+    if (strcmp(name, "warn") == 0)
+        return LOG_WARN;
+    if (strcmp(name, "error") == 0)
+        return LOG_ERROR;
+    return LOG_INFO;
 }
 
 void log_set_format(enum log_format f)
@@ -142,6 +155,7 @@ struct line {
     char data[2048];
     size_t len;
     bool full; /* something did not fit */
+    bool json; /* the format, read once so a line never mixes two */
 };
 
 static void put(struct line *l, const char *s, size_t n)
@@ -200,12 +214,12 @@ static void put_escaped(struct line *l, const char *v, bool json)
  * fit, so that a long line loses whole pairs and stays well formed. */
 static void put_pair(struct line *l, const char *key, const char *value)
 {
-    bool quote = format == LOG_JSON || needs_quotes(value);
+    bool quote = l->json || needs_quotes(value);
     size_t before = l->len;
 
     if (l->full)
         return;
-    if (format == LOG_JSON) {
+    if (l->json) {
         put(l, ",\"", 2);
         put(l, key, strlen(key));
         put(l, "\":", 2);
@@ -216,7 +230,7 @@ static void put_pair(struct line *l, const char *key, const char *value)
     }
     if (quote)
         put(l, "\"", 1);
-    put_escaped(l, value, format == LOG_JSON);
+    put_escaped(l, value, l->json);
     if (quote)
         put(l, "\"", 1);
     if (l->full)
@@ -247,13 +261,14 @@ void log_kv(enum log_level level, const char *msg, ...)
     const char *key, *value, *second, *tail;
     va_list ap;
 
-    if (level < min_level)
+    if (level < atomic_load_explicit(&min_level, memory_order_relaxed))
         return;
     l.len = 0;
     l.full = false;
+    l.json = atomic_load_explicit(&format, memory_order_relaxed) == LOG_JSON;
     gettimeofday(&tv, NULL);
     second = second_text(tv.tv_sec);
-    if (format == LOG_JSON)
+    if (l.json)
         put(&l, "{\"ts\":\"", 7);
     else
         put(&l, "ts=", 3);
@@ -264,7 +279,7 @@ void log_kv(enum log_level level, const char *msg, ...)
     ts[3] = (char)('0' + tv.tv_usec / 1000 % 10);
     ts[4] = 'Z';
     put(&l, ts, 5);
-    if (format == LOG_JSON)
+    if (l.json)
         put(&l, "\"", 1);
     put_pair(&l, "level", level_names[level]);
     put_pair(&l, "msg", msg);
@@ -277,7 +292,7 @@ void log_kv(enum log_level level, const char *msg, ...)
             put_pair(&l, key, value);
     }
     va_end(ap);
-    tail = line_ends[format][l.full];
+    tail = line_ends[l.json ? LOG_JSON : LOG_LOGFMT][l.full];
     memcpy(l.data + l.len, tail, strlen(tail)); /* LINE_TAIL has room for it */
     l.len += strlen(tail);
     l.data[l.len++] = '\n';

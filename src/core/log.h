@@ -22,6 +22,10 @@ void log_kv(enum log_level level, const char *msg, ...) __attribute__((sentinel)
 /* Lines below this level are dropped. */
 void log_set_level(enum log_level level);
 
+/* The level log.level names ("debug", "info", "warn", "error"); info for
+ * any other name. */
+enum log_level log_level_named(const char *name);
+
 /* The format of every line from now on (log.format). */
 void log_set_format(enum log_format format);
 

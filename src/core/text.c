@@ -1,6 +1,7 @@
 #include "core/text.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <string.h>
 
 size_t text_int(char *out, int64_t v)
@@ -84,6 +85,16 @@ bool text_is_ipv6(const char *p, size_t n)
     memcpy(text, p, n);
     text[n] = '\0';
     return inet_pton(AF_INET6, text, &addr) == 1;
+}
+
+bool text_all_in(const char *s, size_t n, const char *set)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && !strchr(set, s[i]))
+            return false;
+    return true;
 }
 
 bool text_has_word(const char *list, const char *word)

@@ -30,6 +30,10 @@ bool text_is_ipv6(const char *p, size_t n);
  * config value's choices). */
 bool text_has_word(const char *list, const char *word);
 
+/* True when each of the n bytes at s is an ASCII letter or digit or one of
+ * the characters of set. */
+bool text_all_in(const char *s, size_t n, const char *set);
+
 /* True for optional white space in HTTP (RFC 9110 §5.6.3): space or tab. */
 bool text_is_ows(char c);
 

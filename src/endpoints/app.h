@@ -1,6 +1,8 @@
 #ifndef OIDCD_ENDPOINTS_APP_H
 #define OIDCD_ENDPOINTS_APP_H
 
+#include <stdatomic.h>
+
 #include "http/http.h"
 #include "oauth/oauth.h"
 
@@ -21,14 +23,49 @@ struct login_throttle;
 
 struct http_server;
 
+/* What a reload (SIGHUP) may change, one generation of it: a new one is made
+ * whole and then swapped in, and none is freed before the server stops, so a
+ * request that took the previous one still reads valid memory. */
+struct app_live {
+    struct config cfg;
+    struct ui *ui;             /* the parsed page templates of cfg.templates_dir */
+    struct app_live *replaced; /* the generation this one replaced; NULL for the first */
+};
+
+/* The current generation, shared by every request. */
+struct app_gens {
+    _Atomic(struct app_live *) current;
+};
+
 struct app {
     struct oauth_ctx oauth;
-    struct http_server *server; /* the one serving the endpoints, for /metrics */
-    struct ui *ui;              /* the parsed page templates */
+    /* the one serving the endpoints, for /metrics: where serve keeps it, set
+     * before the metrics listener starts */
+    struct http_server *const *server;
+    struct ui *ui; /* the parsed page templates */
     struct page_cookies cookies;
     struct password_policy *passwords; /* at most server.threads hashes at once */
     struct login_throttle *throttle;   /* failed logins per account and address */
+    struct app_gens *gens;             /* NULL: oauth.cfg and ui never change */
 };
+
+/* The http_server_options `around` of oidcd: runs the request with a copy of
+ * app whose oauth.cfg and ui are the current generation's (one atomic load
+ * per request). */
+void app_around(void *app, void (*run)(void *request_app, void *ctx), void *ctx);
+
+/* The current generation's settings: for threads outside requests. */
+const struct config *app_cfg_now(const struct app *app);
+
+/* Makes the first generation from cfg (copied) and app->ui (taken over:
+ * app->ui becomes NULL). ERR_NOMEM. */
+enum err app_gens_open(struct app *app, const struct config *cfg);
+
+/* Makes g the current generation; the caller gives it up. */
+void app_gens_swap(struct app *app, struct app_live *g);
+
+/* Frees every generation, when no request runs any more. NULL is fine. */
+void app_gens_free(struct app_gens *gens);
 
 void endpoint_token(void *app, const struct http_request *req, struct http_response *resp);
 void endpoint_introspect(void *app, const struct http_request *req, struct http_response *resp);

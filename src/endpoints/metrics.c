@@ -61,8 +61,8 @@ void endpoint_metrics(void *app, const struct http_request *req, struct http_res
 
     (void)req;
     buf_init(&t.b, SCRAPE_MAX);
-    if (a->server)
-        http_server_metrics(a->server, &t);
+    if (a->server && *a->server)
+        http_server_metrics(*a->server, &t);
     metrics_family(&t, "oidcd_tokens_issued_total", "counter",
                    "Token responses, by grant and client");
     metrics_counters(&t, "oidcd_tokens_issued_total", &tokens_issued);

@@ -434,13 +434,26 @@ static void client_address(struct MHD_Connection *conn, char *out)
         out[0] = '\0';
 }
 
-static bool gate_passes(struct exchange *ex, const struct http_request *req)
+static bool gate_passes(struct exchange *ex, void *app, const struct http_request *req)
 {
     const struct http_server_options *o = &ex->srv->opts;
 
     if (!o->gate || !(ex->route->flags & o->gate_flags))
         return true;
-    return o->gate(o->app, ex->route, req, &ex->resp);
+    return o->gate(app, ex->route, req, &ex->resp);
+}
+
+struct call {
+    struct exchange *ex;
+    const struct http_request *req;
+};
+
+static void run_route(void *app, void *arg)
+{
+    struct call *c = arg;
+
+    if (gate_passes(c->ex, app, c->req))
+        c->ex->route->handler(app, c->req, &c->ex->resp);
 }
 
 static void dispatch(struct MHD_Connection *conn, struct exchange *ex)
@@ -465,8 +478,10 @@ static void dispatch(struct MHD_Connection *conn, struct exchange *ex)
                             rc == ERR_NOMEM ? NULL : "malformed or too many parameters");
     else if (req.method == HTTP_OPTIONS)
         http_response_options(&ex->resp, ex->route);
-    else if (gate_passes(ex, &req))
-        ex->route->handler(ex->srv->opts.app, &req, &ex->resp);
+    else if (ex->srv->opts.around)
+        ex->srv->opts.around(ex->srv->opts.app, run_route, &(struct call){ex, &req});
+    else
+        run_route(ex->srv->opts.app, &(struct call){ex, &req});
     params_free(&req.query);
     params_free(&req.form);
 }

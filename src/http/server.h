@@ -18,6 +18,11 @@ struct http_server_options {
     bool (*gate)(void *app, const struct route *route, const struct http_request *req,
                  struct http_response *resp);
     unsigned gate_flags;
+    /* Wraps the gate and the handler of every request: it calls
+     * run(request_app, ctx) once, with the app that request is to see (a
+     * snapshot of settings that a reload may swap meanwhile). NULL: run(app,
+     * ctx). */
+    void (*around)(void *app, void (*run)(void *request_app, void *ctx), void *ctx);
 };
 
 struct http_server;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/claim_name.h"
 #include "core/text.h"
 
 /* What a standard claim's value must be. */
@@ -269,7 +270,7 @@ enum err claims_check_one(const struct config *cfg, const char *name, const json
     *why = NULL;
     if (strcmp(name, "sub") == 0)
         *why = "sub is the server's own; it cannot be set";
-    else if (!config_claim_name_ok(name, strlen(name)))
+    else if (!claim_name_ok(name, strlen(name)))
         *why = "a claim name is 1 to 64 of A-Z a-z 0-9 _ - . : / ~, and none the server "
                "sets in its tokens (iss, aud, exp, nonce, acr, amr, sid, …)";
     else if (c)
@@ -310,9 +311,9 @@ bool claims_value_empty(const json_t *v)
 /* Hands the claim name (n bytes) to each, as a string, unless it is "sub". */
 static enum err name_one(const char *name, size_t n, claims_each_fn *each, void *arg)
 {
-    char key[CONFIG_CLAIM_NAME_MAX + 1];
+    char key[CLAIM_NAME_MAX + 1];
 
-    if (n == 0 || n > CONFIG_CLAIM_NAME_MAX)
+    if (n == 0 || n > CLAIM_NAME_MAX)
         return ERR_OK;
     memcpy(key, name, n);
     key[n] = '\0';

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/claim_name.h"
 #include "core/config.h"
 
 static enum err invalid(const char **why, const char *text)
@@ -113,7 +114,7 @@ static enum err read_one(const char *name, const json_t *ask, bool id_token, str
         out->acr_essential = true;
         return read_acr_values(ask, out);
     }
-    if (strlen(name) > CONFIG_CLAIM_NAME_MAX || strlist_contains(names, name))
+    if (strlen(name) > CLAIM_NAME_MAX || strlist_contains(names, name))
         return ERR_OK;
     return strlist_add(names, name, strlen(name));
 }

@@ -33,6 +33,13 @@ struct login_throttle {
     struct counter slots[];
 };
 
+static void set_limits(struct login_throttle *t, long max_failures, long lockout_seconds)
+{
+    t->max_failures = max_failures > 0 ? max_failures : 1;
+    t->lockout = lockout_seconds > 0 ? lockout_seconds : 1;
+    t->lockout_max = t->lockout * LOGIN_LOCKOUT_GROWTH_MAX;
+}
+
 enum err login_throttle_new(long max_failures, long lockout_seconds, size_t capacity,
                             struct login_throttle **out)
 {
@@ -48,12 +55,17 @@ enum err login_throttle_new(long max_failures, long lockout_seconds, size_t capa
         return ERR_CRYPTO;
     }
     pthread_mutex_init(&t->lock, NULL);
-    t->max_failures = max_failures > 0 ? max_failures : 1;
-    t->lockout = lockout_seconds > 0 ? lockout_seconds : 1;
-    t->lockout_max = t->lockout * LOGIN_LOCKOUT_GROWTH_MAX;
+    set_limits(t, max_failures, lockout_seconds);
     t->capacity = capacity;
     *out = t;
     return ERR_OK;
+}
+
+void login_throttle_set_limits(struct login_throttle *t, long max_failures, long lockout_seconds)
+{
+    pthread_mutex_lock(&t->lock);
+    set_limits(t, max_failures, lockout_seconds);
+    pthread_mutex_unlock(&t->lock);
 }
 
 void login_throttle_free(struct login_throttle *t)

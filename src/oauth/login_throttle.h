@@ -39,6 +39,10 @@ enum err login_throttle_new(long max_failures, long lockout_seconds, size_t capa
                             struct login_throttle **out);
 void login_throttle_free(struct login_throttle *t);
 
+/* New limits (a reload): the counters are kept; a lockout under way keeps
+ * its end, the next one is measured by the new limits. */
+void login_throttle_set_limits(struct login_throttle *t, long max_failures, long lockout_seconds);
+
 /* Reserves an attempt for account from address (either may be NULL; a NULL
  * address has no counter and no known-address bypass of the account's lock,
  * as for the password grant, whose peer is the client, not the user) at now:

@@ -187,6 +187,35 @@ const char *const sqlite_sql[ST_COUNT] = {
         "AND (?4 IS NULL OR user_sub = ?4) AND (?5 IS NULL OR client_id = ?5) "
         "ORDER BY id DESC LIMIT ?6",
     [ST_AUDIT_SWEEP] = "DELETE FROM audit_events WHERE at < ?1",
+    /* consents (sqlite_consents.c): a page after the pair (?3, ?4) */
+    [ST_CONSENT_LIST] = "SELECT user_sub, client_id, scope, created_at, expires_at, claims "
+                        "FROM consents WHERE (?1 IS NULL OR user_sub = ?1) "
+                        "AND (?2 IS NULL OR client_id = ?2) AND (user_sub, client_id) > (?3, ?4) "
+                        "ORDER BY user_sub, client_id LIMIT ?5",
+    /* what user ?1 let client ?2 hold: the access tokens issued with its
+     * refresh tokens and by its codes (recorded by jti), then those rows */
+    [ST_CONSENT_REVOKE_REFRESH_ATS] =
+        "INSERT INTO revoked_tokens (jti, client_id, expires_at) "
+        "SELECT at_jti, client_id, at_expires_at FROM refresh_tokens "
+        "WHERE user_sub = ?1 AND client_id = ?2 AND at_jti IS NOT NULL "
+        "ON CONFLICT (jti) DO NOTHING",
+    [ST_CONSENT_REVOKE_CODE_ATS] = "INSERT INTO revoked_tokens (jti, client_id, expires_at) "
+                                   "SELECT at_jti, client_id, at_expires_at FROM auth_codes "
+                                   "WHERE user_sub = ?1 AND client_id = ?2 AND at_jti IS NOT NULL "
+                                   "UNION ALL SELECT front_at_jti, client_id, front_at_expires_at "
+                                   "FROM auth_codes WHERE user_sub = ?1 AND client_id = ?2 "
+                                   "AND front_at_jti IS NOT NULL ON CONFLICT (jti) DO NOTHING",
+    [ST_CONSENT_DELETE_ATS] = "DELETE FROM tokens WHERE client_id = ?2 AND jti IN "
+                              "(SELECT at_jti FROM refresh_tokens WHERE user_sub = ?1 "
+                              "AND client_id = ?2 UNION SELECT at_jti FROM auth_codes "
+                              "WHERE user_sub = ?1 AND client_id = ?2 UNION SELECT front_at_jti "
+                              "FROM auth_codes WHERE user_sub = ?1 AND client_id = ?2)",
+    [ST_CONSENT_DELETE_REFRESH] =
+        "DELETE FROM refresh_tokens WHERE user_sub = ?1 AND client_id = ?2",
+    /* a redeemed code stays: it records what it issued, now revoked */
+    [ST_CONSENT_DELETE_CODES] = "DELETE FROM auth_codes WHERE user_sub = ?1 AND client_id = ?2 "
+                                "AND used_at IS NULL",
+    [ST_CONSENT_DELETE] = "DELETE FROM consents WHERE user_sub = ?1 AND client_id = ?2",
     [ST_SECRET_ADD] = "INSERT OR IGNORE INTO server_secrets (name, sealed) VALUES (?1, ?2)",
     [ST_SECRET_GET] = "SELECT sealed FROM server_secrets WHERE name = ?1",
     /* second factors: the inserts select the user, so none is written for
@@ -609,13 +638,16 @@ static void create_private(const char *path)
         close(fd);
 }
 
-static enum err sqlite_open(const char *url, struct store **out, char *why, size_t whylen)
+/* set: SQLite has no use for database.timeout_ms (its busy timeout is its own) */
+static enum err sqlite_open(const char *url, const struct store_settings *set, struct store **out,
+                            char *why, size_t whylen)
 {
     struct sqlite_store *ss = calloc(1, sizeof *ss);
     const char *path = url + strlen("sqlite:");
     struct conn *c;
     enum err e;
 
+    (void)set;
     if (!ss)
         return ERR_NOMEM;
     if (sqlite_path_check(url, why, whylen)) {
@@ -645,6 +677,7 @@ static enum err sqlite_open(const char *url, struct store **out, char *why, size
 }
 
 const struct store_ops sqlite_store_ops = {
+    .name = "sqlite",
     .scheme = "sqlite:",
     .open = sqlite_open,
     .close = sqlite_close,
@@ -678,6 +711,8 @@ const struct store_ops sqlite_store_ops = {
     .code_revoke_issued = sqlite_code_revoke_issued,
     .consent_get = sqlite_consent_get,
     .consent_put = sqlite_consent_put,
+    .consent_list = sqlite_consent_list,
+    .consent_revoke = sqlite_consent_revoke,
     .refresh_token_insert = sqlite_refresh_token_insert,
     .refresh_token_get = sqlite_refresh_token_get,
     .refresh_token_rotate = sqlite_refresh_token_rotate,

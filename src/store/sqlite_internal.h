@@ -104,6 +104,14 @@ enum stmt_id {
     ST_SESSIONS_OF_USER,
     ST_SESSION_END_SID,
     ST_SESSION_END_OTHERS,
+    /* consents (sqlite_consents.c) */
+    ST_CONSENT_LIST,
+    ST_CONSENT_REVOKE_REFRESH_ATS,
+    ST_CONSENT_REVOKE_CODE_ATS,
+    ST_CONSENT_DELETE_ATS,
+    ST_CONSENT_DELETE_REFRESH,
+    ST_CONSENT_DELETE_CODES,
+    ST_CONSENT_DELETE,
     ST_BEGIN,
     ST_COMMIT,
     ST_ROLLBACK,
@@ -226,6 +234,10 @@ enum err sqlite_code_revoke_issued(struct store *s, const struct auth_code *code
 enum err sqlite_consent_get(struct store *s, const char *user_sub, const char *client_id,
                             struct consent *out);
 enum err sqlite_consent_put(struct store *s, const struct consent *c);
+enum err sqlite_consent_list(struct store *s, const struct consent_filter *f, struct consent **out,
+                             size_t *n);
+enum err sqlite_consent_revoke(struct store *s, const char *user_sub, const char *client_id,
+                               struct consent **out, size_t *n);
 enum err sqlite_refresh_token_insert(struct store *s, const struct refresh_token *rt);
 enum err sqlite_refresh_token_get(struct store *s, const unsigned char hash[HASH_LEN],
                                   struct refresh_token *out);

@@ -7,23 +7,71 @@
 #include <openssl/crypto.h>
 
 #include "core/clock.h"
+#include "core/db_url.h"
 #include "store/timing.h"
 
 extern const struct store_ops sqlite_store_ops;
+extern const struct store_ops store_pg_ops;
 
-static const struct store_ops *const backends[] = {&sqlite_store_ops};
+static const struct store_ops *const backends[] = {&sqlite_store_ops, &store_pg_ops};
 
-enum err store_open(const char *url, struct store **out, char *why, size_t whylen)
+static const struct store_ops *backend_for(const char *url)
 {
     size_t i;
 
     for (i = 0; i < sizeof backends / sizeof backends[0]; i++) {
-        const char *scheme = backends[i]->scheme;
-        if (strncmp(url, scheme, strlen(scheme)) == 0)
-            return backends[i]->open(url, out, why, whylen);
+        const struct store_ops *b = backends[i];
+        if (b->url_selects ? b->url_selects(url) : strncmp(url, b->scheme, strlen(b->scheme)) == 0)
+            return b;
     }
-    snprintf(why, whylen, "database.url \"%s\": unsupported scheme (use sqlite:PATH)", url);
+    return NULL;
+}
+
+static enum err unsupported(const char *url, char *why, size_t whylen)
+{
+    char masked[256];
+
+    mask_database_url(url, masked, sizeof masked);
+    snprintf(why, whylen,
+             "database.url \"%s\": unsupported scheme (use sqlite:PATH or postgresql://…)", masked);
     return ERR_CONFIG;
+}
+
+enum err store_open_with(const char *url, const struct store_settings *set, struct store **out,
+                         char *why, size_t whylen)
+{
+    static const struct store_settings defaults = {STORE_TIMEOUT_MS_DEFAULT};
+    const struct store_ops *b = backend_for(url);
+    enum err e;
+
+    if (!b)
+        return unsupported(url, why, whylen);
+    if (b->url_check && (e = b->url_check(url, why, whylen)) != ERR_OK)
+        return e;
+    if (!set || set->timeout_ms <= 0)
+        set = &defaults;
+    return b->open(url, set, out, why, whylen);
+}
+
+enum err store_open(const char *url, struct store **out, char *why, size_t whylen)
+{
+    return store_open_with(url, NULL, out, why, whylen);
+}
+
+enum err store_url_check(const char *url, char *why, size_t whylen)
+{
+    const struct store_ops *b = backend_for(url);
+
+    if (!b)
+        return unsupported(url, why, whylen);
+    return b->url_check ? b->url_check(url, why, whylen) : ERR_OK;
+}
+
+const char *store_backend_name(const char *url)
+{
+    const struct store_ops *b = backend_for(url);
+
+    return b ? b->name : NULL;
 }
 
 void store_close(struct store *s)

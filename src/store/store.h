@@ -198,6 +198,16 @@ struct refresh_token {
     char *amr; /* the sign-in's methods, as the code had them; NULL: none */
 };
 
+/* Which consents store_consent_list returns, ordered by user_sub then
+ * client_id. NULL: any. */
+struct consent_filter {
+    const char *user_sub;
+    const char *client_id;
+    /* a page after the one that ended at this pair; NULL: the first page */
+    const char *after_user_sub, *after_client_id;
+    size_t limit;
+};
+
 struct store;
 
 /* ---- Second factors ------------------------------------------------------ */
@@ -240,19 +250,35 @@ struct audit_event {
     char *detail;                    /* one line; NULL: none */
 };
 
-/* Which events store_audit_list returns, newest first. NULL or 0: any. */
+/* Which events store_audit_list returns, newest first (by id). NULL or 0:
+ * any, except limit. */
 struct audit_filter {
     int64_t since;    /* at >= since */
     const char *type; /* this type, or this prefix before a '.' */
     const char *user_sub;
     const char *client_id;
     int64_t before_id; /* a page after the one that ended at this id */
-    size_t limit;
+    size_t limit;      /* the most events returned (0 returns none) */
 };
 
+/* What store_open_with passes to a backend besides the URL. */
+struct store_settings {
+    long timeout_ms; /* database.timeout_ms: the longest a connection attempt or a
+                        statement may take (PostgreSQL); 0: the default */
+};
+
+#define STORE_TIMEOUT_MS_DEFAULT 5000
+
 struct store_ops {
-    const char *scheme; /* "sqlite:" */
-    enum err (*open)(const char *url, struct store **out, char *why, size_t whylen);
+    const char *name;   /* "sqlite", "postgresql": for messages */
+    const char *scheme; /* "sqlite:"; NULL when url_selects decides */
+    /* Whether url is this backend's (NULL: it starts with scheme). */
+    bool (*url_selects)(const char *url);
+    /* Whether url, this backend's, is well formed; if not, a one-line reason
+     * in why (the URL masked). NULL: any is. Reaches no database. */
+    enum err (*url_check)(const char *url, char *why, size_t whylen);
+    enum err (*open)(const char *url, const struct store_settings *set, struct store **out,
+                     char *why, size_t whylen);
     void (*close)(struct store *s);
     enum err (*migrate)(struct store *s);
     enum err (*client_get)(struct store *s, const char *id, struct client *out);
@@ -293,6 +319,10 @@ struct store_ops {
     enum err (*consent_get)(struct store *s, const char *user_sub, const char *client_id,
                             struct consent *out);
     enum err (*consent_put)(struct store *s, const struct consent *c);
+    enum err (*consent_list)(struct store *s, const struct consent_filter *f, struct consent **out,
+                             size_t *n);
+    enum err (*consent_revoke)(struct store *s, const char *user_sub, const char *client_id,
+                               struct consent **out, size_t *n);
     enum err (*refresh_token_insert)(struct store *s, const struct refresh_token *rt);
     enum err (*refresh_token_get)(struct store *s, const unsigned char hash[HASH_LEN],
                                   struct refresh_token *out);
@@ -360,7 +390,17 @@ struct store {
  * migrations. On failure writes a one-line reason into why. The caller closes
  * it with store_close after every thread that used it has stopped. */
 enum err store_open(const char *url, struct store **out, char *why, size_t whylen);
+/* store_open with settings (set may be NULL: the defaults). */
+enum err store_open_with(const char *url, const struct store_settings *set, struct store **out,
+                         char *why, size_t whylen);
 void store_close(struct store *s);
+
+/* Whether some backend takes url and finds it well formed, without opening
+ * it: ERR_CONFIG with a one-line reason in why (the URL masked) if not. */
+enum err store_url_check(const char *url, char *why, size_t whylen);
+/* The name of the backend that takes url ("sqlite", "postgresql"); NULL
+ * when none does. */
+const char *store_backend_name(const char *url);
 
 /* Appends the operations' latency and error count to t (GET /metrics). */
 struct metrics_text;
@@ -374,7 +414,8 @@ enum err store_migrate(struct store *s);
 enum err store_client_get(struct store *s, const char *id, struct client *out);
 /* ERR_CONFLICT if the id exists. */
 enum err store_client_insert(struct store *s, const struct client *c);
-/* Replaces every field of the client with c->id. ERR_NOT_FOUND. */
+/* Replaces every field of the client with c->id but created_at, which
+ * stays. ERR_NOT_FOUND. */
 enum err store_client_update(struct store *s, const struct client *c);
 /* Deletes the client and every token issued to it. ERR_NOT_FOUND. */
 enum err store_client_delete(struct store *s, const char *id);
@@ -383,10 +424,10 @@ enum err store_client_list(struct store *s, struct client **out, size_t *n);
 /* Appends to out each ID token algorithm some client has, once. */
 enum err store_client_id_token_algs(struct store *s, struct strlist *out);
 
-/* Adds k and, in the same transaction, sets retire_after = retire_others on
- * every key of k's algorithm that has none yet (the keys k supersedes: each
- * algorithm rotates on its own); retire_others <= 0
- * retires nothing. */
+/* Adds k (ERR_CONFLICT when the kid exists) and, in the same transaction,
+ * sets retire_after = retire_others on every key of k's algorithm that has
+ * none yet (the keys k supersedes: each algorithm rotates on its own; one
+ * already retired keeps its time); retire_others <= 0 retires nothing. */
 enum err store_key_add(struct store *s, const struct signing_key *k, int64_t retire_others);
 /* Keys still published (retire_after unset or in the future is not filtered
  * here: all rows), oldest first; caller frees with signing_key_list_free. */
@@ -394,6 +435,7 @@ enum err store_key_list(struct store *s, struct signing_key **out, size_t *n);
 /* A number that changes whenever any signing key row changes. */
 enum err store_keys_version(struct store *s, int64_t *version);
 
+/* ERR_CONFLICT when the hash exists or client_id is not registered. */
 enum err store_token_insert(struct store *s, const struct token *t);
 /* The stored token with this SHA-256 (caller frees with token_clear).
  * ERR_NOT_FOUND. */
@@ -407,12 +449,17 @@ enum err store_revocation_add(struct store *s, const char *jti, const char *clie
                               int64_t expires_at);
 
 /* In one read: whether client_id is registered and enabled, and whether jti
- * (may be NULL) is revoked. The check made on every presented token. */
+ * (may be NULL) is revoked. The check made on every presented token. For
+ * an unregistered client every field is false (ERR_OK). */
 enum err store_token_state(struct store *s, const char *client_id, const char *jti,
                            struct token_state *out);
 
-/* Deletes expired tokens, revocations, sessions, codes, consents and refresh
- * tokens, and keys retired before now; *removed counts rows. */
+/* Deletes the tokens, revocations, sessions, unused codes, consents and
+ * refresh tokens that expired before now (expires_at < now: one expiring at
+ * now stays), and keys retired before now. A used code stays while what it
+ * issued may still be revoked: until its access tokens have expired and no
+ * refresh token of its family is left. An expired session queues no
+ * back-channel logout. *removed counts the rows deleted. */
 enum err store_sweep(struct store *s, int64_t now, int64_t *removed);
 
 /* ---- users (stream B) ---------------------------------------------------- */
@@ -469,8 +516,9 @@ enum err store_resource_get(struct store *s, const char *id, struct resource *ou
 /* ERR_CONFLICT when the id exists or one of its scopes is another
  * resource's; nothing is stored then. */
 enum err store_resource_insert(struct store *s, const struct resource *r);
-/* Replaces every field of the resource r->id (and its scopes) in one
- * transaction. ERR_NOT_FOUND; ERR_CONFLICT when a scope is another's. */
+/* Replaces every field of the resource r->id but created_at (and its
+ * scopes, releasing those it no longer names) in one transaction.
+ * ERR_NOT_FOUND; ERR_CONFLICT when a scope is another's, nothing changed. */
 enum err store_resource_update(struct store *s, const struct resource *r);
 /* ERR_NOT_FOUND. */
 enum err store_resource_delete(struct store *s, const char *id);
@@ -505,10 +553,11 @@ enum err store_audit_sweep(struct store *s, int64_t before, int64_t *removed);
 void audit_event_clear(struct audit_event *ev);
 void audit_event_list_free(struct audit_event *list, size_t n);
 
-/* How many sessions have not expired at now. */
+/* How many sessions have not expired at now (expires_at > now). */
 enum err store_session_count(struct store *s, int64_t now, int64_t *n);
 
-/* Stores a new code (used_at and what was issued are ignored). ERR_CONFLICT. */
+/* Stores a new code (used_at and what was issued are ignored).
+ * ERR_CONFLICT when the hash exists or client_id is not registered. */
 enum err store_code_insert(struct store *s, const struct auth_code *code);
 /* Redeems the code in one statement: the first call marks it used at now and
  * returns ERR_OK with the code in *out. Every later call (or one racing it)
@@ -526,8 +575,8 @@ enum err store_code_mark_reused(struct store *s, const unsigned char hash[HASH_L
                                 struct auth_code *out);
 /* Records what the redemption of the code issued: the access token's jti and
  * expiry and, in the same transaction, stores the refresh token rt (may be
- * NULL). ERR_CONFLICT, storing nothing, when the code was reused meanwhile:
- * the caller then revokes the access token itself. */
+ * NULL). ERR_CONFLICT, storing nothing, when the code was reused meanwhile
+ * (or is unknown): the caller then revokes the access token itself. */
 enum err store_code_record_issued(struct store *s, const unsigned char hash[HASH_LEN],
                                   const char *at_jti, int64_t at_expires_at,
                                   const struct refresh_token *rt);
@@ -544,8 +593,23 @@ enum err store_consent_get(struct store *s, const char *user_sub, const char *cl
                            struct consent *out);
 /* Inserts or replaces the one consent row of c->user_sub and c->client_id. */
 enum err store_consent_put(struct store *s, const struct consent *c);
+/* One page of at most f->limit consents, expired or not (the sweep deletes
+ * those). Caller frees with consent_list_free. */
+enum err store_consent_list(struct store *s, const struct consent_filter *f, struct consent **out,
+                            size_t *n);
+/* Revokes, in one transaction, the consents of user_sub (only the one to
+ * client_id when it is not NULL) and what each let its client hold for the
+ * user: the access tokens issued with the client's refresh tokens and by its
+ * codes are recorded as revoked (the opaque ones deleted), its refresh
+ * tokens and unredeemed codes are deleted. Sessions stay. With client_id,
+ * the client's tokens go even when no consent was remembered. *out: the
+ * consents deleted (caller frees with consent_list_free). ERR_NOT_FOUND,
+ * changing nothing, when there was nothing to revoke. */
+enum err store_consent_revoke(struct store *s, const char *user_sub, const char *client_id,
+                              struct consent **out, size_t *n);
+void consent_list_free(struct consent *list, size_t n);
 
-/* ERR_CONFLICT when the hash exists. */
+/* ERR_CONFLICT when the hash exists or client_id is not registered. */
 enum err store_refresh_token_insert(struct store *s, const struct refresh_token *rt);
 /* The refresh token with this SHA-256, used or not, expired or not (the
  * caller checks); caller frees with refresh_token_clear. ERR_NOT_FOUND. */
@@ -553,10 +617,11 @@ enum err store_refresh_token_get(struct store *s, const unsigned char hash[HASH_
                                  struct refresh_token *out);
 /* Rotates, in one transaction: marks the token with this hash used at now
  * and stores its successor next (same family). When the token was already
- * used (or is gone: its family was revoked), that is reuse: the whole family
- * is revoked instead, next's access token (next->at_jti) with it, nothing is
- * stored, and ERR_CONFLICT is returned. Of two racing rotations exactly one
- * gets ERR_OK. */
+ * used (or is gone: its family was revoked), that is reuse: next's whole
+ * family is revoked instead (as store_refresh_family_revoke), next's access
+ * token (next->at_jti) with it, nothing is stored, and ERR_CONFLICT is
+ * returned. Of two racing rotations exactly one gets ERR_OK, and the other's
+ * revocation then takes the winner's successor too. */
 enum err store_refresh_token_rotate(struct store *s, const unsigned char hash[HASH_LEN],
                                     int64_t now, const struct refresh_token *next);
 /* Revokes a refresh family in one transaction: records the jti of every

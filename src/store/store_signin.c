@@ -147,6 +147,31 @@ void auth_code_clear(struct auth_code *code)
     memset(code, 0, sizeof *code);
 }
 
+enum err store_consent_list(struct store *s, const struct consent_filter *f, struct consent **out,
+                            size_t *n)
+{
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->consent_list(s, f, out, n));
+}
+
+enum err store_consent_revoke(struct store *s, const char *user_sub, const char *client_id,
+                              struct consent **out, size_t *n)
+{
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->consent_revoke(s, user_sub, client_id, out, n));
+}
+
+void consent_list_free(struct consent *list, size_t n)
+{
+    size_t i;
+
+    for (i = 0; list && i < n; i++)
+        consent_clear(&list[i]);
+    free(list);
+}
+
 void consent_clear(struct consent *c)
 {
     if (!c)

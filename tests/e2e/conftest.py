@@ -128,6 +128,27 @@ def memcheck_per_module():
         assert not failures, "\n".join(failures)
 
 
+# Modules the valgrind pass leaves to the native and sanitizer passes: their
+# subject is not the server's memory, and memcheck multiplies their cost. The
+# pass runs on SQLite only, so the PostgreSQL modules go too.
+NOT_UNDER_MEMCHECK = {
+    "test_postgres.py": "PostgreSQL: the valgrind pass runs on SQLite only",
+    "test_postgres_instances.py": "PostgreSQL: the valgrind pass runs on SQLite only",
+    "test_crash.py": "kills the server with SIGKILL: memcheck cannot judge a killed process",
+    "test_install.py": "builds and installs; the installed binary is not the one under test",
+    "test_gate_nginx.py": "nginx in front of /gate, whose code test_gate.py runs under memcheck",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    if not VALGRIND:
+        return
+    for item in items:
+        why = NOT_UNDER_MEMCHECK.get(item.path.name)
+        if why:
+            item.add_marker(pytest.mark.skip(reason=f"not under valgrind: {why}"))
+
+
 def free_port():
     """A loopback port that no other process is handed for the next minute.
 

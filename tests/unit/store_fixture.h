@@ -4,6 +4,7 @@
 #ifndef OIDCD_TESTS_STORE_FIXTURE_H
 #define OIDCD_TESTS_STORE_FIXTURE_H
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,22 @@ static inline int temp_store_teardown(void **state)
     temp_store_close(*state);
     free(*state);
     return 0;
+}
+
+/* The integer the query sql answers, read through a connection of its own
+ * (what the store committed); -1 when it gives none. */
+static inline int temp_store_count(struct temp_store *t, const char *sql)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int n = -1;
+
+    if (sqlite3_open(t->path, &db) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
 }
 
 /* Adds the enabled user sub (username the same), without a password. */

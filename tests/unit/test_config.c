@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "core/claim_name.h"
 #include "core/config.h"
 
 static char path[64];
@@ -53,6 +54,7 @@ static void defaults(void **state)
     assert_string_equal(c.listen.host, "127.0.0.1");
     assert_int_equal(c.listen.port, 8000);
     assert_string_equal(c.database_url, "sqlite:oidcd.db");
+    assert_int_equal(c.database_timeout_ms, 5000);
     assert_int_equal(c.access_token_ttl, 3600);
     assert_int_equal(c.refresh_token_max_lifetime, 7776000);
     assert_true(c.threads >= 1);
@@ -145,9 +147,7 @@ static void bad_values_are_errors(void **state)
         "[server]\nthreads: 4\n",
         "[server]\nissuer: http://x\n",
         "[server]\nlisten = 127.0.0.1:+80\n",
-        /* database.url: sqlite:PATH with a real path, nothing else */
-        "[database]\nurl = postgres://x\n",
-        "[database]\nurl = postgresql://db/oidcd\n",
+        /* database.url: sqlite:PATH with a real path, or PostgreSQL's */
         "[database]\nurl = mysql://x\n",
         "[database]\nurl = oidcd.db\n",
         "[database]\nurl = sqlite:\n",
@@ -187,6 +187,11 @@ static void good_values_are_taken(void **state)
         "[server]\nissuer = http://127.0.0.1:1\n",
         "[database]\nurl = sqlite:/var/lib/oidcd/oidcd.db\n",
         "[database]\nurl = sqlite:oidcd.db\n",
+        /* PostgreSQL: a URI or a key=value string, checked by the store */
+        "[database]\nurl = postgres://x\n",
+        "[database]\nurl = postgresql://db/oidcd\n",
+        "[database]\nurl = host=db dbname=oidcd\n",
+        "[database]\ntimeout_ms = 100\n",
         /* a section may be opened again; each key is still set once */
         "[server]\nthreads = 2\n[tokens]\naccess_token_ttl = 5\n[server]\nlisten = x:1\n",
         /* comments, indentation, CRLF, a byte-order mark, an empty known section */
@@ -254,7 +259,8 @@ static void errors_name_the_line(void **state)
     expect_error("[server]\nbogus = 1\n", "@2", "unknown setting [server] bogus", NULL);
     expect_error("[server]\nthreads = x\n", "@2", "0 to 256", NULL);
     expect_error("[server]\njunk\nthreads = x\n", "@2", "syntax error", NULL);
-    expect_error("[database]\nurl = postgres://x\n", "@2", "not supported", NULL);
+    expect_error("[database]\nurl = mysql://x\n", "@2", "postgresql://", NULL);
+    expect_error("[database]\ntimeout_ms = 99\n", "@2", "100 to 600000", NULL);
     expect_error("[database]\nurl = sqlite::memory:\n", "@2", "database.url", NULL);
     /* a line longer than inih's buffer: named, not split into made-up lines */
     snprintf(long_line, sizeof long_line, "[server]\nthreads = 2\nissuer = http://x/%0300d\n", 0);
@@ -467,21 +473,21 @@ static void bad_scope_sections(void **state)
 static void claim_names(void **state)
 {
     (void)state;
-    assert_true(config_claim_name_ok("groups", 6));
-    assert_true(config_claim_name_ok("https://example.com/roles", 25));
-    assert_false(config_claim_name_ok("", 0));
-    assert_false(config_claim_name_ok("a b", 3));
-    assert_false(config_claim_name_ok("a=b", 3));
-    assert_false(config_claim_name_ok("a\"b", 3));
+    assert_true(claim_name_ok("groups", 6));
+    assert_true(claim_name_ok("https://example.com/roles", 25));
+    assert_false(claim_name_ok("", 0));
+    assert_false(claim_name_ok("a b", 3));
+    assert_false(claim_name_ok("a=b", 3));
+    assert_false(claim_name_ok("a\"b", 3));
     /* the server's own claims cannot be declared as user claims */
-    assert_false(config_claim_name_ok("acr", 3));
-    assert_false(config_claim_name_ok("nonce", 5));
-    assert_false(config_claim_name_ok("sid", 3));
-    assert_true(config_claim_name_ok("acrs", 4));
-    assert_true(config_claim_name_ok(
-        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 64));
-    assert_false(config_claim_name_ok(
-        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 65));
+    assert_false(claim_name_ok("acr", 3));
+    assert_false(claim_name_ok("nonce", 5));
+    assert_false(claim_name_ok("sid", 3));
+    assert_true(claim_name_ok("acrs", 4));
+    assert_true(
+        claim_name_ok("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 64));
+    assert_false(
+        claim_name_ok("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 65));
 }
 
 static void missing_file_is_an_error(void **state)
@@ -495,10 +501,60 @@ static void missing_file_is_an_error(void **state)
     assert_int_equal(config_load(&c, "/tmp", why, sizeof why), ERR_CONFIG);
 }
 
+/* config_each_change: the settings that differ, one call each; those the
+ * callback keeps take their old value back (the issuer with its path). */
+struct seen {
+    char names[512];
+};
+
+static bool keep_server(const char *section, const char *key, void *arg)
+{
+    struct seen *s = arg;
+    size_t len = strlen(s->names);
+
+    snprintf(s->names + len, sizeof s->names - len, "%s%s.%s", len ? " " : "", section, key);
+    return strcmp(section, "server") == 0;
+}
+
+static void changes_are_named_and_kept(void **state)
+{
+    struct config *old = malloc(sizeof *old), *fresh = malloc(sizeof *fresh);
+    struct seen seen = {""};
+    char why[256];
+
+    (void)state;
+    assert_non_null(old);
+    assert_non_null(fresh);
+    write_file("[server]\nissuer = https://a.example/x\n[tokens]\naccess_token_ttl = 60\n"
+               "[log]\nlevel = info\n");
+    assert_int_equal(config_load(old, path, why, sizeof why), ERR_OK);
+    unlink(path);
+    write_file("[server]\nissuer = https://b.example/y\nlisten = 127.0.0.1:9\n"
+               "[tokens]\naccess_token_ttl = 90\n[log]\nlevel = info\n"
+               "[database]\nurl = sqlite:/tmp/other.db\n[scope.books]\nclaims = card\n");
+    assert_int_equal(config_load(fresh, path, why, sizeof why), ERR_OK);
+    config_each_change(fresh, old, keep_server, &seen);
+    assert_string_equal(seen.names, "server.issuer server.listen database.url "
+                                    "tokens.access_token_ttl scope.*");
+    assert_string_equal(fresh->issuer, "https://a.example/x");
+    assert_string_equal(fresh->issuer_path, "/x");
+    assert_int_equal(fresh->listen.port, 8000);
+    assert_string_equal(fresh->database_url, "sqlite:/tmp/other.db");
+    assert_int_equal(fresh->access_token_ttl, 90);
+    assert_int_equal(fresh->nscopes, 1);
+
+    seen.names[0] = '\0';
+    config_each_change(fresh, fresh, keep_server, &seen);
+    assert_string_equal(seen.names, "");
+    free(old);
+    free(fresh);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(defaults, teardown),
+        cmocka_unit_test_teardown(changes_are_named_and_kept, teardown),
         cmocka_unit_test_teardown(file_values, teardown),
         cmocka_unit_test_teardown(env_wins_over_file, teardown),
         cmocka_unit_test_teardown(bad_env_value_is_reported, teardown),

@@ -46,6 +46,19 @@ static void locks_after_max_failures(void **state)
     login_throttle_free(t);
 }
 
+/* New limits (a reload) apply to the counters already kept. */
+static void new_limits_apply_at_once(void **state)
+{
+    struct login_throttle *t = make(1024);
+
+    (void)state;
+    fail_n(t, "alice", "10.0.0.1", 1000, 1);
+    login_throttle_set_limits(t, 2, 10);
+    fail_n(t, "alice", "10.0.0.1", 1000, 1);
+    assert_int_equal(login_throttle_begin(t, "alice", "10.0.0.1", 1000), 10);
+    login_throttle_free(t);
+}
+
 /* Requests racing each other: every begun attempt counts as a failure-to-be,
  * so no more than max_failures run before the first one is settled. */
 static void concurrent_attempts_are_reserved(void **state)
@@ -209,6 +222,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(locks_after_max_failures),
+        cmocka_unit_test(new_limits_apply_at_once),
         cmocka_unit_test(concurrent_attempts_are_reserved),
         cmocka_unit_test(a_success_refunds_its_reservation),
         cmocka_unit_test(an_undecided_attempt_counts_nothing),
