@@ -93,6 +93,8 @@ extern const struct CMUnitTest ct_users_tests[];
 extern const size_t ct_users_count;
 extern const struct CMUnitTest ct_sweep_tests[];
 extern const size_t ct_sweep_count;
+extern const struct CMUnitTest ct_factors_tests[];
+extern const size_t ct_factors_count;
 
 #define CT_CASE(f) cmocka_unit_test_setup_teardown(f, ct_setup, ct_teardown)
 

@@ -275,6 +275,7 @@ static int run_all(const char *url, size_t index)
         {ct_signin_tests, ct_signin_count, "sessions, codes, consents, refresh tokens"},
         {ct_users_tests, ct_users_count, "users, audit, back-channel"},
         {ct_sweep_tests, ct_sweep_count, "sweep, races"},
+        {ct_factors_tests, ct_factors_count, "second factors, pending sign-ins, a user's sessions"},
     };
     char name[160], title[256];
     int failed = 0;
