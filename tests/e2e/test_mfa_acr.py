@@ -125,6 +125,20 @@ def test_login_require_mfa(make_server):
     assert shown == {"login": True, "mfa": True} and claims["acr"] == MFA
 
 
+def test_login_require_mfa_changes_on_reload(server, alice):
+    """SIGHUP turns login.require_mfa on and off for the next sign-in."""
+    from test_reload import reload
+    client = make_rp(server)
+    lines = reload(server, {"login": {"require_mfa": "true"}})
+    assert any("login.require_mfa" in line and "config reloaded" in line for line in lines), lines
+    browser = Browser(server)
+    page = browser.follow(browser.login(browser.follow(browser.authorize(client, scope="openid"))))
+    assert page.status_code == 403 and "second factor is needed" in page.text
+    reload(server, {"login": {"require_mfa": "false"}})
+    claims, shown, _ = id_claims(server, client, Browser(server))
+    assert shown == {"login": True, "mfa": False} and claims["acr"] == PWD
+
+
 def test_access_token_and_introspection_carry_the_sign_in(server, alice, rp):
     import requests
     from conftest import HTTP_TIMEOUT, verify_jwt
