@@ -213,6 +213,10 @@ enum err store_pg_session_count(struct store *s, int64_t now, int64_t *n);
 /* A struct session from the columns sid, user_sub, auth_time, amr,
  * created_at, expires_at (the first six of the row). */
 enum err store_pg_fill_session(const PGresult *r, int row, void *item);
+/* The session (or pending sign-in) row st (one parameter, the hash) reads,
+ * through store_pg_fill_session, its id_hash set; ERR_NOT_FOUND. */
+enum err store_pg_session_row(struct store *s, const struct pg_stmt *st,
+                              const unsigned char id_hash[HASH_LEN], struct session *out);
 enum err store_pg_code_insert(struct store *s, const struct auth_code *code);
 enum err store_pg_code_consume(struct store *s, const unsigned char hash[HASH_LEN], int64_t now,
                                struct auth_code *out);

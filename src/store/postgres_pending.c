@@ -47,17 +47,7 @@ enum err store_pg_pending_insert(struct store *s, const struct session *pe)
 enum err store_pg_pending_get(struct store *s, const unsigned char id_hash[HASH_LEN],
                               struct session *out)
 {
-    struct pg_params p = {0};
-    enum err e;
-
-    memset(out, 0, sizeof *out);
-    store_pg_bytes(&p, id_hash, HASH_LEN);
-    e = store_pg_row(s, &sql[PENDING_GET], &p, store_pg_fill_session, out);
-    if (e)
-        session_clear(out);
-    else
-        memcpy(out->id_hash, id_hash, HASH_LEN);
-    return e;
+    return store_pg_session_row(s, &sql[PENDING_GET], id_hash, out);
 }
 
 enum err store_pg_pending_delete(struct store *s, const unsigned char id_hash[HASH_LEN])

@@ -93,20 +93,26 @@ enum err store_pg_fill_session(const PGresult *r, int row, void *item)
     return se->user_sub && se->amr ? ERR_OK : ERR_NOMEM;
 }
 
-enum err store_pg_session_get(struct store *s, const unsigned char id_hash[HASH_LEN],
-                              struct session *out)
+enum err store_pg_session_row(struct store *s, const struct pg_stmt *st,
+                              const unsigned char id_hash[HASH_LEN], struct session *out)
 {
     struct pg_params p = {0};
     enum err e;
 
     memset(out, 0, sizeof *out);
     store_pg_bytes(&p, id_hash, HASH_LEN);
-    e = store_pg_row(s, &sql[SESSION_GET], &p, store_pg_fill_session, out);
+    e = store_pg_row(s, st, &p, store_pg_fill_session, out);
     if (e)
         session_clear(out);
     else
         memcpy(out->id_hash, id_hash, HASH_LEN);
     return e;
+}
+
+enum err store_pg_session_get(struct store *s, const unsigned char id_hash[HASH_LEN],
+                              struct session *out)
+{
+    return store_pg_session_row(s, &sql[SESSION_GET], id_hash, out);
 }
 
 /* The sessions trigger queues the logout tokens in the same statement. */
