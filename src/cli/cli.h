@@ -53,6 +53,10 @@ void cli_time_text(int64_t t, char out[CLI_TIME_SIZE]);
 void cli_audit(struct store *s, const char *type, const char *user_sub, const char *client_id,
                const char *detail);
 
+/* oidcd user add-totp|factors|reset-factors (cmd) with the words after it. */
+int cli_user_factors(const char *cmd, int argc, char **argv, struct store *s,
+                     const struct config *cfg);
+
 /* What client c's ID token algorithm needs before c is stored (secret: a new
  * one just made, or NULL). HS256: secret sealed with the key-encryption key
  * into c->secret_sealed, the only plaintext copy the server keeps (with no

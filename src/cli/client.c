@@ -30,6 +30,7 @@ enum flag_id {
     F_DISABLE,
     F_REQUIRE_CONSENT,
     F_REUSE_CONSENT,
+    F_REQUIRE_MFA,
     F_BACKCHANNEL_URI,
     F_BACKCHANNEL_SID,
     F_SUBJECT_TYPE,
@@ -72,6 +73,7 @@ static const struct flag_spec {
     [F_DISABLE] = {"--disable", false, false, ON_UPDATE, NULL},
     [F_REQUIRE_CONSENT] = {"--require-consent", true, false, ON_WRITE, "true or false"},
     [F_REUSE_CONSENT] = {"--reuse-consent", true, false, ON_WRITE, "true or false"},
+    [F_REQUIRE_MFA] = {"--require-mfa", true, false, ON_WRITE, "true or false"},
     [F_BACKCHANNEL_URI] = {"--backchannel-logout-uri", true, false, ON_WRITE, NULL},
     [F_BACKCHANNEL_SID] = {"--backchannel-logout-session-required", true, false, ON_WRITE,
                            "true or false"},
@@ -142,6 +144,8 @@ static enum err set_flag(enum flag_id id, const char *v, struct client *c)
         return parse_bool(v, &c->require_consent);
     case F_REUSE_CONSENT:
         return parse_bool(v, &c->reuse_consent);
+    case F_REQUIRE_MFA:
+        return parse_bool(v, &c->require_mfa);
     case F_BACKCHANNEL_URI:
         /* "" removes it */
         free(c->backchannel_logout_uri);
@@ -283,6 +287,8 @@ static json_t *client_json(const struct client *c, const char *secret)
         json_object_set_new(o, "backchannel_logout_session_required",
                             json_boolean(c->backchannel_session_required));
     if (o)
+        json_object_set_new(o, "require_mfa", json_boolean(c->require_mfa));
+    if (o)
         json_object_set_new(o, "subject_type", nullable(subject_type_name(c->subject_type)));
     if (o)
         json_object_set_new(o, "sector_identifier_uri", nullable(c->sector_identifier_uri));
@@ -325,6 +331,7 @@ static void print_text(const struct client *c, const char *secret)
     printf(LABEL "%s\n", "enabled:", c->enabled ? "yes" : "no");
     printf(LABEL "%s\n", "require_consent:", c->require_consent ? "yes" : "no");
     printf(LABEL "%s\n", "reuse_consent:", c->reuse_consent ? "yes" : "no");
+    printf(LABEL "%s\n", "require_mfa:", c->require_mfa ? "yes" : "no");
     printf(LABEL "%s\n",
            "backchannel_logout_uri:", c->backchannel_logout_uri ? c->backchannel_logout_uri : "");
     printf(LABEL "%s\n",
@@ -515,6 +522,8 @@ static void take_changes(struct client *c, struct client *changes, unsigned seen
         c->require_consent = changes->require_consent;
     if (seen & BIT(F_REUSE_CONSENT))
         c->reuse_consent = changes->reuse_consent;
+    if (seen & BIT(F_REQUIRE_MFA))
+        c->require_mfa = changes->require_mfa;
     if (seen & BIT(F_BACKCHANNEL_URI))
         SWAP(c->backchannel_logout_uri, changes->backchannel_logout_uri, char *);
     if (seen & BIT(F_BACKCHANNEL_SID))

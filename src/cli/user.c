@@ -1,4 +1,4 @@
-/* oidcd user create|list|show|update|delete */
+/* oidcd user create|list|show|update|delete (the factors: cli/user_factors.c) */
 #include <jansson.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
@@ -436,15 +436,21 @@ int cli_user(int argc, char **argv, const struct config *cfg)
     const char *sub = argc > 0 ? argv[0] : "";
     int status;
 
+    bool factors =
+        !strcmp(sub, "add-totp") || !strcmp(sub, "factors") || !strcmp(sub, "reset-factors");
+
     if (strcmp(sub, "create") && strcmp(sub, "list") && strcmp(sub, "show") &&
-        strcmp(sub, "update") && strcmp(sub, "delete"))
-        return cli_fail(EXIT_USAGE, "usage: oidcd user create|list|show|update|delete …");
+        strcmp(sub, "update") && strcmp(sub, "delete") && !factors)
+        return cli_fail(EXIT_USAGE, "usage: oidcd user create|list|show|update|delete|add-totp|"
+                                    "factors|reset-factors …");
     status = cli_open_store(cfg, &s);
     if (status)
         return status;
     argc--;
     argv++;
-    if (strcmp(sub, "create") == 0)
+    if (factors)
+        status = cli_user_factors(sub, argc, argv, s, cfg);
+    else if (strcmp(sub, "create") == 0)
         status = cmd_create(argc, argv, s, cfg);
     else if (strcmp(sub, "list") == 0)
         status = cmd_list(argc, argv, s, cfg);

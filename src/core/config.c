@@ -96,6 +96,7 @@ static const struct setting settings[] = {
     LONG("backchannel", "retries", backchannel_retries, "5", 0, 20),
     LONG("consent", "remember_days", consent_remember_days, "90", 0, 3650),
     LONG("login", "max_failures", login_max_failures, "5", 1, 1000),
+    BOOL("login", "require_mfa", login_require_mfa, "false"),
     LONG("login", "lockout_seconds", login_lockout_seconds, "60", 1, 86400),
     BOOL("grants", "password", grants_password, "false"),
     LONG("passwords", "argon2_memory_kib", argon2_memory_kib, "19456", 8, 4194304),

@@ -48,6 +48,7 @@ struct config {
     bool session_management;                       /* session.management */
     long consent_remember_days;                    /* consent.remember_days; 0 = never */
     long login_max_failures;                       /* login.max_failures */
+    bool login_require_mfa;                        /* login.require_mfa */
     long login_lockout_seconds;                    /* login.lockout_seconds */
     bool grants_password;                          /* grants.password */
     long argon2_memory_kib;                        /* passwords.argon2_memory_kib */

@@ -13,6 +13,7 @@ struct page_cookies {
     char session_name[32];
     char csrf_name[32];
     char browser_state_name[32]; /* session.management's, read by script */
+    char pending_name[32];       /* a pending sign-in's (second factor) */
     bool secure;
 };
 
@@ -98,6 +99,8 @@ extern const struct route route_metrics;
 /* The pages a person sees: /authorize, /login, /consent, /logout. */
 void endpoint_authorize(void *app, const struct http_request *req, struct http_response *resp);
 void endpoint_login(void *app, const struct http_request *req, struct http_response *resp);
+void endpoint_account(void *app, const struct http_request *req, struct http_response *resp);
+void endpoint_login_mfa(void *app, const struct http_request *req, struct http_response *resp);
 void endpoint_consent(void *app, const struct http_request *req, struct http_response *resp);
 void endpoint_logout(void *app, const struct http_request *req, struct http_response *resp);
 /* RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0). */

@@ -4,6 +4,7 @@
 #include "endpoints/app.h"
 #include "endpoints/signin.h"
 #include "oauth/consent.h"
+#include "oauth/mfa.h"
 
 /* No live session, or one the request does not accept (prompt=login, or
  * authenticated longer ago than max_age, Core §3.1.2.1). A session holds one
@@ -61,6 +62,16 @@ static void decide(const struct app *a, const struct http_request *req, struct h
             signin_reply_error(a, resp, r, ERR_LOGIN_REQUIRED, "the user is not signed in");
         else
             signin_send_to(a, resp, 302, "/login", r, false);
+        return;
+    }
+    /* step-up: a live session short of the level asked for is asked for
+     * the missing factor only, never the password again */
+    if (signin_mfa_required(a, s) && mfa_level_of_amr(se->amr) < MFA_LEVEL_MFA) {
+        if (r->prompt & PROMPT_NONE)
+            signin_reply_error(a, resp, r, ERR_INTERACTION_REQUIRED,
+                               "the request needs a second factor the session has not shown");
+        else
+            signin_send_to(a, resp, 302, "/login/mfa", r, false);
         return;
     }
     if (consent_asked(a, s, se, &ask)) {

@@ -8,6 +8,7 @@
 #include "core/strlist.h"
 #include "endpoints/app.h"
 #include "oauth/claims.h"
+#include "oauth/mfa.h"
 #include "oauth/resource.h"
 
 static json_t *string_array(const struct strlist *l)
@@ -99,7 +100,7 @@ static json_t *sign_in(const struct config *cfg, const struct strlist *algs,
 {
     json_t *doc = json_pack(
         "{s:[ssss], s:[ssssss], s:[sss], s:[ss], s:[ssss], s:b, s:b, s:b, s:b, s:[ss], s:o, "
-        "s:o, s:b, s:b}",
+        "s:o, s:b, s:b, s:[ss]}",
         "grant_types_supported", "authorization_code", "implicit", "client_credentials",
         "refresh_token", "response_types_supported", "code", "id_token", "id_token token",
         "code id_token", "code token", "code id_token token", "response_modes_supported", "query",
@@ -109,7 +110,9 @@ static json_t *sign_in(const struct config *cfg, const struct strlist *algs,
         "request_parameter_supported", 0, "request_uri_parameter_supported", 0,
         "subject_types_supported", "public", "pairwise", "id_token_signing_alg_values_supported",
         string_array(algs), "claims_supported", string_array(claims),
-        "backchannel_logout_supported", 1, "backchannel_logout_session_supported", 1);
+        "backchannel_logout_supported", 1, "backchannel_logout_session_supported", 1,
+        /* the levels a sign-in reaches now (urn:oidcd:acr:phr, a passkey, is not one yet) */
+        "acr_values_supported", MFA_ACR_PWD, MFA_ACR_MFA);
 
     /* Session Management §2.1: only when the iframe is served */
     if (doc && cfg->session_management &&

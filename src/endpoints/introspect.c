@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "core/json_writer.h"
+#include "core/strlist.h"
 #include "endpoints/app.h"
+#include "oauth/mfa.h"
 #include "oauth/scope.h"
 #include "oauth/token_inspect.h"
 
@@ -39,6 +41,19 @@ static bool caller_is_audience(const char *caller_scope, const char *words)
     return found;
 }
 
+/* The sign-in a user's JWT access token carries: auth_time, acr, amr. */
+static void write_sign_in(struct json_writer *w, const struct token_info *t)
+{
+    struct strlist methods = {0};
+
+    if (strlist_split(&methods, t->amr, " "))
+        return;
+    json_writer_int(w, "auth_time", t->auth_time);
+    json_writer_string(w, "acr", mfa_acr(mfa_level_of_amr(t->amr)));
+    json_writer_strings(w, "amr", (const char *const *)methods.items, methods.n);
+    strlist_free(&methods);
+}
+
 static void send_active(struct http_response *resp, const struct config *cfg,
                         const struct token_info *t)
 {
@@ -55,6 +70,8 @@ static void send_active(struct http_response *resp, const struct config *cfg,
     json_writer_int(&w, "exp", t->expires_at);
     json_writer_int(&w, "iat", t->issued_at);
     json_writer_string(&w, "token_type", t->is_refresh ? "refresh_token" : "Bearer");
+    if (t->amr && *t->amr)
+        write_sign_in(&w, t);
     /* a refresh token is only ever shown to its own client */
     if (cfg->introspection_response_scope || t->is_refresh)
         json_writer_string(&w, "scope", t->scope);

@@ -4,12 +4,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "endpoints/app.h"
 #include "endpoints/login_event.h"
 #include "endpoints/page.h"
 #include "endpoints/signin.h"
 #include "oauth/login.h"
+#include "oauth/mfa.h"
 #include "oauth/session.h"
 
 /* One message for every failure, so that it tells nothing about which part
@@ -34,80 +36,57 @@ static void show_form(const struct app *a, const struct http_request *req,
     page_render(a, resp, 200, UI_LOGIN, &v);
 }
 
-/* Reads next: ERR_OK with *has set when there is a request; else the
- * answer is in resp. */
-static enum err read_next(const struct app *a, const struct http_request *req,
-                          struct http_response *resp, struct signin *s, const char **next,
-                          bool *has)
+static void server_error(const struct app *a, struct http_response *resp, enum err rc)
 {
-    struct authorize_error e;
-    enum err rc;
-
-    memset(s, 0, sizeof *s);
-    *has = false;
-    *next = signin_next_param(req);
-    if (!*next) {
-        signin_bad_next(a, resp);
-        return ERR_INVALID_REQUEST;
-    }
-    if (!**next)
-        return ERR_OK;
-    rc = signin_parse_next(a, *next, s, &e, resp);
-    if (rc)
-        signin_fail(a, resp, &s->ar, &e);
-    *has = !rc;
-    return rc;
+    log_kv(LOG_ERROR, "sign-in could not go on", "error", err_str(rc), NULL);
+    page_error(a, resp, 500, "Something went wrong", "Please try again in a moment.");
 }
 
-/* Ends the session the browser had (if any), starts a new one for u and
- * sets its cookie: never the old id again (no session fixation). */
-static enum err start_session(const struct app *a, const struct http_request *req,
-                              struct http_response *resp, const struct user *u)
+/* The password was right and a second factor is next: a pending sign-in
+ * (its own cookie, never a session) and on to /login/mfa with the request. */
+static enum err to_second_factor(const struct app *a, const struct http_request *req,
+                                 struct http_response *resp, const struct signin *s, bool has,
+                                 const struct user *u)
 {
-    char token[SESSION_TOKEN_SIZE];
+    char token[SESSION_TOKEN_SIZE], url[sizeof a->oauth.cfg->issuer + 16];
     enum err rc;
 
-    if (!page_session_get(a, req, token)) {
-        rc = session_end(&a->oauth, token);
-        if (rc)
-            return rc;
-    }
-    rc = session_create(&a->oauth, u->sub, "pwd", token, NULL);
+    /* a pending sign-in replaces the browser's session, whichever it was */
+    rc = signin_end_session(a, req, resp);
     if (!rc)
-        rc = page_session_set(a, resp, token, a->oauth.cfg->session_ttl);
+        rc = session_pending_create(&a->oauth, u->sub, MFA_AMR_PWD, clock_now(), token);
+    if (!rc)
+        rc = page_pending_set(a, resp, token, SESSION_PENDING_TTL);
     OPENSSL_cleanse(token, sizeof token);
-    return rc;
-}
-
-/* Signed in: back to /authorize, where the new session now counts. */
-static void signed_in(const struct app *a, struct http_response *resp, const struct signin *s,
-                      bool has)
-{
-    struct authorize_request again;
-
-    if (!has) {
-        page_error(a, resp, 200, "You are signed in",
-                   "Go back to the application you were using and continue there.");
-        return;
+    if (rc)
+        return rc;
+    if (has) {
+        signin_send_to(a, resp, 303, "/login/mfa", &s->ar, false);
+    } else {
+        snprintf(url, sizeof url, "%s/login/mfa", a->oauth.cfg->issuer);
+        http_response_redirect(resp, 303, url);
     }
-    /* the login just made satisfies prompt=login and any max_age: without
-     * both, a slow round trip could ask for the login again and again */
-    again = s->ar;
-    again.max_age = -1;
-    signin_send_to(a, resp, 303, "/authorize", &again, true);
+    return ERR_OK;
 }
 
-static void throttled(const struct app *a, struct http_response *resp, long retry_after)
+/* After a correct password: a full session, or the second factor first
+ * (the user has one, or the server, the client or the request wants one);
+ * a user who has none where one is needed is told so. */
+static void after_password(const struct app *a, const struct http_request *req,
+                           struct http_response *resp, const struct signin *s, bool has,
+                           const struct user *u)
 {
-    char seconds[32], message[256];
+    struct mfa_status st;
+    enum err rc = mfa_status_get(&a->oauth, u->sub, &st);
 
-    snprintf(seconds, sizeof seconds, "%ld", retry_after);
-    snprintf(message, sizeof message,
-             "Too many failed attempts to sign in. Wait %ld second%s, then try again.", retry_after,
-             retry_after == 1 ? "" : "s");
-    resp->error = "throttled";
-    page_error(a, resp, 429, "Too many failed attempts", message);
-    http_response_header(resp, "Retry-After", seconds);
+    if (!rc && mfa_status_has_factor(&st))
+        rc = to_second_factor(a, req, resp, s, has, u);
+    else if (!rc && signin_mfa_required(a, has ? s : NULL))
+        signin_no_second_factor(a, resp);
+    else if (!rc && !(rc = signin_start_session(a, req, resp, u->sub, MFA_AMR_PWD)))
+        signin_signed_in(a, resp, s, has);
+    if (rc)
+        server_error(a, resp, rc);
 }
 
 static void try_login(const struct app *a, const struct http_request *req,
@@ -125,8 +104,6 @@ static void try_login(const struct app *a, const struct http_request *req,
         params_get_one(&req->form, "password", &at.password))
         at.username = at.password = NULL;
     rc = login_password(&a->oauth, a->passwords, a->throttle, &at, &u, &retry_after, &why);
-    if (!rc)
-        rc = start_session(a, req, resp, &u);
     if (!rc || rc == ERR_ACCESS_DENIED || rc == ERR_TEMPORARILY_UNAVAILABLE) {
         struct login_event e = {!rc                       ? LOGIN_OK
                                 : rc == ERR_ACCESS_DENIED ? LOGIN_REFUSED
@@ -142,15 +119,14 @@ static void try_login(const struct app *a, const struct http_request *req,
         login_event(a, &e);
     }
     if (!rc) {
-        signed_in(a, resp, s, has);
+        after_password(a, req, resp, s, has, &u);
     } else if (rc == ERR_ACCESS_DENIED || rc == ERR_TEMPORARILY_UNAVAILABLE) {
         if (rc == ERR_ACCESS_DENIED)
             show_form(a, req, resp, has ? s : NULL, next, at.username, LOGIN_ERROR);
         else
-            throttled(a, resp, retry_after);
+            signin_throttled(a, resp, retry_after);
     } else {
-        log_kv(LOG_ERROR, "login could not be checked", "error", err_str(rc), NULL);
-        page_error(a, resp, 500, "Something went wrong", "Please try again in a moment.");
+        server_error(a, resp, rc);
     }
     user_clear(&u);
 }
@@ -162,7 +138,7 @@ void endpoint_login(void *app, const struct http_request *req, struct http_respo
     const char *next;
     bool has;
 
-    if (read_next(a, req, resp, &s, &next, &has))
+    if (signin_read_next(a, req, resp, &s, &next, &has))
         goto out;
     if (req->method == HTTP_POST)
         try_login(a, req, resp, &s, next, has);

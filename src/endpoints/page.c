@@ -29,6 +29,8 @@ void page_cookies_init(struct page_cookies *out, const char *issuer)
     snprintf(out->session_name, sizeof out->session_name, "%soidcd_session",
              https ? "__Host-" : "");
     snprintf(out->csrf_name, sizeof out->csrf_name, "%soidcd_csrf", https ? "__Host-" : "");
+    snprintf(out->pending_name, sizeof out->pending_name, "%soidcd_pending",
+             https ? "__Host-" : "");
     snprintf(out->browser_state_name, sizeof out->browser_state_name, "%soidcd_bs",
              https ? "__Host-" : "");
 }
@@ -41,12 +43,13 @@ static struct cookie cookie_of(const struct app *app, const char *name, const ch
     return c;
 }
 
-enum err page_session_get(const struct app *app, const struct http_request *req,
-                          char token[SESSION_TOKEN_SIZE])
+/* The token in req's cookie name, copied NUL-terminated into token. */
+static enum err token_cookie_get(const struct http_request *req, const char *name,
+                                 char token[SESSION_TOKEN_SIZE])
 {
     const char *v;
     size_t n;
-    enum err rc = http_request_cookie(req, app->cookies.session_name, &v, &n);
+    enum err rc = http_request_cookie(req, name, &v, &n);
 
     if (!rc && n != SESSION_TOKEN_LEN)
         rc = ERR_NOT_FOUND;
@@ -55,6 +58,26 @@ enum err page_session_get(const struct app *app, const struct http_request *req,
     memcpy(token, v, n);
     token[n] = '\0';
     return ERR_OK;
+}
+
+enum err page_session_get(const struct app *app, const struct http_request *req,
+                          char token[SESSION_TOKEN_SIZE])
+{
+    return token_cookie_get(req, app->cookies.session_name, token);
+}
+
+enum err page_pending_get(const struct app *app, const struct http_request *req,
+                          char token[SESSION_TOKEN_SIZE])
+{
+    return token_cookie_get(req, app->cookies.pending_name, token);
+}
+
+enum err page_pending_set(const struct app *app, struct http_response *resp, const char *value,
+                          long long max_age)
+{
+    struct cookie c = cookie_of(app, app->cookies.pending_name, value, max_age);
+
+    return http_response_set_cookie(resp, &c);
 }
 
 /* The browser-state cookie of session management: the check-session

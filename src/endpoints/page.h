@@ -31,6 +31,14 @@ enum err page_session_get(const struct app *app, const struct http_request *req,
 enum err page_session_set(const struct app *app, struct http_response *resp, const char *value,
                           long long max_age);
 
+/* The pending sign-in cookie (`oidcd_pending`, `__Host-` on https, as the
+ * session's): between a correct password and the second factor. get: as
+ * page_session_get; set: value for max_age seconds ("" and 0: delete). */
+enum err page_pending_get(const struct app *app, const struct http_request *req,
+                          char token[SESSION_TOKEN_SIZE]);
+enum err page_pending_set(const struct app *app, struct http_response *resp, const char *value,
+                          long long max_age);
+
 /* Asks the browser to delete the session cookie. */
 enum err page_session_clear(const struct app *app, struct http_response *resp);
 

@@ -1,5 +1,6 @@
 #include "endpoints/signin.h"
 
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "endpoints/page.h"
 #include "oauth/client_cache.h"
 #include "oauth/grant_implicit.h"
+#include "oauth/mfa.h"
 #include "oauth/session.h"
 #include "oauth/session_state.h"
 #include "oauth/subject.h"
@@ -288,4 +290,113 @@ void signin_bad_next(const struct app *app, struct http_response *resp)
     page_error(app, resp, 400, "This sign-in link does not work",
                "The page was opened with a link that is not valid. Go back to the application "
                "you were using and sign in from there.");
+}
+
+/* Reads next: ERR_OK with *has set when there is a request; else the
+ * answer is in resp. */
+enum err signin_read_next(const struct app *a, const struct http_request *req,
+                          struct http_response *resp, struct signin *s, const char **next,
+                          bool *has)
+{
+    struct authorize_error e;
+    enum err rc;
+
+    memset(s, 0, sizeof *s);
+    *has = false;
+    *next = signin_next_param(req);
+    if (!*next) {
+        signin_bad_next(a, resp);
+        return ERR_INVALID_REQUEST;
+    }
+    if (!**next)
+        return ERR_OK;
+    rc = signin_parse_next(a, *next, s, &e, resp);
+    if (rc)
+        signin_fail(a, resp, &s->ar, &e);
+    *has = !rc;
+    return rc;
+}
+
+/* Ends the session the browser had (if any), starts a new one for u and
+ * sets its cookie: never the old id again (no session fixation). */
+enum err signin_end_session(const struct app *a, const struct http_request *req,
+                            struct http_response *resp)
+{
+    char token[SESSION_TOKEN_SIZE];
+    enum err rc;
+
+    if (page_session_get(a, req, token))
+        return ERR_OK;
+    rc = session_end(&a->oauth, token);
+    OPENSSL_cleanse(token, sizeof token);
+    return rc ? rc : page_session_clear(a, resp);
+}
+
+enum err signin_start_session(const struct app *a, const struct http_request *req,
+                              struct http_response *resp, const char *sub, const char *amr)
+{
+    char token[SESSION_TOKEN_SIZE];
+    enum err rc;
+
+    if (!page_session_get(a, req, token)) {
+        rc = session_end(&a->oauth, token);
+        if (rc)
+            return rc;
+    }
+    rc = session_create(&a->oauth, sub, amr, req->client_address[0] ? req->client_address : NULL,
+                        token, NULL);
+    if (!rc)
+        rc = page_session_set(a, resp, token, a->oauth.cfg->session_ttl);
+    OPENSSL_cleanse(token, sizeof token);
+    return rc;
+}
+
+/* Signed in: back to /authorize, where the new session now counts. */
+void signin_signed_in(const struct app *a, struct http_response *resp, const struct signin *s,
+                      bool has)
+{
+    struct authorize_request again;
+    char url[sizeof a->oauth.cfg->issuer + 16];
+
+    /* signed in for no application: the account page */
+    if (!has) {
+        snprintf(url, sizeof url, "%s/account", a->oauth.cfg->issuer);
+        http_response_redirect(resp, 303, url);
+        return;
+    }
+    /* the login just made satisfies prompt=login and any max_age: without
+     * both, a slow round trip could ask for the login again and again */
+    again = s->ar;
+    again.max_age = -1;
+    signin_send_to(a, resp, 303, "/authorize", &again, true);
+}
+
+void signin_throttled(const struct app *a, struct http_response *resp, long retry_after)
+{
+    char seconds[32], message[256];
+
+    snprintf(seconds, sizeof seconds, "%ld", retry_after);
+    snprintf(message, sizeof message,
+             "Too many failed attempts to sign in. Wait %ld second%s, then try again.", retry_after,
+             retry_after == 1 ? "" : "s");
+    resp->error = "throttled";
+    page_error(a, resp, 429, "Too many failed attempts", message);
+    http_response_header(resp, "Retry-After", seconds);
+}
+
+bool signin_mfa_required(const struct app *a, const struct signin *s)
+{
+    if (a->oauth.cfg->login_require_mfa)
+        return true;
+    return s && (s->client.require_mfa || s->ar.acr_min >= MFA_LEVEL_MFA);
+}
+
+void signin_no_second_factor(const struct app *a, struct http_response *resp)
+{
+    resp->error = "second_factor_required";
+    page_error(a, resp, 403, "A second factor is needed",
+               "Signing in here needs a second factor, such as a code from an authenticator "
+               "app, and your account has none yet. Add one on your account page (/account) "
+               "from a sign-in that does not need it, or ask the people who run this service "
+               "to add one for you; then try again.");
 }

@@ -76,4 +76,38 @@ const char *signin_next_param(const struct http_request *req);
 /* The error page for a next that is missing or no longer valid. */
 void signin_bad_next(const struct app *app, struct http_response *resp);
 
+/* Reads the next of req (signin_next_param) and, when it is not "", the
+ * request it carries into s (*has set). ERR_OK; else the answer (an error
+ * page, or the error sent to the client) is in resp. Caller frees s with
+ * signin_clear either way. */
+enum err signin_read_next(const struct app *app, const struct http_request *req,
+                          struct http_response *resp, struct signin *s, const char **next,
+                          bool *has);
+
+/* Ends the session the browser had, if any, and deletes its cookie. */
+enum err signin_end_session(const struct app *app, const struct http_request *req,
+                            struct http_response *resp);
+
+/* Whether a second factor is needed whatever the user has: login.require_mfa,
+ * or s (NULL: no request) from a client with require_mfa or asking for acr
+ * mfa or above. */
+bool signin_mfa_required(const struct app *app, const struct signin *s);
+
+/* The 403 page for a user without a second factor where one is needed. */
+void signin_no_second_factor(const struct app *app, struct http_response *resp);
+
+/* Ends the session the browser had (if any), starts a new one for sub
+ * authenticated by amr and sets its cookie: never the old id again (no
+ * session fixation). */
+enum err signin_start_session(const struct app *app, const struct http_request *req,
+                              struct http_response *resp, const char *sub, const char *amr);
+
+/* Signed in: back to /authorize with s's request (has), where the new
+ * session now counts, or a page saying so when there is no request. */
+void signin_signed_in(const struct app *app, struct http_response *resp, const struct signin *s,
+                      bool has);
+
+/* The 429 page of a throttled attempt, with Retry-After. */
+void signin_throttled(const struct app *app, struct http_response *resp, long retry_after);
+
 #endif

@@ -417,6 +417,46 @@ enum err keystore_open_secret(struct keystore *ks, const char *client_id,
     return kek_open(&ks->kek, aad, sealed, n, out);
 }
 
+/* A TOTP secret's additional data: the user's sub, in a name space of its
+ * own, so that no other sealed value passes for a user's secret. */
+static void totp_aad(const char *sub, char aad[LIMIT_SUB + 8])
+{
+    snprintf(aad, LIMIT_SUB + 8, "totp:%s", sub);
+}
+
+enum err keystore_seal_totp(struct keystore *ks, const char *sub, const unsigned char *secret,
+                            size_t n, unsigned char **out, size_t *outlen)
+{
+    char aad[LIMIT_SUB + 8];
+
+    totp_aad(sub, aad);
+    return kek_seal(&ks->kek, aad, secret, n, out, outlen);
+}
+
+enum err keystore_open_totp(struct keystore *ks, const char *sub, const unsigned char *sealed,
+                            size_t sealed_len, unsigned char *out, size_t n)
+{
+    unsigned char *probe = NULL, zero[1] = {0};
+    size_t probe_len = 0;
+    char aad[LIMIT_SUB + 8], *opened = NULL;
+    enum err rc;
+
+    /* the seal's overhead is fixed: what seals nothing tells it */
+    totp_aad(sub, aad);
+    rc = kek_seal(&ks->kek, aad, zero, 0, &probe, &probe_len);
+    free(probe);
+    if (!rc && sealed_len != probe_len + n)
+        rc = ERR_CRYPTO;
+    if (!rc)
+        rc = kek_open(&ks->kek, aad, sealed, sealed_len, &opened);
+    if (!rc)
+        memcpy(out, opened, n);
+    if (opened)
+        OPENSSL_cleanse(opened, n);
+    free(opened);
+    return rc;
+}
+
 enum err keys_create(struct store *s, const struct kek *kek, const char *alg, int64_t not_before,
                      int64_t retire_others, char kid[64])
 {

@@ -65,6 +65,18 @@ enum err keystore_seal_secret(struct keystore *ks, const char *client_id, const 
 enum err keystore_open_secret(struct keystore *ks, const char *client_id,
                               const unsigned char *sealed, size_t n, char **out);
 
+/* Seals a user's TOTP secret (n bytes) with the key-encryption key, bound
+ * to the user's sub in a name space of its own ("totp:SUB"). *out is newly
+ * allocated (caller frees). */
+enum err keystore_seal_totp(struct keystore *ks, const char *sub, const unsigned char *secret,
+                            size_t n, unsigned char **out, size_t *outlen);
+
+/* Opens what keystore_seal_totp sealed for sub into out, exactly n bytes:
+ * ERR_CRYPTO when it does not open or does not hold n bytes (the sealed
+ * length tells: kek_open returns none). */
+enum err keystore_open_totp(struct keystore *ks, const char *sub, const unsigned char *sealed,
+                            size_t sealed_len, unsigned char *out, size_t n);
+
 /* Verifies a compact JWS signed by one of the published keys and decodes
  * its claims (see jwt_verify; caller frees out with jwt_clear). */
 struct jwt;

@@ -8,6 +8,8 @@
 #include "core/hash.h"
 #include "core/json_writer.h"
 #include "core/rand.h"
+#include "core/strlist.h"
+#include "oauth/mfa.h"
 #include "oauth/subject.h"
 
 #define JTI_BYTES 16
@@ -36,6 +38,22 @@ static void write_aud(struct json_writer *w, const struct issue *is)
         json_writer_strings(w, "aud", (const char *const *)aud->items, aud->n);
 }
 
+/* The sign-in a user's token comes from (RFC 9068 §2.2.1): auth_time, acr
+ * and amr, as the ID token has them. */
+static enum err write_sign_in(struct json_writer *w, const struct access_grant *g)
+{
+    struct strlist methods = {0};
+    enum err rc = strlist_split(&methods, g->amr, " ");
+
+    if (!rc) {
+        json_writer_int(w, "auth_time", g->auth_time);
+        json_writer_string(w, "acr", mfa_acr(mfa_level_of_amr(g->amr)));
+        json_writer_strings(w, "amr", (const char *const *)methods.items, methods.n);
+    }
+    strlist_free(&methods);
+    return rc;
+}
+
 static enum err issue_jwt(const struct oauth_ctx *ctx, const struct issue *is, char **out)
 {
     const struct access_grant *g = is->g;
@@ -55,6 +73,8 @@ static enum err issue_jwt(const struct oauth_ctx *ctx, const struct issue *is, c
     json_writer_string(&w, "scope", g->scope);
     if (g->claims_userinfo && *g->claims_userinfo)
         json_writer_string(&w, "userinfo_claims", g->claims_userinfo);
+    if (g->amr && *g->amr && write_sign_in(&w, g))
+        return ERR_NOMEM;
     payload = json_writer_finish(&w, &len);
     if (payload)
         rc = keystore_sign(ctx->keys, ctx->cfg->key_algorithm, "at+jwt", payload, len, out);

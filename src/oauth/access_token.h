@@ -20,6 +20,10 @@ struct access_grant {
     /* the claim names the claims request parameter asked for /userinfo
      * (space-separated; NULL: none), which the token carries to /userinfo */
     const char *claims_userinfo;
+    /* a user's sign-in: its methods (space-separated, RFC 8176; NULL: none
+     * known, as for client_credentials) and when it was made */
+    const char *amr;
+    int64_t auth_time;
 };
 
 #define ACCESS_TOKEN_JTI_SIZE 32
@@ -30,6 +34,7 @@ struct access_grant {
  * its SHA-256. Its aud is its resources (a string for one, an array for
  * more), else g->audience. g->claims_userinfo goes into the JWT as the claim
  * userinfo_claims (names only, never values), or is stored with the token.
+ * With g->amr, a JWT carries auth_time, acr and amr (RFC 9068 §2.2.1).
  * *out is newly allocated (caller frees); *expires_in gets its lifetime and,
  * when jti is not NULL, it gets the token's id (to revoke it by). */
 enum err access_token_issue_for(const struct oauth_ctx *ctx, const struct access_grant *g,

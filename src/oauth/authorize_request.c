@@ -6,6 +6,7 @@
 #include "core/text.h"
 #include "oauth/claims.h"
 #include "oauth/client_rules.h"
+#include "oauth/mfa.h"
 #include "oauth/resource.h"
 #include "oauth/scope.h"
 
@@ -335,7 +336,9 @@ static enum err read_hints(const struct params *p, struct authorize_request *out
         (rc = take(p, "id_token_hint", LIMIT_ID_TOKEN_HINT, &out->id_token_hint, e,
                    "id_token_hint is longer than 8192 bytes")) ||
         (rc = take(p, "ui_locales", LIMIT_UI_LOCALES, &out->ui_locales, e,
-                   "ui_locales is longer than 256 bytes")))
+                   "ui_locales is longer than 256 bytes")) ||
+        (rc = take(p, "acr_values", LIMIT_ACR_VALUES, &out->acr_values, e,
+                   "acr_values is longer than 256 bytes")))
         return rc;
     return ERR_OK;
 }
@@ -419,6 +422,49 @@ static enum err read_claims(const struct params *p, struct authorize_request *ou
     return rc ? invalid(e, why) : ERR_OK;
 }
 
+/* The weakest level this server reaches among the acr values in list (a
+ * space-separated text or a strlist); false when it reaches none of them.
+ * urn:oidcd:acr:phr (a passkey) is not reached yet. */
+static bool weakest_level(const struct strlist *values, int *out)
+{
+    enum mfa_level level;
+    bool found = false;
+    size_t i;
+
+    for (i = 0; i < values->n; i++) {
+        if (!mfa_level_of_acr(values->items[i], &level) || level > MFA_LEVEL_MFA)
+            continue;
+        if (!found || (int)level < *out)
+            *out = (int)level;
+        found = true;
+    }
+    return found;
+}
+
+/* Sets r->acr_min from acr_values (Core §3.1.2.1: values in order of
+ * preference; any of them will do, so the weakest this server knows
+ * counts, and unknown ones are passed over) and from an essential acr of
+ * the claims parameter (§5.5.1.1), the stronger of the two. False when the
+ * essential acr names no level this server reaches: it cannot be met. */
+static bool acr_level_needed(struct authorize_request *r)
+{
+    struct strlist asked = {0};
+    int level = 0;
+
+    r->acr_min = MFA_LEVEL_PWD;
+    if (r->acr_values && !strlist_split(&asked, r->acr_values, " ") &&
+        weakest_level(&asked, &level))
+        r->acr_min = level;
+    strlist_free(&asked);
+    if (!r->claims.acr_essential)
+        return true;
+    if (!weakest_level(&r->claims.acr_values, &level))
+        return false;
+    if (level > r->acr_min)
+        r->acr_min = level;
+    return true;
+}
+
 enum err authorize_request_check_claims(const struct oauth_ctx *ctx, const struct client *c,
                                         struct authorize_request *r, struct authorize_error *e)
 {
@@ -426,10 +472,10 @@ enum err authorize_request_check_claims(const struct oauth_ctx *ctx, const struc
     enum err rc;
 
     memset(e, 0, sizeof *e);
-    if (r->claims.acr_essential)
+    if (!acr_level_needed(r))
         return redirect_error(e, ERR_ACCESS_DENIED,
                               "the essential acr values asked for cannot be met: this server "
-                              "asserts no acr");
+                              "signs in with urn:oidcd:acr:pwd or urn:oidcd:acr:mfa");
     rc = claims_keep_released(ctx->cfg, held, &r->claims.userinfo);
     if (!rc)
         rc = claims_keep_released(ctx->cfg, held, &r->claims.id_token);
@@ -480,6 +526,7 @@ void authorize_request_clear(struct authorize_request *r)
     free(r->state);
     free(r->nonce);
     free(r->login_hint);
+    free(r->acr_values);
     free(r->id_token_hint);
     free(r->ui_locales);
     free(r->code_challenge);
@@ -540,6 +587,7 @@ enum err authorize_request_serialise(const struct authorize_request *r, bool dro
         {"login_hint", r->login_hint},
         {"id_token_hint", r->id_token_hint},
         {"ui_locales", r->ui_locales},
+        {"acr_values", r->acr_values},
         {"code_challenge", r->code_challenge},
         {"code_challenge_method",
          r->code_challenge ? pkce_method_name(r->code_challenge_method) : NULL},

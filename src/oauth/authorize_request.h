@@ -43,7 +43,10 @@ struct authorize_request {
     char *nonce;
     unsigned prompt; /* PROMPT_* bits; none is never combined with another */
     int64_t max_age;
+    int acr_min; /* the weakest enum mfa_level acr_values or an essential acr
+                    accepts; 0 (password) when the request names none */
     char *login_hint;
+    char *acr_values;    /* as sent; acr_min is what it asks */
     char *id_token_hint; /* accepted, not checked */
     char *ui_locales;
     char *code_challenge;

@@ -84,14 +84,35 @@ static bool essential_with_values(const json_t *ask)
            (json_object_get(ask, "value") || json_object_get(ask, "values"));
 }
 
+/* The string value and values of an essential acr, each once; others are
+ * passed over (they name no level). */
+static enum err read_acr_values(const json_t *ask, struct claims_request *out)
+{
+    const json_t *one = json_object_get(ask, "value"), *v;
+    const json_t *many = json_object_get(ask, "values");
+    enum err rc = ERR_OK;
+    size_t i;
+
+    if (json_is_string(one) && !strlist_contains(&out->acr_values, json_string_value(one)))
+        rc = strlist_add(&out->acr_values, json_string_value(one), json_string_length(one));
+    json_array_foreach(many, i, v)
+    {
+        if (!rc && json_is_string(v) && !strlist_contains(&out->acr_values, json_string_value(v)))
+            rc = strlist_add(&out->acr_values, json_string_value(v), json_string_length(v));
+    }
+    return rc;
+}
+
 static enum err read_one(const char *name, const json_t *ask, bool id_token, struct strlist *names,
                          struct claims_request *out)
 {
     if (strcmp(name, "sub") == 0)
         return read_sub(ask, out);
     if (strcmp(name, "acr") == 0 && id_token) {
-        out->acr_essential = out->acr_essential || essential_with_values(ask);
-        return ERR_OK;
+        if (!essential_with_values(ask))
+            return ERR_OK;
+        out->acr_essential = true;
+        return read_acr_values(ask, out);
     }
     if (strlen(name) > CLAIM_NAME_MAX || strlist_contains(names, name))
         return ERR_OK;
@@ -172,5 +193,6 @@ void claims_request_clear(struct claims_request *r)
     strlist_free(&r->userinfo);
     strlist_free(&r->id_token);
     strlist_free(&r->sub_values);
+    strlist_free(&r->acr_values);
     memset(r, 0, sizeof *r);
 }

@@ -19,7 +19,8 @@ struct claims_request {
     struct strlist id_token;   /* names asked for the ID token, each once, "sub" left out */
     bool sub_fixed;            /* sub was asked with value or values … */
     struct strlist sub_values; /* … and must be one of these (empty: none can match) */
-    bool acr_essential;        /* acr asked for the ID token as essential with value(s) */
+    bool acr_essential;        /* acr asked for the ID token as essential with value(s) … */
+    struct strlist acr_values; /* … these (value and values alike), each once */
 };
 
 /* Parses json (len bytes, at most LIMIT_CLAIMS_PARAM, checked by the caller)

@@ -257,6 +257,7 @@ static enum err make_refresh(const struct oauth_ctx *ctx, const struct client *c
     rt->resource = (char *)u->resource;
     rt->claims_userinfo = (char *)u->claims_userinfo;
     rt->claims_id_token = (char *)u->claims_id_token;
+    rt->amr = (char *)u->amr;
     rt->auth_time = u->auth_time;
     memcpy(rt->at_jti, issued->jti, sizeof issued->jti);
     rt->at_expires_at = issued->at_expires_at;
@@ -270,8 +271,8 @@ enum err grant_user_issue(const struct oauth_ctx *ctx, const struct client *clie
                           id_token_claims_fn claims, int64_t now, struct token_response *out,
                           struct user_issued *issued)
 {
-    struct access_grant g = {client,        u->user_sub, client->id,
-                             target->scope, false,       u->claims_userinfo};
+    struct access_grant g = {client, u->user_sub,        client->id, target->scope,
+                             false,  u->claims_userinfo, u->amr,     u->auth_time};
     enum err rc;
 
     memset(issued, 0, sizeof *issued);

@@ -55,7 +55,8 @@ static enum err issue_access_token(const struct oauth_ctx *ctx, const struct cli
                                    char jti[ACCESS_TOKEN_JTI_SIZE], int64_t *expires_at,
                                    const char **why)
 {
-    struct access_grant g = {client, se->user_sub, client->id, NULL, false, rq->userinfo};
+    struct access_grant g = {client, se->user_sub, client->id, NULL,
+                             false,  rq->userinfo, se->amr,    se->auth_time};
     struct token_target target = {0};
     int64_t now = clock_now();
     long expires_in = 0;

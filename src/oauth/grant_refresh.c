@@ -146,6 +146,7 @@ static enum err issue_id_token(const struct oauth_ctx *ctx, const struct client 
     c.auth_time = rt->auth_time;
     c.access_token = out->access_token;
     c.sid = rt->sid;
+    c.amr = rt->amr;
     c.requested = requested;
     return grant_id_token_issue(ctx, &c, scope, claims, &out->id_token);
 }
@@ -198,6 +199,7 @@ static enum err make_successor(const struct oauth_ctx *ctx, const struct refresh
     next->resource = rt->resource;
     next->claims_userinfo = rt->claims_userinfo;
     next->claims_id_token = rt->claims_id_token;
+    next->amr = rt->amr;
     next->auth_time = rt->auth_time;
     next->family_issued_at = rt->family_issued_at;
     memcpy(next->at_jti, jti, strlen(jti) + 1);
@@ -214,7 +216,9 @@ static enum err issue(const struct oauth_ctx *ctx, const struct client *client,
                       struct token_target *target, id_token_claims_fn claims, int64_t now,
                       struct token_response *out, const char **why)
 {
-    struct access_grant g = {client, rt->user_sub, client->id, target->scope, false, NULL};
+    /* the family's sign-in, as the first tokens told it (acr, amr, auth_time) */
+    struct access_grant g = {client, rt->user_sub, client->id, target->scope,
+                             false,  NULL,         rt->amr,    rt->auth_time};
     struct refresh_token next = {0};
     char jti[ACCESS_TOKEN_JTI_SIZE], *userinfo = NULL, *id_token = NULL;
     enum err rc;

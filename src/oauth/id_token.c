@@ -8,6 +8,7 @@
 #include "core/hash.h"
 #include "core/strlist.h"
 #include "jose/jws.h"
+#include "oauth/mfa.h"
 
 enum err id_token_sign(const struct oauth_ctx *ctx, const struct client *client, const char *typ,
                        const char *payload, char **out)
@@ -84,8 +85,11 @@ enum err id_token_issue(const struct oauth_ctx *ctx, const struct id_token_claim
         rc = add_half_hash(claims, "at_hash", c->access_token);
     if (!rc)
         rc = add_half_hash(claims, "c_hash", c->code);
-    if (!rc && c->amr)
+    if (!rc && c->amr && *c->amr)
         rc = add_amr(claims, c->amr);
+    /* the level the methods reach (docs/ENDPOINTS.md): known with them */
+    if (!rc && c->amr && *c->amr)
+        rc = set_optional(claims, "acr", mfa_acr(mfa_level_of_amr(c->amr)));
     /* user claims never replace the ones above (update_missing) */
     if (!rc && c->extra && json_object_update_missing(claims, (json_t *)c->extra))
         rc = ERR_NOMEM;

@@ -10,7 +10,7 @@
 #define SID_BYTES 16
 
 enum err session_create(const struct oauth_ctx *ctx, const char *user_sub, const char *amr,
-                        char token[SESSION_TOKEN_SIZE], struct session *out)
+                        const char *address, char token[SESSION_TOKEN_SIZE], struct session *out)
 {
     struct session se = {0};
     int64_t now = clock_now();
@@ -24,6 +24,7 @@ enum err session_create(const struct oauth_ctx *ctx, const char *user_sub, const
     hash_sha256(token, SESSION_TOKEN_LEN, se.id_hash);
     se.user_sub = (char *)user_sub;
     se.amr = (char *)amr;
+    se.address = (char *)address;
     se.auth_time = now;
     se.created_at = now;
     se.expires_at = now + ctx->cfg->session_ttl;
@@ -31,6 +32,7 @@ enum err session_create(const struct oauth_ctx *ctx, const char *user_sub, const
     if (rc || !out)
         goto out;
     *out = se;
+    out->address = NULL;
     out->user_sub = strdup(user_sub);
     out->amr = strdup(amr);
     if (!out->user_sub || !out->amr) {
@@ -85,4 +87,50 @@ enum err session_end(const struct oauth_ctx *ctx, const char *token)
         return ERR_OK;
     rc = store_session_delete(ctx->store, hash);
     return rc == ERR_NOT_FOUND ? ERR_OK : rc;
+}
+
+enum err session_pending_create(const struct oauth_ctx *ctx, const char *user_sub, const char *amr,
+                                int64_t auth_time, char token[SESSION_TOKEN_SIZE])
+{
+    struct session p = {0};
+    int64_t now = clock_now();
+    enum err rc = rand_token(token, SESSION_TOKEN_BYTES);
+
+    if (!rc) {
+        hash_sha256(token, SESSION_TOKEN_LEN, p.id_hash);
+        p.user_sub = (char *)user_sub;
+        p.amr = (char *)amr;
+        p.auth_time = auth_time;
+        p.created_at = now;
+        p.expires_at = now + SESSION_PENDING_TTL;
+        rc = store_pending_insert(ctx->store, &p);
+    }
+    if (rc)
+        OPENSSL_cleanse(token, SESSION_TOKEN_SIZE);
+    return rc;
+}
+
+enum err session_pending_lookup(const struct oauth_ctx *ctx, const char *token, struct session *out)
+{
+    unsigned char hash[HASH_LEN];
+    enum err rc;
+
+    memset(out, 0, sizeof *out);
+    if (!token_hash(token, hash))
+        return ERR_NOT_FOUND;
+    rc = store_pending_get(ctx->store, hash, out);
+    if (!rc && out->expires_at <= clock_now()) {
+        session_clear(out);
+        rc = ERR_NOT_FOUND;
+    }
+    return rc;
+}
+
+enum err session_pending_take(const struct oauth_ctx *ctx, const char *token)
+{
+    unsigned char hash[HASH_LEN];
+
+    if (!token_hash(token, hash))
+        return ERR_NOT_FOUND;
+    return store_pending_delete(ctx->store, hash);
 }

@@ -13,12 +13,12 @@
 #define SESSION_TOKEN_SIZE (SESSION_TOKEN_LEN + 1)
 
 /* Starts a session for user_sub, authenticated now by amr (space-separated,
- * "pwd"): a fresh random token into token (never reused, so a login
- * cannot be fixed to a value an attacker knows), a fresh random public sid,
- * expiring after session.ttl. When out is not NULL it gets the stored
- * session (caller frees with session_clear). */
+ * "pwd"), from address (the client's, for the account page; may be NULL): a fresh random token into
+ * token (never reused, so a login cannot be fixed to a value an attacker knows), a fresh random
+ * public sid, expiring after session.ttl. When out is not NULL it gets the stored session (caller
+ * frees with session_clear). */
 enum err session_create(const struct oauth_ctx *ctx, const char *user_sub, const char *amr,
-                        char token[SESSION_TOKEN_SIZE], struct session *out);
+                        const char *address, char token[SESSION_TOKEN_SIZE], struct session *out);
 
 /* The live session whose token is token (caller frees with
  * session_clear). ERR_NOT_FOUND when the value is malformed, unknown or
@@ -28,5 +28,26 @@ enum err session_lookup(const struct oauth_ctx *ctx, const char *token, struct s
 /* Ends the session with this token; ending one that is gone is not an
  * error. */
 enum err session_end(const struct oauth_ctx *ctx, const char *token);
+
+/* How long a pending sign-in (a password proven, the second factor not
+ * yet) lasts: long enough to open an authenticator app and type a code. */
+#define SESSION_PENDING_TTL 300
+
+/* Starts a pending sign-in for user_sub, who proved amr at auth_time: a
+ * fresh random token into token, as for a session, but stored apart from
+ * sessions (store_pending_insert): it reaches nothing a session does.
+ * Expires after SESSION_PENDING_TTL. ERR_NOT_FOUND when the user is gone or
+ * disabled. */
+enum err session_pending_create(const struct oauth_ctx *ctx, const char *user_sub, const char *amr,
+                                int64_t auth_time, char token[SESSION_TOKEN_SIZE]);
+
+/* The live pending sign-in whose token is token (caller frees with
+ * session_clear). ERR_NOT_FOUND when malformed, unknown or expired. */
+enum err session_pending_lookup(const struct oauth_ctx *ctx, const char *token,
+                                struct session *out);
+
+/* Ends the pending sign-in: ERR_OK for the one caller that ended it,
+ * ERR_NOT_FOUND for any other (gone, or taken by a racing request). */
+enum err session_pending_take(const struct oauth_ctx *ctx, const char *token);
 
 #endif

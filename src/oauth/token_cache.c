@@ -42,8 +42,9 @@ static bool copy_info(struct token_info *dst, const struct token_info *src)
     dst->audience = strdup(src->audience);
     dst->scope = strdup(src->scope);
     dst->claims_userinfo = src->claims_userinfo ? strdup(src->claims_userinfo) : NULL;
+    dst->amr = src->amr ? strdup(src->amr) : NULL;
     if (dst->subject && dst->audience && dst->scope &&
-        (dst->claims_userinfo || !src->claims_userinfo))
+        (dst->claims_userinfo || !src->claims_userinfo) && (dst->amr || !src->amr))
         return true;
     token_info_clear(dst);
     return false;

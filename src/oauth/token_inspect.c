@@ -18,9 +18,10 @@ static bool looks_like_jwt(const char *token, size_t len)
 }
 
 /* The aud claim (a string or an array of strings) as space-separated words. */
-static char *aud_words(const struct jwt *t)
+/* The string or strings of claim name, space-separated. */
+static char *claim_words(const struct jwt *t, const char *name)
 {
-    json_t *aud = json_object_get(t->claims, "aud"), *v;
+    json_t *aud = json_object_get(t->claims, name), *v;
     struct strlist words = {0};
     char *joined = NULL;
     size_t i;
@@ -59,11 +60,14 @@ static enum err read_jwt(const struct oauth_ctx *ctx, const char *token, size_t 
     if (!rc) {
         out->is_jwt = true;
         out->subject = strdup(jwt_claim_str(&t, "sub") ? jwt_claim_str(&t, "sub") : "");
-        out->audience = aud_words(&t);
+        out->audience = claim_words(&t, "aud");
         out->scope = strdup(jwt_claim_str(&t, "scope") ? jwt_claim_str(&t, "scope") : "");
         if (jwt_claim_str(&t, "userinfo_claims") &&
             !(out->claims_userinfo = strdup(jwt_claim_str(&t, "userinfo_claims"))))
             rc = ERR_NOMEM;
+        if (json_object_get(t.claims, "amr") && !(out->amr = claim_words(&t, "amr")))
+            rc = ERR_NOMEM;
+        out->auth_time = jwt_claim_int(&t, "auth_time");
         out->issued_at = jwt_claim_int(&t, "iat");
         out->expires_at = jwt_claim_int(&t, "exp");
         if (!out->subject || !out->audience || !out->scope)
@@ -288,5 +292,6 @@ void token_info_clear(struct token_info *t)
     free(t->audience);
     free(t->scope);
     free(t->claims_userinfo);
+    free(t->amr);
     memset(t, 0, sizeof *t);
 }

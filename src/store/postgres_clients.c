@@ -10,27 +10,29 @@
     "post_logout_redirect_uris, scope, token_endpoint_auth_method, access_token_format, "          \
     "enabled, created_at, require_consent, reuse_consent, backchannel_logout_uri, "                \
     "backchannel_logout_session_required, subject_type, sector_identifier_uri, sector, "           \
-    "id_token_alg, secret_sealed"
+    "id_token_alg, secret_sealed, require_mfa"
 
 enum { CLIENT_GET, CLIENT_INSERT, CLIENT_UPDATE, CLIENT_DELETE, CLIENT_LIST, CLIENT_ALGS };
 
-/* The parameters of an insert follow CLIENT_COLUMNS ($1 to $22); an update
+/* The parameters of an insert follow CLIENT_COLUMNS ($1 to $23); an update
  * leaves created_at out and adds the time of the change (bind_client). */
 static const struct pg_stmt sql[] = {
     [CLIENT_GET] = {"client_get", "SELECT " CLIENT_COLUMNS " FROM clients WHERE id = $1"},
     [CLIENT_INSERT] = {"client_insert",
                        "INSERT INTO clients (" CLIENT_COLUMNS ", updated_at) VALUES ($1, $2, $3, "
                        "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "
-                       "$20, $21, $22, $13)"},
-    [CLIENT_UPDATE] = {"client_update",
-                       "UPDATE clients SET name = $2, type = $3, secret_hash = $4, "
-                       "grant_types = $5, response_types = $6, redirect_uris = $7, "
-                       "post_logout_redirect_uris = $8, scope = $9, "
-                       "token_endpoint_auth_method = $10, access_token_format = $11, "
-                       "enabled = $12, require_consent = $13, reuse_consent = $14, "
-                       "backchannel_logout_uri = $15, backchannel_logout_session_required = $16, "
-                       "subject_type = $17, sector_identifier_uri = $18, sector = $19, "
-                       "id_token_alg = $20, secret_sealed = $21, updated_at = $22 WHERE id = $1"},
+                       "$20, $21, $22, $23, $13)"},
+    [CLIENT_UPDATE] =
+        {"client_update",
+         "UPDATE clients SET name = $2, type = $3, secret_hash = $4, "
+         "grant_types = $5, response_types = $6, redirect_uris = $7, "
+         "post_logout_redirect_uris = $8, scope = $9, "
+         "token_endpoint_auth_method = $10, access_token_format = $11, "
+         "enabled = $12, require_consent = $13, reuse_consent = $14, "
+         "backchannel_logout_uri = $15, backchannel_logout_session_required = $16, "
+         "subject_type = $17, sector_identifier_uri = $18, sector = $19, "
+         "id_token_alg = $20, secret_sealed = $21, require_mfa = $22, updated_at = $23 "
+         "WHERE id = $1"},
     [CLIENT_DELETE] = {"client_delete", "DELETE FROM clients WHERE id = $1"},
     [CLIENT_LIST] = {"client_list",
                      "SELECT " CLIENT_COLUMNS " FROM clients ORDER BY created_at, seq"},
@@ -83,6 +85,7 @@ static enum err row_to_client(const PGresult *r, int row, struct client *c)
     c->created_at = store_pg_get_int(r, row, 12);
     c->require_consent = store_pg_get_bool(r, row, 13);
     c->reuse_consent = store_pg_get_bool(r, row, 14);
+    c->require_mfa = store_pg_get_bool(r, row, 22);
     c->backchannel_session_required = store_pg_get_bool(r, row, 16);
     if (!e)
         c->backchannel_logout_uri = store_pg_get_text_or_null(r, row, 15, &e);
@@ -150,6 +153,7 @@ static enum err bind_client(struct pg_params *p, const struct client *cl, bool i
     store_pg_text(p, cl->sector);
     store_pg_text(p, cl->id_token_alg[0] ? cl->id_token_alg : "RS256");
     store_pg_bytes(p, cl->secret_sealed, cl->secret_sealed_len);
+    store_pg_bool(p, cl->require_mfa);
     return ERR_OK;
 }
 

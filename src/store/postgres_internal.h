@@ -210,6 +210,13 @@ enum err store_pg_session_get(struct store *s, const unsigned char id_hash[HASH_
                               struct session *out);
 enum err store_pg_session_delete(struct store *s, const unsigned char id_hash[HASH_LEN]);
 enum err store_pg_session_count(struct store *s, int64_t now, int64_t *n);
+/* A struct session from the columns sid, user_sub, auth_time, amr,
+ * created_at, expires_at (the first six of the row). */
+enum err store_pg_fill_session(const PGresult *r, int row, void *item);
+/* The session (or pending sign-in) row st (one parameter, the hash) reads,
+ * through store_pg_fill_session, its id_hash set; ERR_NOT_FOUND. */
+enum err store_pg_session_row(struct store *s, const struct pg_stmt *st,
+                              const unsigned char id_hash[HASH_LEN], struct session *out);
 enum err store_pg_code_insert(struct store *s, const struct auth_code *code);
 enum err store_pg_code_consume(struct store *s, const unsigned char hash[HASH_LEN], int64_t now,
                                struct auth_code *out);
@@ -255,6 +262,31 @@ enum err store_pg_user_list(struct store *s, const char *after, size_t limit, st
 enum err store_pg_users_version(struct store *s, int64_t *version);
 enum err store_pg_user_set_password(struct store *s, const char *sub, const char *hash,
                                     const char *expected);
+
+/* postgres_factors.c */
+enum err store_pg_totp_put(struct store *s, const struct totp_factor *f);
+enum err store_pg_totp_get(struct store *s, const char *sub, struct totp_factor *out);
+enum err store_pg_totp_use(struct store *s, const char *sub, int64_t step, int64_t now,
+                           bool confirm);
+enum err store_pg_totp_delete(struct store *s, const char *sub);
+enum err store_pg_recovery_codes_replace(struct store *s, const char *sub,
+                                         const unsigned char (*hashes)[HASH_LEN], size_t n,
+                                         int64_t now);
+enum err store_pg_recovery_code_use(struct store *s, const char *sub,
+                                    const unsigned char hash[HASH_LEN], int64_t now);
+enum err store_pg_recovery_codes_list(struct store *s, const char *sub, struct recovery_code **out,
+                                      size_t *n);
+enum err store_pg_factors_delete(struct store *s, const char *sub);
+
+/* postgres_pending.c */
+enum err store_pg_pending_insert(struct store *s, const struct session *p);
+enum err store_pg_pending_get(struct store *s, const unsigned char id_hash[HASH_LEN],
+                              struct session *out);
+enum err store_pg_pending_delete(struct store *s, const unsigned char id_hash[HASH_LEN]);
+enum err store_pg_sessions_of_user(struct store *s, const char *sub, int64_t now,
+                                   struct session **out, size_t *n);
+enum err store_pg_session_end_for_user(struct store *s, const char *sub, const char *sid,
+                                       bool others);
 
 /* postgres_audit.c */
 enum err store_pg_audit_add(struct store *s, const struct audit_event *ev);

@@ -9,7 +9,7 @@
 
 #define REFRESH_COLUMNS                                                                            \
     "family, client_id, user_sub, scope, auth_time, sid, issued_at, expires_at, used_at, "         \
-    "at_jti, at_expires_at, resource, family_issued_at, claims_userinfo, claims_id_token"
+    "at_jti, at_expires_at, resource, family_issued_at, claims_userinfo, claims_id_token, amr"
 
 enum {
     REFRESH_INSERT,
@@ -25,8 +25,8 @@ static const struct pg_stmt sql[] = {
     [REFRESH_INSERT] = {"refresh_insert",
                         "INSERT INTO refresh_tokens (hash, family, client_id, user_sub, scope, "
                         "auth_time, sid, issued_at, expires_at, at_jti, at_expires_at, resource, "
-                        "family_issued_at, claims_userinfo, claims_id_token) VALUES ($1, $2, $3, "
-                        "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"},
+                        "family_issued_at, claims_userinfo, claims_id_token, amr) VALUES ($1, $2, "
+                        "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"},
     [REFRESH_GET] = {"refresh_get",
                      "SELECT " REFRESH_COLUMNS " FROM refresh_tokens WHERE hash = $1"},
     [REFRESH_MARK_USED] = {"refresh_mark_used", "UPDATE refresh_tokens SET used_at = $2 "
@@ -63,6 +63,7 @@ enum err store_pg_refresh_insert_conn(struct pg_conn *c, const struct refresh_to
     store_pg_int(&p, rt->family_issued_at);
     store_pg_text(&p, rt->claims_userinfo);
     store_pg_text(&p, rt->claims_id_token);
+    store_pg_text(&p, rt->amr);
     return store_pg_exec(c, &sql[REFRESH_INSERT], &p, NULL, "refresh_token_insert");
 }
 
@@ -96,6 +97,8 @@ static enum err fill_refresh(const PGresult *r, int row, void *item)
     rt->family_issued_at = store_pg_get_int(r, row, 12);
     rt->claims_userinfo = store_pg_get_text_or_null(r, row, 13, &e);
     rt->claims_id_token = store_pg_get_text_or_null(r, row, 14, &e);
+    if (!e)
+        rt->amr = store_pg_get_text_or_null(r, row, 15, &e);
     return !e && rt->user_sub && rt->scope ? ERR_OK : ERR_NOMEM;
 }
 

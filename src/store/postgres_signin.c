@@ -30,7 +30,8 @@ enum {
 static const struct pg_stmt sql[] = {
     [SESSION_INSERT] = {"session_insert",
                         "INSERT INTO sessions (id_hash, sid, user_sub, auth_time, amr, "
-                        "created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"},
+                        "created_at, expires_at, address) "
+                        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"},
     /* a session is only as good as its user: deleted or disabled, it is gone */
     [SESSION_GET] = {"session_get",
                      "SELECT s.sid, s.user_sub, s.auth_time, s.amr, s.created_at, s.expires_at "
@@ -74,10 +75,11 @@ enum err store_pg_session_insert(struct store *s, const struct session *se)
     store_pg_text(&p, se->amr ? se->amr : "");
     store_pg_int(&p, se->created_at);
     store_pg_int(&p, se->expires_at);
+    store_pg_text(&p, se->address && *se->address ? se->address : NULL);
     return store_pg_run(s, &sql[SESSION_INSERT], &p, NULL);
 }
 
-static enum err fill_session(const PGresult *r, int row, void *item)
+enum err store_pg_fill_session(const PGresult *r, int row, void *item)
 {
     struct session *se = item;
 
@@ -91,20 +93,26 @@ static enum err fill_session(const PGresult *r, int row, void *item)
     return se->user_sub && se->amr ? ERR_OK : ERR_NOMEM;
 }
 
-enum err store_pg_session_get(struct store *s, const unsigned char id_hash[HASH_LEN],
-                              struct session *out)
+enum err store_pg_session_row(struct store *s, const struct pg_stmt *st,
+                              const unsigned char id_hash[HASH_LEN], struct session *out)
 {
     struct pg_params p = {0};
     enum err e;
 
     memset(out, 0, sizeof *out);
     store_pg_bytes(&p, id_hash, HASH_LEN);
-    e = store_pg_row(s, &sql[SESSION_GET], &p, fill_session, out);
+    e = store_pg_row(s, st, &p, store_pg_fill_session, out);
     if (e)
         session_clear(out);
     else
         memcpy(out->id_hash, id_hash, HASH_LEN);
     return e;
+}
+
+enum err store_pg_session_get(struct store *s, const unsigned char id_hash[HASH_LEN],
+                              struct session *out)
+{
+    return store_pg_session_row(s, &sql[SESSION_GET], id_hash, out);
 }
 
 /* The sessions trigger queues the logout tokens in the same statement. */

@@ -19,6 +19,7 @@ enum {
     SWEEP_CODES,
     SWEEP_CONSENTS,
     SWEEP_REFRESH,
+    SWEEP_PENDING,
 };
 
 static const struct pg_stmt sql[] = {
@@ -52,6 +53,7 @@ static const struct pg_stmt sql[] = {
                      "NOT EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.family = c.rt_family))"},
     [SWEEP_CONSENTS] = {"sweep_consents", "DELETE FROM consents WHERE expires_at < $1"},
     [SWEEP_REFRESH] = {"sweep_refresh", "DELETE FROM refresh_tokens WHERE expires_at < $1"},
+    [SWEEP_PENDING] = {"sweep_pending", "DELETE FROM signin_pending WHERE expires_at < $1"},
 };
 
 enum err store_pg_token_insert(struct store *s, const struct token *t)
@@ -158,8 +160,8 @@ enum err store_pg_token_state(struct store *s, const char *client_id, const char
 static enum err sweep_body(struct pg_conn *c, void *arg)
 {
     static const int sweeps[] = {
-        SWEEP_TOKENS,   SWEEP_REVOCATIONS, SWEEP_KEYS,     SWEEP_SESSION_CLIENTS,
-        SWEEP_SESSIONS, SWEEP_CODES,       SWEEP_CONSENTS, SWEEP_REFRESH,
+        SWEEP_TOKENS, SWEEP_REVOCATIONS, SWEEP_KEYS,    SWEEP_SESSION_CLIENTS, SWEEP_SESSIONS,
+        SWEEP_CODES,  SWEEP_CONSENTS,    SWEEP_REFRESH, SWEEP_PENDING,
     };
     int64_t *args = arg; /* [0]: now, [1]: removed */
     enum err e = ERR_OK;

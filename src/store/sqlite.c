@@ -22,7 +22,7 @@ extern const struct store_ops sqlite_store_ops;
     "post_logout_redirect_uris, scope, token_endpoint_auth_method, access_token_format, "          \
     "enabled, created_at, require_consent, reuse_consent, backchannel_logout_uri, "                \
     "backchannel_logout_session_required, subject_type, sector_identifier_uri, sector, "           \
-    "id_token_alg, secret_sealed"
+    "id_token_alg, secret_sealed, require_mfa"
 
 #define RESOURCE_COLUMNS "id, name, scope, access_token_format, access_token_ttl, created_at"
 
@@ -30,7 +30,7 @@ extern const struct store_ops sqlite_store_ops;
 
 #define REFRESH_COLUMNS                                                                            \
     "family, client_id, user_sub, scope, auth_time, sid, issued_at, expires_at, used_at, "         \
-    "at_jti, at_expires_at, resource, family_issued_at, claims_userinfo, claims_id_token"
+    "at_jti, at_expires_at, resource, family_issued_at, claims_userinfo, claims_id_token, amr"
 
 #define CODE_COLUMNS                                                                               \
     "client_id, redirect_uri, user_sub, scope, nonce, code_challenge, code_challenge_method, "     \
@@ -43,7 +43,7 @@ const char *const sqlite_sql[ST_COUNT] = {
     [ST_CLIENT_INSERT] =
         "INSERT INTO clients (" CLIENT_COLUMNS ", updated_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?15, ?16, "
-        "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?13)",
+        "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?13)",
     [ST_CLIENT_UPDATE] = "UPDATE clients SET name = ?2, type = ?3, secret_hash = ?4, "
                          "grant_types = ?5, response_types = ?6, redirect_uris = ?7, "
                          "post_logout_redirect_uris = ?8, scope = ?9, "
@@ -52,7 +52,7 @@ const char *const sqlite_sql[ST_COUNT] = {
                          "reuse_consent = ?16, backchannel_logout_uri = ?17, "
                          "backchannel_logout_session_required = ?18, subject_type = ?19, "
                          "sector_identifier_uri = ?20, sector = ?21, id_token_alg = ?22, "
-                         "secret_sealed = ?23 WHERE id = ?1",
+                         "secret_sealed = ?23, require_mfa = ?24 WHERE id = ?1",
     [ST_CLIENT_DELETE] = "DELETE FROM clients WHERE id = ?1",
     [ST_CLIENT_LIST] = "SELECT " CLIENT_COLUMNS " FROM clients ORDER BY created_at, rowid",
     [ST_CLIENT_ID_TOKEN_ALGS] = "SELECT DISTINCT id_token_alg FROM clients",
@@ -81,7 +81,8 @@ const char *const sqlite_sql[ST_COUNT] = {
                       "AND retire_after < ?1",
     /* sign-in (sqlite_signin.c) */
     [ST_SESSION_INSERT] = "INSERT INTO sessions (id_hash, sid, user_sub, auth_time, amr, "
-                          "created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                          "created_at, expires_at, address) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     /* a session is only as good as its user: deleted or disabled, it is gone */
     [ST_SESSION_GET] = "SELECT s.sid, s.user_sub, s.auth_time, s.amr, s.created_at, s.expires_at "
                        "FROM sessions s JOIN users u ON u.sub = s.user_sub "
@@ -121,9 +122,9 @@ const char *const sqlite_sql[ST_COUNT] = {
                        "DO UPDATE SET scope = ?3, created_at = ?4, expires_at = ?5, claims = ?6",
     [ST_REFRESH_INSERT] = "INSERT INTO refresh_tokens (hash, family, client_id, user_sub, scope, "
                           "auth_time, sid, issued_at, expires_at, at_jti, at_expires_at, "
-                          "resource, family_issued_at, claims_userinfo, claims_id_token) "
+                          "resource, family_issued_at, claims_userinfo, claims_id_token, amr) "
                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-                          "?15)",
+                          "?15, ?16)",
     /* an expired session's clients go first, so that its deletion queues
      * no back-channel logout (migration 12's trigger) */
     [ST_SWEEP_SESSION_CLIENTS] = "DELETE FROM session_clients WHERE sid IN "
@@ -217,6 +218,39 @@ const char *const sqlite_sql[ST_COUNT] = {
     [ST_CONSENT_DELETE] = "DELETE FROM consents WHERE user_sub = ?1 AND client_id = ?2",
     [ST_SECRET_ADD] = "INSERT OR IGNORE INTO server_secrets (name, sealed) VALUES (?1, ?2)",
     [ST_SECRET_GET] = "SELECT sealed FROM server_secrets WHERE name = ?1",
+    /* second factors: the inserts select the user, so none is written for
+     * a user that is not there */
+    [ST_TOTP_PUT] = "INSERT INTO totp_factors (user_sub, secret_sealed, confirmed, last_step, "
+                    "created_at) SELECT sub, ?2, ?3, ?4, ?5 FROM users WHERE sub = ?1 "
+                    "ON CONFLICT (user_sub) DO UPDATE SET secret_sealed = ?2, confirmed = ?3, "
+                    "last_step = ?4, created_at = ?5, last_used_at = NULL",
+    [ST_TOTP_GET] = "SELECT user_sub, secret_sealed, confirmed, last_step, created_at, "
+                    "coalesce(last_used_at, 0) FROM totp_factors WHERE user_sub = ?1",
+    /* the replay rule: one code's step is accepted once, by whoever is first */
+    [ST_TOTP_USE] = "UPDATE totp_factors SET last_step = ?2, last_used_at = ?3, confirmed = 1 "
+                    "WHERE user_sub = ?1 AND last_step < ?2 AND confirmed = (1 - ?4)",
+    [ST_TOTP_DELETE] = "DELETE FROM totp_factors WHERE user_sub = ?1",
+    [ST_RECOVERY_INSERT] = "INSERT INTO recovery_codes (user_sub, hash, created_at) "
+                           "SELECT sub, ?2, ?3 FROM users WHERE sub = ?1",
+    [ST_RECOVERY_DELETE] = "DELETE FROM recovery_codes WHERE user_sub = ?1",
+    [ST_RECOVERY_USE] = "UPDATE recovery_codes SET used_at = ?3 "
+                        "WHERE user_sub = ?1 AND hash = ?2 AND used_at IS NULL",
+    [ST_RECOVERY_LIST] = "SELECT hash, created_at, coalesce(used_at, 0) FROM recovery_codes "
+                         "WHERE user_sub = ?1 ORDER BY created_at, rowid",
+    /* ?2 (a session's sid) is bound by the session code path, and unused */
+    [ST_PENDING_INSERT] = "INSERT INTO signin_pending (id_hash, user_sub, auth_time, amr, "
+                          "created_at, expires_at) SELECT ?1, sub, ?4, ?5, ?6, ?7 FROM users "
+                          "WHERE sub = ?3 AND enabled = 1",
+    [ST_PENDING_GET] = "SELECT '', p.user_sub, p.auth_time, p.amr, p.created_at, p.expires_at "
+                       "FROM signin_pending p JOIN users u ON u.sub = p.user_sub "
+                       "WHERE p.id_hash = ?1 AND u.enabled = 1",
+    [ST_PENDING_DELETE] = "DELETE FROM signin_pending WHERE id_hash = ?1",
+    [ST_SWEEP_PENDING] = "DELETE FROM signin_pending WHERE expires_at < ?1",
+    [ST_SESSIONS_OF_USER] = "SELECT sid, user_sub, auth_time, amr, created_at, expires_at, "
+                            "address FROM sessions WHERE user_sub = ?1 AND expires_at > ?2 "
+                            "ORDER BY created_at DESC, rowid DESC LIMIT ?3",
+    [ST_SESSION_END_SID] = "DELETE FROM sessions WHERE user_sub = ?1 AND sid = ?2",
+    [ST_SESSION_END_OTHERS] = "DELETE FROM sessions WHERE user_sub = ?1 AND sid <> ?2",
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
@@ -388,6 +422,15 @@ enum err sqlite_exec(struct conn *c, sqlite3_stmt *st, const char *what)
     return e;
 }
 
+enum err sqlite_exec_changed(struct conn *c, sqlite3_stmt *st, const char *what, enum err none)
+{
+    enum err e = sqlite_exec(c, st, what);
+
+    if (!e && sqlite3_changes(c->db) == 0)
+        e = none;
+    return e;
+}
+
 /* BEGIN IMMEDIATE, holding the write turn until txn_end. */
 enum err sqlite_txn_begin(struct conn *c)
 {
@@ -417,6 +460,28 @@ enum err sqlite_exec_simple(struct conn *c, enum stmt_id id)
     sqlite3_stmt *st = sqlite_stmt(c, id);
 
     return st ? sqlite_exec(c, st, sqlite_sql[id]) : ERR_STORE;
+}
+
+enum err sqlite_row_by_text(struct store *s, enum stmt_id id, const char *key,
+                            enum err (*fill)(sqlite3_stmt *, void *), void *out, const char *what)
+{
+    struct conn *c = sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? sqlite_stmt(c, id) : NULL;
+    enum err e;
+    int rc;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        e = fill(st, out);
+    else if (rc == SQLITE_DONE)
+        e = ERR_NOT_FOUND;
+    else
+        e = sqlite_fail(c->db, rc, what);
+    sqlite_done(st);
+    return e;
 }
 
 char *sqlite_column_dup(sqlite3_stmt *st, int col)
@@ -672,4 +737,17 @@ const struct store_ops sqlite_store_ops = {
     .backchannel_delete = sqlite_backchannel_delete,
     .backchannel_retry = sqlite_backchannel_retry,
     .secret_get_or_add = sqlite_secret_get_or_add,
+    .totp_put = sqlite_totp_put,
+    .totp_get = sqlite_totp_get,
+    .totp_use = sqlite_totp_use,
+    .totp_delete = sqlite_totp_delete,
+    .recovery_codes_replace = sqlite_recovery_codes_replace,
+    .recovery_code_use = sqlite_recovery_code_use,
+    .recovery_codes_list = sqlite_recovery_codes_list,
+    .factors_delete = sqlite_factors_delete,
+    .pending_insert = sqlite_pending_insert,
+    .pending_get = sqlite_pending_get,
+    .pending_delete = sqlite_pending_delete,
+    .sessions_of_user = sqlite_sessions_of_user,
+    .session_end_for_user = sqlite_session_end_for_user,
 };

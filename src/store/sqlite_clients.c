@@ -77,6 +77,7 @@ static enum err row_to_client(sqlite3_stmt *st, struct client *c)
     c->require_consent = sqlite3_column_int(st, 13) != 0;
     c->reuse_consent = sqlite3_column_int(st, 14) != 0;
     c->backchannel_session_required = sqlite3_column_int(st, 16) != 0;
+    c->require_mfa = sqlite3_column_int(st, 22) != 0;
     if (!rc && sqlite3_column_type(st, 15) != SQLITE_NULL &&
         !(c->backchannel_logout_uri = sqlite_column_dup(st, 15)))
         rc = ERR_NOMEM;
@@ -155,6 +156,7 @@ static enum err bind_client(sqlite3_stmt *st, const struct client *c)
                           SQLITE_STATIC);
         if (c->secret_sealed)
             sqlite3_bind_blob(st, 23, c->secret_sealed, (int)c->secret_sealed_len, SQLITE_STATIC);
+        sqlite3_bind_int(st, 24, c->require_mfa);
     }
     for (i = 0; i < 4; i++)
         free(lists[i]);

@@ -88,6 +88,22 @@ enum stmt_id {
     ST_BACKCHANNEL_RETRY,
     ST_SECRET_ADD,
     ST_SECRET_GET,
+    /* second factors (sqlite_factors.c) */
+    ST_TOTP_PUT,
+    ST_TOTP_GET,
+    ST_TOTP_USE,
+    ST_TOTP_DELETE,
+    ST_RECOVERY_INSERT,
+    ST_RECOVERY_DELETE,
+    ST_RECOVERY_USE,
+    ST_RECOVERY_LIST,
+    ST_PENDING_INSERT,
+    ST_PENDING_GET,
+    ST_PENDING_DELETE,
+    ST_SWEEP_PENDING,
+    ST_SESSIONS_OF_USER,
+    ST_SESSION_END_SID,
+    ST_SESSION_END_OTHERS,
     /* consents (sqlite_consents.c) */
     ST_CONSENT_LIST,
     ST_CONSENT_REVOKE_REFRESH_ATS,
@@ -128,6 +144,8 @@ enum err sqlite_fail(sqlite3 *db, int rc, const char *what);
  * process at a time; sqlite_exec_simple does so for a statement by id. */
 enum err sqlite_exec(struct conn *c, sqlite3_stmt *st, const char *what);
 enum err sqlite_exec_simple(struct conn *c, enum stmt_id id);
+/* sqlite_exec, then `none` when the write changed no row. */
+enum err sqlite_exec_changed(struct conn *c, sqlite3_stmt *st, const char *what, enum err none);
 
 /* BEGIN IMMEDIATE holding the write turn; the end commits when result is
  * ERR_OK, else rolls back, and returns the first error. */
@@ -145,6 +163,11 @@ enum err sqlite_audit_list(struct store *s, const struct audit_filter *f, struct
                            size_t *n);
 enum err sqlite_audit_sweep(struct store *s, int64_t before, int64_t *removed);
 enum err sqlite_counter(struct store *s, enum stmt_id id, const char *what, int64_t *out);
+
+/* Reads the one row statement id yields for the text key (?1) with fill
+ * into out. ERR_NOT_FOUND when there is none; what names it in the log. */
+enum err sqlite_row_by_text(struct store *s, enum stmt_id id, const char *key,
+                            enum err (*fill)(sqlite3_stmt *, void *), void *out, const char *what);
 
 /* A copy of a text column ("" for NULL); NULL when out of memory. */
 char *sqlite_column_dup(sqlite3_stmt *st, int col);
@@ -230,5 +253,28 @@ enum err sqlite_backchannel_delete(struct store *s, int64_t id);
 enum err sqlite_backchannel_retry(struct store *s, int64_t id, int64_t next_at);
 enum err sqlite_secret_get_or_add(struct store *s, const char *name, const unsigned char *sealed,
                                   size_t n, unsigned char **out, size_t *outlen);
+
+/* Second factors (sqlite_factors.c). */
+enum err sqlite_totp_put(struct store *s, const struct totp_factor *f);
+enum err sqlite_totp_get(struct store *s, const char *sub, struct totp_factor *out);
+enum err sqlite_totp_use(struct store *s, const char *sub, int64_t step, int64_t now, bool confirm);
+enum err sqlite_totp_delete(struct store *s, const char *sub);
+enum err sqlite_recovery_codes_replace(struct store *s, const char *sub,
+                                       const unsigned char (*hashes)[HASH_LEN], size_t n,
+                                       int64_t now);
+enum err sqlite_recovery_code_use(struct store *s, const char *sub,
+                                  const unsigned char hash[HASH_LEN], int64_t now);
+enum err sqlite_recovery_codes_list(struct store *s, const char *sub, struct recovery_code **out,
+                                    size_t *n);
+enum err sqlite_factors_delete(struct store *s, const char *sub);
+/* Pending sign-ins (sqlite_signin.c). */
+enum err sqlite_pending_insert(struct store *s, const struct session *p);
+enum err sqlite_pending_get(struct store *s, const unsigned char id_hash[HASH_LEN],
+                            struct session *out);
+enum err sqlite_pending_delete(struct store *s, const unsigned char id_hash[HASH_LEN]);
+enum err sqlite_sessions_of_user(struct store *s, const char *sub, int64_t now,
+                                 struct session **out, size_t *n);
+enum err sqlite_session_end_for_user(struct store *s, const char *sub, const char *sid,
+                                     bool others);
 
 #endif

@@ -66,10 +66,13 @@ static enum err step_one(struct conn *c, sqlite3_stmt *st, enum err (*fill)(sqli
     return e;
 }
 
-enum err sqlite_session_insert(struct store *s, const struct session *se)
+/* A session row, or a pending sign-in row (same columns but sid), by the
+ * insert statement id. */
+static enum err session_row_insert(struct store *s, enum stmt_id id, const struct session *se,
+                                   const char *what)
 {
     struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_SESSION_INSERT) : NULL;
+    sqlite3_stmt *st = c ? sqlite_stmt(c, id) : NULL;
 
     if (!st)
         return ERR_STORE;
@@ -80,7 +83,25 @@ enum err sqlite_session_insert(struct store *s, const struct session *se)
     sqlite3_bind_text(st, 5, se->amr ? se->amr : "", -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, se->created_at);
     sqlite3_bind_int64(st, 7, se->expires_at);
-    return sqlite_exec(c, st, "session_insert");
+    if (se->address && *se->address)
+        sqlite3_bind_text(st, 8, se->address, -1, SQLITE_STATIC);
+    return sqlite_exec(c, st, what);
+}
+
+enum err sqlite_session_insert(struct store *s, const struct session *se)
+{
+    return session_row_insert(s, ST_SESSION_INSERT, se, "session_insert");
+}
+
+enum err sqlite_pending_insert(struct store *s, const struct session *p)
+{
+    struct conn *c = sqlite_conn_get(s);
+    enum err e = session_row_insert(s, ST_PENDING_INSERT, p, "pending_insert");
+
+    /* the insert selects the enabled user: no row means no such user */
+    if (!e && sqlite3_changes(c->db) == 0)
+        e = ERR_NOT_FOUND;
+    return e;
 }
 
 static enum err fill_session(sqlite3_stmt *st, void *item)
@@ -111,13 +132,14 @@ static enum err row_by_hash(struct store *s, enum stmt_id id, const unsigned cha
     return step_one(c, st, fill, out, what);
 }
 
-enum err sqlite_session_get(struct store *s, const unsigned char id_hash[HASH_LEN],
-                            struct session *out)
+static enum err session_row_get(struct store *s, enum stmt_id id,
+                                const unsigned char id_hash[HASH_LEN], struct session *out,
+                                const char *what)
 {
     enum err e;
 
     memset(out, 0, sizeof *out);
-    e = row_by_hash(s, ST_SESSION_GET, id_hash, fill_session, out, "session_get");
+    e = row_by_hash(s, id, id_hash, fill_session, out, what);
     if (e)
         session_clear(out);
     else
@@ -125,19 +147,38 @@ enum err sqlite_session_get(struct store *s, const unsigned char id_hash[HASH_LE
     return e;
 }
 
-enum err sqlite_session_delete(struct store *s, const unsigned char id_hash[HASH_LEN])
+enum err sqlite_session_get(struct store *s, const unsigned char id_hash[HASH_LEN],
+                            struct session *out)
+{
+    return session_row_get(s, ST_SESSION_GET, id_hash, out, "session_get");
+}
+
+enum err sqlite_pending_get(struct store *s, const unsigned char id_hash[HASH_LEN],
+                            struct session *out)
+{
+    return session_row_get(s, ST_PENDING_GET, id_hash, out, "pending_get");
+}
+
+static enum err session_row_delete(struct store *s, enum stmt_id id,
+                                   const unsigned char id_hash[HASH_LEN], const char *what)
 {
     struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_SESSION_DELETE) : NULL;
-    enum err e;
+    sqlite3_stmt *st = c ? sqlite_stmt(c, id) : NULL;
 
     if (!st)
         return ERR_STORE;
     sqlite3_bind_blob(st, 1, id_hash, HASH_LEN, SQLITE_STATIC);
-    e = sqlite_exec(c, st, "session_delete");
-    if (!e && sqlite3_changes(c->db) == 0)
-        e = ERR_NOT_FOUND;
-    return e;
+    return sqlite_exec_changed(c, st, what, ERR_NOT_FOUND);
+}
+
+enum err sqlite_session_delete(struct store *s, const unsigned char id_hash[HASH_LEN])
+{
+    return session_row_delete(s, ST_SESSION_DELETE, id_hash, "session_delete");
+}
+
+enum err sqlite_pending_delete(struct store *s, const unsigned char id_hash[HASH_LEN])
+{
+    return session_row_delete(s, ST_PENDING_DELETE, id_hash, "pending_delete");
 }
 
 enum err sqlite_code_insert(struct store *s, const struct auth_code *code)
@@ -278,6 +319,7 @@ static enum err insert_refresh(struct conn *c, const struct refresh_token *rt)
     sqlite3_bind_int64(st, 13, rt->family_issued_at);
     bind_text_or_null(st, 14, rt->claims_userinfo);
     bind_text_or_null(st, 15, rt->claims_id_token);
+    bind_text_or_null(st, 16, rt->amr);
     return sqlite_exec(c, st, "refresh_token_insert");
 }
 
@@ -471,6 +513,7 @@ static enum err fill_refresh(sqlite3_stmt *st, void *item)
     rt->family_issued_at = sqlite3_column_int64(st, 12);
     rt->claims_userinfo = column_dup_null(st, 13, &ok);
     rt->claims_id_token = column_dup_null(st, 14, &ok);
+    rt->amr = column_dup_null(st, 15, &ok);
     return ok && rt->user_sub && rt->scope ? ERR_OK : ERR_NOMEM;
 }
 
@@ -546,4 +589,55 @@ enum err sqlite_refresh_family_revoke(struct store *s, const char *family)
         return e;
     e = revoke_family(c, family);
     return sqlite_txn_end(c, e);
+}
+
+/* fill_session, and the address (column 6) a listed session shows. */
+static enum err fill_listed_session(sqlite3_stmt *st, void *item)
+{
+    struct session *se = item;
+    enum err e;
+
+    memset(se, 0, sizeof *se);
+    e = fill_session(st, se);
+    if (!e && sqlite3_column_type(st, 6) != SQLITE_NULL &&
+        !(se->address = sqlite_column_dup(st, 6)))
+        e = ERR_NOMEM;
+    return e;
+}
+
+enum err sqlite_sessions_of_user(struct store *s, const char *sub, int64_t now,
+                                 struct session **out, size_t *n)
+{
+    struct conn *c = sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_SESSIONS_OF_USER) : NULL;
+    enum err e;
+
+    *out = NULL;
+    *n = 0;
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_text(st, 1, sub, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_int64(st, 3, LIMIT_USER_SESSIONS);
+    e = sqlite_collect(c, st, sizeof **out, fill_listed_session, (void **)out, n);
+    if (e) {
+        session_list_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    return e;
+}
+
+enum err sqlite_session_end_for_user(struct store *s, const char *sub, const char *sid, bool others)
+{
+    struct conn *c = sqlite_conn_get(s);
+    sqlite3_stmt *st =
+        c ? sqlite_stmt(c, others ? ST_SESSION_END_OTHERS : ST_SESSION_END_SID) : NULL;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_text(st, 1, sub, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, sid, -1, SQLITE_STATIC);
+    return sqlite_exec_changed(c, st, others ? "session_end_others" : "session_end_sid",
+                               others ? ERR_OK : ERR_NOT_FOUND);
 }

@@ -33,26 +33,15 @@ static enum err row_to_user(sqlite3_stmt *st, struct user *u)
     return ERR_OK;
 }
 
+static enum err fill_user(sqlite3_stmt *st, void *out)
+{
+    return row_to_user(st, out);
+}
+
 /* The one row of a lookup by a text key. */
 static enum err user_lookup(struct store *s, enum stmt_id id, const char *key, struct user *out)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, id) : NULL;
-    enum err e;
-    int rc;
-
-    if (!st)
-        return ERR_STORE;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        e = row_to_user(st, out);
-    else if (rc == SQLITE_DONE)
-        e = ERR_NOT_FOUND;
-    else
-        e = sqlite_fail(c->db, rc, "user_get");
-    sqlite_done(st);
-    return e;
+    return sqlite_row_by_text(s, id, key, fill_user, out, "user_get");
 }
 
 enum err sqlite_user_get(struct store *s, const char *sub, struct user *out)
@@ -69,11 +58,7 @@ enum err sqlite_user_get_by_username(struct store *s, const char *username, stru
  * row and must_change is set. */
 static enum err user_write(struct conn *c, sqlite3_stmt *st, const char *what, bool must_change)
 {
-    enum err e = sqlite_exec(c, st, what);
-
-    if (!e && must_change && sqlite3_changes(c->db) == 0)
-        e = ERR_NOT_FOUND;
-    return e;
+    return sqlite_exec_changed(c, st, what, must_change ? ERR_NOT_FOUND : ERR_OK);
 }
 
 enum err sqlite_user_insert(struct store *s, const struct user *u)
@@ -181,11 +166,6 @@ enum err sqlite_user_set_password(struct store *s, const char *sub, const char *
 enum err sqlite_users_version(struct store *s, int64_t *version)
 {
     return sqlite_counter(s, ST_USERS_VERSION, "users_version", version);
-}
-
-static enum err fill_user(sqlite3_stmt *st, void *item)
-{
-    return row_to_user(st, item);
 }
 
 enum err sqlite_user_list(struct store *s, const char *after, size_t limit, struct user **out,

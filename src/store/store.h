@@ -38,6 +38,7 @@ struct client {
     bool enabled;
     bool require_consent;              /* ask the user before issuing; default true */
     bool reuse_consent;                /* remember a consent for consent.remember_days */
+    bool require_mfa;                  /* its users sign in with a second factor */
     char *backchannel_logout_uri;      /* NULL: none (OIDC Back-Channel Logout §2.2) */
     bool backchannel_session_required; /* the client wants sid in logout tokens */
     enum subject_type subject_type;
@@ -128,6 +129,8 @@ struct session {
     char *amr; /* space-separated authentication methods ("pwd") */
     int64_t created_at;
     int64_t expires_at;
+    char *address; /* where it was started; NULL: unknown (read only by
+                      store_sessions_of_user) */
 };
 
 /* An authorization code, stored as its SHA-256, with all it is bound to. */
@@ -192,6 +195,7 @@ struct refresh_token {
     int64_t family_issued_at; /* when the family began (its first token's issued_at) */
     char *claims_userinfo;    /* the code's, as in struct auth_code */
     char *claims_id_token;
+    char *amr; /* the sign-in's methods, as the code had them; NULL: none */
 };
 
 /* Which consents store_consent_list returns, ordered by user_sub then
@@ -205,6 +209,30 @@ struct consent_filter {
 };
 
 struct store;
+
+/* ---- Second factors ------------------------------------------------------ */
+
+#define STORE_TOTP_NO_STEP (-1) /* last_step of a secret no code was accepted for */
+
+/* A user's one TOTP secret. The secret is at rest only sealed with the
+ * key-encryption key (kek_seal, bound to the user's sub); the store never
+ * sees it in the clear. */
+struct totp_factor {
+    char user_sub[LIMIT_SUB + 1];
+    unsigned char *secret_sealed;
+    size_t secret_sealed_len;
+    bool confirmed;    /* a code proved the user's app has it: it counts */
+    int64_t last_step; /* step of the last accepted code; STORE_TOTP_NO_STEP */
+    int64_t created_at;
+    int64_t last_used_at; /* 0: never */
+};
+
+/* One recovery code, as the SHA-256 of its normalized text. */
+struct recovery_code {
+    unsigned char hash[HASH_LEN];
+    int64_t created_at;
+    int64_t used_at; /* 0: not used yet */
+};
 
 struct backchannel_logout;
 
@@ -331,6 +359,27 @@ struct store_ops {
     /* server secrets */
     enum err (*secret_get_or_add)(struct store *s, const char *name, const unsigned char *sealed,
                                   size_t n, unsigned char **out, size_t *outlen);
+    /* second factors */
+    enum err (*totp_put)(struct store *s, const struct totp_factor *f);
+    enum err (*totp_get)(struct store *s, const char *sub, struct totp_factor *out);
+    enum err (*totp_use)(struct store *s, const char *sub, int64_t step, int64_t now, bool confirm);
+    enum err (*totp_delete)(struct store *s, const char *sub);
+    enum err (*recovery_codes_replace)(struct store *s, const char *sub,
+                                       const unsigned char (*hashes)[HASH_LEN], size_t n,
+                                       int64_t now);
+    enum err (*recovery_code_use)(struct store *s, const char *sub,
+                                  const unsigned char hash[HASH_LEN], int64_t now);
+    enum err (*recovery_codes_list)(struct store *s, const char *sub, struct recovery_code **out,
+                                    size_t *n);
+    enum err (*factors_delete)(struct store *s, const char *sub);
+    enum err (*pending_insert)(struct store *s, const struct session *p);
+    enum err (*pending_get)(struct store *s, const unsigned char id_hash[HASH_LEN],
+                            struct session *out);
+    enum err (*pending_delete)(struct store *s, const unsigned char id_hash[HASH_LEN]);
+    enum err (*sessions_of_user)(struct store *s, const char *sub, int64_t now,
+                                 struct session **out, size_t *n);
+    enum err (*session_end_for_user)(struct store *s, const char *sub, const char *sid,
+                                     bool others);
 };
 
 struct store {
@@ -619,6 +668,68 @@ void backchannel_logout_list_free(struct backchannel_logout *list, size_t n);
  * the one stored first. *out is newly allocated (caller frees). */
 enum err store_secret_get_or_add(struct store *s, const char *name, const unsigned char *sealed,
                                  size_t n, unsigned char **out, size_t *outlen);
+
+/* ---- Second factors -------------------------------------------------------- */
+
+/* Stores f as the user's TOTP secret, replacing any earlier one (an
+ * enrolment started again, or a new secret after a reset). ERR_NOT_FOUND
+ * when there is no such user. */
+enum err store_totp_put(struct store *s, const struct totp_factor *f);
+/* The user's TOTP secret, confirmed or not; caller frees with
+ * totp_factor_clear. ERR_NOT_FOUND. */
+enum err store_totp_get(struct store *s, const char *sub, struct totp_factor *out);
+/* Accepts a code of time step `step` in one statement: last_step becomes
+ * step and last_used_at now, only while last_step < step, so that one code
+ * is accepted once however many threads or instances race with it. With
+ * confirm, only an unconfirmed secret (enrolment) is matched and it becomes
+ * confirmed; without, only a confirmed one. ERR_CONFLICT when nothing
+ * changed: no such secret in that state, or a step not past the last one. */
+enum err store_totp_use(struct store *s, const char *sub, int64_t step, int64_t now, bool confirm);
+/* Removes the user's TOTP secret. ERR_NOT_FOUND when there was none. */
+enum err store_totp_delete(struct store *s, const char *sub);
+/* Replaces, in one transaction, the user's recovery codes with the n hashes
+ * (created at now). ERR_NOT_FOUND when there is no such user. */
+enum err store_recovery_codes_replace(struct store *s, const char *sub,
+                                      const unsigned char (*hashes)[HASH_LEN], size_t n,
+                                      int64_t now);
+/* Marks the user's code with this hash used at now, only if it is unused, in
+ * one statement: of two racing uses exactly one gets ERR_OK. ERR_NOT_FOUND
+ * for an unknown or already used code. */
+enum err store_recovery_code_use(struct store *s, const char *sub,
+                                 const unsigned char hash[HASH_LEN], int64_t now);
+/* The user's recovery codes, used or not, oldest first; caller frees the
+ * array. */
+enum err store_recovery_codes_list(struct store *s, const char *sub, struct recovery_code **out,
+                                   size_t *n);
+/* Removes every second factor of the user (TOTP and recovery codes) in one
+ * transaction. No factor is not an error. A deleted user's factors go with
+ * the user. */
+enum err store_factors_delete(struct store *s, const char *sub);
+/* A pending sign-in: a password (amr, at auth_time) proven, the second
+ * factor not yet. Kept in a struct session (sid unused: ""), in rows apart
+ * from sessions, so that no pending sign-in is ever taken for a session.
+ * Insert: ERR_NOT_FOUND when the user is not there or disabled; ERR_CONFLICT
+ * for a hash that exists. Get: the row, expired or not (the caller checks),
+ * of a user who is there and enabled (caller frees with session_clear);
+ * ERR_NOT_FOUND. Delete: ERR_NOT_FOUND when it was gone, so that of two
+ * racing second factors only one goes on to a session. The sweep removes
+ * expired ones. */
+enum err store_pending_insert(struct store *s, const struct session *p);
+enum err store_pending_get(struct store *s, const unsigned char id_hash[HASH_LEN],
+                           struct session *out);
+enum err store_pending_delete(struct store *s, const unsigned char id_hash[HASH_LEN]);
+/* The user's live sessions at now (their id_hash left zero: the list shows
+ * them, it does not open them), newest first, at most LIMIT_USER_SESSIONS;
+ * caller frees with session_list_free. */
+enum err store_sessions_of_user(struct store *s, const char *sub, int64_t now, struct session **out,
+                                size_t *n);
+/* Ends the user's session sid (others false) or every session of the user
+ * but sid (others true), as a logout does (back-channel logouts queued).
+ * ERR_NOT_FOUND when others is false and the user has no session sid. */
+enum err store_session_end_for_user(struct store *s, const char *sub, const char *sid, bool others);
+void session_list_free(struct session *list, size_t n);
+/* Frees what f holds; the sealed secret is wiped first. Accepts NULL. */
+void totp_factor_clear(struct totp_factor *f);
 
 void session_clear(struct session *se);
 void auth_code_clear(struct auth_code *code);

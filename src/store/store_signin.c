@@ -126,6 +126,7 @@ void session_clear(struct session *se)
         return;
     free(se->user_sub);
     free(se->amr);
+    free(se->address);
     memset(se, 0, sizeof *se);
 }
 
@@ -190,5 +191,6 @@ void refresh_token_clear(struct refresh_token *rt)
     free(rt->resource);
     free(rt->claims_userinfo);
     free(rt->claims_id_token);
+    free(rt->amr);
     memset(rt, 0, sizeof *rt);
 }

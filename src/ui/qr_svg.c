@@ -99,3 +99,19 @@ out:
     buf_free(&b);
     return rc;
 }
+
+enum err qr_svg_make(const char *text, size_t len, const char *label, struct qr_svg *out)
+{
+    out->svg = NULL;
+    out->len = 0;
+    return qr_svg_new(text, len, label, &out->svg, &out->len);
+}
+
+void qr_svg_clear(struct qr_svg *q)
+{
+    if (!q)
+        return;
+    free(q->svg);
+    q->svg = NULL;
+    q->len = 0;
+}

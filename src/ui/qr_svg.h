@@ -26,4 +26,16 @@
  * label; ERR_NOMEM; ERR_SERVER_ERROR when libqrencode fails otherwise. */
 enum err qr_svg_new(const char *text, size_t len, const char *label, char **out, size_t *outlen);
 
+/* The one kind of markup a page puts in without escaping (ui/render.c's
+ * QR slot): only qr_svg_make fills it, so no other text can take its place.
+ * Free with qr_svg_clear. */
+struct qr_svg {
+    char *svg;
+    size_t len;
+};
+
+/* qr_svg_new into *out. */
+enum err qr_svg_make(const char *text, size_t len, const char *label, struct qr_svg *out);
+void qr_svg_clear(struct qr_svg *q);
+
 #endif

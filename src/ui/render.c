@@ -10,8 +10,11 @@
 
 #include "core/limits.h"
 #include "ui/embedded.h"
+#include "ui/qr_svg.h"
 
-enum slot_kind { SLOT_TEXT, SLOT_LIST, SLOT_BASE };
+/* SLOT_QR: a const struct qr_svg * (ui/qr_svg.h), the only markup put in
+ * unescaped; a section on it shows when it is not NULL. */
+enum slot_kind { SLOT_TEXT, SLOT_LIST, SLOT_BASE, SLOT_QR };
 
 struct slot {
     const char *name;
@@ -31,6 +34,10 @@ struct slot {
     {                                                                                              \
 #field, SLOT_LIST, offsetof(type, field), offsetof(type, count), sizeof(item), slots       \
     }
+#define QR(type, field)                                                                            \
+    {                                                                                              \
+#field, SLOT_QR, offsetof(type, field), 0, 0, NULL                                         \
+    }
 #define END                                                                                        \
     {                                                                                              \
         NULL, SLOT_TEXT, 0, 0, 0, NULL                                                             \
@@ -45,6 +52,32 @@ static const struct slot login_slots[] = {
     TEXT(struct ui_login_view, client_name), TEXT(struct ui_login_view, username),
     TEXT(struct ui_login_view, error),       TEXT(struct ui_login_view, csrf_token),
     TEXT(struct ui_login_view, next),        END};
+static const struct slot mfa_slots[] = {
+    TEXT(struct ui_mfa_view, client_name), TEXT(struct ui_mfa_view, error),
+    TEXT(struct ui_mfa_view, csrf_token), TEXT(struct ui_mfa_view, next), END};
+static const struct slot session_slots[] = {TEXT(struct ui_session_item, started),
+                                            TEXT(struct ui_session_item, where),
+                                            TEXT(struct ui_session_item, sid),
+                                            TEXT(struct ui_session_item, current),
+                                            TEXT(struct ui_session_item, other),
+                                            TEXT(struct ui_session_item, csrf_token),
+                                            END};
+static const struct slot account_slots[] = {
+    TEXT(struct ui_account_view, username),
+    TEXT(struct ui_account_view, notice),
+    TEXT(struct ui_account_view, error),
+    LIST(struct ui_account_view, claims, nclaims, struct ui_field, field_slots),
+    TEXT(struct ui_account_view, totp_on),
+    TEXT(struct ui_account_view, totp_off),
+    QR(struct ui_account_view, enrol_qr),
+    TEXT(struct ui_account_view, enrol_secret),
+    TEXT(struct ui_account_view, recovery_summary),
+    TEXT(struct ui_account_view, codes_note),
+    LIST(struct ui_account_view, codes, ncodes, struct ui_field, field_slots),
+    LIST(struct ui_account_view, sessions, nsessions, struct ui_session_item, session_slots),
+    TEXT(struct ui_account_view, others),
+    TEXT(struct ui_account_view, csrf_token),
+    END};
 static const struct slot consent_slots[] = {
     TEXT(struct ui_consent_view, client_name),
     LIST(struct ui_consent_view, scopes, nscopes, struct ui_scope_item, scope_slots),
@@ -77,6 +110,8 @@ static const struct {
     [UI_LOGGED_OUT] = {"logged_out.html", logged_out_slots},
     [UI_FORM_POST] = {"form_post.html", form_post_slots},
     [UI_CHECK_SESSION] = {"check_session.html", check_session_slots},
+    [UI_MFA] = {"mfa.html", mfa_slots},
+    [UI_ACCOUNT] = {"account.html", account_slots},
 };
 
 const char *ui_page_file(enum ui_page page)
@@ -345,6 +380,17 @@ static const char *text_of(const struct render *r, const void *ctx, const struct
     return v ? v : "";
 }
 
+static const struct qr_svg *qr_of(const void *ctx, const struct slot *s)
+{
+    return *(const struct qr_svg *const *)((const char *)ctx + s->off);
+}
+
+/* The QR code's SVG as qr_svg_make drew it: trusted markup, not escaped. */
+static enum err append_qr(const struct render *r, const struct qr_svg *q)
+{
+    return q && q->svg ? buf_append(r->out, q->svg, q->len) : ERR_OK;
+}
+
 static enum err render_range(const struct render *r, size_t i, size_t end, const void *ctx);
 
 static enum err render_section(const struct render *r, size_t i, const void *ctx)
@@ -357,6 +403,8 @@ static enum err render_section(const struct render *r, size_t i, const void *ctx
 
     if (s->kind == SLOT_TEXT)
         return text_of(r, ctx, s)[0] ? render_range(r, i + 1, nd->end, ctx) : ERR_OK;
+    if (s->kind == SLOT_QR)
+        return qr_of(ctx, s) ? render_range(r, i + 1, nd->end, ctx) : ERR_OK;
     items = *(const char *const *)((const char *)ctx + s->off);
     count = *(const size_t *)((const char *)ctx + s->count_off);
     for (k = 0; !rc && items && k < count; k++)
@@ -376,7 +424,8 @@ static enum err render_range(const struct render *r, size_t i, size_t end, const
             i++;
             break;
         case NODE_SLOT:
-            rc = ui_escape(r->out, text_of(r, ctx, nd->slot));
+            rc = nd->slot->kind == SLOT_QR ? append_qr(r, qr_of(ctx, nd->slot))
+                                           : ui_escape(r->out, text_of(r, ctx, nd->slot));
             i++;
             break;
         case NODE_SECTION:

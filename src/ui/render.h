@@ -22,6 +22,8 @@ enum ui_page {
     UI_LOGGED_OUT,
     UI_FORM_POST,
     UI_CHECK_SESSION,
+    UI_MFA,
+    UI_ACCOUNT,
     UI_PAGES
 };
 
@@ -34,6 +36,48 @@ struct ui_login_view {
     const char *error;       /* shown when non-empty */
     const char *csrf_token;
     const char *next;
+};
+
+/* The second step of sign-in: a TOTP code or a recovery code. */
+struct ui_mfa_view {
+    const char *client_name; /* may be NULL: no client named */
+    const char *error;       /* shown when non-empty */
+    const char *csrf_token;
+    const char *next;
+};
+
+struct qr_svg;
+
+/* One of the user's sessions on the account page. */
+struct ui_session_item {
+    const char *started;    /* when, as text */
+    const char *where;      /* the address it was started from */
+    const char *sid;        /* what the sign-out form names it by */
+    const char *current;    /* non-empty: the session showing the page … */
+    const char *other;      /* … else this (the sign-out button shows only here) */
+    const char *csrf_token; /* the page's (a list item knows only its own slots) */
+};
+
+/* The account page. Lists use struct ui_field (below): claims as name and
+ * value, codes (recovery codes shown once) as name. */
+struct ui_account_view {
+    const char *username;
+    const char *notice; /* what the last change did; shown when non-empty */
+    const char *error;
+    const struct ui_field *claims;
+    size_t nclaims;
+    const char *totp_on;  /* non-empty: a confirmed TOTP secret (its text says since when) */
+    const char *totp_off; /* non-empty: none, and none being set up */
+    const struct qr_svg *enrol_qr; /* a secret being set up: its QR code; NULL: none */
+    const char *enrol_secret;      /* … and its base32 text */
+    const char *recovery_summary;
+    const char *codes_note;       /* non-empty with fresh codes: how to keep them */
+    const struct ui_field *codes; /* fresh recovery codes, shown once */
+    size_t ncodes;
+    const struct ui_session_item *sessions;
+    size_t nsessions;
+    const char *others; /* non-empty: there are sessions besides this one */
+    const char *csrf_token;
 };
 
 struct ui_scope_item {

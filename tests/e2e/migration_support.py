@@ -4,6 +4,13 @@ prepared as an older version left it."""
 # What each migration made that a replay would make again, in the order it is
 # undone (migrations without an entry only change rows).
 UNDO = {
+    19: ["ALTER TABLE refresh_tokens DROP COLUMN amr",
+         "DROP INDEX sessions_user_sub_created",
+         "ALTER TABLE sessions DROP COLUMN address",
+         "DROP TABLE signin_pending",
+         "DROP TABLE recovery_codes",
+         "DROP TABLE totp_factors",
+         "ALTER TABLE clients DROP COLUMN require_mfa"],
     18: ["ALTER TABLE auth_codes DROP COLUMN claims_userinfo",
          "ALTER TABLE auth_codes DROP COLUMN claims_id_token",
          "ALTER TABLE refresh_tokens DROP COLUMN claims_userinfo",

@@ -128,6 +128,7 @@ def test_sign_in_metadata(server, path):
     for name in ("request", "request_uri"):
         assert doc[f"{name}_parameter_supported"] is False
     assert doc["subject_types_supported"] == ["public", "pairwise"]
+    assert doc["acr_values_supported"] == ["urn:oidcd:acr:pwd", "urn:oidcd:acr:mfa"]
     assert doc["end_session_endpoint"] == server.issuer + "/end-session"
 
 

@@ -145,6 +145,7 @@ OTHER_VALUES = {
     "tokens.id_token_include_claims": "true", "tokens.subject_type": "pairwise",
     "session.ttl": 100, "session.management": "true", "backchannel.timeout_ms": 200,
     "backchannel.retries": 1, "consent.remember_days": 1, "login.max_failures": 9,
+    "login.require_mfa": "true",
     "login.lockout_seconds": 9, "grants.password": "true", "passwords.argon2_memory_kib": 2048,
     "passwords.argon2_iterations": 2, "passwords.argon2_parallelism": 2,
     "ui.templates_dir": "templates", "claims.extra": "x_team", "keys.encryption_key_file":

@@ -95,6 +95,8 @@ extern const struct CMUnitTest ct_consents_tests[];
 extern const size_t ct_consents_count;
 extern const struct CMUnitTest ct_sweep_tests[];
 extern const size_t ct_sweep_count;
+extern const struct CMUnitTest ct_factors_tests[];
+extern const size_t ct_factors_count;
 
 #define CT_CASE(f) cmocka_unit_test_setup_teardown(f, ct_setup, ct_teardown)
 

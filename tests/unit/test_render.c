@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "ui/qr_svg.h"
 #include "ui/render.h"
 
 /* Renders text as page from view; returns the output (caller frees) or NULL
@@ -186,10 +187,37 @@ static void static_files(void **state)
     assert_false(ui_static_get("nope.css", &data, &len, &type));
 }
 
+/* The QR slot puts in the SVG qr_svg_make drew, as it is; a text slot of
+ * the same page still escapes markup. */
+static void qr_slot_is_the_only_markup(void **state)
+{
+    struct qr_svg qr = {0};
+    struct ui_account_view v = {0};
+    char why[256], *out;
+
+    (void)state;
+    assert_int_equal(qr_svg_make("otpauth://totp/x:y?secret=AAAA", 30, "a QR code", &qr), ERR_OK);
+    v.enrol_qr = &qr;
+    v.enrol_secret = "<svg onload=x>";
+    out = render(UI_ACCOUNT, "{{#enrol_qr}}<div>{{enrol_qr}}</div>{{/enrol_qr}}{{enrol_secret}}",
+                 &v, why, sizeof why);
+    assert_non_null(out);
+    assert_non_null(strstr(out, "<div><svg"));
+    assert_non_null(strstr(out, "&lt;svg onload&#61;x&gt;"));
+    free(out);
+    v.enrol_qr = NULL;
+    out = render(UI_ACCOUNT, "{{#enrol_qr}}<div>{{enrol_qr}}</div>{{/enrol_qr}}", &v, why,
+                 sizeof why);
+    assert_string_equal(out, "");
+    free(out);
+    qr_svg_clear(&qr);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fills_and_escapes),
+        cmocka_unit_test(qr_slot_is_the_only_markup),
         cmocka_unit_test(conditional_section),
         cmocka_unit_test(list_section),
         cmocka_unit_test(errors_name_file_and_line),

@@ -50,7 +50,7 @@ static void a_session_is_found_by_its_cookie(void **state)
     unsigned char raw[HASH_LEN];
     int64_t now = clock_now();
 
-    assert_int_equal(session_create(&f->ctx, "user-1", "pwd", cookie, &made), ERR_OK);
+    assert_int_equal(session_create(&f->ctx, "user-1", "pwd", NULL, cookie, &made), ERR_OK);
     assert_int_equal(strlen(cookie), SESSION_TOKEN_LEN);
     assert_int_equal(strlen(made.sid), 22);
     assert_true(made.auth_time >= now && made.auth_time <= now + 1);
@@ -79,8 +79,8 @@ static void every_login_gets_a_fresh_cookie(void **state)
     char a[SESSION_TOKEN_SIZE], b[SESSION_TOKEN_SIZE];
     struct session sa, sb;
 
-    assert_int_equal(session_create(&f->ctx, "user-1", "pwd", a, &sa), ERR_OK);
-    assert_int_equal(session_create(&f->ctx, "user-1", "pwd", b, &sb), ERR_OK);
+    assert_int_equal(session_create(&f->ctx, "user-1", "pwd", NULL, a, &sa), ERR_OK);
+    assert_int_equal(session_create(&f->ctx, "user-1", "pwd", NULL, b, &sb), ERR_OK);
     assert_string_not_equal(a, b);
     assert_string_not_equal(sa.sid, sb.sid);
     session_clear(&sa);
@@ -94,7 +94,7 @@ static void expired_or_malformed_is_none(void **state)
     struct session found;
 
     f->cfg.session_ttl = 0;
-    assert_int_equal(session_create(&f->ctx, "user-1", "pwd", cookie, NULL), ERR_OK);
+    assert_int_equal(session_create(&f->ctx, "user-1", "pwd", NULL, cookie, NULL), ERR_OK);
     assert_int_equal(session_lookup(&f->ctx, cookie, &found), ERR_NOT_FOUND);
     assert_int_equal(session_lookup(&f->ctx, NULL, &found), ERR_NOT_FOUND);
     assert_int_equal(session_lookup(&f->ctx, "", &found), ERR_NOT_FOUND);

@@ -1,0 +1,139 @@
+"""The account page (/account, docs/ENDPOINTS.md): claims shown, the
+authenticator app set up from the page (its key read from the page, codes
+computed here), confirmed only by a code, recovery codes shown once and
+single use, turning the app off with the password, CSRF refused, sign-out."""
+
+import re
+
+from mfa_support import factors, mfa_form, totp, wait_next_step
+from signin_support import (PASSWORD, SESSION_COOKIE, Browser, alice, login_form,  # noqa: F401
+                            parse_forms)
+
+
+def account_form(resp, action):
+    forms = [f for f in parse_forms(resp.text) if f.fields.get("action") == action]
+    return forms[0] if forms else None
+
+
+def signed_in(server):
+    """A browser signed in with the password alone (no application): it lands
+    on /account."""
+    browser = Browser(server)
+    resp = browser.follow(browser.get(server.url("/account")))
+    assert login_form(resp) is not None
+    resp = browser.follow(browser.login(resp))
+    assert resp.status_code == 200 and resp.url.endswith("/account"), resp.url
+    return browser, resp
+
+
+def secret_on(page):
+    m = re.search(r'<code id="totp-secret">([A-Z2-7]+)</code>', page.text)
+    assert m, page.text[:3000]
+    return m.group(1)
+
+
+def test_enrol_on_the_page_then_sign_in_with_the_code(server, alice):
+    browser, page = signed_in(server)
+    assert "Alice Liddell" in page.text and "alice@example.org" in page.text
+    assert account_form(page, "totp_start") is not None
+    page = browser.submit(page, account_form(page, "totp_start"))
+    assert page.status_code == 200 and "<svg" in page.text and 'role="img"' in page.text
+    secret = secret_on(page)
+    # not confirmed yet: it does not count
+    assert factors(server)["totp"] == {**factors(server)["totp"], "enrolled": True,
+                                       "confirmed": False}
+    wrong = f"{(int(totp(secret)) + 1) % 1_000_000:06d}"
+    page = browser.submit(page, account_form(page, "totp_confirm"), code=wrong)
+    assert "That code did not work" in page.text
+    assert factors(server)["totp"]["confirmed"] is False
+    page = browser.submit(page, account_form(page, "totp_confirm"), code=totp(secret))
+    assert "The authenticator app is on" in page.text
+    assert factors(server)["totp"]["confirmed"] is True
+    # recovery codes come with it, shown once
+    codes = re.findall(r"<li><code>([a-z2-7-]+)</code></li>", page.text)
+    assert len(codes) == 10
+    again = browser.get(server.url("/account"))
+    assert not re.findall(r"<li><code>", again.text) and "10 of 10 recovery codes left" in again.text
+    # sign out, then in: the password, then the app's code
+    page = browser.follow(browser.submit(again, [f for f in parse_forms(again.text)
+                                                 if f.action.endswith("/logout")][0]))
+    assert browser.cookie(SESSION_COOKIE) in (None, "")
+    other = Browser(server)
+    resp = other.follow(other.login(other.follow(other.get(server.url("/login")))))
+    assert mfa_form(resp) is not None
+    wait_next_step()
+    resp = other.follow(other.submit(resp, mfa_form(resp), code=totp(secret)))
+    assert resp.url.endswith("/account") and "On since" in resp.text
+    # a recovery code works once
+    third = Browser(server)
+    resp = third.follow(third.login(third.follow(third.get(server.url("/login")))))
+    resp = third.follow(third.submit(resp, mfa_form(resp), code=codes[0].upper()))
+    assert resp.url.endswith("/account") and "9 of 10 recovery codes left" in resp.text
+    fourth = Browser(server)
+    resp = fourth.follow(fourth.login(fourth.follow(fourth.get(server.url("/login")))))
+    resp = fourth.submit(resp, mfa_form(resp), code=codes[0])
+    assert "That code did not work" in resp.text
+    events = [e["type"] for e in server.cli_json("events", "--user", alice["sub"])["events"]]
+    for kind in ("mfa.enrolled", "recovery_codes.regenerated", "recovery_code.used",
+                 "login.second_factor"):
+        assert kind in events, events
+
+
+def test_turn_off_with_the_password(server, alice):
+    browser, page = signed_in(server)
+    page = browser.submit(page, account_form(page, "totp_start"))
+    secret = secret_on(page)
+    page = browser.submit(page, account_form(page, "totp_confirm"), code=totp(secret))
+    page = browser.submit(page, account_form(page, "totp_remove"), proof="wrong password")
+    assert "did not work" in page.text and factors(server)["totp"]["confirmed"] is True
+    page = browser.submit(page, account_form(page, "totp_remove"), proof=PASSWORD)
+    assert "The authenticator app is off" in page.text
+    assert factors(server)["totp"]["enrolled"] is False
+    events = [e["type"] for e in server.cli_json("events", "--user", alice["sub"])["events"]]
+    assert "mfa.removed" in events
+
+
+def test_changes_without_the_csrf_token_are_refused(server, alice):
+    browser, page = signed_in(server)
+    form = account_form(page, "totp_start")
+    resp = browser.post(server.url("/account"), {"action": "totp_start"})
+    assert resp.status_code == 403
+    resp = browser.post(server.url("/account"), {"action": "totp_start", "csrf_token": "x" * 43})
+    assert resp.status_code == 403
+    assert factors(server)["totp"]["enrolled"] is False
+    assert form is not None
+
+
+def test_regenerate_replaces_the_codes(server, alice):
+    browser, page = signed_in(server)
+    page = browser.submit(page, account_form(page, "recovery_regenerate"))
+    first = re.findall(r"<li><code>([a-z2-7-]+)</code></li>", page.text)
+    page = browser.submit(page, account_form(page, "recovery_regenerate"))
+    second = re.findall(r"<li><code>([a-z2-7-]+)</code></li>", page.text)
+    assert len(first) == len(second) == 10 and not set(first) & set(second)
+    assert factors(server)["recovery_codes"]["left"] == 10
+
+
+def test_sessions_listed_and_signed_out(server, alice):
+    first, _ = signed_in(server)
+    second, _ = signed_in(server)
+    third, page = signed_in(server)
+    items = re.findall(r'name="sid" value="([^"]+)"', page.text)
+    # three sessions; a sign-out button for the two others only
+    assert page.text.count("Since ") == 3 and "(this browser)" in page.text
+    assert len(items) == 2 and "127.0.0.1" in page.text
+    forms = [f for f in parse_forms(page.text) if f.fields.get("action") == "session_end"]
+    page = third.submit(page, forms[0])
+    assert "That session is signed out" in page.text and page.text.count("Since ") == 2
+    # one of first and second is signed out now
+    alive = [b for b in (first, second)
+             if b.get(server.url("/account")).status_code == 200]
+    assert len(alive) == 1
+    page = third.submit(page, account_form(page, "sessions_end_others"))
+    assert "signed out everywhere else" in page.text and page.text.count("Since ") == 1
+    assert alive[0].get(server.url("/account")).status_code == 303
+    assert third.get(server.url("/account")).status_code == 200
+    # another user's session cannot be named
+    resp = third.post(server.url("/account"), {**account_form(page, "totp_start").fields,
+                                               "action": "session_end", "sid": "nope"})
+    assert "had ended already" in resp.text
