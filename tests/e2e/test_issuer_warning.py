@@ -3,14 +3,14 @@ warns once that RFC 8414 and OpenID Connect require https (issue 10 §2)."""
 
 import requests
 
-from conftest import wait_until
+from conftest import HTTP_TIMEOUT, START_TIMEOUT, wait_until
 
 WARNING = "RFC 8414 and OpenID Connect Discovery require https"
 
 
 def healthy(server):
     try:
-        return requests.get(server.root_url("/healthz"), timeout=2).status_code == 200
+        return requests.get(server.root_url("/healthz"), timeout=HTTP_TIMEOUT).status_code == 200
     except requests.RequestException:
         return False
 
@@ -18,7 +18,7 @@ def healthy(server):
 def test_plain_http_issuer_on_a_public_host_warns_once(make_server):
     server = make_server(config={"server": {"issuer": "http://oidc.example.test"}}, start=False)
     server.spawn()
-    assert wait_until(lambda: healthy(server), timeout=10), server.log_text()
+    assert wait_until(lambda: healthy(server), timeout=START_TIMEOUT), server.log_text()
     log = server.log_text()
     assert log.count(WARNING) == 1, log
 
@@ -28,5 +28,5 @@ def test_loopback_and_https_issuers_do_not_warn(make_server):
     assert WARNING not in server.log_text()
     https = make_server(config={"server": {"issuer": "https://oidc.example.test"}}, start=False)
     https.spawn()
-    assert wait_until(lambda: healthy(https), timeout=10), https.log_text()
+    assert wait_until(lambda: healthy(https), timeout=START_TIMEOUT), https.log_text()
     assert WARNING not in https.log_text()

@@ -10,7 +10,7 @@ import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from conftest import HTTP_TIMEOUT, free_port
+from conftest import HTTP_TIMEOUT, START_TIMEOUT, free_port, wait_until
 from signin_support import PASSWORD, Browser, full_flow, make_rp, make_user
 
 FAMILIES = {
@@ -32,7 +32,17 @@ def server(make_server):
     server = make_server(config={"metrics": {"listen": f"127.0.0.1:{port}"},
                                  "grants": {"password": "true"}})
     server.metrics_url = f"http://127.0.0.1:{port}/metrics"
+    # the metrics listener starts just after the public port answers /healthz
+    assert wait_until(lambda: listening(port), timeout=START_TIMEOUT), server.log_text()
     return server
+
+
+def listening(port):
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=HTTP_TIMEOUT).close()
+        return True
+    except OSError:
+        return False
 
 
 def scrape(server):
