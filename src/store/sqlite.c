@@ -15,7 +15,7 @@
 
 extern const char *const sqlite_migrations[];
 extern const size_t sqlite_migrations_count;
-extern const struct store_ops sqlite_store_ops;
+extern const struct store_ops store_sqlite_ops;
 
 #define CLIENT_COLUMNS                                                                             \
     "id, name, type, secret_hash, grant_types, response_types, redirect_uris, "                    \
@@ -38,7 +38,7 @@ extern const struct store_ops sqlite_store_ops;
     "reused_at, rt_family, resource, front_at_jti, front_at_expires_at, claims_userinfo, "         \
     "claims_id_token"
 
-const char *const sqlite_sql[ST_COUNT] = {
+const char *const store_sqlite_sql[ST_COUNT] = {
     [ST_CLIENT_GET] = "SELECT " CLIENT_COLUMNS " FROM clients WHERE id = ?1",
     [ST_CLIENT_INSERT] =
         "INSERT INTO clients (" CLIENT_COLUMNS ", updated_at) "
@@ -271,7 +271,7 @@ struct sqlite_store {
 
 /* Maps an SQLite result to ours. A full disk, a read-only file or a lock
  * held past the busy timeout are passing conditions: the client may retry. */
-enum err sqlite_fail(sqlite3 *db, int rc, const char *what)
+enum err store_sqlite_fail(sqlite3 *db, int rc, const char *what)
 {
     log_kv(LOG_ERROR, "database error", "op", what, "error", sqlite3_errmsg(db), NULL);
     switch (rc & 0xff) {
@@ -307,7 +307,7 @@ static enum err conn_open(const char *path, struct conn **out)
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(c->db, pragmas, NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        enum err e = c->db ? sqlite_fail(c->db, rc, "open") : ERR_NOMEM;
+        enum err e = c->db ? store_sqlite_fail(c->db, rc, "open") : ERR_NOMEM;
         sqlite3_close(c->db);
         free(c);
         return e;
@@ -327,7 +327,7 @@ static void conn_close(struct conn *c)
 }
 
 /* This thread's connection, opened on first use. */
-struct conn *sqlite_conn_get(struct store *s)
+struct conn *store_sqlite_conn_get(struct store *s)
 {
     struct sqlite_store *ss = (struct sqlite_store *)s;
     struct conn *c = pthread_getspecific(ss->key);
@@ -346,24 +346,25 @@ struct conn *sqlite_conn_get(struct store *s)
 }
 
 /* The prepared statement id on c, reset and ready for binding. */
-sqlite3_stmt *sqlite_stmt(struct conn *c, enum stmt_id id)
+sqlite3_stmt *store_sqlite_stmt(struct conn *c, enum stmt_id id)
 {
-    if (!c->stmts[id] && sqlite3_prepare_v3(c->db, sqlite_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
-                                            &c->stmts[id], NULL) != SQLITE_OK) {
-        sqlite_fail(c->db, SQLITE_ERROR, sqlite_sql[id]);
+    if (!c->stmts[id] &&
+        sqlite3_prepare_v3(c->db, store_sqlite_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                           &c->stmts[id], NULL) != SQLITE_OK) {
+        store_sqlite_fail(c->db, SQLITE_ERROR, store_sqlite_sql[id]);
         return NULL;
     }
     return c->stmts[id];
 }
 
-void sqlite_done(sqlite3_stmt *st)
+void store_sqlite_done(sqlite3_stmt *st)
 {
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
 }
 
 /* Runs a statement that returns no rows. */
-enum err sqlite_exec_simple(struct conn *c, enum stmt_id id);
+enum err store_sqlite_exec_simple(struct conn *c, enum stmt_id id);
 
 /* The integer in the first column of st's one row. */
 static enum err step_int(struct conn *c, sqlite3_stmt *st, const char *what, int64_t *out)
@@ -374,15 +375,15 @@ static enum err step_int(struct conn *c, sqlite3_stmt *st, const char *what, int
     if (rc == SQLITE_ROW)
         *out = sqlite3_column_int64(st, 0);
     else
-        e = sqlite_fail(c->db, rc, what);
-    sqlite_done(st);
+        e = store_sqlite_fail(c->db, rc, what);
+    store_sqlite_done(st);
     return e;
 }
 
-enum err sqlite_read_int(struct conn *c, enum stmt_id id, int64_t arg, const char *what,
-                         int64_t *out)
+enum err store_sqlite_read_int(struct conn *c, enum stmt_id id, int64_t arg, const char *what,
+                               int64_t *out)
 {
-    sqlite3_stmt *st = sqlite_stmt(c, id);
+    sqlite3_stmt *st = store_sqlite_stmt(c, id);
 
     if (!st)
         return ERR_STORE;
@@ -390,24 +391,24 @@ enum err sqlite_read_int(struct conn *c, enum stmt_id id, int64_t arg, const cha
     return step_int(c, st, what, out);
 }
 
-enum err sqlite_session_count(struct store *s, int64_t now, int64_t *n)
+enum err store_sqlite_session_count(struct store *s, int64_t now, int64_t *n)
 {
-    struct conn *c = sqlite_conn_get(s);
+    struct conn *c = store_sqlite_conn_get(s);
 
-    return c ? sqlite_read_int(c, ST_SESSION_COUNT, now, "session_count", n) : ERR_STORE;
+    return c ? store_sqlite_read_int(c, ST_SESSION_COUNT, now, "session_count", n) : ERR_STORE;
 }
 
-enum err sqlite_counter(struct store *s, enum stmt_id id, const char *what, int64_t *out)
+enum err store_sqlite_counter(struct store *s, enum stmt_id id, const char *what, int64_t *out)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, id) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, id) : NULL;
 
     return st ? step_int(c, st, what, out) : ERR_STORE;
 }
 
 /* Runs a statement that returns no rows (a write), one writer of this
  * process at a time. */
-enum err sqlite_exec(struct conn *c, sqlite3_stmt *st, const char *what)
+enum err store_sqlite_exec(struct conn *c, sqlite3_stmt *st, const char *what)
 {
     enum err e;
     int rc;
@@ -417,14 +418,15 @@ enum err sqlite_exec(struct conn *c, sqlite3_stmt *st, const char *what)
     rc = sqlite3_step(st);
     if (!c->in_txn)
         pthread_mutex_unlock(c->write_lock);
-    e = rc == SQLITE_DONE ? ERR_OK : sqlite_fail(c->db, rc, what);
-    sqlite_done(st);
+    e = rc == SQLITE_DONE ? ERR_OK : store_sqlite_fail(c->db, rc, what);
+    store_sqlite_done(st);
     return e;
 }
 
-enum err sqlite_exec_changed(struct conn *c, sqlite3_stmt *st, const char *what, enum err none)
+enum err store_sqlite_exec_changed(struct conn *c, sqlite3_stmt *st, const char *what,
+                                   enum err none)
 {
-    enum err e = sqlite_exec(c, st, what);
+    enum err e = store_sqlite_exec(c, st, what);
 
     if (!e && sqlite3_changes(c->db) == 0)
         e = none;
@@ -432,13 +434,13 @@ enum err sqlite_exec_changed(struct conn *c, sqlite3_stmt *st, const char *what,
 }
 
 /* BEGIN IMMEDIATE, holding the write turn until txn_end. */
-enum err sqlite_txn_begin(struct conn *c)
+enum err store_sqlite_txn_begin(struct conn *c)
 {
     enum err e;
 
     pthread_mutex_lock(c->write_lock);
     c->in_txn = true;
-    e = sqlite_exec_simple(c, ST_BEGIN);
+    e = store_sqlite_exec_simple(c, ST_BEGIN);
     if (e) {
         c->in_txn = false;
         pthread_mutex_unlock(c->write_lock);
@@ -446,27 +448,28 @@ enum err sqlite_txn_begin(struct conn *c)
     return e;
 }
 
-enum err sqlite_txn_end(struct conn *c, enum err result)
+enum err store_sqlite_txn_end(struct conn *c, enum err result)
 {
-    enum err e = sqlite_exec_simple(c, result ? ST_ROLLBACK : ST_COMMIT);
+    enum err e = store_sqlite_exec_simple(c, result ? ST_ROLLBACK : ST_COMMIT);
 
     c->in_txn = false;
     pthread_mutex_unlock(c->write_lock);
     return result ? result : e;
 }
 
-enum err sqlite_exec_simple(struct conn *c, enum stmt_id id)
+enum err store_sqlite_exec_simple(struct conn *c, enum stmt_id id)
 {
-    sqlite3_stmt *st = sqlite_stmt(c, id);
+    sqlite3_stmt *st = store_sqlite_stmt(c, id);
 
-    return st ? sqlite_exec(c, st, sqlite_sql[id]) : ERR_STORE;
+    return st ? store_sqlite_exec(c, st, store_sqlite_sql[id]) : ERR_STORE;
 }
 
-enum err sqlite_row_by_text(struct store *s, enum stmt_id id, const char *key,
-                            enum err (*fill)(sqlite3_stmt *, void *), void *out, const char *what)
+enum err store_sqlite_row_by_text(struct store *s, enum stmt_id id, const char *key,
+                                  enum err (*fill)(sqlite3_stmt *, void *), void *out,
+                                  const char *what)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, id) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, id) : NULL;
     enum err e;
     int rc;
 
@@ -479,12 +482,12 @@ enum err sqlite_row_by_text(struct store *s, enum stmt_id id, const char *key,
     else if (rc == SQLITE_DONE)
         e = ERR_NOT_FOUND;
     else
-        e = sqlite_fail(c->db, rc, what);
-    sqlite_done(st);
+        e = store_sqlite_fail(c->db, rc, what);
+    store_sqlite_done(st);
     return e;
 }
 
-char *sqlite_column_dup(sqlite3_stmt *st, int col)
+char *store_sqlite_column_dup(sqlite3_stmt *st, int col)
 {
     const unsigned char *t = sqlite3_column_text(st, col);
 
@@ -493,8 +496,8 @@ char *sqlite_column_dup(sqlite3_stmt *st, int col)
 
 /* Steps st to the end, growing *out by one element of `size` bytes per row
  * and filling it with fill(). */
-enum err sqlite_collect(struct conn *c, sqlite3_stmt *st, size_t size,
-                        enum err (*fill)(sqlite3_stmt *, void *), void **out, size_t *n)
+enum err store_sqlite_collect(struct conn *c, sqlite3_stmt *st, size_t size,
+                              enum err (*fill)(sqlite3_stmt *, void *), void **out, size_t *n)
 {
     char *items = NULL, *grown;
     size_t count = 0;
@@ -514,8 +517,8 @@ enum err sqlite_collect(struct conn *c, sqlite3_stmt *st, size_t size,
         count++;
     }
     if (!e && rc != SQLITE_DONE)
-        e = sqlite_fail(c->db, rc, "list");
-    sqlite_done(st);
+        e = store_sqlite_fail(c->db, rc, "list");
+    store_sqlite_done(st);
     *out = items;
     *n = count;
     return e;
@@ -536,7 +539,7 @@ static enum err schema_version(struct conn *c, int *version)
         rc = SQLITE_OK;
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_OK ? ERR_OK : sqlite_fail(c->db, rc, "schema_version");
+    return rc == SQLITE_OK ? ERR_OK : store_sqlite_fail(c->db, rc, "schema_version");
 }
 
 static enum err apply_migration(struct conn *c, int version)
@@ -551,31 +554,31 @@ static enum err apply_migration(struct conn *c, int version)
         rc = sqlite3_exec(c->db, record, NULL, NULL, NULL);
     }
     if (rc != SQLITE_OK)
-        return sqlite_fail(c->db, rc, "migrate");
+        return store_sqlite_fail(c->db, rc, "migrate");
     log_kv(LOG_INFO, "applied migration", "backend", "sqlite", "version",
            (snprintf(record, sizeof record, "%d", version), record), NULL);
     return ERR_OK;
 }
 
-static enum err sqlite_migrate(struct store *s)
+static enum err store_sqlite_migrate(struct store *s)
 {
-    struct conn *c = sqlite_conn_get(s);
+    struct conn *c = store_sqlite_conn_get(s);
     int version = 0;
     enum err e;
 
     if (!c)
         return ERR_STORE;
     /* IMMEDIATE: two processes migrating at once take turns, not fail */
-    e = sqlite_txn_begin(c);
+    e = store_sqlite_txn_begin(c);
     if (e)
         return e;
     e = schema_version(c, &version);
     while (!e && (size_t)version < sqlite_migrations_count)
         e = apply_migration(c, ++version);
-    return sqlite_txn_end(c, e);
+    return store_sqlite_txn_end(c, e);
 }
 
-static void sqlite_close(struct store *s)
+static void store_sqlite_close(struct store *s)
 {
     struct sqlite_store *ss = (struct sqlite_store *)s;
     struct conn *c, *next;
@@ -594,7 +597,7 @@ static void sqlite_close(struct store *s)
 /* The usual mistakes in a sqlite:PATH, named before SQLite meets them: its
  * own word for them is "unable to open database file", logged on a line of
  * its own. */
-static enum err sqlite_path_check(const char *url, char *why, size_t whylen)
+static enum err store_sqlite_path_check(const char *url, char *why, size_t whylen)
 {
     const char *path = url + strlen("sqlite:"), *slash = strrchr(path, '/');
     char dir[4096];
@@ -639,8 +642,8 @@ static void create_private(const char *path)
 }
 
 /* set: SQLite has no use for database.timeout_ms (its busy timeout is its own) */
-static enum err sqlite_open(const char *url, const struct store_settings *set, struct store **out,
-                            char *why, size_t whylen)
+static enum err store_sqlite_open(const char *url, const struct store_settings *set,
+                                  struct store **out, char *why, size_t whylen)
 {
     struct sqlite_store *ss = calloc(1, sizeof *ss);
     const char *path = url + strlen("sqlite:");
@@ -650,12 +653,12 @@ static enum err sqlite_open(const char *url, const struct store_settings *set, s
     (void)set;
     if (!ss)
         return ERR_NOMEM;
-    if (sqlite_path_check(url, why, whylen)) {
+    if (store_sqlite_path_check(url, why, whylen)) {
         free(ss);
         return ERR_IO;
     }
     create_private(path);
-    ss->base.ops = &sqlite_store_ops;
+    ss->base.ops = &store_sqlite_ops;
     ss->path = strdup(path);
     pthread_mutex_init(&ss->lock, NULL);
     pthread_mutex_init(&ss->write_lock, NULL);
@@ -664,90 +667,90 @@ static enum err sqlite_open(const char *url, const struct store_settings *set, s
         free(ss);
         return ERR_NOMEM;
     }
-    c = sqlite_conn_get(&ss->base);
-    e = c ? sqlite_migrate(&ss->base) : ERR_STORE;
+    c = store_sqlite_conn_get(&ss->base);
+    e = c ? store_sqlite_migrate(&ss->base) : ERR_STORE;
     if (e) {
         snprintf(why, whylen, "cannot open database %s (%s)", url,
                  c ? sqlite3_errmsg(c->db) : "open failed");
-        sqlite_close(&ss->base);
+        store_sqlite_close(&ss->base);
         return e;
     }
     *out = &ss->base;
     return ERR_OK;
 }
 
-const struct store_ops sqlite_store_ops = {
+const struct store_ops store_sqlite_ops = {
     .name = "sqlite",
     .scheme = "sqlite:",
-    .open = sqlite_open,
-    .close = sqlite_close,
-    .migrate = sqlite_migrate,
-    .client_get = sqlite_client_get,
-    .client_insert = sqlite_client_insert,
-    .client_update = sqlite_client_update,
-    .client_delete = sqlite_client_delete,
-    .client_list = sqlite_client_list,
-    .client_id_token_algs = sqlite_client_id_token_algs,
-    .key_add = sqlite_key_add,
-    .key_list = sqlite_key_list,
-    .keys_version = sqlite_keys_version,
-    .token_insert = sqlite_token_insert,
-    .token_get = sqlite_token_get,
-    .token_delete = sqlite_token_delete,
-    .revocation_add = sqlite_revocation_add,
-    .token_state = sqlite_token_state,
-    .sweep = sqlite_sweep,
-    .session_insert = sqlite_session_insert,
-    .session_get = sqlite_session_get,
-    .session_delete = sqlite_session_delete,
-    .session_count = sqlite_session_count,
-    .audit_add = sqlite_audit_add,
-    .audit_list = sqlite_audit_list,
-    .audit_sweep = sqlite_audit_sweep,
-    .code_insert = sqlite_code_insert,
-    .code_consume = sqlite_code_consume,
-    .code_mark_reused = sqlite_code_mark_reused,
-    .code_record_issued = sqlite_code_record_issued,
-    .code_revoke_issued = sqlite_code_revoke_issued,
-    .consent_get = sqlite_consent_get,
-    .consent_put = sqlite_consent_put,
-    .consent_list = sqlite_consent_list,
-    .consent_revoke = sqlite_consent_revoke,
-    .refresh_token_insert = sqlite_refresh_token_insert,
-    .refresh_token_get = sqlite_refresh_token_get,
-    .refresh_token_rotate = sqlite_refresh_token_rotate,
-    .refresh_family_revoke = sqlite_refresh_family_revoke,
-    .user_get = sqlite_user_get,
-    .user_get_by_username = sqlite_user_get_by_username,
-    .user_insert = sqlite_user_insert,
-    .user_update = sqlite_user_update,
-    .user_delete = sqlite_user_delete,
-    .user_list = sqlite_user_list,
-    .user_set_password = sqlite_user_set_password,
-    .users_version = sqlite_users_version,
-    .resource_get = sqlite_resource_get,
-    .resource_insert = sqlite_resource_insert,
-    .resource_update = sqlite_resource_update,
-    .resource_delete = sqlite_resource_delete,
-    .resource_list = sqlite_resource_list,
-    .token_ttl_record = sqlite_token_ttl_record,
-    .token_ttl_max = sqlite_token_ttl_max,
-    .session_client_add = sqlite_session_client_add,
-    .backchannel_claim = sqlite_backchannel_claim,
-    .backchannel_delete = sqlite_backchannel_delete,
-    .backchannel_retry = sqlite_backchannel_retry,
-    .secret_get_or_add = sqlite_secret_get_or_add,
-    .totp_put = sqlite_totp_put,
-    .totp_get = sqlite_totp_get,
-    .totp_use = sqlite_totp_use,
-    .totp_delete = sqlite_totp_delete,
-    .recovery_codes_replace = sqlite_recovery_codes_replace,
-    .recovery_code_use = sqlite_recovery_code_use,
-    .recovery_codes_list = sqlite_recovery_codes_list,
-    .factors_delete = sqlite_factors_delete,
-    .pending_insert = sqlite_pending_insert,
-    .pending_get = sqlite_pending_get,
-    .pending_delete = sqlite_pending_delete,
-    .sessions_of_user = sqlite_sessions_of_user,
-    .session_end_for_user = sqlite_session_end_for_user,
+    .open = store_sqlite_open,
+    .close = store_sqlite_close,
+    .migrate = store_sqlite_migrate,
+    .client_get = store_sqlite_client_get,
+    .client_insert = store_sqlite_client_insert,
+    .client_update = store_sqlite_client_update,
+    .client_delete = store_sqlite_client_delete,
+    .client_list = store_sqlite_client_list,
+    .client_id_token_algs = store_sqlite_client_id_token_algs,
+    .key_add = store_sqlite_key_add,
+    .key_list = store_sqlite_key_list,
+    .keys_version = store_sqlite_keys_version,
+    .token_insert = store_sqlite_token_insert,
+    .token_get = store_sqlite_token_get,
+    .token_delete = store_sqlite_token_delete,
+    .revocation_add = store_sqlite_revocation_add,
+    .token_state = store_sqlite_token_state,
+    .sweep = store_sqlite_sweep,
+    .session_insert = store_sqlite_session_insert,
+    .session_get = store_sqlite_session_get,
+    .session_delete = store_sqlite_session_delete,
+    .session_count = store_sqlite_session_count,
+    .audit_add = store_sqlite_audit_add,
+    .audit_list = store_sqlite_audit_list,
+    .audit_sweep = store_sqlite_audit_sweep,
+    .code_insert = store_sqlite_code_insert,
+    .code_consume = store_sqlite_code_consume,
+    .code_mark_reused = store_sqlite_code_mark_reused,
+    .code_record_issued = store_sqlite_code_record_issued,
+    .code_revoke_issued = store_sqlite_code_revoke_issued,
+    .consent_get = store_sqlite_consent_get,
+    .consent_put = store_sqlite_consent_put,
+    .consent_list = store_sqlite_consent_list,
+    .consent_revoke = store_sqlite_consent_revoke,
+    .refresh_token_insert = store_sqlite_refresh_token_insert,
+    .refresh_token_get = store_sqlite_refresh_token_get,
+    .refresh_token_rotate = store_sqlite_refresh_token_rotate,
+    .refresh_family_revoke = store_sqlite_refresh_family_revoke,
+    .user_get = store_sqlite_user_get,
+    .user_get_by_username = store_sqlite_user_get_by_username,
+    .user_insert = store_sqlite_user_insert,
+    .user_update = store_sqlite_user_update,
+    .user_delete = store_sqlite_user_delete,
+    .user_list = store_sqlite_user_list,
+    .user_set_password = store_sqlite_user_set_password,
+    .users_version = store_sqlite_users_version,
+    .resource_get = store_sqlite_resource_get,
+    .resource_insert = store_sqlite_resource_insert,
+    .resource_update = store_sqlite_resource_update,
+    .resource_delete = store_sqlite_resource_delete,
+    .resource_list = store_sqlite_resource_list,
+    .token_ttl_record = store_sqlite_token_ttl_record,
+    .token_ttl_max = store_sqlite_token_ttl_max,
+    .session_client_add = store_sqlite_session_client_add,
+    .backchannel_claim = store_sqlite_backchannel_claim,
+    .backchannel_delete = store_sqlite_backchannel_delete,
+    .backchannel_retry = store_sqlite_backchannel_retry,
+    .secret_get_or_add = store_sqlite_secret_get_or_add,
+    .totp_put = store_sqlite_totp_put,
+    .totp_get = store_sqlite_totp_get,
+    .totp_use = store_sqlite_totp_use,
+    .totp_delete = store_sqlite_totp_delete,
+    .recovery_codes_replace = store_sqlite_recovery_codes_replace,
+    .recovery_code_use = store_sqlite_recovery_code_use,
+    .recovery_codes_list = store_sqlite_recovery_codes_list,
+    .factors_delete = store_sqlite_factors_delete,
+    .pending_insert = store_sqlite_pending_insert,
+    .pending_get = store_sqlite_pending_get,
+    .pending_delete = store_sqlite_pending_delete,
+    .sessions_of_user = store_sqlite_sessions_of_user,
+    .session_end_for_user = store_sqlite_session_end_for_user,
 };

@@ -13,10 +13,10 @@ static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
         sqlite3_bind_null(st, i);
 }
 
-enum err sqlite_audit_add(struct store *s, const struct audit_event *ev)
+enum err store_sqlite_audit_add(struct store *s, const struct audit_event *ev)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_AUDIT_ADD) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, ST_AUDIT_ADD) : NULL;
 
     if (!st)
         return ERR_STORE;
@@ -28,7 +28,7 @@ enum err sqlite_audit_add(struct store *s, const struct audit_event *ev)
     bind_text_or_null(st, 6, ev->client_id);
     bind_text_or_null(st, 7, ev->address);
     bind_text_or_null(st, 8, ev->detail);
-    return sqlite_exec(c, st, "audit_add");
+    return store_sqlite_exec(c, st, "audit_add");
 }
 
 /* Columns: id, at, type, ok, actor, user_sub, client_id, address, detail. */
@@ -45,22 +45,22 @@ static enum err fill_event(sqlite3_stmt *st, void *item)
     if (!text_copy(ev->type, sizeof ev->type, (const char *)sqlite3_column_text(st, 2)))
         return ERR_STORE;
     ev->ok = sqlite3_column_int(st, 3) != 0;
-    if (!(ev->actor = sqlite_column_dup(st, 4)))
+    if (!(ev->actor = store_sqlite_column_dup(st, 4)))
         return ERR_NOMEM;
     for (i = 0; i < 4; i++)
         if (sqlite3_column_type(st, optional[i]) != SQLITE_NULL &&
-            !(*fields[i] = sqlite_column_dup(st, optional[i]))) {
+            !(*fields[i] = store_sqlite_column_dup(st, optional[i]))) {
             audit_event_clear(ev);
             return ERR_NOMEM;
         }
     return ERR_OK;
 }
 
-enum err sqlite_audit_list(struct store *s, const struct audit_filter *f, struct audit_event **out,
-                           size_t *n)
+enum err store_sqlite_audit_list(struct store *s, const struct audit_filter *f,
+                                 struct audit_event **out, size_t *n)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_AUDIT_LIST) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, ST_AUDIT_LIST) : NULL;
     void *items;
     enum err e;
 
@@ -72,7 +72,7 @@ enum err sqlite_audit_list(struct store *s, const struct audit_filter *f, struct
     bind_text_or_null(st, 4, f->user_sub);
     bind_text_or_null(st, 5, f->client_id);
     sqlite3_bind_int64(st, 6, (sqlite3_int64)f->limit);
-    e = sqlite_collect(c, st, sizeof **out, fill_event, &items, n);
+    e = store_sqlite_collect(c, st, sizeof **out, fill_event, &items, n);
     if (e) {
         audit_event_list_free(items, *n);
         return e;
@@ -81,16 +81,16 @@ enum err sqlite_audit_list(struct store *s, const struct audit_filter *f, struct
     return ERR_OK;
 }
 
-enum err sqlite_audit_sweep(struct store *s, int64_t before, int64_t *removed)
+enum err store_sqlite_audit_sweep(struct store *s, int64_t before, int64_t *removed)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_AUDIT_SWEEP) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, ST_AUDIT_SWEEP) : NULL;
     enum err e;
 
     if (!st)
         return ERR_STORE;
     sqlite3_bind_int64(st, 1, before);
-    e = sqlite_exec(c, st, "audit_sweep");
+    e = store_sqlite_exec(c, st, "audit_sweep");
     *removed = e ? 0 : sqlite3_changes(c->db);
     return e;
 }

@@ -13,10 +13,10 @@ static enum err row_to_subject(sqlite3_stmt *st, int col, struct client *c)
     if (type && subject_type_parse(type, &c->subject_type))
         return ERR_STORE;
     if (sqlite3_column_type(st, col + 1) != SQLITE_NULL &&
-        !(c->sector_identifier_uri = sqlite_column_dup(st, col + 1)))
+        !(c->sector_identifier_uri = store_sqlite_column_dup(st, col + 1)))
         return ERR_NOMEM;
     if (sqlite3_column_type(st, col + 2) != SQLITE_NULL &&
-        !(c->sector = sqlite_column_dup(st, col + 2)))
+        !(c->sector = store_sqlite_column_dup(st, col + 2)))
         return ERR_NOMEM;
     return ERR_OK;
 }
@@ -59,8 +59,8 @@ static enum err row_to_client(sqlite3_stmt *st, struct client *c)
         memcpy(c->secret_hash, sqlite3_column_blob(st, 3), HASH_LEN);
         c->has_secret = true;
     }
-    c->name = sqlite_column_dup(st, 1);
-    c->scope = sqlite_column_dup(st, 8);
+    c->name = store_sqlite_column_dup(st, 1);
+    c->scope = store_sqlite_column_dup(st, 8);
     if (!c->name || !c->scope)
         rc = ERR_NOMEM;
     if (!rc)
@@ -79,7 +79,7 @@ static enum err row_to_client(sqlite3_stmt *st, struct client *c)
     c->backchannel_session_required = sqlite3_column_int(st, 16) != 0;
     c->require_mfa = sqlite3_column_int(st, 22) != 0;
     if (!rc && sqlite3_column_type(st, 15) != SQLITE_NULL &&
-        !(c->backchannel_logout_uri = sqlite_column_dup(st, 15)))
+        !(c->backchannel_logout_uri = store_sqlite_column_dup(st, 15)))
         rc = ERR_NOMEM;
     if (!rc)
         rc = row_to_subject(st, 17, c);
@@ -90,10 +90,10 @@ static enum err row_to_client(sqlite3_stmt *st, struct client *c)
     return rc;
 }
 
-enum err sqlite_client_get(struct store *s, const char *id, struct client *out)
+enum err store_sqlite_client_get(struct store *s, const char *id, struct client *out)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_CLIENT_GET) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, ST_CLIENT_GET) : NULL;
     enum err e;
     int rc;
 
@@ -106,8 +106,8 @@ enum err sqlite_client_get(struct store *s, const char *id, struct client *out)
     else if (rc == SQLITE_DONE)
         e = ERR_NOT_FOUND;
     else
-        e = sqlite_fail(c->db, rc, "client_get");
-    sqlite_done(st);
+        e = store_sqlite_fail(c->db, rc, "client_get");
+    store_sqlite_done(st);
     return e;
 }
 
@@ -165,43 +165,43 @@ static enum err bind_client(sqlite3_stmt *st, const struct client *c)
 
 static enum err client_write(struct store *s, const struct client *cl, enum stmt_id id)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, id) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, id) : NULL;
     enum err e;
 
     if (!st)
         return ERR_STORE;
     e = bind_client(st, cl);
     if (e) {
-        sqlite_done(st);
+        store_sqlite_done(st);
         return e;
     }
-    e = sqlite_exec(c, st, sqlite_sql[id]);
+    e = store_sqlite_exec(c, st, store_sqlite_sql[id]);
     if (!e && id == ST_CLIENT_UPDATE && sqlite3_changes(c->db) == 0)
         e = ERR_NOT_FOUND;
     return e;
 }
 
-enum err sqlite_client_insert(struct store *s, const struct client *cl)
+enum err store_sqlite_client_insert(struct store *s, const struct client *cl)
 {
     return client_write(s, cl, ST_CLIENT_INSERT);
 }
 
-enum err sqlite_client_update(struct store *s, const struct client *cl)
+enum err store_sqlite_client_update(struct store *s, const struct client *cl)
 {
     return client_write(s, cl, ST_CLIENT_UPDATE);
 }
 
-enum err sqlite_client_delete(struct store *s, const char *id)
+enum err store_sqlite_client_delete(struct store *s, const char *id)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_CLIENT_DELETE) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, ST_CLIENT_DELETE) : NULL;
     enum err e;
 
     if (!st)
         return ERR_STORE;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    e = sqlite_exec(c, st, "client_delete");
+    e = store_sqlite_exec(c, st, "client_delete");
     if (!e && sqlite3_changes(c->db) == 0)
         e = ERR_NOT_FOUND;
     return e;
@@ -212,16 +212,16 @@ static enum err fill_client(sqlite3_stmt *st, void *item)
     return row_to_client(st, item);
 }
 
-enum err sqlite_client_list(struct store *s, struct client **out, size_t *n)
+enum err store_sqlite_client_list(struct store *s, struct client **out, size_t *n)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_CLIENT_LIST) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, ST_CLIENT_LIST) : NULL;
     void *items;
     enum err e;
 
     if (!st)
         return ERR_STORE;
-    e = sqlite_collect(c, st, sizeof **out, fill_client, &items, n);
+    e = store_sqlite_collect(c, st, sizeof **out, fill_client, &items, n);
     if (e) {
         client_list_free(items, *n);
         return e;
@@ -230,10 +230,10 @@ enum err sqlite_client_list(struct store *s, struct client **out, size_t *n)
     return ERR_OK;
 }
 
-enum err sqlite_client_id_token_algs(struct store *s, struct strlist *out)
+enum err store_sqlite_client_id_token_algs(struct store *s, struct strlist *out)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_CLIENT_ID_TOKEN_ALGS) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, ST_CLIENT_ID_TOKEN_ALGS) : NULL;
     enum err e = ERR_OK;
     int rc;
 
@@ -245,7 +245,7 @@ enum err sqlite_client_id_token_algs(struct store *s, struct strlist *out)
             e = strlist_add(out, alg, strlen(alg));
     }
     if (!e && rc != SQLITE_DONE)
-        e = sqlite_fail(c->db, rc, "client_id_token_algs");
-    sqlite_done(st);
+        e = store_sqlite_fail(c->db, rc, "client_id_token_algs");
+    store_sqlite_done(st);
     return e;
 }

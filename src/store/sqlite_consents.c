@@ -23,12 +23,12 @@ static enum err fill_consent(sqlite3_stmt *st, void *item)
     if (!id || (size_t)sqlite3_column_bytes(st, 1) > LIMIT_CLIENT_ID)
         return ERR_STORE;
     memcpy(cs->client_id, id, (size_t)sqlite3_column_bytes(st, 1) + 1);
-    cs->user_sub = sqlite_column_dup(st, 0);
-    cs->scope = sqlite_column_dup(st, 2);
+    cs->user_sub = store_sqlite_column_dup(st, 0);
+    cs->scope = store_sqlite_column_dup(st, 2);
     cs->created_at = sqlite3_column_int64(st, 3);
     cs->expires_at = sqlite3_column_int64(st, 4);
     if (sqlite3_column_type(st, 5) != SQLITE_NULL)
-        cs->claims = sqlite_column_dup(st, 5);
+        cs->claims = store_sqlite_column_dup(st, 5);
     if (cs->user_sub && cs->scope && (cs->claims || sqlite3_column_type(st, 5) == SQLITE_NULL))
         return ERR_OK;
     consent_clear(cs);
@@ -38,7 +38,7 @@ static enum err fill_consent(sqlite3_stmt *st, void *item)
 static enum err list(struct conn *c, const struct consent_filter *f, struct consent **out,
                      size_t *n)
 {
-    sqlite3_stmt *st = sqlite_stmt(c, ST_CONSENT_LIST);
+    sqlite3_stmt *st = store_sqlite_stmt(c, ST_CONSENT_LIST);
     enum err e;
 
     *out = NULL;
@@ -51,7 +51,7 @@ static enum err list(struct conn *c, const struct consent_filter *f, struct cons
     sqlite3_bind_text(st, 4, f->after_client_id ? f->after_client_id : "", -1, SQLITE_STATIC);
     /* LIMIT -1: no limit */
     sqlite3_bind_int64(st, 5, f->limit ? (sqlite3_int64)f->limit : -1);
-    e = sqlite_collect(c, st, sizeof **out, fill_consent, (void **)out, n);
+    e = store_sqlite_collect(c, st, sizeof **out, fill_consent, (void **)out, n);
     if (e) {
         consent_list_free(*out, *n);
         *out = NULL;
@@ -60,10 +60,10 @@ static enum err list(struct conn *c, const struct consent_filter *f, struct cons
     return e;
 }
 
-enum err sqlite_consent_list(struct store *s, const struct consent_filter *f, struct consent **out,
-                             size_t *n)
+enum err store_sqlite_consent_list(struct store *s, const struct consent_filter *f,
+                                   struct consent **out, size_t *n)
 {
-    struct conn *c = sqlite_conn_get(s);
+    struct conn *c = store_sqlite_conn_get(s);
 
     *out = NULL;
     *n = 0;
@@ -84,23 +84,23 @@ static enum err revoke_pair(struct conn *c, const char *user_sub, const char *cl
     size_t i;
 
     for (i = 0; !e && i < sizeof steps / sizeof steps[0]; i++) {
-        st = sqlite_stmt(c, steps[i]);
+        st = store_sqlite_stmt(c, steps[i]);
         if (!st)
             return ERR_STORE;
         sqlite3_bind_text(st, 1, user_sub, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, client_id, -1, SQLITE_STATIC);
-        e = sqlite_exec(c, st, "consent_revoke");
+        e = store_sqlite_exec(c, st, "consent_revoke");
         if (!e)
             *changed += sqlite3_changes(c->db);
     }
     return e;
 }
 
-enum err sqlite_consent_revoke(struct store *s, const char *user_sub, const char *client_id,
-                               struct consent **out, size_t *n)
+enum err store_sqlite_consent_revoke(struct store *s, const char *user_sub, const char *client_id,
+                                     struct consent **out, size_t *n)
 {
     struct consent_filter f = {.user_sub = user_sub, .client_id = client_id};
-    struct conn *c = sqlite_conn_get(s);
+    struct conn *c = store_sqlite_conn_get(s);
     int changed = 0;
     enum err e;
     size_t i;
@@ -109,7 +109,7 @@ enum err sqlite_consent_revoke(struct store *s, const char *user_sub, const char
     *n = 0;
     if (!c)
         return ERR_STORE;
-    e = sqlite_txn_begin(c);
+    e = store_sqlite_txn_begin(c);
     if (e)
         return e;
     e = list(c, &f, out, n);
@@ -120,7 +120,7 @@ enum err sqlite_consent_revoke(struct store *s, const char *user_sub, const char
         e = revoke_pair(c, user_sub, client_id, &changed);
     if (!e && changed == 0)
         e = ERR_NOT_FOUND;
-    e = sqlite_txn_end(c, e);
+    e = store_sqlite_txn_end(c, e);
     if (e) {
         consent_list_free(*out, *n);
         *out = NULL;

@@ -7,10 +7,10 @@
 #include "core/text.h"
 #include "store/sqlite_internal.h"
 
-enum err sqlite_totp_put(struct store *s, const struct totp_factor *f)
+enum err store_sqlite_totp_put(struct store *s, const struct totp_factor *f)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_TOTP_PUT) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, ST_TOTP_PUT) : NULL;
 
     if (!st)
         return ERR_STORE;
@@ -20,7 +20,7 @@ enum err sqlite_totp_put(struct store *s, const struct totp_factor *f)
     sqlite3_bind_int64(st, 4, f->last_step);
     sqlite3_bind_int64(st, 5, f->created_at);
     /* the insert selects the user: no row written means no such user */
-    return sqlite_exec_changed(c, st, "totp_put", ERR_NOT_FOUND);
+    return store_sqlite_exec_changed(c, st, "totp_put", ERR_NOT_FOUND);
 }
 
 /* Columns: user_sub, secret_sealed, confirmed, last_step, created_at,
@@ -46,15 +46,16 @@ static enum err row_to_totp(sqlite3_stmt *st, void *out)
     return ERR_OK;
 }
 
-enum err sqlite_totp_get(struct store *s, const char *sub, struct totp_factor *out)
+enum err store_sqlite_totp_get(struct store *s, const char *sub, struct totp_factor *out)
 {
-    return sqlite_row_by_text(s, ST_TOTP_GET, sub, row_to_totp, out, "totp_get");
+    return store_sqlite_row_by_text(s, ST_TOTP_GET, sub, row_to_totp, out, "totp_get");
 }
 
-enum err sqlite_totp_use(struct store *s, const char *sub, int64_t step, int64_t now, bool confirm)
+enum err store_sqlite_totp_use(struct store *s, const char *sub, int64_t step, int64_t now,
+                               bool confirm)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_TOTP_USE) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, ST_TOTP_USE) : NULL;
 
     if (!st)
         return ERR_STORE;
@@ -62,23 +63,23 @@ enum err sqlite_totp_use(struct store *s, const char *sub, int64_t step, int64_t
     sqlite3_bind_int64(st, 2, step);
     sqlite3_bind_int64(st, 3, now);
     sqlite3_bind_int(st, 4, confirm);
-    return sqlite_exec_changed(c, st, "totp_use", ERR_CONFLICT);
+    return store_sqlite_exec_changed(c, st, "totp_use", ERR_CONFLICT);
 }
 
 static enum err delete_by_sub(struct conn *c, enum stmt_id id, const char *sub, enum err none,
                               const char *what)
 {
-    sqlite3_stmt *st = sqlite_stmt(c, id);
+    sqlite3_stmt *st = store_sqlite_stmt(c, id);
 
     if (!st)
         return ERR_STORE;
     sqlite3_bind_text(st, 1, sub, -1, SQLITE_STATIC);
-    return sqlite_exec_changed(c, st, what, none);
+    return store_sqlite_exec_changed(c, st, what, none);
 }
 
-enum err sqlite_totp_delete(struct store *s, const char *sub)
+enum err store_sqlite_totp_delete(struct store *s, const char *sub)
 {
-    struct conn *c = sqlite_conn_get(s);
+    struct conn *c = store_sqlite_conn_get(s);
 
     return c ? delete_by_sub(c, ST_TOTP_DELETE, sub, ERR_NOT_FOUND, "totp_delete") : ERR_STORE;
 }
@@ -86,47 +87,47 @@ enum err sqlite_totp_delete(struct store *s, const char *sub)
 static enum err recovery_insert(struct conn *c, const char *sub, const unsigned char *hash,
                                 int64_t now)
 {
-    sqlite3_stmt *st = sqlite_stmt(c, ST_RECOVERY_INSERT);
+    sqlite3_stmt *st = store_sqlite_stmt(c, ST_RECOVERY_INSERT);
 
     if (!st)
         return ERR_STORE;
     sqlite3_bind_text(st, 1, sub, -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, hash, HASH_LEN, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, now);
-    return sqlite_exec_changed(c, st, "recovery_code_insert", ERR_NOT_FOUND);
+    return store_sqlite_exec_changed(c, st, "recovery_code_insert", ERR_NOT_FOUND);
 }
 
-enum err sqlite_recovery_codes_replace(struct store *s, const char *sub,
-                                       const unsigned char (*hashes)[HASH_LEN], size_t n,
-                                       int64_t now)
+enum err store_sqlite_recovery_codes_replace(struct store *s, const char *sub,
+                                             const unsigned char (*hashes)[HASH_LEN], size_t n,
+                                             int64_t now)
 {
-    struct conn *c = sqlite_conn_get(s);
+    struct conn *c = store_sqlite_conn_get(s);
     enum err e;
     size_t i;
 
     if (!c)
         return ERR_STORE;
-    e = sqlite_txn_begin(c);
+    e = store_sqlite_txn_begin(c);
     if (e)
         return e;
     e = delete_by_sub(c, ST_RECOVERY_DELETE, sub, ERR_OK, "recovery_codes_delete");
     for (i = 0; !e && i < n; i++)
         e = recovery_insert(c, sub, hashes[i], now);
-    return sqlite_txn_end(c, e);
+    return store_sqlite_txn_end(c, e);
 }
 
-enum err sqlite_recovery_code_use(struct store *s, const char *sub,
-                                  const unsigned char hash[HASH_LEN], int64_t now)
+enum err store_sqlite_recovery_code_use(struct store *s, const char *sub,
+                                        const unsigned char hash[HASH_LEN], int64_t now)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_RECOVERY_USE) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, ST_RECOVERY_USE) : NULL;
 
     if (!st)
         return ERR_STORE;
     sqlite3_bind_text(st, 1, sub, -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, hash, HASH_LEN, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, now);
-    return sqlite_exec_changed(c, st, "recovery_code_use", ERR_NOT_FOUND);
+    return store_sqlite_exec_changed(c, st, "recovery_code_use", ERR_NOT_FOUND);
 }
 
 static enum err fill_recovery(sqlite3_stmt *st, void *item)
@@ -142,11 +143,11 @@ static enum err fill_recovery(sqlite3_stmt *st, void *item)
     return ERR_OK;
 }
 
-enum err sqlite_recovery_codes_list(struct store *s, const char *sub, struct recovery_code **out,
-                                    size_t *n)
+enum err store_sqlite_recovery_codes_list(struct store *s, const char *sub,
+                                          struct recovery_code **out, size_t *n)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_RECOVERY_LIST) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, ST_RECOVERY_LIST) : NULL;
     enum err e;
 
     *out = NULL;
@@ -154,7 +155,7 @@ enum err sqlite_recovery_codes_list(struct store *s, const char *sub, struct rec
     if (!st)
         return ERR_STORE;
     sqlite3_bind_text(st, 1, sub, -1, SQLITE_STATIC);
-    e = sqlite_collect(c, st, sizeof **out, fill_recovery, (void **)out, n);
+    e = store_sqlite_collect(c, st, sizeof **out, fill_recovery, (void **)out, n);
     if (e) {
         free(*out);
         *out = NULL;
@@ -163,18 +164,18 @@ enum err sqlite_recovery_codes_list(struct store *s, const char *sub, struct rec
     return e;
 }
 
-enum err sqlite_factors_delete(struct store *s, const char *sub)
+enum err store_sqlite_factors_delete(struct store *s, const char *sub)
 {
-    struct conn *c = sqlite_conn_get(s);
+    struct conn *c = store_sqlite_conn_get(s);
     enum err e;
 
     if (!c)
         return ERR_STORE;
-    e = sqlite_txn_begin(c);
+    e = store_sqlite_txn_begin(c);
     if (e)
         return e;
     e = delete_by_sub(c, ST_TOTP_DELETE, sub, ERR_OK, "totp_delete");
     if (!e)
         e = delete_by_sub(c, ST_RECOVERY_DELETE, sub, ERR_OK, "recovery_codes_delete");
-    return sqlite_txn_end(c, e);
+    return store_sqlite_txn_end(c, e);
 }

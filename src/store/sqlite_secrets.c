@@ -6,18 +6,18 @@
 
 static enum err secret_add(struct conn *c, const char *name, const unsigned char *sealed, size_t n)
 {
-    sqlite3_stmt *st = sqlite_stmt(c, ST_SECRET_ADD);
+    sqlite3_stmt *st = store_sqlite_stmt(c, ST_SECRET_ADD);
 
     if (!st)
         return ERR_STORE;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, sealed, (int)n, SQLITE_STATIC);
-    return sqlite_exec(c, st, "secret_add");
+    return store_sqlite_exec(c, st, "secret_add");
 }
 
 static enum err secret_get(struct conn *c, const char *name, unsigned char **out, size_t *outlen)
 {
-    sqlite3_stmt *st = sqlite_stmt(c, ST_SECRET_GET);
+    sqlite3_stmt *st = store_sqlite_stmt(c, ST_SECRET_GET);
     enum err e = ERR_OK;
     int rc, n;
 
@@ -34,16 +34,17 @@ static enum err secret_get(struct conn *c, const char *name, unsigned char **out
             memcpy(*out, sqlite3_column_blob(st, 0), (size_t)n);
         *outlen = (size_t)n;
     } else {
-        e = rc == SQLITE_DONE ? ERR_NOT_FOUND : sqlite_fail(c->db, rc, "secret_get");
+        e = rc == SQLITE_DONE ? ERR_NOT_FOUND : store_sqlite_fail(c->db, rc, "secret_get");
     }
-    sqlite_done(st);
+    store_sqlite_done(st);
     return e;
 }
 
-enum err sqlite_secret_get_or_add(struct store *s, const char *name, const unsigned char *sealed,
-                                  size_t n, unsigned char **out, size_t *outlen)
+enum err store_sqlite_secret_get_or_add(struct store *s, const char *name,
+                                        const unsigned char *sealed, size_t n, unsigned char **out,
+                                        size_t *outlen)
 {
-    struct conn *c = sqlite_conn_get(s);
+    struct conn *c = store_sqlite_conn_get(s);
     enum err e;
 
     *out = NULL;

@@ -24,7 +24,7 @@ static char *column_dup_null(sqlite3_stmt *st, int col, bool *ok)
 
     if (sqlite3_column_type(st, col) == SQLITE_NULL)
         return NULL;
-    v = sqlite_column_dup(st, col);
+    v = store_sqlite_column_dup(st, col);
     if (!v)
         *ok = false;
     return v;
@@ -54,15 +54,15 @@ static enum err step_one(struct conn *c, sqlite3_stmt *st, enum err (*fill)(sqli
         e = fill(st, out);
         rc = sqlite3_step(st);
         if (!e && rc != SQLITE_DONE)
-            e = sqlite_fail(c->db, rc, what);
+            e = store_sqlite_fail(c->db, rc, what);
     } else if (rc == SQLITE_DONE) {
         e = ERR_NOT_FOUND;
     } else {
-        e = sqlite_fail(c->db, rc, what);
+        e = store_sqlite_fail(c->db, rc, what);
     }
     if (!c->in_txn)
         pthread_mutex_unlock(c->write_lock);
-    sqlite_done(st);
+    store_sqlite_done(st);
     return e;
 }
 
@@ -71,8 +71,8 @@ static enum err step_one(struct conn *c, sqlite3_stmt *st, enum err (*fill)(sqli
 static enum err session_row_insert(struct store *s, enum stmt_id id, const struct session *se,
                                    const char *what)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, id) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, id) : NULL;
 
     if (!st)
         return ERR_STORE;
@@ -85,17 +85,17 @@ static enum err session_row_insert(struct store *s, enum stmt_id id, const struc
     sqlite3_bind_int64(st, 7, se->expires_at);
     if (se->address && *se->address)
         sqlite3_bind_text(st, 8, se->address, -1, SQLITE_STATIC);
-    return sqlite_exec(c, st, what);
+    return store_sqlite_exec(c, st, what);
 }
 
-enum err sqlite_session_insert(struct store *s, const struct session *se)
+enum err store_sqlite_session_insert(struct store *s, const struct session *se)
 {
     return session_row_insert(s, ST_SESSION_INSERT, se, "session_insert");
 }
 
-enum err sqlite_pending_insert(struct store *s, const struct session *p)
+enum err store_sqlite_pending_insert(struct store *s, const struct session *p)
 {
-    struct conn *c = sqlite_conn_get(s);
+    struct conn *c = store_sqlite_conn_get(s);
     enum err e = session_row_insert(s, ST_PENDING_INSERT, p, "pending_insert");
 
     /* the insert selects the enabled user: no row means no such user */
@@ -110,9 +110,9 @@ static enum err fill_session(sqlite3_stmt *st, void *item)
 
     if (column_copy(st, 0, se->sid, sizeof se->sid))
         return ERR_STORE;
-    se->user_sub = sqlite_column_dup(st, 1);
+    se->user_sub = store_sqlite_column_dup(st, 1);
     se->auth_time = sqlite3_column_int64(st, 2);
-    se->amr = sqlite_column_dup(st, 3);
+    se->amr = store_sqlite_column_dup(st, 3);
     se->created_at = sqlite3_column_int64(st, 4);
     se->expires_at = sqlite3_column_int64(st, 5);
     return se->user_sub && se->amr ? ERR_OK : ERR_NOMEM;
@@ -123,8 +123,8 @@ static enum err fill_session(sqlite3_stmt *st, void *item)
 static enum err row_by_hash(struct store *s, enum stmt_id id, const unsigned char hash[HASH_LEN],
                             enum err (*fill)(sqlite3_stmt *, void *), void *out, const char *what)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, id) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, id) : NULL;
 
     if (!st)
         return ERR_STORE;
@@ -147,14 +147,14 @@ static enum err session_row_get(struct store *s, enum stmt_id id,
     return e;
 }
 
-enum err sqlite_session_get(struct store *s, const unsigned char id_hash[HASH_LEN],
-                            struct session *out)
+enum err store_sqlite_session_get(struct store *s, const unsigned char id_hash[HASH_LEN],
+                                  struct session *out)
 {
     return session_row_get(s, ST_SESSION_GET, id_hash, out, "session_get");
 }
 
-enum err sqlite_pending_get(struct store *s, const unsigned char id_hash[HASH_LEN],
-                            struct session *out)
+enum err store_sqlite_pending_get(struct store *s, const unsigned char id_hash[HASH_LEN],
+                                  struct session *out)
 {
     return session_row_get(s, ST_PENDING_GET, id_hash, out, "pending_get");
 }
@@ -162,29 +162,29 @@ enum err sqlite_pending_get(struct store *s, const unsigned char id_hash[HASH_LE
 static enum err session_row_delete(struct store *s, enum stmt_id id,
                                    const unsigned char id_hash[HASH_LEN], const char *what)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, id) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, id) : NULL;
 
     if (!st)
         return ERR_STORE;
     sqlite3_bind_blob(st, 1, id_hash, HASH_LEN, SQLITE_STATIC);
-    return sqlite_exec_changed(c, st, what, ERR_NOT_FOUND);
+    return store_sqlite_exec_changed(c, st, what, ERR_NOT_FOUND);
 }
 
-enum err sqlite_session_delete(struct store *s, const unsigned char id_hash[HASH_LEN])
+enum err store_sqlite_session_delete(struct store *s, const unsigned char id_hash[HASH_LEN])
 {
     return session_row_delete(s, ST_SESSION_DELETE, id_hash, "session_delete");
 }
 
-enum err sqlite_pending_delete(struct store *s, const unsigned char id_hash[HASH_LEN])
+enum err store_sqlite_pending_delete(struct store *s, const unsigned char id_hash[HASH_LEN])
 {
     return session_row_delete(s, ST_PENDING_DELETE, id_hash, "pending_delete");
 }
 
-enum err sqlite_code_insert(struct store *s, const struct auth_code *code)
+enum err store_sqlite_code_insert(struct store *s, const struct auth_code *code)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_CODE_INSERT) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, ST_CODE_INSERT) : NULL;
 
     if (!st)
         return ERR_STORE;
@@ -206,7 +206,7 @@ enum err sqlite_code_insert(struct store *s, const struct auth_code *code)
     sqlite3_bind_int64(st, 16, code->front_at_expires_at);
     bind_text_or_null(st, 17, code->claims_userinfo);
     bind_text_or_null(st, 18, code->claims_id_token);
-    return sqlite_exec(c, st, "code_insert");
+    return store_sqlite_exec(c, st, "code_insert");
 }
 
 /* The row of CODE_COLUMNS (sqlite.c). */
@@ -221,14 +221,14 @@ static enum err fill_code(sqlite3_stmt *st, void *item)
         column_copy(st, 17, code->rt_family, sizeof code->rt_family) ||
         column_copy(st, 19, code->front_at_jti, sizeof code->front_at_jti))
         return ERR_STORE;
-    code->redirect_uri = sqlite_column_dup(st, 1);
-    code->user_sub = sqlite_column_dup(st, 2);
-    code->scope = sqlite_column_dup(st, 3);
+    code->redirect_uri = store_sqlite_column_dup(st, 1);
+    code->user_sub = store_sqlite_column_dup(st, 2);
+    code->scope = store_sqlite_column_dup(st, 3);
     code->nonce = column_dup_null(st, 4, &ok);
     code->code_challenge = column_dup_null(st, 5, &ok);
     code->code_challenge_method = column_dup_null(st, 6, &ok);
     code->auth_time = sqlite3_column_int64(st, 7);
-    code->amr = sqlite_column_dup(st, 8);
+    code->amr = store_sqlite_column_dup(st, 8);
     code->created_at = sqlite3_column_int64(st, 10);
     code->expires_at = sqlite3_column_int64(st, 11);
     code->used_at = sqlite3_column_int64(st, 12);
@@ -250,7 +250,7 @@ static enum err fill_code(sqlite3_stmt *st, void *item)
 static enum err code_step(struct conn *c, enum stmt_id id, const unsigned char hash[HASH_LEN],
                           int64_t now, struct auth_code *out)
 {
-    sqlite3_stmt *st = sqlite_stmt(c, id);
+    sqlite3_stmt *st = store_sqlite_stmt(c, id);
 
     if (!st)
         return ERR_STORE;
@@ -264,7 +264,7 @@ static enum err code_step(struct conn *c, enum stmt_id id, const unsigned char h
 static enum err code_row(struct store *s, enum stmt_id id, enum stmt_id then,
                          const unsigned char hash[HASH_LEN], int64_t now, struct auth_code *out)
 {
-    struct conn *c = sqlite_conn_get(s);
+    struct conn *c = store_sqlite_conn_get(s);
     enum err e;
 
     memset(out, 0, sizeof *out);
@@ -284,23 +284,23 @@ static enum err code_row(struct store *s, enum stmt_id id, enum stmt_id then,
     return e;
 }
 
-enum err sqlite_code_consume(struct store *s, const unsigned char hash[HASH_LEN], int64_t now,
-                             struct auth_code *out)
+enum err store_sqlite_code_consume(struct store *s, const unsigned char hash[HASH_LEN], int64_t now,
+                                   struct auth_code *out)
 {
     /* the one statement that decides who wins: used_at IS NULL; the
      * losers read the row as it stands */
     return code_row(s, ST_CODE_CONSUME, ST_CODE_GET, hash, now, out);
 }
 
-enum err sqlite_code_mark_reused(struct store *s, const unsigned char hash[HASH_LEN], int64_t now,
-                                 struct auth_code *out)
+enum err store_sqlite_code_mark_reused(struct store *s, const unsigned char hash[HASH_LEN],
+                                       int64_t now, struct auth_code *out)
 {
     return code_row(s, ST_CODE_MARK_REUSED, ST_COUNT, hash, now, out);
 }
 
 static enum err insert_refresh(struct conn *c, const struct refresh_token *rt)
 {
-    sqlite3_stmt *st = sqlite_stmt(c, ST_REFRESH_INSERT);
+    sqlite3_stmt *st = store_sqlite_stmt(c, ST_REFRESH_INSERT);
 
     if (!st)
         return ERR_STORE;
@@ -320,14 +320,14 @@ static enum err insert_refresh(struct conn *c, const struct refresh_token *rt)
     bind_text_or_null(st, 14, rt->claims_userinfo);
     bind_text_or_null(st, 15, rt->claims_id_token);
     bind_text_or_null(st, 16, rt->amr);
-    return sqlite_exec(c, st, "refresh_token_insert");
+    return store_sqlite_exec(c, st, "refresh_token_insert");
 }
 
 static enum err record_issued(struct conn *c, const unsigned char hash[HASH_LEN],
                               const char *at_jti, int64_t at_expires_at,
                               const struct refresh_token *rt)
 {
-    sqlite3_stmt *st = sqlite_stmt(c, ST_CODE_RECORD_ISSUED);
+    sqlite3_stmt *st = store_sqlite_stmt(c, ST_CODE_RECORD_ISSUED);
     enum err e;
 
     if (!st)
@@ -340,28 +340,28 @@ static enum err record_issued(struct conn *c, const unsigned char hash[HASH_LEN]
     else
         sqlite3_bind_null(st, 4);
     bind_text_or_null(st, 5, rt ? rt->family : NULL);
-    e = sqlite_exec(c, st, "code_record_issued");
+    e = store_sqlite_exec(c, st, "code_record_issued");
     if (!e && sqlite3_changes(c->db) == 0)
         e = ERR_CONFLICT; /* reused meanwhile (or gone) */
     return e;
 }
 
-enum err sqlite_code_record_issued(struct store *s, const unsigned char hash[HASH_LEN],
-                                   const char *at_jti, int64_t at_expires_at,
-                                   const struct refresh_token *rt)
+enum err store_sqlite_code_record_issued(struct store *s, const unsigned char hash[HASH_LEN],
+                                         const char *at_jti, int64_t at_expires_at,
+                                         const struct refresh_token *rt)
 {
-    struct conn *c = sqlite_conn_get(s);
+    struct conn *c = store_sqlite_conn_get(s);
     enum err e;
 
     if (!c)
         return ERR_STORE;
-    e = sqlite_txn_begin(c);
+    e = store_sqlite_txn_begin(c);
     if (e)
         return e;
     e = record_issued(c, hash, at_jti, at_expires_at, rt);
     if (!e && rt)
         e = insert_refresh(c, rt);
-    return sqlite_txn_end(c, e);
+    return store_sqlite_txn_end(c, e);
 }
 
 /* Within the caller's transaction: records the access token jti as revoked
@@ -369,7 +369,7 @@ enum err sqlite_code_record_issued(struct store *s, const unsigned char hash[HAS
 static enum err revoke_access_token(struct conn *c, const char *jti, const char *client_id,
                                     int64_t expires_at)
 {
-    sqlite3_stmt *st = sqlite_stmt(c, ST_REVOCATION_ADD);
+    sqlite3_stmt *st = store_sqlite_stmt(c, ST_REVOCATION_ADD);
     enum err e;
 
     if (!st)
@@ -377,23 +377,23 @@ static enum err revoke_access_token(struct conn *c, const char *jti, const char 
     sqlite3_bind_text(st, 1, jti, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, client_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, expires_at);
-    e = sqlite_exec(c, st, "revoke_access_token");
-    st = e ? NULL : sqlite_stmt(c, ST_CODE_REVOKE_TOKEN);
+    e = store_sqlite_exec(c, st, "revoke_access_token");
+    st = e ? NULL : store_sqlite_stmt(c, ST_CODE_REVOKE_TOKEN);
     if (!st)
         return e ? e : ERR_STORE;
     sqlite3_bind_text(st, 1, jti, -1, SQLITE_STATIC);
-    return sqlite_exec(c, st, "revoke_access_token");
+    return store_sqlite_exec(c, st, "revoke_access_token");
 }
 
 /* Statement id run with the family bound. */
 static enum err family_exec(struct conn *c, enum stmt_id id, const char *family)
 {
-    sqlite3_stmt *st = sqlite_stmt(c, id);
+    sqlite3_stmt *st = store_sqlite_stmt(c, id);
 
     if (!st)
         return ERR_STORE;
     sqlite3_bind_text(st, 1, family, -1, SQLITE_STATIC);
-    return sqlite_exec(c, st, "refresh_family_revoke");
+    return store_sqlite_exec(c, st, "refresh_family_revoke");
 }
 
 /* Within the caller's transaction: the family's access tokens, then the
@@ -409,16 +409,16 @@ static enum err revoke_family(struct conn *c, const char *family)
     return e;
 }
 
-enum err sqlite_code_revoke_issued(struct store *s, const struct auth_code *code)
+enum err store_sqlite_code_revoke_issued(struct store *s, const struct auth_code *code)
 {
-    struct conn *c = sqlite_conn_get(s);
+    struct conn *c = store_sqlite_conn_get(s);
     enum err e;
 
     if (!c)
         return ERR_STORE;
     if (!code->at_jti[0] && !code->rt_family[0] && !code->front_at_jti[0])
         return ERR_OK;
-    e = sqlite_txn_begin(c);
+    e = store_sqlite_txn_begin(c);
     if (e)
         return e;
     if (code->at_jti[0])
@@ -427,7 +427,7 @@ enum err sqlite_code_revoke_issued(struct store *s, const struct auth_code *code
         e = revoke_access_token(c, code->front_at_jti, code->client_id, code->front_at_expires_at);
     if (!e && code->rt_family[0])
         e = revoke_family(c, code->rt_family);
-    return sqlite_txn_end(c, e);
+    return store_sqlite_txn_end(c, e);
 }
 
 static enum err fill_consent(sqlite3_stmt *st, void *item)
@@ -435,18 +435,18 @@ static enum err fill_consent(sqlite3_stmt *st, void *item)
     struct consent *cs = item;
     bool ok = true;
 
-    cs->scope = sqlite_column_dup(st, 0);
+    cs->scope = store_sqlite_column_dup(st, 0);
     cs->created_at = sqlite3_column_int64(st, 1);
     cs->expires_at = sqlite3_column_int64(st, 2);
     cs->claims = column_dup_null(st, 3, &ok);
     return ok && cs->scope ? ERR_OK : ERR_NOMEM;
 }
 
-enum err sqlite_consent_get(struct store *s, const char *user_sub, const char *client_id,
-                            struct consent *out)
+enum err store_sqlite_consent_get(struct store *s, const char *user_sub, const char *client_id,
+                                  struct consent *out)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_CONSENT_GET) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, ST_CONSENT_GET) : NULL;
     size_t idlen = strlen(client_id);
     enum err e;
 
@@ -469,10 +469,10 @@ enum err sqlite_consent_get(struct store *s, const char *user_sub, const char *c
     return e;
 }
 
-enum err sqlite_consent_put(struct store *s, const struct consent *cs)
+enum err store_sqlite_consent_put(struct store *s, const struct consent *cs)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_CONSENT_PUT) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, ST_CONSENT_PUT) : NULL;
 
     if (!st)
         return ERR_STORE;
@@ -482,12 +482,12 @@ enum err sqlite_consent_put(struct store *s, const struct consent *cs)
     sqlite3_bind_int64(st, 4, cs->created_at);
     sqlite3_bind_int64(st, 5, cs->expires_at);
     bind_text_or_null(st, 6, cs->claims);
-    return sqlite_exec(c, st, "consent_put");
+    return store_sqlite_exec(c, st, "consent_put");
 }
 
-enum err sqlite_refresh_token_insert(struct store *s, const struct refresh_token *rt)
+enum err store_sqlite_refresh_token_insert(struct store *s, const struct refresh_token *rt)
 {
-    struct conn *c = sqlite_conn_get(s);
+    struct conn *c = store_sqlite_conn_get(s);
 
     return c ? insert_refresh(c, rt) : ERR_STORE;
 }
@@ -502,8 +502,8 @@ static enum err fill_refresh(sqlite3_stmt *st, void *item)
         column_copy(st, 5, rt->sid, sizeof rt->sid) ||
         column_copy(st, 9, rt->at_jti, sizeof rt->at_jti))
         return ERR_STORE;
-    rt->user_sub = sqlite_column_dup(st, 2);
-    rt->scope = sqlite_column_dup(st, 3);
+    rt->user_sub = store_sqlite_column_dup(st, 2);
+    rt->scope = store_sqlite_column_dup(st, 3);
     rt->auth_time = sqlite3_column_int64(st, 4);
     rt->issued_at = sqlite3_column_int64(st, 6);
     rt->expires_at = sqlite3_column_int64(st, 7);
@@ -517,8 +517,8 @@ static enum err fill_refresh(sqlite3_stmt *st, void *item)
     return ok && rt->user_sub && rt->scope ? ERR_OK : ERR_NOMEM;
 }
 
-enum err sqlite_refresh_token_get(struct store *s, const unsigned char hash[HASH_LEN],
-                                  struct refresh_token *out)
+enum err store_sqlite_refresh_token_get(struct store *s, const unsigned char hash[HASH_LEN],
+                                        struct refresh_token *out)
 {
     enum err e;
 
@@ -534,14 +534,14 @@ enum err sqlite_refresh_token_get(struct store *s, const unsigned char hash[HASH
 /* Marks the token used; ERR_CONFLICT when it was used already or is gone. */
 static enum err mark_used(struct conn *c, const unsigned char hash[HASH_LEN], int64_t now)
 {
-    sqlite3_stmt *st = sqlite_stmt(c, ST_REFRESH_MARK_USED);
+    sqlite3_stmt *st = store_sqlite_stmt(c, ST_REFRESH_MARK_USED);
     enum err e;
 
     if (!st)
         return ERR_STORE;
     sqlite3_bind_blob(st, 1, hash, HASH_LEN, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, now);
-    e = sqlite_exec(c, st, "refresh_token_rotate");
+    e = store_sqlite_exec(c, st, "refresh_token_rotate");
     if (!e && sqlite3_changes(c->db) == 0)
         e = ERR_CONFLICT;
     return e;
@@ -555,40 +555,40 @@ static enum err revoke_reused(struct conn *c, const struct refresh_token *next)
     return e ? e : revoke_access_token(c, next->at_jti, next->client_id, next->at_expires_at);
 }
 
-enum err sqlite_refresh_token_rotate(struct store *s, const unsigned char hash[HASH_LEN],
-                                     int64_t now, const struct refresh_token *next)
+enum err store_sqlite_refresh_token_rotate(struct store *s, const unsigned char hash[HASH_LEN],
+                                           int64_t now, const struct refresh_token *next)
 {
-    struct conn *c = sqlite_conn_get(s);
+    struct conn *c = store_sqlite_conn_get(s);
     enum err e;
 
     if (!c)
         return ERR_STORE;
-    e = sqlite_txn_begin(c);
+    e = store_sqlite_txn_begin(c);
     if (e)
         return e;
     e = mark_used(c, hash, now);
     if (e == ERR_CONFLICT) {
         /* committed: the revocation must stand, and the caller is told */
-        e = sqlite_txn_end(c, revoke_reused(c, next));
+        e = store_sqlite_txn_end(c, revoke_reused(c, next));
         return e ? e : ERR_CONFLICT;
     }
     if (!e)
         e = insert_refresh(c, next);
-    return sqlite_txn_end(c, e);
+    return store_sqlite_txn_end(c, e);
 }
 
-enum err sqlite_refresh_family_revoke(struct store *s, const char *family)
+enum err store_sqlite_refresh_family_revoke(struct store *s, const char *family)
 {
-    struct conn *c = sqlite_conn_get(s);
+    struct conn *c = store_sqlite_conn_get(s);
     enum err e;
 
     if (!c)
         return ERR_STORE;
-    e = sqlite_txn_begin(c);
+    e = store_sqlite_txn_begin(c);
     if (e)
         return e;
     e = revoke_family(c, family);
-    return sqlite_txn_end(c, e);
+    return store_sqlite_txn_end(c, e);
 }
 
 /* fill_session, and the address (column 6) a listed session shows. */
@@ -600,16 +600,16 @@ static enum err fill_listed_session(sqlite3_stmt *st, void *item)
     memset(se, 0, sizeof *se);
     e = fill_session(st, se);
     if (!e && sqlite3_column_type(st, 6) != SQLITE_NULL &&
-        !(se->address = sqlite_column_dup(st, 6)))
+        !(se->address = store_sqlite_column_dup(st, 6)))
         e = ERR_NOMEM;
     return e;
 }
 
-enum err sqlite_sessions_of_user(struct store *s, const char *sub, int64_t now,
-                                 struct session **out, size_t *n)
+enum err store_sqlite_sessions_of_user(struct store *s, const char *sub, int64_t now,
+                                       struct session **out, size_t *n)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_SESSIONS_OF_USER) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, ST_SESSIONS_OF_USER) : NULL;
     enum err e;
 
     *out = NULL;
@@ -619,7 +619,7 @@ enum err sqlite_sessions_of_user(struct store *s, const char *sub, int64_t now,
     sqlite3_bind_text(st, 1, sub, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, now);
     sqlite3_bind_int64(st, 3, LIMIT_USER_SESSIONS);
-    e = sqlite_collect(c, st, sizeof **out, fill_listed_session, (void **)out, n);
+    e = store_sqlite_collect(c, st, sizeof **out, fill_listed_session, (void **)out, n);
     if (e) {
         session_list_free(*out, *n);
         *out = NULL;
@@ -628,16 +628,17 @@ enum err sqlite_sessions_of_user(struct store *s, const char *sub, int64_t now,
     return e;
 }
 
-enum err sqlite_session_end_for_user(struct store *s, const char *sub, const char *sid, bool others)
+enum err store_sqlite_session_end_for_user(struct store *s, const char *sub, const char *sid,
+                                           bool others)
 {
-    struct conn *c = sqlite_conn_get(s);
+    struct conn *c = store_sqlite_conn_get(s);
     sqlite3_stmt *st =
-        c ? sqlite_stmt(c, others ? ST_SESSION_END_OTHERS : ST_SESSION_END_SID) : NULL;
+        c ? store_sqlite_stmt(c, others ? ST_SESSION_END_OTHERS : ST_SESSION_END_SID) : NULL;
 
     if (!st)
         return ERR_STORE;
     sqlite3_bind_text(st, 1, sub, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, sid, -1, SQLITE_STATIC);
-    return sqlite_exec_changed(c, st, others ? "session_end_others" : "session_end_sid",
-                               others ? ERR_OK : ERR_NOT_FOUND);
+    return store_sqlite_exec_changed(c, st, others ? "session_end_others" : "session_end_sid",
+                                     others ? ERR_OK : ERR_NOT_FOUND);
 }

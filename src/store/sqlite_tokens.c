@@ -6,7 +6,7 @@
 
 static enum err insert_key(struct conn *c, const struct signing_key *k)
 {
-    sqlite3_stmt *st = sqlite_stmt(c, ST_KEY_INSERT);
+    sqlite3_stmt *st = store_sqlite_stmt(c, ST_KEY_INSERT);
 
     if (!st)
         return ERR_STORE;
@@ -16,34 +16,34 @@ static enum err insert_key(struct conn *c, const struct signing_key *k)
     sqlite3_bind_text(st, 4, k->public_jwk, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, k->created_at);
     sqlite3_bind_int64(st, 6, k->not_before);
-    return sqlite_exec(c, st, "key_insert");
+    return store_sqlite_exec(c, st, "key_insert");
 }
 
 static enum err retire_keys(struct conn *c, const char *except, int64_t when)
 {
-    sqlite3_stmt *st = sqlite_stmt(c, ST_KEY_RETIRE);
+    sqlite3_stmt *st = store_sqlite_stmt(c, ST_KEY_RETIRE);
 
     if (!st)
         return ERR_STORE;
     sqlite3_bind_text(st, 1, except, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, when);
-    return sqlite_exec(c, st, "key_retire");
+    return store_sqlite_exec(c, st, "key_retire");
 }
 
-enum err sqlite_key_add(struct store *s, const struct signing_key *k, int64_t retire_others)
+enum err store_sqlite_key_add(struct store *s, const struct signing_key *k, int64_t retire_others)
 {
-    struct conn *c = sqlite_conn_get(s);
+    struct conn *c = store_sqlite_conn_get(s);
     enum err e;
 
     if (!c)
         return ERR_STORE;
-    e = sqlite_txn_begin(c);
+    e = store_sqlite_txn_begin(c);
     if (e)
         return e;
     e = insert_key(c, k);
     if (!e && retire_others > 0)
         e = retire_keys(c, k->kid, retire_others);
-    return sqlite_txn_end(c, e);
+    return store_sqlite_txn_end(c, e);
 }
 
 static enum err fill_key(sqlite3_stmt *st, void *item)
@@ -59,7 +59,7 @@ static enum err fill_key(sqlite3_stmt *st, void *item)
     memcpy(k->kid, kid, strlen(kid) + 1);
     memcpy(k->alg, alg, strlen(alg) + 1);
     k->private_enc = malloc((size_t)len);
-    k->public_jwk = sqlite_column_dup(st, 3);
+    k->public_jwk = store_sqlite_column_dup(st, 3);
     if (!k->private_enc || !k->public_jwk) {
         signing_key_clear(k);
         return ERR_NOMEM;
@@ -72,16 +72,16 @@ static enum err fill_key(sqlite3_stmt *st, void *item)
     return ERR_OK;
 }
 
-enum err sqlite_key_list(struct store *s, struct signing_key **out, size_t *n)
+enum err store_sqlite_key_list(struct store *s, struct signing_key **out, size_t *n)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_KEY_LIST) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, ST_KEY_LIST) : NULL;
     void *items;
     enum err e;
 
     if (!st)
         return ERR_STORE;
-    e = sqlite_collect(c, st, sizeof **out, fill_key, &items, n);
+    e = store_sqlite_collect(c, st, sizeof **out, fill_key, &items, n);
     if (e) {
         signing_key_list_free(items, *n);
         return e;
@@ -90,15 +90,15 @@ enum err sqlite_key_list(struct store *s, struct signing_key **out, size_t *n)
     return ERR_OK;
 }
 
-enum err sqlite_keys_version(struct store *s, int64_t *version)
+enum err store_sqlite_keys_version(struct store *s, int64_t *version)
 {
-    return sqlite_counter(s, ST_KEYS_VERSION, "keys_version", version);
+    return store_sqlite_counter(s, ST_KEYS_VERSION, "keys_version", version);
 }
 
-enum err sqlite_token_insert(struct store *s, const struct token *t)
+enum err store_sqlite_token_insert(struct store *s, const struct token *t)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_TOKEN_INSERT) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, ST_TOKEN_INSERT) : NULL;
 
     if (!st)
         return ERR_STORE;
@@ -113,7 +113,7 @@ enum err sqlite_token_insert(struct store *s, const struct token *t)
         sqlite3_bind_text(st, 8, t->audience, -1, SQLITE_STATIC);
     if (t->claims_userinfo)
         sqlite3_bind_text(st, 9, t->claims_userinfo, -1, SQLITE_STATIC);
-    return sqlite_exec(c, st, "token_insert");
+    return store_sqlite_exec(c, st, "token_insert");
 }
 
 static enum err row_to_token(sqlite3_stmt *st, struct token *t)
@@ -125,11 +125,12 @@ static enum err row_to_token(sqlite3_stmt *st, struct token *t)
         return ERR_STORE;
     memcpy(t->jti, jti, strlen(jti) + 1);
     memcpy(t->client_id, client_id, strlen(client_id) + 1);
-    t->subject = sqlite_column_dup(st, 2);
-    t->scope = sqlite_column_dup(st, 3);
-    if ((sqlite3_column_type(st, 6) != SQLITE_NULL && !(t->audience = sqlite_column_dup(st, 6))) ||
+    t->subject = store_sqlite_column_dup(st, 2);
+    t->scope = store_sqlite_column_dup(st, 3);
+    if ((sqlite3_column_type(st, 6) != SQLITE_NULL &&
+         !(t->audience = store_sqlite_column_dup(st, 6))) ||
         (sqlite3_column_type(st, 7) != SQLITE_NULL &&
-         !(t->claims_userinfo = sqlite_column_dup(st, 7)))) {
+         !(t->claims_userinfo = store_sqlite_column_dup(st, 7)))) {
         token_clear(t);
         return ERR_NOMEM;
     }
@@ -142,10 +143,11 @@ static enum err row_to_token(sqlite3_stmt *st, struct token *t)
     return ERR_OK;
 }
 
-enum err sqlite_token_get(struct store *s, const unsigned char hash[HASH_LEN], struct token *out)
+enum err store_sqlite_token_get(struct store *s, const unsigned char hash[HASH_LEN],
+                                struct token *out)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_TOKEN_GET) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, ST_TOKEN_GET) : NULL;
     enum err e;
     int rc;
 
@@ -159,47 +161,47 @@ enum err sqlite_token_get(struct store *s, const unsigned char hash[HASH_LEN], s
     else if (rc == SQLITE_DONE)
         e = ERR_NOT_FOUND;
     else
-        e = sqlite_fail(c->db, rc, "token_get");
+        e = store_sqlite_fail(c->db, rc, "token_get");
     if (!e)
         memcpy(out->hash, hash, HASH_LEN);
-    sqlite_done(st);
+    store_sqlite_done(st);
     return e;
 }
 
-enum err sqlite_token_delete(struct store *s, const unsigned char hash[HASH_LEN])
+enum err store_sqlite_token_delete(struct store *s, const unsigned char hash[HASH_LEN])
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_TOKEN_DELETE) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, ST_TOKEN_DELETE) : NULL;
     enum err e;
 
     if (!st)
         return ERR_STORE;
     sqlite3_bind_blob(st, 1, hash, HASH_LEN, SQLITE_STATIC);
-    e = sqlite_exec(c, st, "token_delete");
+    e = store_sqlite_exec(c, st, "token_delete");
     if (!e && sqlite3_changes(c->db) == 0)
         e = ERR_NOT_FOUND;
     return e;
 }
 
-enum err sqlite_revocation_add(struct store *s, const char *jti, const char *client_id,
-                               int64_t expires_at)
+enum err store_sqlite_revocation_add(struct store *s, const char *jti, const char *client_id,
+                                     int64_t expires_at)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_REVOCATION_ADD) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, ST_REVOCATION_ADD) : NULL;
 
     if (!st)
         return ERR_STORE;
     sqlite3_bind_text(st, 1, jti, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, client_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, expires_at);
-    return sqlite_exec(c, st, "revocation_add");
+    return store_sqlite_exec(c, st, "revocation_add");
 }
 
-enum err sqlite_token_state(struct store *s, const char *client_id, const char *jti,
-                            struct token_state *out)
+enum err store_sqlite_token_state(struct store *s, const char *client_id, const char *jti,
+                                  struct token_state *out)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_TOKEN_STATE) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, ST_TOKEN_STATE) : NULL;
     enum err e = ERR_OK;
     int rc;
 
@@ -215,34 +217,34 @@ enum err sqlite_token_state(struct store *s, const char *client_id, const char *
         out->client_enabled = sqlite3_column_int(st, 0) != 0;
         out->revoked = sqlite3_column_int(st, 1) != 0;
     } else if (rc != SQLITE_DONE) {
-        e = sqlite_fail(c->db, rc, "token_state");
+        e = store_sqlite_fail(c->db, rc, "token_state");
     }
-    sqlite_done(st);
+    store_sqlite_done(st);
     return e;
 }
 
 static enum err sweep_one(struct conn *c, enum stmt_id id, int64_t now, int64_t *removed)
 {
-    sqlite3_stmt *st = sqlite_stmt(c, id);
+    sqlite3_stmt *st = store_sqlite_stmt(c, id);
     enum err e;
 
     if (!st)
         return ERR_STORE;
     sqlite3_bind_int64(st, 1, now);
-    e = sqlite_exec(c, st, "sweep");
+    e = store_sqlite_exec(c, st, "sweep");
     if (!e)
         *removed += sqlite3_changes(c->db);
     return e;
 }
 
-enum err sqlite_sweep(struct store *s, int64_t now, int64_t *removed)
+enum err store_sqlite_sweep(struct store *s, int64_t now, int64_t *removed)
 {
     static const enum stmt_id sweeps[] = {
         ST_SWEEP_TOKENS,          ST_SWEEP_REVOCATIONS, ST_SWEEP_KEYS,
         ST_SWEEP_SESSION_CLIENTS, ST_SWEEP_SESSIONS,    ST_SWEEP_CODES,
         ST_SWEEP_CONSENTS,        ST_SWEEP_REFRESH,     ST_SWEEP_PENDING,
     };
-    struct conn *c = sqlite_conn_get(s);
+    struct conn *c = store_sqlite_conn_get(s);
     enum err e = ERR_OK;
     size_t i;
 

@@ -18,11 +18,11 @@ static enum err row_to_user(sqlite3_stmt *st, struct user *u)
         !text_copy(u->username, sizeof u->username, username))
         return ERR_STORE;
     if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
-        u->password_hash = sqlite_column_dup(st, 2);
+        u->password_hash = store_sqlite_column_dup(st, 2);
         if (!u->password_hash)
             return ERR_NOMEM;
     }
-    u->claims = sqlite_column_dup(st, 3);
+    u->claims = store_sqlite_column_dup(st, 3);
     if (!u->claims) {
         user_clear(u);
         return ERR_NOMEM;
@@ -41,15 +41,15 @@ static enum err fill_user(sqlite3_stmt *st, void *out)
 /* The one row of a lookup by a text key. */
 static enum err user_lookup(struct store *s, enum stmt_id id, const char *key, struct user *out)
 {
-    return sqlite_row_by_text(s, id, key, fill_user, out, "user_get");
+    return store_sqlite_row_by_text(s, id, key, fill_user, out, "user_get");
 }
 
-enum err sqlite_user_get(struct store *s, const char *sub, struct user *out)
+enum err store_sqlite_user_get(struct store *s, const char *sub, struct user *out)
 {
     return user_lookup(s, ST_USER_GET, sub, out);
 }
 
-enum err sqlite_user_get_by_username(struct store *s, const char *username, struct user *out)
+enum err store_sqlite_user_get_by_username(struct store *s, const char *username, struct user *out)
 {
     return user_lookup(s, ST_USER_GET_BY_USERNAME, username, out);
 }
@@ -58,13 +58,13 @@ enum err sqlite_user_get_by_username(struct store *s, const char *username, stru
  * row and must_change is set. */
 static enum err user_write(struct conn *c, sqlite3_stmt *st, const char *what, bool must_change)
 {
-    return sqlite_exec_changed(c, st, what, must_change ? ERR_NOT_FOUND : ERR_OK);
+    return store_sqlite_exec_changed(c, st, what, must_change ? ERR_NOT_FOUND : ERR_OK);
 }
 
-enum err sqlite_user_insert(struct store *s, const struct user *u)
+enum err store_sqlite_user_insert(struct store *s, const struct user *u)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_USER_INSERT) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, ST_USER_INSERT) : NULL;
 
     if (!st)
         return ERR_STORE;
@@ -78,10 +78,10 @@ enum err sqlite_user_insert(struct store *s, const struct user *u)
     return user_write(c, st, "user_insert", false);
 }
 
-enum err sqlite_user_update(struct store *s, const struct user *u)
+enum err store_sqlite_user_update(struct store *s, const struct user *u)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_USER_UPDATE) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, ST_USER_UPDATE) : NULL;
 
     if (!st)
         return ERR_STORE;
@@ -96,7 +96,7 @@ enum err sqlite_user_update(struct store *s, const struct user *u)
 /* DELETE … WHERE <sub column> = sub by statement id. */
 static enum err delete_by_sub(struct conn *c, enum stmt_id id, const char *sub, bool must_change)
 {
-    sqlite3_stmt *st = sqlite_stmt(c, id);
+    sqlite3_stmt *st = store_sqlite_stmt(c, id);
 
     if (!st)
         return ERR_STORE;
@@ -106,30 +106,30 @@ static enum err delete_by_sub(struct conn *c, enum stmt_id id, const char *sub, 
 
 /* What speaks for the user refers to them by sub, with no foreign key (the
  * rows outlive nothing: they go with the user, in one transaction). */
-enum err sqlite_user_delete(struct store *s, const char *sub)
+enum err store_sqlite_user_delete(struct store *s, const char *sub)
 {
     static const enum stmt_id owned[] = {ST_USER_DELETE_SESSIONS, ST_USER_DELETE_CODES,
                                          ST_USER_DELETE_CONSENTS, ST_USER_DELETE_REFRESH};
-    struct conn *c = sqlite_conn_get(s);
+    struct conn *c = store_sqlite_conn_get(s);
     enum err e;
     size_t i;
 
     if (!c)
         return ERR_STORE;
-    e = sqlite_txn_begin(c);
+    e = store_sqlite_txn_begin(c);
     if (e)
         return e;
     for (i = 0; !e && i < sizeof owned / sizeof owned[0]; i++)
         e = delete_by_sub(c, owned[i], sub, false);
     if (!e)
         e = delete_by_sub(c, ST_USER_DELETE, sub, true);
-    return sqlite_txn_end(c, e);
+    return store_sqlite_txn_end(c, e);
 }
 
 static enum err set_password(struct conn *c, const char *sub, const char *hash,
                              const char *expected)
 {
-    sqlite3_stmt *st = sqlite_stmt(c, ST_USER_SET_PASSWORD);
+    sqlite3_stmt *st = store_sqlite_stmt(c, ST_USER_SET_PASSWORD);
 
     if (!st)
         return ERR_STORE;
@@ -142,17 +142,17 @@ static enum err set_password(struct conn *c, const char *sub, const char *hash,
     return user_write(c, st, "user_set_password", true);
 }
 
-enum err sqlite_user_set_password(struct store *s, const char *sub, const char *hash,
-                                  const char *expected)
+enum err store_sqlite_user_set_password(struct store *s, const char *sub, const char *hash,
+                                        const char *expected)
 {
-    struct conn *c = sqlite_conn_get(s);
+    struct conn *c = store_sqlite_conn_get(s);
     enum err e;
 
     if (!c)
         return ERR_STORE;
     if (expected)
         return set_password(c, sub, hash, expected);
-    e = sqlite_txn_begin(c);
+    e = store_sqlite_txn_begin(c);
     if (e)
         return e;
     e = set_password(c, sub, hash, NULL);
@@ -160,19 +160,19 @@ enum err sqlite_user_set_password(struct store *s, const char *sub, const char *
         e = delete_by_sub(c, ST_USER_DELETE_SESSIONS, sub, false);
     if (!e)
         e = delete_by_sub(c, ST_USER_DELETE_REFRESH, sub, false);
-    return sqlite_txn_end(c, e);
+    return store_sqlite_txn_end(c, e);
 }
 
-enum err sqlite_users_version(struct store *s, int64_t *version)
+enum err store_sqlite_users_version(struct store *s, int64_t *version)
 {
-    return sqlite_counter(s, ST_USERS_VERSION, "users_version", version);
+    return store_sqlite_counter(s, ST_USERS_VERSION, "users_version", version);
 }
 
-enum err sqlite_user_list(struct store *s, const char *after, size_t limit, struct user **out,
-                          size_t *n)
+enum err store_sqlite_user_list(struct store *s, const char *after, size_t limit, struct user **out,
+                                size_t *n)
 {
-    struct conn *c = sqlite_conn_get(s);
-    sqlite3_stmt *st = c ? sqlite_stmt(c, ST_USER_LIST) : NULL;
+    struct conn *c = store_sqlite_conn_get(s);
+    sqlite3_stmt *st = c ? store_sqlite_stmt(c, ST_USER_LIST) : NULL;
     void *items;
     enum err e;
 
@@ -180,7 +180,7 @@ enum err sqlite_user_list(struct store *s, const char *after, size_t limit, stru
         return ERR_STORE;
     sqlite3_bind_text(st, 1, after, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-    e = sqlite_collect(c, st, sizeof **out, fill_user, &items, n);
+    e = store_sqlite_collect(c, st, sizeof **out, fill_user, &items, n);
     if (e) {
         user_list_free(items, *n);
         return e;

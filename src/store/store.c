@@ -11,10 +11,10 @@
 #include "core/db_url.h"
 #include "store/timing.h"
 
-extern const struct store_ops sqlite_store_ops;
+extern const struct store_ops store_sqlite_ops;
 extern const struct store_ops store_pg_ops;
 
-static const struct store_ops *const backends[] = {&sqlite_store_ops, &store_pg_ops};
+static const struct store_ops *const backends[] = {&store_sqlite_ops, &store_pg_ops};
 
 static const struct store_ops *backend_for(const char *url)
 {

@@ -9,13 +9,13 @@
 
 #include "store/store.h"
 
-extern const struct store_ops sqlite_store_ops;
+extern const struct store_ops store_sqlite_ops;
 extern const struct store_ops store_pg_ops;
 
 static void every_backend_has_every_op(void **state)
 {
     (void)state;
-    assert_null(store_ops_missing(&sqlite_store_ops));
+    assert_null(store_ops_missing(&store_sqlite_ops));
     assert_null(store_ops_missing(&store_pg_ops));
 }
 
@@ -31,7 +31,7 @@ static void a_missing_op_is_found(void **state)
     memcpy(&ops, &store_pg_ops, sizeof ops);
     ops.consent_revoke = NULL;
     assert_string_equal(store_ops_missing(&ops), "postgresql");
-    memcpy(&ops, &sqlite_store_ops, sizeof ops);
+    memcpy(&ops, &store_sqlite_ops, sizeof ops);
     ops.secret_get_or_add = NULL;
     assert_string_equal(store_ops_missing(&ops), "sqlite");
 }
