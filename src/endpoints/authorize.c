@@ -66,14 +66,8 @@ static void decide(const struct app *a, const struct http_request *req, struct h
     }
     /* step-up: a live session short of the level asked for is asked for
      * the missing factor only, never the password again */
-    if (signin_mfa_required(a, s) && mfa_level_of_amr(se->amr) < MFA_LEVEL_MFA) {
-        if (r->prompt & PROMPT_NONE)
-            signin_reply_error(a, resp, r, ERR_INTERACTION_REQUIRED,
-                               "the request needs a second factor the session has not shown");
-        else
-            signin_send_to(a, resp, 302, "/login/mfa", r, false);
+    if (signin_step_up(a, resp, s, se, 302))
         return;
-    }
     if (consent_asked(a, s, se, &ask)) {
         signin_reply_error(a, resp, r, ERR_SERVER_ERROR, "consent could not be checked");
         return;

@@ -115,6 +115,8 @@ void endpoint_consent(void *app, const struct http_request *req, struct http_res
         signin_send_to(a, resp, req->method == HTTP_POST ? 303 : 302, "/login", &s.ar, false);
     else if (rc)
         signin_reply_error(a, resp, &s.ar, ERR_SERVER_ERROR, "the session could not be read");
+    else if (signin_step_up(a, resp, &s, &se, req->method == HTTP_POST ? 303 : 302))
+        ; /* the second factor first, as at /authorize */
     else if (req->method == HTTP_POST)
         answer(a, req, resp, &s, &se);
     else

@@ -206,6 +206,10 @@ void signin_finish(const struct app *app, const struct http_request *req,
     const char *why = NULL;
     enum err rc;
 
+    /* never for a session short of the level the request needs, whichever
+     * page led here */
+    if (signin_step_up(app, resp, s, se, 303))
+        return;
     /* never a token for another user than the one the request named (Core §3.1.2.2) */
     if (!signin_sub_allowed(app, s, se)) {
         signin_reply_error(app, resp, r, ERR_ACCESS_DENIED,
@@ -389,6 +393,21 @@ bool signin_mfa_required(const struct app *a, const struct signin *s)
     if (a->oauth.cfg->login_require_mfa)
         return true;
     return s && (s->client.require_mfa || s->ar.acr_min >= MFA_LEVEL_MFA);
+}
+
+bool signin_step_up(const struct app *a, struct http_response *resp, const struct signin *s,
+                    const struct session *se, int status)
+{
+    const struct authorize_request *r = &s->ar;
+
+    if (!signin_mfa_required(a, s) || mfa_level_of_amr(se->amr) >= MFA_LEVEL_MFA)
+        return false;
+    if (r->prompt & PROMPT_NONE)
+        signin_reply_error(a, resp, r, ERR_INTERACTION_REQUIRED,
+                           "the request needs a second factor the session has not shown");
+    else
+        signin_send_to(a, resp, status, "/login/mfa", r, false);
+    return true;
 }
 
 void signin_no_second_factor(const struct app *a, struct http_response *resp)

@@ -93,6 +93,13 @@ enum err signin_end_session(const struct app *app, const struct http_request *re
  * mfa or above. */
 bool signin_mfa_required(const struct app *app, const struct signin *s);
 
+/* Step-up: when s needs a second factor (signin_mfa_required) that the
+ * session se has not shown, answers for it — the second-factor page
+ * (redirect with status), or interaction_required with prompt=none — and
+ * returns true. Every path that issues to a client asks this first. */
+bool signin_step_up(const struct app *app, struct http_response *resp, const struct signin *s,
+                    const struct session *se, int status);
+
 /* The 403 page for a user without a second factor where one is needed. */
 void signin_no_second_factor(const struct app *app, struct http_response *resp);
 

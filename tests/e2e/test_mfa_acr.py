@@ -8,7 +8,7 @@ import secrets
 
 from mfa_support import add_totp, mfa_form, totp, wait_next_step
 from signin_support import (RP, Browser, Callback, Pkce, alice, assert_callback_error,  # noqa: F401
-                            login_form, make_rp, make_user, redeem, rp, verify_id_token)
+                            consent_form, login_form, make_rp, make_user, redeem, rp, verify_id_token)
 
 PWD = "urn:oidcd:acr:pwd"
 MFA = "urn:oidcd:acr:mfa"
@@ -181,3 +181,24 @@ def test_refreshed_tokens_keep_the_sign_in(server, alice):
     assert again["auth_time"] == claims["auth_time"]
     _, at = verify_jwt(resp.json()["access_token"], server.jwks())
     assert at["acr"] == MFA and at["auth_time"] == claims["auth_time"]
+
+
+def test_consent_page_is_no_way_past_the_step_up(server, alice, rp):
+    """A password-only session must not get a code for a client that requires
+    a second factor by going to /consent directly (its GET or its POST) with
+    that client's request in next: the second factor is asked first."""
+    strict = make_rp(server, name="Strict RP", require_mfa="true")
+    browser = Browser(server)
+    resp = browser.follow(browser.authorize(rp, scope="openid", state="s", **Pkce().params()))
+    page = browser.follow(browser.login(resp))
+    form = consent_form(page)
+    assert form is not None, page.text[:2000]
+    forged = form.fields["next"].replace(rp["client_id"], strict["client_id"])
+    assert forged != form.fields["next"]
+    shown = browser.get(server.url("/consent"), params={"next": forged})
+    assert shown.status_code == 302 and "/login/mfa" in shown.headers["Location"], shown.text
+    answer = browser.post(server.url("/consent"),
+                          {**form.fields, "next": forged, "decision": "allow"})
+    assert answer.status_code == 303, answer.text[:2000]
+    assert "/login/mfa" in answer.headers["Location"]
+    assert "code=" not in answer.headers["Location"]
