@@ -260,6 +260,27 @@ static enum err end_sessions(const struct app *a, const struct http_request *req
     return rc;
 }
 
+/* A user who has a second factor changes factors only from a session that
+ * showed one: a stolen password-only session (one from before the factor,
+ * say) must not mint recovery codes or start a new secret. Without a
+ * factor, the first one may be set up from any session. False, with the
+ * page's message set (or *rc an error), when the change is refused. */
+static bool factors_may_change(const struct app *a, struct account *ac, enum err *rc)
+{
+    struct mfa_status st = {0};
+
+    *rc = mfa_status_get(&a->oauth, ac->user.sub, &st);
+    if (*rc)
+        return false;
+    if (!mfa_status_has_factor(&st))
+        return true;
+    if (mfa_level_of_amr(ac->se.amr) >= MFA_LEVEL_MFA)
+        return true;
+    ac->error = "This session was signed in with the password alone. Sign out, then sign in "
+                "with your second factor to change it.";
+    return false;
+}
+
 static enum err do_action(const struct app *a, const struct http_request *req, struct account *ac,
                           const char *action)
 {
@@ -268,13 +289,18 @@ static enum err do_action(const struct app *a, const struct http_request *req, s
     enum err rc;
 
     snprintf(key, sizeof key, "mfa:%s", ac->user.sub);
+    if ((strcmp(action, "totp_start") == 0 || strcmp(action, "recovery_regenerate") == 0) &&
+        !factors_may_change(a, ac, &rc))
+        return rc;
     if (strcmp(action, "totp_start") == 0) {
         unsigned char secret[TOTP_SECRET_LEN];
         struct totp_factor f = {0};
-        /* never over a working one: turn that off first */
-        if (store_totp_get(a->oauth.store, ac->user.sub, &f) == ERR_OK && f.confirmed)
+        /* never over a working one: turn that off first; a read that
+         * failed is no reason to write */
+        rc = store_totp_get(a->oauth.store, ac->user.sub, &f);
+        if (rc == ERR_OK && f.confirmed)
             rc = ERR_CONFLICT;
-        else
+        else if (rc == ERR_OK || rc == ERR_NOT_FOUND)
             rc = mfa_totp_enrol(&a->oauth, ac->user.sub, false, secret);
         totp_factor_clear(&f);
         OPENSSL_cleanse(secret, sizeof secret);

@@ -120,9 +120,13 @@ enum err mfa_totp_check(const struct oauth_ctx *ctx, const char *sub, const char
         rc = totp_verify(secret, sizeof secret, code, len, now, f.last_step, &step);
     if (rc == ERR_INVALID_REQUEST)
         rc = ERR_ACCESS_DENIED;
-    /* the store's write decides: a racing request with the same code loses */
-    if (!rc && store_totp_use(ctx->store, sub, step, now, confirm) == ERR_CONFLICT)
-        rc = ERR_ACCESS_DENIED;
+    /* the store's write decides: a racing request with the same code loses,
+     * and a write that failed accepts nothing (the step must be recorded) */
+    if (!rc) {
+        rc = store_totp_use(ctx->store, sub, step, now, confirm);
+        if (rc == ERR_CONFLICT)
+            rc = ERR_ACCESS_DENIED;
+    }
     OPENSSL_cleanse(secret, sizeof secret);
     totp_factor_clear(&f);
     return rc;

@@ -108,10 +108,34 @@ def test_regenerate_replaces_the_codes(server, alice):
     browser, page = signed_in(server)
     page = browser.submit(page, account_form(page, "recovery_regenerate"))
     first = re.findall(r"<li><code>([a-z2-7-]+)</code></li>", page.text)
+    assert len(first) == 10
+    # the codes are a second factor now: this password-only session may not
+    # mint more (a stolen one could otherwise keep a way in)
     page = browser.submit(page, account_form(page, "recovery_regenerate"))
+    assert "signed in with the password alone" in page.text
+    assert not re.findall(r"<li><code>", page.text)
+    # a session that showed a second factor may
+    other = Browser(server)
+    resp = other.follow(other.login(other.follow(other.get(server.url("/login")))))
+    page = other.follow(other.submit(resp, mfa_form(resp), code=first[0]))
+    assert page.url.endswith("/account"), page.url
+    page = other.submit(page, account_form(page, "recovery_regenerate"))
     second = re.findall(r"<li><code>([a-z2-7-]+)</code></li>", page.text)
-    assert len(first) == len(second) == 10 and not set(first) & set(second)
+    assert len(second) == 10 and not set(first) & set(second)
     assert factors(server)["recovery_codes"]["left"] == 10
+
+
+def test_a_password_only_session_cannot_replace_a_working_app(server, alice):
+    browser, page = signed_in(server)
+    page = browser.submit(page, account_form(page, "totp_start"))
+    secret = secret_on(page)
+    page = browser.submit(page, account_form(page, "totp_confirm"), code=totp(secret))
+    assert factors(server)["totp"]["confirmed"] is True
+    # a session from before the app (password only) tries to start a new one
+    stale = browser.post(server.url("/account"), {**account_form(page, "totp_remove").fields,
+                                                  "action": "totp_start"})
+    assert "signed in with the password alone" in stale.text
+    assert factors(server)["totp"]["confirmed"] is True
 
 
 def test_sessions_listed_and_signed_out(server, alice):
