@@ -27,10 +27,9 @@ STOP_TIMEOUT = 5.0
 # to require as the token's audience (RFC 8707).
 BOOKS_AUDIENCE = "https://books.example.com"
 
-# The template the tests use, and the one docs/NGINX.md is written from.
-# {gate_url} is oidcd's issuer + "/gate"; {upstream} is host:port of the API;
-# {audience} the API's resource id.
-NGINX_CONF = """\
+# What every configuration here starts with: one unprivileged-friendly
+# worker, every log and temporary path inside the run's directory.
+NGINX_HEAD = """\
 {user_line}worker_processes 1;
 
 events {{
@@ -44,6 +43,12 @@ http {{
     fastcgi_temp_path {dir}/fastcgi_temp;
     uwsgi_temp_path {dir}/uwsgi_temp;
     scgi_temp_path {dir}/scgi_temp;
+"""
+
+# The template the tests use, and the one docs/NGINX.md is written from.
+# {gate_url} is oidcd's issuer + "/gate"; {upstream} is host:port of the API;
+# {audience} the API's resource id.
+NGINX_CONF = NGINX_HEAD + """\
 
     server {{
         listen 127.0.0.1:{port};
@@ -213,20 +218,7 @@ class Nginx:
 # Round-robin over several oidcd instances, as docs/SCALING.md describes:
 # no affinity, the client's Host passed on, and which instance answered in
 # X-Upstream (for the tests to see the requests spread).
-BALANCER_CONF = """\
-{user_line}worker_processes 1;
-
-events {{
-    worker_connections 64;
-}}
-
-http {{
-    access_log {dir}/access.log;
-    client_body_temp_path {dir}/client_body_temp;
-    proxy_temp_path {dir}/proxy_temp;
-    fastcgi_temp_path {dir}/fastcgi_temp;
-    uwsgi_temp_path {dir}/uwsgi_temp;
-    scgi_temp_path {dir}/scgi_temp;
+BALANCER_CONF = NGINX_HEAD + """\
 
     upstream oidcd {{
 {servers}
