@@ -6,6 +6,9 @@
 #   scripts/pg_test_cluster.sh start [DIR]   makes and starts it; prints its URL
 #   scripts/pg_test_cluster.sh url [DIR]     prints the URL of a running one
 #   scripts/pg_test_cluster.sh stop [DIR]    stops it and removes DIR
+#   scripts/pg_test_cluster.sh halt [DIR]    stops its server (fast shutdown),
+#                                            keeping its data: an outage
+#   scripts/pg_test_cluster.sh resume [DIR]  starts a halted one again, same port
 #
 # DIR defaults to $OIDCD_PG_DIR or /tmp/oidcd-pg. Run as root, the cluster
 # belongs to the user postgres (initdb refuses root). No system service is
@@ -38,6 +41,23 @@ free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+run_server() {
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+        -o "-c listen_addresses=127.0.0.1 -p $(cat "$dir/port") -k $dir -c max_connections=200 -c fsync=off" \
+        start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+}
+
+# a fast shutdown, as an administrator's restart does: open transactions are
+# rolled back, committed ones kept (a shutdown checkpoint), clients cut off
+halt() {
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null
+}
+
+resume() {
+    [ -d "$dir/data" ] || { echo "no cluster in $dir" >&2; exit 1; }
+    run_server
+}
+
 start() {
     local port
     [ -x "$bindir/initdb" ] || { echo "no PostgreSQL server binaries (apt-get install postgresql)" >&2; exit 1; }
@@ -61,9 +81,7 @@ local all all trust
 host all all 127.0.0.1/32 trust
 host all all ::1/128 trust
 HBA
-    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200 -c fsync=off" \
-        start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+    run_server
     as_owner "$bindir/psql" -h "$dir" -p "$port" -U postgres -d postgres -q -v ON_ERROR_STOP=1 \
         -c "CREATE DATABASE oidcd_test" >/dev/null
     url
@@ -83,5 +101,7 @@ case "$cmd" in
     start) start ;;
     stop) stop ;;
     url) url ;;
-    *) echo "usage: $0 start|stop|url [DIR]" >&2; exit 2 ;;
+    halt) halt ;;
+    resume) resume ;;
+    *) echo "usage: $0 start|stop|url|halt|resume [DIR]" >&2; exit 2 ;;
 esac

@@ -143,6 +143,8 @@ def memcheck_per_module():
 NOT_UNDER_MEMCHECK = {
     "test_postgres.py": "PostgreSQL: the valgrind pass runs on SQLite only",
     "test_postgres_instances.py": "PostgreSQL: the valgrind pass runs on SQLite only",
+    "test_postgres_nginx.py": "PostgreSQL: the valgrind pass runs on SQLite only",
+    "test_postgres_restart.py": "PostgreSQL: the valgrind pass runs on SQLite only",
     "test_crash.py": "kills the server with SIGKILL: memcheck cannot judge a killed process",
     "test_install.py": "builds and installs; the installed binary is not the one under test",
     "test_gate_nginx.py": "nginx in front of /gate, whose code test_gate.py runs under memcheck",

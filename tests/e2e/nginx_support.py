@@ -27,10 +27,9 @@ STOP_TIMEOUT = 5.0
 # to require as the token's audience (RFC 8707).
 BOOKS_AUDIENCE = "https://books.example.com"
 
-# The template the tests use, and the one docs/NGINX.md is written from.
-# {gate_url} is oidcd's issuer + "/gate"; {upstream} is host:port of the API;
-# {audience} the API's resource id.
-NGINX_CONF = """\
+# What every configuration here starts with: one unprivileged-friendly
+# worker, every log and temporary path inside the run's directory.
+NGINX_HEAD = """\
 {user_line}worker_processes 1;
 
 events {{
@@ -44,6 +43,12 @@ http {{
     fastcgi_temp_path {dir}/fastcgi_temp;
     uwsgi_temp_path {dir}/uwsgi_temp;
     scgi_temp_path {dir}/scgi_temp;
+"""
+
+# The template the tests use, and the one docs/NGINX.md is written from.
+# {gate_url} is oidcd's issuer + "/gate"; {upstream} is host:port of the API;
+# {audience} the API's resource id.
+NGINX_CONF = NGINX_HEAD + """\
 
     server {{
         listen 127.0.0.1:{port};
@@ -141,18 +146,21 @@ class Nginx:
     """nginx -p DIR -c DIR/nginx.conf in the foreground, on a free port."""
 
     def __init__(self, workdir, gate_url, upstream_port, audience=BOOKS_AUDIENCE):
+        self._setup(workdir)
+        self.conf_path.write_text(NGINX_CONF.format(
+            user_line=self.user_line, dir=self.dir, port=self.port, gate_url=gate_url,
+            upstream=f"127.0.0.1:{upstream_port}", audience=audience))
+
+    def _setup(self, workdir, port=None):
         self.dir = Path(workdir)
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.port = free_port()
+        self.port = port or free_port()
         self.conf_path = self.dir / "nginx.conf"
         self.error_log = self.dir / "error.log"
         self.proc = None
         # as root the workers would run as "nobody", who cannot enter the
         # private pytest temp directory; run them as root in that case
-        user_line = "user root;\n" if os.geteuid() == 0 else ""
-        self.conf_path.write_text(NGINX_CONF.format(
-            user_line=user_line, dir=self.dir, port=self.port, gate_url=gate_url,
-            upstream=f"127.0.0.1:{upstream_port}", audience=audience))
+        self.user_line = "user root;\n" if os.geteuid() == 0 else ""
 
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"
@@ -205,3 +213,42 @@ class Nginx:
         except ProcessLookupError:
             pass
         return self.proc.wait(timeout=STOP_TIMEOUT)
+
+
+# Round-robin over several oidcd instances, as docs/SCALING.md describes:
+# no affinity, the client's Host passed on, and which instance answered in
+# X-Upstream (for the tests to see the requests spread).
+BALANCER_CONF = NGINX_HEAD + """\
+
+    upstream oidcd {{
+{servers}
+    }}
+
+    server {{
+        listen 127.0.0.1:{port};
+        server_name localhost;
+
+        location / {{
+            proxy_pass http://oidcd;
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Request-Id $request_id;
+            add_header X-Upstream $upstream_addr always;
+        }}
+    }}
+}}
+"""
+
+
+class Balancer(Nginx):
+    """nginx balancing round-robin over the loopback ports given; its port
+    is chosen (free_port) before the instances are made, for their issuer."""
+
+    def __init__(self, workdir, port=None):
+        self._setup(workdir, port)
+
+    def write(self, upstream_ports):
+        servers = "\n".join(f"        server 127.0.0.1:{p};" for p in upstream_ports)
+        self.conf_path.write_text(BALANCER_CONF.format(
+            user_line=self.user_line, dir=self.dir, port=self.port, servers=servers))
+        return self
