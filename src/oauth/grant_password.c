@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "oauth/mfa.h"
 #include "oauth/scope.h"
 
 /* One description for every refused credential, so that the answer tells
@@ -61,6 +62,27 @@ static enum err authenticate(const struct oauth_ctx *ctx, struct password_policy
         return ERR_THROTTLED;
     }
     return rc;
+}
+
+/* The grant carries a password only: a sign-in that needs a second factor
+ * (login.require_mfa, the client's require_mfa, or a user who has one) is
+ * refused, as the login page would ask for the factor. */
+static enum err second_factor_needed(const struct oauth_ctx *ctx, const struct client *client,
+                                     const struct user *user, struct password_grant_result *res,
+                                     const char **why)
+{
+    struct mfa_status st = {0};
+    enum err rc = ERR_OK;
+
+    if (!ctx->cfg->login_require_mfa && !client->require_mfa) {
+        rc = mfa_status_get(ctx, user->sub, &st);
+        if (rc || !mfa_status_has_factor(&st))
+            return rc;
+    }
+    res->reason = "second factor required";
+    *why = "this sign-in needs a second factor, which the password grant cannot carry: use the "
+           "authorization code flow";
+    return ERR_INVALID_GRANT;
 }
 
 /* The resource ids the request named, each once, space-separated, for the
@@ -129,6 +151,8 @@ enum err grant_password(const struct oauth_ctx *ctx, struct password_policy *pw,
         rc = resource_target(ctx, r->resources.ids, r->resources.n, scope, &target, why);
     if (!rc)
         rc = authenticate(ctx, pw, throttle, &r->login, &user, res, why);
+    if (!rc)
+        rc = second_factor_needed(ctx, client, &user, res, why);
     memcpy(res->user_sub, user.sub, sizeof res->user_sub);
     if (!rc)
         rc = issue(ctx, client, &user, scope, &r->resources, &target, claims, out);

@@ -409,3 +409,37 @@ def test_oversize_body_is_413(on_server, alice, app):
     resp = password_grant(on_server, app, password="p" * 20000)
     assert resp.status_code == 413, resp.text
     assert on_server.is_healthy()
+
+
+# -- second factors ---------------------------------------------------------------
+
+
+SECOND_FACTOR = "second factor"
+
+
+def test_a_user_with_a_second_factor_cannot_use_the_grant(on_server, alice, app):
+    """The grant carries the password alone: a user who has a second factor
+    (here an authenticator app added by the operator) gets invalid_grant, as
+    the login page would ask for the factor; without one, tokens."""
+    assert tokens_for(on_server, app, scope="openid")["access_token"]
+    result = user_cli(on_server, "add-totp", "alice", "--json")
+    assert result.returncode == 0, result.stderr
+    resp = password_grant(on_server, app, scope="openid")
+    assert_oauth_error(resp, 400, "invalid_grant")
+    assert SECOND_FACTOR in resp.json()["error_description"]
+    assert user_cli(on_server, "reset-factors", "alice").returncode == 0
+    assert tokens_for(on_server, app, scope="openid")["access_token"]
+
+
+def test_a_client_or_server_requiring_a_second_factor_refuses_the_grant(make_server):
+    server = make_server(config=ON)
+    make_user(server)
+    strict = make_app(server, require_mfa="true")
+    resp = password_grant(server, strict, scope="openid")
+    assert_oauth_error(resp, 400, "invalid_grant")
+    assert SECOND_FACTOR in resp.json()["error_description"]
+    everyone = make_server(config={**ON, "login": {"require_mfa": "true"}})
+    make_user(everyone)
+    resp = password_grant(everyone, make_app(everyone), scope="openid")
+    assert_oauth_error(resp, 400, "invalid_grant")
+    assert SECOND_FACTOR in resp.json()["error_description"]
