@@ -49,6 +49,21 @@ static enum err verify(const struct oauth_ctx *ctx, struct password_policy *pw,
     return rc;
 }
 
+/* The throttle's account key for a typed username: "pwd:" and the name
+ * whole, a namespace of its own, so that nothing typed can count against the
+ * second-factor keys ("mfa:" and a user's sub). Caller frees; NULL: no memory. */
+static char *throttle_key(const char *username)
+{
+    size_t n = strlen(username);
+    char *key = malloc(n + 5);
+
+    if (key) {
+        memcpy(key, "pwd:", 4);
+        memcpy(key + 4, username, n + 1);
+    }
+    return key;
+}
+
 enum err login_password(const struct oauth_ctx *ctx, struct password_policy *pw,
                         struct login_throttle *throttle, const struct login_attempt *a,
                         struct user *user, long *retry_after, const char **why)
@@ -56,21 +71,26 @@ enum err login_password(const struct oauth_ctx *ctx, struct password_policy *pw,
     const char *username = a->username ? a->username : "";
     const char *password = a->password ? a->password : "";
     bool old_hash = false;
+    char *key = throttle_key(username);
     enum err rc;
 
     memset(user, 0, sizeof *user);
+    if (!key)
+        return ERR_NOMEM;
     /* reserved before the password is checked: racing requests cannot run
      * more guesses than the throttle allows */
-    *retry_after = login_throttle_begin(throttle, username, a->address, clock_now());
+    *retry_after = login_throttle_begin(throttle, key, a->address, clock_now());
     if (*retry_after > 0) {
+        free(key);
         *why = "throttled";
         return ERR_TEMPORARILY_UNAVAILABLE;
     }
     rc = verify(ctx, pw, username, password, user, &old_hash, why);
-    *retry_after = login_throttle_end(throttle, username, a->address, clock_now(),
+    *retry_after = login_throttle_end(throttle, key, a->address, clock_now(),
                                       rc == ERR_OK              ? LOGIN_SUCCEEDED
                                       : rc == ERR_ACCESS_DENIED ? LOGIN_FAILED
                                                                 : LOGIN_UNDECIDED);
+    free(key);
     if (rc) {
         /* the sub of the account a wrong password was tried on stays, for
          * the audit trail */
