@@ -2,6 +2,15 @@
 
 #include <string.h>
 
+/* Past the libpq key=value value quoted at v ('…', backslash escapes). */
+static const char *quoted_end(const char *v)
+{
+    for (v++; *v && *v != '\''; v++)
+        if (*v == '\\' && v[1])
+            v++;
+    return *v ? v + 1 : v;
+}
+
 void mask_database_url(const char *url, char *out, size_t n)
 {
     const char *scheme = strstr(url, "://"), *auth, *at, *colon, *p = url, *key, *v;
@@ -18,7 +27,9 @@ void mask_database_url(const char *url, char *out, size_t n)
     /* scheme://user:PASSWORD@host…: the userinfo of the authority only */
     if (scheme) {
         auth = scheme + 3;
-        at = memchr(auth, '@', strcspn(auth, "/?#"));
+        /* libpq ends the userinfo at '@' or '/' only: a password may hold
+         * '?' or '#' */
+        at = memchr(auth, '@', strcspn(auth, "/"));
         colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
         if (colon) {
             PUT(url, (size_t)(colon + 1 - url));
@@ -39,7 +50,7 @@ void mask_database_url(const char *url, char *out, size_t n)
         v += strspn(v, " ");
         PUT(p, (size_t)(v - p));
         PUT("****", 4);
-        p = v + strcspn(v, " &");
+        p = *v == '\'' ? quoted_end(v) : v + strcspn(v, " &");
     }
     PUT(p, strlen(p));
     out[at_out] = '\0';

@@ -120,6 +120,11 @@ def test_show_is_a_config_file_that_loads_back_the_same(server):
      "postgresql://app:****@db/id?sslpassword=****"),
     ("host=db sslpassword = s3cret-pw PASSWORD=s3cret-pw user=app",
      "host=db sslpassword = **** PASSWORD=**** user=app"),
+    # libpq ends the userinfo at '@' or '/' only
+    ("postgresql://app:s3cret-pw?x#y@db/id", "postgresql://app:****@db/id"),
+    # a quoted value, spaces and escaped quotes in it
+    ("host=db password='s3cret-pw and \\'more s3cret-pw' user=app",
+     "host=db password=**** user=app"),
 ])
 def test_a_database_password_is_never_printed(server, url, masked):
     result = server.cli("config", "show", env={"OIDCD_DATABASE_URL": url})
