@@ -155,33 +155,3 @@ enum err mfa_recovery_regenerate(const struct oauth_ctx *ctx, const char *sub, i
         OPENSSL_cleanse(out, sizeof *out);
     return rc;
 }
-
-enum mfa_level mfa_level_of_amr(const char *amr)
-{
-    return amr && text_has_word(amr, "mfa") ? MFA_LEVEL_MFA : MFA_LEVEL_PWD;
-}
-
-const char *mfa_acr(enum mfa_level level)
-{
-    switch (level) {
-    case MFA_LEVEL_PHR:
-        return MFA_ACR_PHR;
-    case MFA_LEVEL_MFA:
-        return MFA_ACR_MFA;
-    default:
-        return MFA_ACR_PWD;
-    }
-}
-
-bool mfa_level_of_acr(const char *acr, enum mfa_level *out)
-{
-    static const char *const names[] = {MFA_ACR_PWD, MFA_ACR_MFA, MFA_ACR_PHR};
-    size_t i;
-
-    for (i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(acr, names[i]) == 0) {
-            *out = (enum mfa_level)i;
-            return true;
-        }
-    return false;
-}
