@@ -132,6 +132,7 @@ static enum err read_refresh(const struct oauth_ctx *ctx, const unsigned char ha
     free(rt.resource);
     free(rt.claims_userinfo);
     free(rt.claims_id_token);
+    free(rt.amr);
     out->issued_at = rt.issued_at;
     out->expires_at = rt.expires_at;
     return out->audience ? ERR_OK : ERR_NOMEM;
