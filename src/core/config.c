@@ -13,110 +13,12 @@
 #include <unistd.h>
 
 #include "core/claim_name.h"
+#include "core/config_settings.h"
 #include "core/db_url.h"
 #include "core/text.h"
 
-enum kind {
-    K_STRING,
-    K_STRING_OPT, /* a string that may be empty */
-    K_CLAIM_NAMES,
-    K_LONG,
-    K_BOOL,
-    K_CHOICE,
-    K_LISTEN,
-    K_LISTEN_OPT, /* K_LISTEN that may be empty: port 0 */
-    K_ISSUER,
-    K_DATABASE_URL
-};
-
 /* A config file larger than this is refused rather than read in part. */
 #define CONFIG_FILE_MAX (64 * 1024)
-
-struct setting {
-    const char *section;
-    const char *key;
-    enum kind kind;
-    size_t offset;
-    size_t size;         /* K_STRING, K_CHOICE, K_ISSUER, K_DATABASE_URL: the field's size */
-    const char *def;     /* default, as it would be written in the file */
-    long min, max;       /* K_LONG */
-    const char *choices; /* K_CHOICE: space-separated */
-};
-
-#define STR(sec, k, field, d)                                                                      \
-    {                                                                                              \
-        sec, k, K_STRING, offsetof(struct config, field), sizeof(((struct config *)0)->field), d,  \
-            0, 0, NULL                                                                             \
-    }
-#define STR_OPT(sec, k, field, d)                                                                  \
-    {                                                                                              \
-        sec, k, K_STRING_OPT, offsetof(struct config, field), sizeof(((struct config *)0)->field), \
-            d, 0, 0, NULL                                                                          \
-    }
-#define CLAIM_NAMES(sec, k, field, d)                                                              \
-    {                                                                                              \
-        sec, k, K_CLAIM_NAMES, offsetof(struct config, field),                                     \
-            sizeof(((struct config *)0)->field), d, 0, 0, NULL                                     \
-    }
-#define LONG(sec, k, field, d, lo, hi)                                                             \
-    {                                                                                              \
-        sec, k, K_LONG, offsetof(struct config, field), 0, d, lo, hi, NULL                         \
-    }
-#define BOOL(sec, k, field, d)                                                                     \
-    {                                                                                              \
-        sec, k, K_BOOL, offsetof(struct config, field), 0, d, 0, 0, NULL                           \
-    }
-#define CHOICE(sec, k, field, d, set)                                                              \
-    {                                                                                              \
-        sec, k, K_CHOICE, offsetof(struct config, field), sizeof(((struct config *)0)->field), d,  \
-            0, 0, set                                                                              \
-    }
-
-static const struct setting settings[] = {
-    {"server", "issuer", K_ISSUER, offsetof(struct config, issuer),
-     sizeof(((struct config *)0)->issuer), "http://127.0.0.1:8000", 0, 0, NULL},
-    {"server", "listen", K_LISTEN, offsetof(struct config, listen), 0, "127.0.0.1:8000", 0, 0,
-     NULL},
-    LONG("server", "threads", threads, "0", 0, 256),
-    LONG("server", "connection_timeout", connection_timeout, "30", 1, 3600),
-    {"database", "url", K_DATABASE_URL, offsetof(struct config, database_url),
-     sizeof(((struct config *)0)->database_url), "sqlite:oidcd.db", 0, 0, NULL},
-    LONG("database", "timeout_ms", database_timeout_ms, "5000", 100, 600000),
-    LONG("tokens", "access_token_ttl", access_token_ttl, "3600", 1, 31536000),
-    LONG("tokens", "code_ttl", code_ttl, "600", 1, 3600),
-    LONG("tokens", "id_token_ttl", id_token_ttl, "600", 1, 86400),
-    LONG("tokens", "refresh_token_ttl", refresh_token_ttl, "2592000", 60, 31536000),
-    LONG("tokens", "refresh_token_max_lifetime", refresh_token_max_lifetime, "7776000", 1,
-         315360000),
-    BOOL("tokens", "id_token_include_claims", id_token_include_claims, "false"),
-    CHOICE("tokens", "subject_type", subject_type, "public", "public pairwise"),
-    LONG("session", "ttl", session_ttl, "86400", 60, 31536000),
-    BOOL("session", "management", session_management, "false"),
-    LONG("backchannel", "timeout_ms", backchannel_timeout_ms, "5000", 100, 60000),
-    LONG("backchannel", "retries", backchannel_retries, "5", 0, 20),
-    LONG("consent", "remember_days", consent_remember_days, "90", 0, 3650),
-    LONG("login", "max_failures", login_max_failures, "5", 1, 1000),
-    BOOL("login", "require_mfa", login_require_mfa, "false"),
-    LONG("login", "lockout_seconds", login_lockout_seconds, "60", 1, 86400),
-    BOOL("grants", "password", grants_password, "false"),
-    LONG("passwords", "argon2_memory_kib", argon2_memory_kib, "19456", 8, 4194304),
-    LONG("passwords", "argon2_iterations", argon2_iterations, "2", 1, 64),
-    LONG("passwords", "argon2_parallelism", argon2_parallelism, "1", 1, 16),
-    STR_OPT("ui", "templates_dir", templates_dir, ""),
-    CLAIM_NAMES("claims", "extra", claims_extra, ""),
-    STR("keys", "encryption_key_file", encryption_key_file, "oidcd.kek"),
-    CHOICE("keys", "algorithm", key_algorithm, "RS256", "RS256 ES256"),
-    LONG("keys", "publish_ahead", publish_ahead, "120", 0, 31536000),
-    CHOICE("log", "level", log_level, "info", "debug info warn error"),
-    CHOICE("log", "format", log_format, "logfmt", "logfmt json"),
-    LONG("log", "flush_interval_ms", log_flush_interval_ms, "100", 0, 10000),
-    BOOL("introspection", "validate_audience_scope", introspection_validate_audience_scope, "true"),
-    BOOL("introspection", "response_scope", introspection_response_scope, "false"),
-    LONG("audit", "retention_days", audit_retention_days, "90", 1, 36500),
-    {"metrics", "listen", K_LISTEN_OPT, offsetof(struct config, metrics), 0, "", 0, 0, NULL},
-};
-
-#define NSETTINGS (sizeof settings / sizeof settings[0])
 
 static enum err parse_long(const char *v, long lo, long hi, long *out)
 {
@@ -336,8 +238,8 @@ static void say_bad_value(const struct setting *s, const char *v, const char *hi
  * too long for its buffer, and sections that hold no setting. */
 /* Where each setting got its value: the file's line, or the environment. */
 struct trace {
-    int set_on[NSETTINGS];                  /* the line that set settings[i], or 0 */
-    bool from_env[NSETTINGS];               /* OIDCD_<SECTION>_<KEY> set it */
+    int set_on[CONFIG_SETTINGS_MAX];        /* the line that set config_settings[i], or 0 */
+    bool from_env[CONFIG_SETTINGS_MAX];     /* OIDCD_<SECTION>_<KEY> set it */
     int scope_set_on[CONFIG_SCOPES_MAX][2]; /* the lines that set claims, description */
 };
 
@@ -372,8 +274,9 @@ static bool section_known(const char *name, size_t n)
 {
     size_t i;
 
-    for (i = 0; i < NSETTINGS; i++)
-        if (strlen(settings[i].section) == n && strncmp(settings[i].section, name, n) == 0)
+    for (i = 0; i < config_settings_count; i++)
+        if (strlen(config_settings[i].section) == n &&
+            strncmp(config_settings[i].section, name, n) == 0)
             return true;
     return false;
 }
@@ -559,19 +462,20 @@ static int on_ini_value(void *user, const char *section, const char *key, const 
         return fail_at(st, "\"%s\" comes before any [section]", key);
     if (strncmp(section, "scope.", 6) == 0)
         return on_scope_value(st, section + 6, key, value);
-    for (i = 0; i < NSETTINGS; i++)
-        if (strcmp(settings[i].section, section) == 0 && strcmp(settings[i].key, key) == 0)
+    for (i = 0; i < config_settings_count; i++)
+        if (strcmp(config_settings[i].section, section) == 0 &&
+            strcmp(config_settings[i].key, key) == 0)
             break;
-    if (i == NSETTINGS)
+    if (i == config_settings_count)
         return fail_at(st, "unknown setting [%s] %s", section, key);
     if (st->trace->set_on[i])
         return fail_at(st, "[%s] %s is set again (first on line %d)", section, key,
                        st->trace->set_on[i]);
     st->trace->set_on[i] = st->line;
-    if (apply(st->c, &settings[i], value, &hint) == ERR_OK)
+    if (apply(st->c, &config_settings[i], value, &hint) == ERR_OK)
         return 1;
     snprintf(where, sizeof where, "%s:%d", st->path, st->line);
-    say_bad_value(&settings[i], value, hint, where, st->why, st->whylen);
+    say_bad_value(&config_settings[i], value, hint, where, st->why, st->whylen);
     st->err_line = st->line;
     return 0;
 }
@@ -654,13 +558,13 @@ static enum err load_env(struct config *c, struct trace *trace, char *why, size_
     const char *v, *hint;
     size_t i;
 
-    for (i = 0; i < NSETTINGS; i++) {
-        env_name(&settings[i], name, sizeof name);
+    for (i = 0; i < config_settings_count; i++) {
+        env_name(&config_settings[i], name, sizeof name);
         v = getenv(name);
         if (!v)
             continue;
-        if (apply(c, &settings[i], v, &hint)) {
-            say_bad_value(&settings[i], v, hint, name, why, whylen);
+        if (apply(c, &config_settings[i], v, &hint)) {
+            say_bad_value(&config_settings[i], v, hint, name, why, whylen);
             return ERR_CONFIG;
         }
         trace->from_env[i] = true;
@@ -677,11 +581,11 @@ static enum err load(struct config *c, const char *path, struct trace *trace, ch
     enum err rc;
 
     memset(c, 0, sizeof *c);
-    for (i = 0; i < NSETTINGS; i++) {
-        rc = apply(c, &settings[i], settings[i].def, &hint);
+    for (i = 0; i < config_settings_count; i++) {
+        rc = apply(c, &config_settings[i], config_settings[i].def, &hint);
         if (rc) {
-            snprintf(why, whylen, "bad built-in default for %s.%s", settings[i].section,
-                     settings[i].key);
+            snprintf(why, whylen, "bad built-in default for %s.%s", config_settings[i].section,
+                     config_settings[i].key);
             return rc;
         }
     }
@@ -774,11 +678,11 @@ enum err config_explain(const struct config *loaded, config_item_fn *each, void 
     if (!c || !trace)
         goto out;
     rc = load(c, loaded->path[0] ? loaded->path : NULL, trace, why, whylen);
-    for (i = 0; !rc && i < NSETTINGS; i++) {
-        item.section = settings[i].section;
-        item.key = settings[i].key;
-        value_text(c, &settings[i], item.value, sizeof item.value);
-        origin_text(c->path, trace->set_on[i], trace->from_env[i], &settings[i], item.origin,
+    for (i = 0; !rc && i < config_settings_count; i++) {
+        item.section = config_settings[i].section;
+        item.key = config_settings[i].key;
+        value_text(c, &config_settings[i], item.value, sizeof item.value);
+        origin_text(c->path, trace->set_on[i], trace->from_env[i], &config_settings[i], item.origin,
                     sizeof item.origin);
         each(&item, arg);
     }
@@ -867,13 +771,13 @@ void config_each_change(struct config *fresh, const struct config *old, config_c
 {
     size_t i;
 
-    for (i = 0; i < NSETTINGS; i++) {
-        if (field_equal(fresh, old, &settings[i]) ||
-            !each(settings[i].section, settings[i].key, arg))
+    for (i = 0; i < config_settings_count; i++) {
+        if (field_equal(fresh, old, &config_settings[i]) ||
+            !each(config_settings[i].section, config_settings[i].key, arg))
             continue;
-        memcpy((char *)fresh + settings[i].offset, (const char *)old + settings[i].offset,
-               field_size(&settings[i]));
-        if (settings[i].kind == K_ISSUER)
+        memcpy((char *)fresh + config_settings[i].offset,
+               (const char *)old + config_settings[i].offset, field_size(&config_settings[i]));
+        if (config_settings[i].kind == K_ISSUER)
             memcpy(fresh->issuer_path, old->issuer_path, sizeof fresh->issuer_path);
     }
     if (!scopes_equal(fresh, old) && each("scope", "*", arg)) {
