@@ -41,11 +41,12 @@ sources() {
         src/oauth/webauthn_authdata.c src/oauth/webauthn_client_data.c src/jose/cose_key.c \
         src/jose/cose_key_use.c src/core/cbor_input.c src/core/byte_cursor.c src/core/b64url.c \
         src/core/hash.c ;;
+    forwarded) echo src/core/addr_set.c ;;
     *) echo "unknown target: $1" >&2; return 1 ;;
     esac
 }
 
-TARGETS=${*:-"form basic bearer jwt config scope b64url redirect_uri cookie authorize render otp webauthn"}
+TARGETS=${*:-"form basic bearer jwt config scope b64url redirect_uri cookie authorize render otp webauthn forwarded"}
 mkdir -p "$OUT"
 for t in $TARGETS; do
     src=$(sources "$t")
