@@ -47,5 +47,7 @@
 #define LIMIT_WEBAUTHN_CLIENT_DATA 8192   /* bytes of clientDataJSON */
 #define LIMIT_WEBAUTHN_CREDENTIAL_ID 1023 /* bytes of a credential id (§6.5.1 credentialIdLength) */
 #define LIMIT_WEBAUTHN_SIGNATURE 1024     /* bytes of an assertion signature (RSA-4096 is 512) */
+#define LIMIT_PASSKEY_NAME 64             /* bytes of a passkey's name */
+#define LIMIT_USER_PASSKEYS 20            /* passkeys one user may register */
 
 #endif
