@@ -9,7 +9,7 @@
 set -u
 
 cd "$(dirname "$0")/.." || exit 2
-ALL="form basic bearer jwt config scope b64url redirect_uri cookie authorize render otp webauthn"
+ALL="form basic bearer jwt config scope b64url redirect_uri cookie authorize render otp webauthn forwarded"
 OUT=build-fuzz
 
 usage() {

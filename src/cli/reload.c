@@ -21,6 +21,7 @@ static const char *const restart_only[] = {
     "server.listen",
     "server.threads",
     "server.connection_timeout",
+    "server.trusted_proxies",
     "database.url",
     "database.timeout_ms",
     "keys.encryption_key_file",

@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/reload.h"
+#include "core/addr_set.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "endpoints/app.h"
@@ -178,6 +179,8 @@ static int run(const struct config *cfg, struct app *app)
 {
     struct http_server_options opts = {0};
     struct http_server *srv = NULL, *metrics = NULL;
+    struct addr_set proxies;
+    const char *hint;
     struct upkeep u = {.app = app, .lock = PTHREAD_MUTEX_INITIALIZER};
     struct route *routes = NULL;
     struct backchannel *bc = NULL;
@@ -191,6 +194,8 @@ static int run(const struct config *cfg, struct app *app)
     opts.port = cfg->listen.port;
     opts.threads = (unsigned)cfg->threads;
     opts.connection_timeout = (unsigned)cfg->connection_timeout;
+    /* the loader checked it */
+    opts.trusted_proxies = addr_set_parse(cfg->trusted_proxies, &proxies, &hint) ? NULL : &proxies;
     opts.routes = routes;
     opts.app = app;
     opts.around = app_around;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/addr_set.h"
 #include "core/claim_name.h"
 #include "core/config_settings.h"
 #include "core/db_url.h"
@@ -186,6 +187,15 @@ static enum err apply(struct config *c, const struct setting *s, const char *v, 
         return parse_issuer(c, v, hint);
     case K_DATABASE_URL:
         return parse_database_url(field, s->size, v, hint);
+    case K_ADDR_SET: {
+        struct addr_set set;
+        enum err rc = addr_set_parse(v, &set, hint);
+        if (!rc)
+            rc = copy_str(field, s->size, v);
+        if (rc && !*hint)
+            *hint = "too long";
+        return rc;
+    }
     }
     return ERR_CONFIG;
 }

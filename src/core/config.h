@@ -35,6 +35,7 @@ struct config {
     struct config_address metrics;                 /* metrics.listen; port 0 = no /metrics */
     long threads;                                  /* server.threads; 0 = one per CPU */
     long connection_timeout;                       /* server.connection_timeout, seconds */
+    char trusted_proxies[1024];                    /* server.trusted_proxies (core/addr_set.h) */
     char database_url[1024];                       /* database.url */
     long database_timeout_ms;                      /* database.timeout_ms */
     long access_token_ttl;                         /* tokens.access_token_ttl, seconds */

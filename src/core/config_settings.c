@@ -36,6 +36,8 @@ const struct setting config_settings[] = {
      NULL},
     LONG("server", "threads", threads, "0", 0, 256),
     LONG("server", "connection_timeout", connection_timeout, "30", 1, 3600),
+    {"server", "trusted_proxies", K_ADDR_SET, offsetof(struct config, trusted_proxies),
+     sizeof(((struct config *)0)->trusted_proxies), "127.0.0.1 ::1", 0, 0, NULL},
     {"database", "url", K_DATABASE_URL, offsetof(struct config, database_url),
      sizeof(((struct config *)0)->database_url), "sqlite:oidcd.db", 0, 0, NULL},
     LONG("database", "timeout_ms", database_timeout_ms, "5000", 100, 600000),

@@ -20,7 +20,8 @@ enum kind {
     K_LISTEN,
     K_LISTEN_OPT, /* K_LISTEN that may be empty: port 0 */
     K_ISSUER,
-    K_DATABASE_URL
+    K_DATABASE_URL,
+    K_ADDR_SET /* addresses and networks (core/addr_set.h), kept as written */
 };
 
 struct setting {
@@ -28,7 +29,7 @@ struct setting {
     const char *key;
     enum kind kind;
     size_t offset;
-    size_t size;         /* K_STRING, K_CHOICE, K_ISSUER, K_DATABASE_URL: the field's size */
+    size_t size;         /* K_STRING, K_CHOICE, K_ISSUER, K_DATABASE_URL, K_ADDR_SET: the field's size */
     const char *def;     /* default, as it would be written in the file */
     long min, max;       /* K_LONG */
     const char *choices; /* K_CHOICE: space-separated */

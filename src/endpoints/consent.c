@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
+#include "core/limits.h"
 #include "endpoints/app.h"
 #include "endpoints/page.h"
 #include "endpoints/signin.h"
@@ -62,13 +64,34 @@ out:
     strlist_free(&names);
 }
 
+/* What the user answered about, for the audit trail: the scope, and the
+ * claims asked beyond it ("openid email; claims: phone_number"). */
+static void audit_answer(const struct app *a, const struct http_request *req,
+                         const struct signin *s, const struct session *se, bool allow,
+                         const struct strlist *names)
+{
+    struct audit_who who = {se->user_sub, se->user_sub, s->ar.client_id, req->client_address};
+    const char *type = allow ? "consent.given" : "consent.denied";
+    char *joined = names->n ? strlist_join(names, " ") : NULL;
+    struct buf detail;
+
+    buf_init(&detail, LIMIT_FORM_BODY);
+    if (joined && !buf_append_str(&detail, s->ar.scope) && !buf_append_str(&detail, "; claims: ") &&
+        !buf_append_str(&detail, joined))
+        audit_record(a->oauth.store, type, true, &who, detail.data);
+    else /* no claims, or no memory for them: the scope at least */
+        audit_record(a->oauth.store, type, true, &who, s->ar.scope);
+    buf_free(&detail);
+    free(joined);
+}
+
 static void answer(const struct app *a, const struct http_request *req, struct http_response *resp,
                    const struct signin *s, const struct session *se)
 {
     struct consent_policy policy = {s->client.require_consent, s->client.reuse_consent};
-    struct audit_who who = {se->user_sub, se->user_sub, s->ar.client_id, req->client_address};
     struct strlist names = {0};
     const char *decision = NULL;
+    bool allow;
 
     if (params_get_one(&req->form, "decision", &decision) || !decision ||
         (strcmp(decision, "allow") != 0 && strcmp(decision, "deny") != 0)) {
@@ -76,18 +99,21 @@ static void answer(const struct app *a, const struct http_request *req, struct h
         page_error(a, resp, 400, "No answer was given", "Go back, and choose Allow or Deny.");
         return;
     }
-    audit_record(a->oauth.store,
-                 strcmp(decision, "allow") == 0 ? "consent.given" : "consent.denied", true, &who,
-                 s->ar.scope);
+    allow = strcmp(decision, "allow") == 0;
+    if (claims_beyond_scope(a, &s->ar, &names)) {
+        signin_reply_error(a, resp, &s->ar, ERR_SERVER_ERROR, "consent could not be stored");
+        goto out;
+    }
+    audit_answer(a, req, s, se, allow, &names);
     /* a denial is not remembered: the next request asks again */
-    if (strcmp(decision, "deny") == 0)
+    if (!allow)
         signin_reply_error(a, resp, &s->ar, ERR_ACCESS_DENIED, "the user denied the request");
-    else if (claims_beyond_scope(a, &s->ar, &names) ||
-             consent_remember(&a->oauth, &policy, se->user_sub, s->ar.client_id, s->ar.scope,
+    else if (consent_remember(&a->oauth, &policy, se->user_sub, s->ar.client_id, s->ar.scope,
                               &names))
         signin_reply_error(a, resp, &s->ar, ERR_SERVER_ERROR, "consent could not be stored");
     else
         signin_finish(a, req, resp, s, se);
+out:
     strlist_free(&names);
 }
 

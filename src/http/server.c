@@ -65,6 +65,8 @@ struct exchange {
     char log_path[256];
     char method_name[16];
     char request_id[HTTP_REQUEST_ID_MAX + 1]; /* on every log line and X-Request-Id */
+    char peer[HTTP_ADDRESS_SIZE];             /* the connection's other end, "" unknown */
+    bool via_proxy;                           /* peer is a trusted proxy */
 };
 
 static struct conn_state *conn_state_of(struct MHD_Connection *conn)
@@ -212,12 +214,13 @@ static uint64_t request_id_bits(void)
     return z ^ (z >> 31);
 }
 
-/* The request's id: the X-Request-Id it came with when acceptable, else 16
- * hex digits. */
+/* The request's id: the X-Request-Id a trusted proxy sent when acceptable,
+ * else 16 hex digits. */
 static void request_id_take(struct MHD_Connection *conn, struct exchange *ex)
 {
     static const char hex[] = "0123456789abcdef";
-    const char *given = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
+    const char *given =
+        ex->via_proxy ? MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id") : NULL;
     uint64_t bits;
     int i;
 
@@ -418,7 +421,7 @@ static const char *lookup_header(void *ctx, const char *name)
 }
 
 /* The peer's address as text into out (HTTP_ADDRESS_SIZE), "" when unknown. */
-static void client_address(struct MHD_Connection *conn, char *out)
+static void peer_address(struct MHD_Connection *conn, char *out)
 {
     const union MHD_ConnectionInfo *info =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -432,6 +435,32 @@ static void client_address(struct MHD_Connection *conn, char *out)
         addr = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
     if (addr && !inet_ntop(sa->sa_family, addr, out, HTTP_ADDRESS_SIZE))
         out[0] = '\0';
+}
+
+/* Collects the last X-Forwarded-For line: a proxy appends its peer to the
+ * line it received (nginx's $proxy_add_x_forwarded_for), so the last line
+ * holds the addresses it vouches for, whatever lines the client sent. */
+static enum MHD_Result last_forwarded(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    (void)kind;
+    if (strcasecmp(key, "X-Forwarded-For") == 0)
+        *(const char **)cls = value;
+    return MHD_YES;
+}
+
+/* Where the request comes from: the peer, or for a trusted proxy the client
+ * it forwarded for (core/addr_set.h). */
+static void client_address(struct MHD_Connection *conn, const struct exchange *ex, char *out)
+{
+    const char *xff = NULL;
+
+    if (!ex->via_proxy) {
+        memcpy(out, ex->peer, HTTP_ADDRESS_SIZE);
+        return;
+    }
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, last_forwarded, &xff);
+    addr_forwarded_client(ex->srv->opts.trusted_proxies, ex->peer, xff, out, HTTP_ADDRESS_SIZE);
 }
 
 static bool gate_passes(struct exchange *ex, void *app, const struct http_request *req)
@@ -467,7 +496,7 @@ static void dispatch(struct MHD_Connection *conn, struct exchange *ex)
     req.path = ex->path;
     req.header = lookup_header;
     req.header_ctx = conn;
-    client_address(conn, req.client_address);
+    client_address(conn, ex, req.client_address);
     req.authorization =
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
     rc = form_parse(ex->query, strlen(ex->query), &req.query);
@@ -526,8 +555,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     (void)version;
     if (!ex)
         return MHD_NO;
-    if (!ex->begun)
+    if (!ex->begun) {
+        const struct addr_set *trusted = ex->srv->opts.trusted_proxies;
+        peer_address(conn, ex->peer);
+        ex->via_proxy = trusted && addr_set_contains(trusted, ex->peer);
         request_id_take(conn, ex);
+    }
     log_set_request_id(ex->request_id);
     ret = request_step(conn, ex, url, method, upload_data, upload_data_size);
     log_set_request_id(NULL);

@@ -1,6 +1,7 @@
 #ifndef OIDCD_HTTP_SERVER_H
 #define OIDCD_HTTP_SERVER_H
 
+#include "core/addr_set.h"
 #include "http/http.h"
 
 struct http_server_options {
@@ -11,6 +12,10 @@ struct http_server_options {
     const struct route *routes;  /* borrowed for the server's lifetime */
     size_t nroutes;
     void *app; /* handed to every handler */
+    /* Peers whose X-Forwarded-For and X-Request-Id are believed (a proxy or
+     * load balancer in front); borrowed. NULL: none, every request's client
+     * is its peer and its id is made here. */
+    const struct addr_set *trusted_proxies;
     /* Called before the handler of every route with a flag in gate_flags;
      * returns false when it has already filled resp (the handler then does not
      * run). NULL: none. This is where the application checks what a flag asks

@@ -156,6 +156,9 @@ def test_the_consent_page_lists_the_claims_and_remembers_them(server, alice, rp)
     page = browser.follow(browser.authorize(rp, **more))
     assert consent_form(page) is not None, "a new claim must be consented to"
     assert listed_claims(page) == ["phone_number", "email"]
+    # the audit trail says what was consented to, claims included
+    given = server.cli_json("events", "--type", "consent.given")["events"]
+    assert [e["detail"] for e in given] == ["openid; claims: phone_number"], given
 
 
 def test_claims_a_remembered_scope_releases_need_no_new_consent(server, alice, rp):

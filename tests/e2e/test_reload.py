@@ -138,6 +138,7 @@ def test_restart_only_setting_keeps_its_value_with_a_warning(server, client):
 # a valid value other than the test server's for every setting
 OTHER_VALUES = {
     "server.issuer": "http://127.0.0.1:1/elsewhere", "server.listen": "127.0.0.1:1",
+    "server.trusted_proxies": "10.0.0.0/8",
     "server.threads": 3, "server.connection_timeout": 31, "database.url": "sqlite:other.db",
     "database.timeout_ms": 1000,
     "tokens.access_token_ttl": 100, "tokens.code_ttl": 100, "tokens.id_token_ttl": 100,
