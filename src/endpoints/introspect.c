@@ -41,7 +41,7 @@ static bool caller_is_audience(const char *caller_scope, const char *words)
     return found;
 }
 
-/* The sign-in a user's JWT access token carries: auth_time, acr, amr. */
+/* The sign-in a user's token comes from: auth_time, acr, amr. */
 static void write_sign_in(struct json_writer *w, const struct token_info *t)
 {
     struct strlist methods = {0};

@@ -101,6 +101,8 @@ static enum err issue_opaque(const struct oauth_ctx *ctx, const struct issue *is
     t.scope = (char *)g->scope;
     t.claims_userinfo =
         g->claims_userinfo && *g->claims_userinfo ? (char *)g->claims_userinfo : NULL;
+    t.amr = g->amr && *g->amr ? (char *)g->amr : NULL;
+    t.auth_time = t.amr ? g->auth_time : 0;
     t.issued_at = is->now;
     t.expires_at = is->now + is->ttl;
     if (is->t->audience.n && !(t.audience = strlist_join(&is->t->audience, " "))) {

@@ -132,7 +132,8 @@ static enum err read_refresh(const struct oauth_ctx *ctx, const unsigned char ha
     free(rt.resource);
     free(rt.claims_userinfo);
     free(rt.claims_id_token);
-    free(rt.amr);
+    out->amr = rt.amr;
+    out->auth_time = rt.amr ? rt.auth_time : 0;
     out->issued_at = rt.issued_at;
     out->expires_at = rt.expires_at;
     return out->audience ? ERR_OK : ERR_NOMEM;
@@ -160,6 +161,8 @@ static enum err read_opaque(const struct oauth_ctx *ctx, const char *token, size
     out->subject = t.subject;
     out->scope = t.scope;
     out->claims_userinfo = t.claims_userinfo;
+    out->amr = t.amr;
+    out->auth_time = t.auth_time;
     /* stored access tokens name their resources, else are for their client */
     out->audience = t.audience ? t.audience : strdup(t.client_id);
     out->issued_at = t.issued_at;

@@ -22,7 +22,7 @@ struct token_info {
     char *audience; /* space-separated: one word per aud value */
     char *scope;
     char *claims_userinfo; /* claim names asked for /userinfo (Core §5.5); NULL: none */
-    char *amr;             /* a JWT's sign-in methods, space-separated; NULL: none */
+    char *amr;             /* a user's sign-in methods, space-separated; NULL: none */
     int64_t auth_time;     /* … and when that sign-in was */
     int64_t issued_at;
     int64_t expires_at;

@@ -26,10 +26,11 @@ enum {
 static const struct pg_stmt sql[] = {
     [TOKEN_INSERT] = {"token_insert",
                       "INSERT INTO tokens (hash, kind, jti, client_id, subject, scope, issued_at, "
-                      "expires_at, audience, claims_userinfo) "
-                      "VALUES ($1, 'access', $2, $3, $4, $5, $6, $7, $8, $9)"},
-    [TOKEN_GET] = {"token_get", "SELECT jti, client_id, subject, scope, issued_at, expires_at, "
-                                "audience, claims_userinfo FROM tokens WHERE hash = $1"},
+                      "expires_at, audience, claims_userinfo, amr, auth_time) "
+                      "VALUES ($1, 'access', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"},
+    [TOKEN_GET] = {"token_get",
+                   "SELECT jti, client_id, subject, scope, issued_at, expires_at, "
+                   "audience, claims_userinfo, amr, auth_time FROM tokens WHERE hash = $1"},
     [TOKEN_DELETE] = {"token_delete", "DELETE FROM tokens WHERE hash = $1"},
     [REVOCATION_ADD] = {"revocation_add", "INSERT INTO revoked_tokens (jti, client_id, expires_at) "
                                           "VALUES ($1, $2, $3) ON CONFLICT (jti) DO NOTHING"},
@@ -72,11 +73,13 @@ enum err store_pg_token_insert(struct store *s, const struct token *t)
     store_pg_int(&p, t->expires_at);
     store_pg_text(&p, t->audience);
     store_pg_text(&p, t->claims_userinfo);
+    store_pg_text(&p, t->amr);
+    store_pg_int(&p, t->auth_time);
     return store_pg_run(s, &sql[TOKEN_INSERT], &p, NULL);
 }
 
 /* Columns: jti, client_id, subject, scope, issued_at, expires_at, audience,
- * claims_userinfo. */
+ * claims_userinfo, amr, auth_time. */
 static enum err fill_token(const PGresult *r, int row, void *item)
 {
     struct token *t = item;
@@ -91,6 +94,8 @@ static enum err fill_token(const PGresult *r, int row, void *item)
     t->expires_at = store_pg_get_int(r, row, 5);
     t->audience = store_pg_get_text_or_null(r, row, 6, &e);
     t->claims_userinfo = store_pg_get_text_or_null(r, row, 7, &e);
+    t->amr = store_pg_get_text_or_null(r, row, 8, &e);
+    t->auth_time = store_pg_get_int(r, row, 9);
     return !e && t->subject && t->scope ? ERR_OK : ERR_NOMEM;
 }
 

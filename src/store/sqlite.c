@@ -71,10 +71,10 @@ const char *const store_sqlite_sql[ST_COUNT] = {
     [ST_KEYS_VERSION] = "SELECT value FROM meta WHERE name = 'keys_version'",
     [ST_USERS_VERSION] = "SELECT value FROM meta WHERE name = 'users_version'",
     [ST_TOKEN_INSERT] = "INSERT INTO tokens (hash, kind, jti, client_id, subject, scope, "
-                        "issued_at, expires_at, audience, claims_userinfo) "
-                        "VALUES (?1, 'access', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                        "issued_at, expires_at, audience, claims_userinfo, amr, auth_time) "
+                        "VALUES (?1, 'access', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     [ST_TOKEN_GET] = "SELECT jti, client_id, subject, scope, issued_at, expires_at, audience, "
-                     "claims_userinfo FROM tokens WHERE hash = ?1",
+                     "claims_userinfo, amr, auth_time FROM tokens WHERE hash = ?1",
     [ST_TOKEN_DELETE] = "DELETE FROM tokens WHERE hash = ?1",
     [ST_REVOCATION_ADD] = "INSERT INTO revoked_tokens (jti, client_id, expires_at) "
                           "VALUES (?1, ?2, ?3) ON CONFLICT (jti) DO NOTHING",

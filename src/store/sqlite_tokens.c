@@ -113,6 +113,9 @@ enum err store_sqlite_token_insert(struct store *s, const struct token *t)
         sqlite3_bind_text(st, 8, t->audience, -1, SQLITE_STATIC);
     if (t->claims_userinfo)
         sqlite3_bind_text(st, 9, t->claims_userinfo, -1, SQLITE_STATIC);
+    if (t->amr)
+        sqlite3_bind_text(st, 10, t->amr, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 11, t->auth_time);
     return store_sqlite_exec(c, st, "token_insert");
 }
 
@@ -130,12 +133,14 @@ static enum err row_to_token(sqlite3_stmt *st, struct token *t)
     if ((sqlite3_column_type(st, 6) != SQLITE_NULL &&
          !(t->audience = store_sqlite_column_dup(st, 6))) ||
         (sqlite3_column_type(st, 7) != SQLITE_NULL &&
-         !(t->claims_userinfo = store_sqlite_column_dup(st, 7)))) {
+         !(t->claims_userinfo = store_sqlite_column_dup(st, 7))) ||
+        (sqlite3_column_type(st, 8) != SQLITE_NULL && !(t->amr = store_sqlite_column_dup(st, 8)))) {
         token_clear(t);
         return ERR_NOMEM;
     }
     t->issued_at = sqlite3_column_int64(st, 4);
     t->expires_at = sqlite3_column_int64(st, 5);
+    t->auth_time = sqlite3_column_int64(st, 9);
     if (!t->subject || !t->scope) {
         token_clear(t);
         return ERR_NOMEM;

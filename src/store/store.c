@@ -328,6 +328,7 @@ void token_clear(struct token *t)
     free(t->scope);
     free(t->audience);
     free(t->claims_userinfo);
+    free(t->amr);
     memset(t, 0, sizeof *t);
 }
 

@@ -106,6 +106,8 @@ struct token {
     int64_t issued_at;
     int64_t expires_at;
     char *claims_userinfo; /* claim names the claims parameter asked for /userinfo; NULL: none */
+    char *amr;             /* a user's sign-in methods, space-separated; NULL: none */
+    int64_t auth_time;     /* … and when that sign-in was; 0: none */
 };
 
 /* Whether a token is still good, as far as the store knows. */

@@ -202,3 +202,36 @@ def test_consent_page_is_no_way_past_the_step_up(server, alice, rp):
     assert answer.status_code == 303, answer.text[:2000]
     assert "/login/mfa" in answer.headers["Location"]
     assert "code=" not in answer.headers["Location"]
+
+
+def test_opaque_and_refresh_tokens_introspect_with_the_sign_in(server, alice):
+    """An opaque access token and a refresh token are looked up, not read:
+    the store keeps their sign-in so that introspection answers as for a JWT."""
+    import requests
+    from conftest import HTTP_TIMEOUT
+    from signin_support import ALL_SCOPES
+    client = make_rp(server, grant_types="authorization_code,refresh_token",
+                     access_token_format="opaque", scope=f"{ALL_SCOPES} token_introspection")
+    secret = add_totp(server)["secret"]
+    claims, _, tokens = id_claims(server, client, Browser(server), lambda: totp(secret),
+                                  scope_extra=True)
+    assert tokens["access_token"].count(".") == 0, "an opaque token was asked for"
+    rs = server.create_client(name="rs", scope=f"token_introspection {client['client_id']}")
+    # a refresh token is shown to its own client only
+    for kind, caller in (("access_token", rs), ("refresh_token", client)):
+        body = requests.post(server.url("/introspect"), data={"token": tokens[kind]},
+                             auth=(caller["client_id"], caller["client_secret"]),
+                             timeout=HTTP_TIMEOUT).json()
+        assert body["active"] is True, (kind, body)
+        assert body["acr"] == MFA and sorted(body["amr"]) == ["mfa", "otp", "pwd"], (kind, body)
+        assert body["auth_time"] == claims["auth_time"], (kind, body)
+    # a machine's opaque token has no sign-in
+    machine = server.create_client(name="m", scope="read", access_token_format="opaque")
+    tok = requests.post(server.url("/token"), data={"grant_type": "client_credentials"},
+                        auth=(machine["client_id"], machine["client_secret"]),
+                        timeout=HTTP_TIMEOUT).json()["access_token"]
+    rs2 = server.create_client(name="rs2", scope=f"token_introspection {machine['client_id']}")
+    body = requests.post(server.url("/introspect"), data={"token": tok},
+                         auth=(rs2["client_id"], rs2["client_secret"]),
+                         timeout=HTTP_TIMEOUT).json()
+    assert body["active"] is True and not {"acr", "amr", "auth_time"} & body.keys(), body
