@@ -411,6 +411,20 @@ struct store_ops {
                                  struct session **out, size_t *n);
     enum err (*session_end_for_user)(struct store *s, const char *sub, const char *sid,
                                      bool others);
+    /* passkeys */
+    enum err (*passkey_insert)(struct store *s, const struct passkey *p);
+    enum err (*passkey_get)(struct store *s, const unsigned char *cred_id, size_t len,
+                            struct passkey *out);
+    enum err (*passkeys_of_user)(struct store *s, const char *sub, struct passkey **out, size_t *n);
+    enum err (*passkey_use)(struct store *s, const unsigned char *cred_id, size_t len,
+                            uint32_t old_count, uint32_t new_count, bool backed_up, int64_t now);
+    enum err (*passkey_rename)(struct store *s, const char *sub, const unsigned char *cred_id,
+                               size_t len, const char *name);
+    enum err (*passkey_delete)(struct store *s, const char *sub, const unsigned char *cred_id,
+                               size_t len);
+    enum err (*webauthn_challenge_put)(struct store *s, const struct webauthn_challenge *c);
+    enum err (*webauthn_challenge_take)(struct store *s, const unsigned char hash[HASH_LEN],
+                                        struct webauthn_challenge *out);
 };
 
 struct store {
@@ -766,7 +780,9 @@ void totp_factor_clear(struct totp_factor *f);
 
 /* Insert: ERR_NOT_FOUND no such user; ERR_CONFLICT the credential id exists
  * (any user); ERR_TOO_LARGE the user has LIMIT_USER_PASSKEYS already
- * (checked in the same transaction). */
+ * (checked in the same transaction); ERR_INVALID_REQUEST for a passkey no
+ * table holds (no credential id or one past the limit, no public key, a
+ * text field not terminated within its array). */
 enum err store_passkey_insert(struct store *s, const struct passkey *p);
 /* By credential id, of a user who exists and is enabled. ERR_NOT_FOUND.
  * Free with passkey_clear. */
@@ -780,7 +796,8 @@ enum err store_passkeys_of_user(struct store *s, const char *sub, struct passkey
  * when no row matched (gone, or the count moved meanwhile). */
 enum err store_passkey_use(struct store *s, const unsigned char *cred_id, size_t len,
                            uint32_t old_count, uint32_t new_count, bool backed_up, int64_t now);
-/* ERR_NOT_FOUND (not this user's). */
+/* ERR_NOT_FOUND (not this user's); ERR_INVALID_REQUEST for a name longer
+ * than LIMIT_PASSKEY_NAME. */
 enum err store_passkey_rename(struct store *s, const char *sub, const unsigned char *cred_id,
                               size_t len, const char *name);
 /* ERR_NOT_FOUND (not this user's). */
@@ -790,7 +807,8 @@ enum err store_passkey_delete(struct store *s, const char *sub, const unsigned c
 void passkey_clear(struct passkey *p);
 void passkey_list_free(struct passkey *list, size_t n);
 
-/* ERR_CONFLICT for a hash that exists. */
+/* ERR_CONFLICT for a hash that exists; ERR_INVALID_REQUEST for a user_sub
+ * not terminated within its array. */
 enum err store_webauthn_challenge_put(struct store *s, const struct webauthn_challenge *c);
 /* Deletes the challenge with this hash and returns it (DELETE … RETURNING,
  * one statement): single use whatever the caller then decides; expired or
