@@ -12,6 +12,7 @@ enum err mfa_status_get(const struct oauth_ctx *ctx, const char *sub, struct mfa
 {
     struct totp_factor f = {0};
     struct recovery_code *codes = NULL;
+    struct passkey *keys = NULL;
     size_t n = 0, i;
     enum err rc;
 
@@ -32,12 +33,18 @@ enum err mfa_status_get(const struct oauth_ctx *ctx, const char *sub, struct mfa
     }
     out->recovery_total = rc ? 0 : n;
     free(codes);
+    if (rc)
+        return rc;
+    n = 0;
+    rc = store_passkeys_of_user(ctx->store, sub, &keys, &n);
+    out->passkeys = n;
+    passkey_list_free(keys, n);
     return rc;
 }
 
 bool mfa_status_has_factor(const struct mfa_status *st)
 {
-    return st->totp_confirmed || st->recovery_left > 0;
+    return st->totp_confirmed || st->recovery_left > 0 || st->passkeys > 0;
 }
 
 enum err mfa_totp_enrol(const struct oauth_ctx *ctx, const char *sub, bool confirmed,
