@@ -9,6 +9,7 @@
 #include "core/url.h"
 #include "endpoints/metrics.h"
 #include "endpoints/page.h"
+#include "oauth/audit.h"
 #include "oauth/client_cache.h"
 #include "oauth/grant_implicit.h"
 #include "oauth/mfa.h"
@@ -25,15 +26,23 @@ void signin_clear(struct signin *s)
     authorize_request_clear(&s->ar);
 }
 
-enum err signin_session(const struct app *app, const struct http_request *req, struct session *se)
+enum err signin_session_token(const struct app *app, const struct http_request *req,
+                              struct session *se, char token[SESSION_TOKEN_SIZE])
 {
-    char token[SESSION_TOKEN_SIZE];
-
     memset(se, 0, sizeof *se);
     if (page_session_get(app, req, token))
         return ERR_NOT_FOUND;
     /* a session whose user was deleted or disabled is not found */
     return session_lookup(&app->oauth, token, se);
+}
+
+enum err signin_session(const struct app *app, const struct http_request *req, struct session *se)
+{
+    char token[SESSION_TOKEN_SIZE];
+    enum err rc = signin_session_token(app, req, se, token);
+
+    OPENSSL_cleanse(token, sizeof token);
+    return rc;
 }
 
 static enum err fatal(struct authorize_error *e, enum err code, const char *description)
@@ -373,6 +382,15 @@ void signin_signed_in(const struct app *a, struct http_response *resp, const str
     again = s->ar;
     again.max_age = -1;
     signin_send_to(a, resp, 303, "/authorize", &again, true);
+}
+
+void signin_audit(const struct app *a, const struct http_request *req, const struct signin *s,
+                  bool has, const char *sub, const char *type, bool ok, const char *detail)
+{
+    struct audit_who who = {sub, sub, has ? s->ar.client_id : NULL,
+                            req->client_address[0] ? req->client_address : NULL};
+
+    audit_record(a->oauth.store, type, ok, &who, detail);
 }
 
 void signin_throttled(const struct app *a, struct http_response *resp, long retry_after)

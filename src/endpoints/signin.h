@@ -10,6 +10,7 @@
 #include "endpoints/app.h"
 #include "oauth/authorize_request.h"
 #include "oauth/mfa.h"
+#include "oauth/session.h"
 
 /* An authorization request and the client it names. */
 struct signin {
@@ -24,6 +25,11 @@ void signin_clear(struct signin *s);
  * names a session that has not expired, of a user who still exists and is
  * enabled. ERR_NOT_FOUND when there is none; ERR_STORE, ERR_NOMEM. */
 enum err signin_session(const struct app *app, const struct http_request *req, struct session *se);
+
+/* signin_session, and the session's token into token (the secret a passkey
+ * challenge is bound to; the caller wipes it). */
+enum err signin_session_token(const struct app *app, const struct http_request *req,
+                              struct session *se, char token[SESSION_TOKEN_SIZE]);
 
 /* Reads the authorization request in p (a query or a form): looks its
  * client up and validates it (authorize_request_parse's rules and errors,
@@ -123,6 +129,12 @@ enum err signin_start_session(const struct app *app, const struct http_request *
  * session now counts, or a page saying so when there is no request. */
 void signin_signed_in(const struct app *app, struct http_response *resp, const struct signin *s,
                       bool has);
+
+/* Records the audit event type (ok, detail) of a sign-in step of the user
+ * sub (actor and user), with s's client when there is a request (has) and
+ * req's address. */
+void signin_audit(const struct app *app, const struct http_request *req, const struct signin *s,
+                  bool has, const char *sub, const char *type, bool ok, const char *detail);
 
 /* The 429 page of a throttled attempt, with Retry-After. */
 void signin_throttled(const struct app *app, struct http_response *resp, long retry_after);

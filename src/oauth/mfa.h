@@ -45,6 +45,15 @@ enum err mfa_status_get(const struct oauth_ctx *ctx, const char *sub, struct mfa
  * recovery codes left, or a passkey). */
 bool mfa_status_has_factor(const struct mfa_status *st);
 
+/* Whether a session that proved amr may change the user's factors into
+ * *out: a user who has a second factor changes factors only from a session
+ * that showed one (a stolen password-only session, one from before the
+ * factor say, must not mint recovery codes, start a new secret or add a
+ * passkey); without one, the first may be set up from any session.
+ * ERR_STORE, ERR_NOMEM. */
+enum err mfa_factors_may_change(const struct oauth_ctx *ctx, const char *sub, const char *amr,
+                                bool *out);
+
 /* A fresh TOTP secret for the user into secret, stored sealed, replacing
  * any earlier one; confirmed (it counts at once: the operator hands it
  * over) or not (the user proves it with a code first, mfa_totp_check with
@@ -82,6 +91,12 @@ enum err mfa_recovery_use(const struct oauth_ctx *ctx, const char *sub, const ch
  * set. ERR_NOT_FOUND, ERR_CRYPTO, ERR_STORE. Caller wipes out. */
 enum err mfa_recovery_regenerate(const struct oauth_ctx *ctx, const char *sub, int64_t now,
                                  struct recovery_codes *out);
+
+/* The login throttle's account (oauth/login_throttle.h) for the user's
+ * second factors, codes and passkeys alike: apart from the password's
+ * ("pwd:" and the username), limited alike. */
+#define MFA_THROTTLE_KEY_SIZE (LIMIT_SUB + 8)
+void mfa_throttle_key(const char *sub, char out[MFA_THROTTLE_KEY_SIZE]);
 
 /* The level a session's amr reaches: MFA_LEVEL_PHR when it holds "mfa" and
  * a key that proved possession bound to the origin ("hwk" or "swk": a

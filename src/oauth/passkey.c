@@ -10,8 +10,6 @@
 
 /* The origin every ceremony must come from: the issuer's scheme://host[:port]. */
 #define ORIGIN_SIZE 1024
-/* base64url of the longest credential id, and its NUL */
-#define ID_TEXT_SIZE ((LIMIT_WEBAUTHN_CREDENTIAL_ID * 4 + 2) / 3 + 1)
 
 bool passkey_enabled(const struct config *cfg)
 {
@@ -285,9 +283,37 @@ enum err passkey_assert(const struct oauth_ctx *ctx, const struct passkey_ceremo
     return rc;
 }
 
+/* The id text of the user's passkey, decoded, then change done to it. */
+static enum err with_id(const struct oauth_ctx *ctx, const char *sub, const char *id,
+                        const char *name)
+{
+    struct blob b;
+    const char *why = NULL;
+    enum err rc = decode(id, LIMIT_WEBAUTHN_CREDENTIAL_ID, false, "", &b, &why);
+
+    if (rc == ERR_ACCESS_DENIED)
+        rc = ERR_NOT_FOUND;
+    if (!rc)
+        rc = name ? store_passkey_rename(ctx->store, sub, b.p, b.n, name)
+                  : store_passkey_delete(ctx->store, sub, b.p, b.n);
+    blob_free(&b);
+    return rc;
+}
+
+enum err passkey_rename(const struct oauth_ctx *ctx, const char *sub, const char *id,
+                        const char *name)
+{
+    return with_id(ctx, sub, id, name);
+}
+
+enum err passkey_remove(const struct oauth_ctx *ctx, const char *sub, const char *id)
+{
+    return with_id(ctx, sub, id, NULL);
+}
+
 enum err passkey_ids_of_user(const struct oauth_ctx *ctx, const char *sub, struct buf *b, size_t *n)
 {
-    char id[ID_TEXT_SIZE];
+    char id[PASSKEY_ID_TEXT_SIZE];
     struct passkey *list = NULL;
     size_t i;
     enum err rc;

@@ -25,6 +25,9 @@
 
 #define PASSKEY_DEFAULT_NAME "Passkey"
 
+/* base64url of the longest credential id, and its NUL */
+#define PASSKEY_ID_TEXT_SIZE ((LIMIT_WEBAUTHN_CREDENTIAL_ID * 4 + 2) / 3 + 1)
+
 /* The COSE algorithms offered (pubKeyCredParams), in order of preference. */
 #define PASSKEY_ALGS "-7 -8 -257"
 
@@ -86,6 +89,16 @@ struct passkey_signin {
 enum err passkey_assert(const struct oauth_ctx *ctx, const struct passkey_ceremony *c,
                         const struct passkey *pk, const struct passkey_response *r, int64_t now,
                         struct passkey_signin *out, const char **why);
+
+/* Renames the user's passkey whose base64url id is id to name
+ * (passkey_name_clean'd by the caller). ERR_NOT_FOUND: a malformed id, or
+ * no passkey of this user has it; ERR_STORE. */
+enum err passkey_rename(const struct oauth_ctx *ctx, const char *sub, const char *id,
+                        const char *name);
+
+/* Removes the user's passkey whose base64url id is id. ERR_NOT_FOUND as
+ * passkey_rename; ERR_STORE. */
+enum err passkey_remove(const struct oauth_ctx *ctx, const char *sub, const char *id);
 
 /* The base64url ids of the user's passkeys, space-separated, into b (for a
  * form's allowCredentials or excludeCredentials); *n gets how many.
