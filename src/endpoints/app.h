@@ -103,6 +103,7 @@ void endpoint_account(void *app, const struct http_request *req, struct http_res
 void endpoint_login_mfa(void *app, const struct http_request *req, struct http_response *resp);
 /* POST /login/passkey and /account/passkey: passkey forms answered (404
  * where passkeys are off). */
+void endpoint_login_passkey(void *app, const struct http_request *req, struct http_response *resp);
 void endpoint_account_passkey(void *app, const struct http_request *req,
                               struct http_response *resp);
 void endpoint_consent(void *app, const struct http_request *req, struct http_response *resp);
