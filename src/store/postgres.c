@@ -202,6 +202,7 @@ const struct store_ops store_pg_ops = {
     .resource_update = store_pg_resource_update,
     .resource_delete = store_pg_resource_delete,
     .resource_list = store_pg_resource_list,
+    .resources_version = store_pg_resources_version,
     .token_ttl_record = store_pg_token_ttl_record,
     .token_ttl_max = store_pg_token_ttl_max,
     .session_client_add = store_pg_session_client_add,
