@@ -156,6 +156,20 @@ def test_without_resource_aud_is_every_resource_owning_a_granted_scope(apis):
     assert claims["aud"] == owner["client_id"]
 
 
+def test_a_resource_changed_while_the_server_runs_is_seen_within_a_second(apis):
+    """The server caches the resources and reads them again when their
+    change counter moves (checked once a second)."""
+    owner = make_owner(apis, scope="read_books read_films")
+    assert claims_of(apis, get_access_token_for(apis, owner, "read_films"))["aud"] == FILMS
+    assert resource(apis, "update", FILMS, "--scope", "watch_films").returncode == 0
+    assert wait_until(lambda: claims_of(apis, get_access_token_for(apis, owner, "read_films"))[
+        "aud"] == owner["client_id"], timeout=2)
+    assert resource(apis, "delete", BOOKS).returncode == 0
+    assert wait_until(lambda: apis.token_basic(owner, resource=BOOKS).status_code == 400,
+                      timeout=2)
+    assert_oauth_error(apis.token_basic(owner, resource=BOOKS), 400, "invalid_target")
+
+
 def get_access_token_for(server, owner, scope):
     return get_token(server, owner, scope=scope)["access_token"]
 
