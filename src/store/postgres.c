@@ -149,6 +149,7 @@ out:
 
 const struct store_ops store_pg_ops = {
     .name = "postgresql",
+    .features = STORE_SHARED,
     .url_selects = pg_url_selects,
     .url_check = pg_url_check,
     .open = pg_open,

@@ -95,6 +95,13 @@ const char *store_backend_name(const char *url)
     return b ? b->name : NULL;
 }
 
+unsigned store_backend_features(const char *url)
+{
+    const struct store_ops *b = backend_for(url);
+
+    return b ? b->features : 0;
+}
+
 void store_close(struct store *s)
 {
     if (s)

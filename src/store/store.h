@@ -276,9 +276,16 @@ struct store_settings {
 
 #define STORE_TIMEOUT_MS_DEFAULT 5000
 
+/* What a backend offers beyond the operations every one has (store_ops'
+ * features), for what must differ above store/ without naming a backend. */
+#define STORE_SHARED                                                                               \
+    0x1u /* several instances, on several machines, may use one                                    \
+            database at once (docs/SCALING.md) */
+
 struct store_ops {
     const char *name;   /* "sqlite", "postgresql": for messages */
     const char *scheme; /* "sqlite:"; NULL when url_selects decides */
+    unsigned features;  /* STORE_… bits */
     /* Whether url is this backend's (NULL: it starts with scheme). */
     bool (*url_selects)(const char *url);
     /* Whether url, this backend's, is well formed; if not, a one-line reason
@@ -415,6 +422,8 @@ enum err store_url_check(const char *url, char *why, size_t whylen);
 /* The name of the backend that takes url ("sqlite", "postgresql"); NULL
  * when none does. */
 const char *store_backend_name(const char *url);
+/* The STORE_… bits of the backend that takes url; 0 when none does. */
+unsigned store_backend_features(const char *url);
 
 /* Appends the operations' latency and error count to t (GET /metrics). */
 struct metrics_text;
