@@ -1,4 +1,4 @@
--- Pages of clients and resources, as SQLite's migration 020: clients oldest
+-- Pages of clients and resources, as SQLite's migration 022: clients oldest
 -- first, then by id compared bytewise (COLLATE "C", SQLite's BINARY,
 -- whatever the database's collation); resources by id, bytewise. The
 -- insertion-order index the whole-table list used goes.
