@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "core/clock.h"
+#include "core/text.h"
 #include "oauth/client_rules.h"
 #include "oauth/client_sector.h"
 #include "oauth/subject.h"
@@ -701,31 +702,50 @@ static int cmd_show(int argc, char **argv, struct store *s)
     return status;
 }
 
+/* Prints one page: a line per client, or its objects appended to arr. */
+static void print_page(const struct client *list, size_t n, json_t *arr)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (arr)
+            json_array_append_new(arr, client_json(&list[i], NULL));
+        else
+            printf("%s  %-12s  %-8s  %s\n", list[i].id, client_type_name(list[i].type),
+                   list[i].enabled ? "enabled" : "disabled", list[i].name);
+    }
+}
+
 static int cmd_list(int argc, char **argv, struct store *s)
 {
+    char after[LIMIT_CLIENT_ID + 1] = "";
+    struct client_filter page = {.after_id = after, .limit = LIMIT_LIST_PAGE};
     struct client *list = NULL;
     struct client_flags f = {0};
-    size_t n = 0, i;
-    json_t *arr;
+    json_t *arr = NULL;
+    size_t n = 0;
     int status = parse_print_flags(argc, argv, 0, &f);
 
     if (status)
         return status;
-    if (store_client_list(s, &list, &n))
-        return cli_fail(EXIT_FAIL, "cannot list clients");
-    if (wants_json(&f)) {
-        arr = json_array();
-        for (i = 0; i < n; i++)
-            json_array_append_new(arr, client_json(&list[i], NULL));
+    arr = wants_json(&f) ? json_array() : NULL;
+    do {
+        if (store_client_list(s, &page, &list, &n)) {
+            json_decref(arr);
+            return cli_fail(EXIT_FAIL, "cannot list clients");
+        }
+        print_page(list, n, arr);
+        if (n) {
+            text_copy(after, sizeof after, list[n - 1].id);
+            page.after_created_at = list[n - 1].created_at;
+        }
+        client_list_free(list, n);
+    } while (n == LIMIT_LIST_PAGE);
+    if (arr) {
         json_dumpf(arr, stdout, JSON_INDENT(2));
         putchar('\n');
         json_decref(arr);
-    } else {
-        for (i = 0; i < n; i++)
-            printf("%s  %-12s  %-8s  %s\n", list[i].id, client_type_name(list[i].type),
-                   list[i].enabled ? "enabled" : "disabled", list[i].name);
     }
-    client_list_free(list, n);
     return EXIT_OK;
 }
 

@@ -43,6 +43,12 @@ static int check(const struct config *cfg)
     ui_free(ui);
     cli_warn_config(cfg);
     printf("configuration ok (%s)\n", cfg->path[0] ? cfg->path : "defaults and environment");
+    /* which backend the URL picks (a key=value string names none), and
+     * whether a deployment of several instances can stand on it */
+    printf("database: %s, %s (docs/SCALING.md)\n", store_backend_name(cfg->database_url),
+           store_backend_features(cfg->database_url) & STORE_SHARED
+               ? "several instances may share it"
+               : "one instance only");
     return EXIT_OK;
 }
 

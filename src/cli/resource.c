@@ -129,29 +129,68 @@ static int apply(struct resource *r, const struct resource_flags *f)
     return status;
 }
 
+/* Calls visit(r, arg) for every resource, a page at a time, until one
+ * returns other than EXIT_OK; returns that, or EXIT_FAIL (reported) when the
+ * store fails. */
+static int each_resource(struct store *s, int (*visit)(const struct resource *r, void *arg),
+                         void *arg)
+{
+    char *after = NULL;
+    struct resource *list = NULL;
+    size_t n = 0, i;
+    int status = EXIT_OK;
+
+    do {
+        if (store_resource_list(s, after, LIMIT_LIST_PAGE, &list, &n)) {
+            status = cli_fail(EXIT_FAIL, "cannot read resources");
+            break;
+        }
+        for (i = 0; status == EXIT_OK && i < n; i++)
+            status = visit(&list[i], arg);
+        free(after);
+        after = n ? list[n - 1].id : NULL;
+        if (n)
+            list[n - 1].id = NULL; /* after owns it now */
+        resource_list_free(list, n);
+    } while (status == EXIT_OK && n == LIMIT_LIST_PAGE);
+    free(after);
+    return status;
+}
+
+/* The resource being written and its scope words. */
+struct owner_check {
+    const struct resource *r;
+    struct strlist words;
+};
+
+/* EXIT_USAGE (reported) when other, not the resource being written, owns
+ * one of its scope words. */
+static int check_owner(const struct resource *other, void *arg)
+{
+    const struct owner_check *c = arg;
+    size_t k;
+
+    if (strcmp(other->id, c->r->id) == 0)
+        return EXIT_OK;
+    for (k = 0; k < c->words.n; k++)
+        if (scope_has(other->scope, c->words.items[k]))
+            return cli_fail(EXIT_USAGE, "scope %s belongs to resource %s", c->words.items[k],
+                            other->id);
+    return EXIT_OK;
+}
+
 /* A scope another resource owns is refused by name (the store would refuse
  * it too, without saying whose it is). */
 static int check_owners(struct store *s, const struct resource *r)
 {
-    struct resource *list = NULL;
-    struct strlist words = {0};
-    size_t n = 0, i, k;
-    int status = EXIT_OK;
+    struct owner_check c = {r, {0}};
+    int status;
 
-    if (store_resource_list(s, &list, &n) || strlist_split(&words, r->scope, " "))
+    if (strlist_split(&c.words, r->scope, " "))
         status = cli_fail(EXIT_FAIL, "cannot read resources");
-    for (i = 0; status == EXIT_OK && i < n; i++) {
-        if (strcmp(list[i].id, r->id) == 0)
-            continue;
-        for (k = 0; k < words.n; k++)
-            if (scope_has(list[i].scope, words.items[k])) {
-                status = cli_fail(EXIT_USAGE, "scope %s belongs to resource %s", words.items[k],
-                                  list[i].id);
-                break;
-            }
-    }
-    strlist_free(&words);
-    resource_list_free(list, n);
+    else
+        status = each_resource(s, check_owner, &c);
+    strlist_free(&c.words);
     return status;
 }
 
@@ -285,30 +324,32 @@ static int cmd_show(int argc, char **argv, struct store *s)
     return status;
 }
 
+/* A line of `resource list`, or its object appended to the array arg. */
+static int list_one(const struct resource *r, void *arg)
+{
+    if (arg)
+        json_array_append_new(arg, resource_json(r));
+    else
+        printf("%s  %s\n", r->id, r->scope);
+    return EXIT_OK;
+}
+
 static int cmd_list(int argc, char **argv, struct store *s)
 {
-    struct resource *list = NULL;
     struct resource_flags f = {0};
-    size_t n = 0, i;
-    json_t *arr;
+    json_t *arr = NULL;
     int status = parse_flags(argc, argv, 0, false, false, &f);
 
     if (status)
         return status;
-    if (store_resource_list(s, &list, &n))
-        return cli_fail(EXIT_FAIL, "cannot list resources");
-    if (f.json) {
-        arr = json_array();
-        for (i = 0; i < n; i++)
-            json_array_append_new(arr, resource_json(&list[i]));
+    arr = f.json ? json_array() : NULL;
+    status = each_resource(s, list_one, arr);
+    if (status == EXIT_OK && arr) {
         json_dumpf(arr, stdout, JSON_INDENT(2));
         putchar('\n');
-        json_decref(arr);
     }
-    for (i = 0; !f.json && i < n; i++)
-        printf("%s  %s\n", list[i].id, list[i].scope);
-    resource_list_free(list, n);
-    return EXIT_OK;
+    json_decref(arr);
+    return status;
 }
 
 static int cmd_delete(int argc, char **argv, struct store *s)

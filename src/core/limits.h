@@ -38,6 +38,7 @@
 #define LIMIT_PASSWORD 1024        /* bytes of a password */
 #define LIMIT_CLAIMS 16384         /* bytes of a user's claims as JSON */
 #define LIMIT_USER_PAGE 1000       /* users in one page of a list */
+#define LIMIT_LIST_PAGE 100        /* clients or resources in one page of a list */
 #define LIMIT_TEMPLATE 65536       /* bytes of one page template */
 #define LIMIT_PAGE 262144          /* bytes of one rendered page */
 #define LIMIT_LOGIN_COUNTERS 65536 /* failed-login counters (accounts and addresses) */

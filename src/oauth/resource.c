@@ -10,32 +10,81 @@
 
 #define TTL_MS 1000.0
 
+/* The resources, read again only when store_resources_version has moved
+ * since (checked at most once a second): a token request costs no read of
+ * them, and an idle cache one small read a second. */
 static struct {
     pthread_mutex_t lock;
     struct resource *list;
     size_t n;
     bool loaded;
-    double fetched_ms;
+    int64_t version; /* the version read before the list */
+    double checked_ms;
 } cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-/* Refreshes the cache when older than a second; call with the lock held. */
+/* Every resource, a page at a time, into *out (caller frees with
+ * resource_list_free). */
+static enum err read_all(struct store *s, struct resource **out, size_t *n)
+{
+    struct resource *all = NULL, *page = NULL, *grown;
+    size_t got = 0;
+    enum err rc;
+
+    *n = 0;
+    do {
+        rc = store_resource_list(s, *n ? all[*n - 1].id : NULL, LIMIT_LIST_PAGE, &page, &got);
+        if (rc)
+            break;
+        if (got == 0) {
+            resource_list_free(page, got);
+            break;
+        }
+        grown = realloc(all, (*n + got) * sizeof *all);
+        if (!grown) {
+            resource_list_free(page, got);
+            rc = ERR_NOMEM;
+            break;
+        }
+        all = grown;
+        memcpy(all + *n, page, got * sizeof *page); /* all owns the page's strings now */
+        *n += got;
+        free(page);
+    } while (got == LIMIT_LIST_PAGE);
+    if (rc) {
+        resource_list_free(all, *n);
+        *n = 0;
+        all = NULL;
+    }
+    *out = all;
+    return rc;
+}
+
+/* Reads the resources again when they changed; call with the lock held. */
 static enum err refresh(struct store *s)
 {
     struct resource *list = NULL;
     size_t n = 0;
     double asked_ms = clock_ms();
+    int64_t version;
     enum err rc;
 
-    if (cache.loaded && asked_ms - cache.fetched_ms < TTL_MS)
+    if (cache.loaded && asked_ms - cache.checked_ms < TTL_MS)
         return ERR_OK;
-    rc = store_resource_list(s, &list, &n);
+    /* read before the rows: a change after it moves the version past this */
+    rc = store_resources_version(s, &version);
     if (rc)
         return rc;
-    resource_list_free(cache.list, cache.n);
-    cache.list = list;
-    cache.n = n;
-    cache.loaded = true;
-    cache.fetched_ms = asked_ms;
+    if (!cache.loaded || version != cache.version) {
+        rc = read_all(s, &list, &n);
+        if (rc)
+            return rc;
+        resource_list_free(cache.list, cache.n);
+        cache.list = list;
+        cache.n = n;
+        cache.version = version;
+        cache.loaded = true;
+    }
+    cache.checked_ms = asked_ms;
     return ERR_OK;
 }
 

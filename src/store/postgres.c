@@ -149,6 +149,7 @@ out:
 
 const struct store_ops store_pg_ops = {
     .name = "postgresql",
+    .features = STORE_SHARED,
     .url_selects = pg_url_selects,
     .url_check = pg_url_check,
     .open = pg_open,
@@ -202,6 +203,7 @@ const struct store_ops store_pg_ops = {
     .resource_update = store_pg_resource_update,
     .resource_delete = store_pg_resource_delete,
     .resource_list = store_pg_resource_list,
+    .resources_version = store_pg_resources_version,
     .token_ttl_record = store_pg_token_ttl_record,
     .token_ttl_max = store_pg_token_ttl_max,
     .session_client_add = store_pg_session_client_add,

@@ -34,8 +34,10 @@ static const struct pg_stmt sql[] = {
          "id_token_alg = $20, secret_sealed = $21, require_mfa = $22, updated_at = $23 "
          "WHERE id = $1"},
     [CLIENT_DELETE] = {"client_delete", "DELETE FROM clients WHERE id = $1"},
-    [CLIENT_LIST] = {"client_list",
-                     "SELECT " CLIENT_COLUMNS " FROM clients ORDER BY created_at, seq"},
+    /* ids compare bytewise, as SQLite's do (index clients_page) */
+    [CLIENT_LIST] = {"client_list", "SELECT " CLIENT_COLUMNS " FROM clients "
+                                    "WHERE (created_at, id COLLATE \"C\") > ($1, $2) "
+                                    "ORDER BY created_at, id COLLATE \"C\" LIMIT $3"},
     [CLIENT_ALGS] = {"client_id_token_algs", "SELECT DISTINCT id_token_alg FROM clients"},
 };
 
@@ -196,9 +198,15 @@ static void clear_item(void *item)
     client_clear(item);
 }
 
-enum err store_pg_client_list(struct store *s, struct client **out, size_t *n)
+enum err store_pg_client_list(struct store *s, const struct client_filter *f, struct client **out,
+                              size_t *n)
 {
-    return store_pg_list(s, &sql[CLIENT_LIST], NULL, sizeof **out, fill_client, clear_item,
+    struct pg_params p = {0};
+
+    store_pg_int(&p, f->after_created_at);
+    store_pg_text(&p, f->after_id);
+    store_pg_int(&p, (int64_t)f->limit);
+    return store_pg_list(s, &sql[CLIENT_LIST], &p, sizeof **out, fill_client, clear_item,
                          (void **)out, n);
 }
 

@@ -171,7 +171,8 @@ enum err store_pg_client_get(struct store *s, const char *id, struct client *out
 enum err store_pg_client_insert(struct store *s, const struct client *c);
 enum err store_pg_client_update(struct store *s, const struct client *c);
 enum err store_pg_client_delete(struct store *s, const char *id);
-enum err store_pg_client_list(struct store *s, struct client **out, size_t *n);
+enum err store_pg_client_list(struct store *s, const struct client_filter *f, struct client **out,
+                              size_t *n);
 enum err store_pg_client_id_token_algs(struct store *s, struct strlist *out);
 
 /* postgres_keys.c */
@@ -186,7 +187,9 @@ enum err store_pg_resource_get(struct store *s, const char *id, struct resource 
 enum err store_pg_resource_insert(struct store *s, const struct resource *r);
 enum err store_pg_resource_update(struct store *s, const struct resource *r);
 enum err store_pg_resource_delete(struct store *s, const char *id);
-enum err store_pg_resource_list(struct store *s, struct resource **out, size_t *n);
+enum err store_pg_resource_list(struct store *s, const char *after, size_t limit,
+                                struct resource **out, size_t *n);
+enum err store_pg_resources_version(struct store *s, int64_t *version);
 enum err store_pg_token_ttl_record(struct store *s, int64_t ttl);
 enum err store_pg_token_ttl_max(struct store *s, int64_t *out);
 

@@ -14,6 +14,7 @@ enum {
     RESOURCE_UPDATE,
     RESOURCE_DELETE,
     RESOURCE_LIST,
+    RESOURCES_VERSION,
     RESOURCE_SCOPE_INSERT,
     RESOURCE_SCOPES_DELETE,
     TOKEN_TTL_RECORD,
@@ -30,8 +31,11 @@ static const struct pg_stmt sql[] = {
                          "UPDATE resources SET name = $2, scope = $3, access_token_format = $4, "
                          "access_token_ttl = $5, updated_at = $6 WHERE id = $1"},
     [RESOURCE_DELETE] = {"resource_delete", "DELETE FROM resources WHERE id = $1"},
-    [RESOURCE_LIST] = {"resource_list",
-                       "SELECT " RESOURCE_COLUMNS " FROM resources ORDER BY id COLLATE \"C\""},
+    [RESOURCE_LIST] = {"resource_list", "SELECT " RESOURCE_COLUMNS " FROM resources "
+                                        "WHERE id COLLATE \"C\" > $1 "
+                                        "ORDER BY id COLLATE \"C\" LIMIT $2"},
+    [RESOURCES_VERSION] = {"resources_version",
+                           "SELECT value FROM meta WHERE name = 'resources_version'"},
     [RESOURCE_SCOPE_INSERT] = {"resource_scope_insert",
                                "INSERT INTO resource_scopes (scope, resource_id) VALUES ($1, $2)"},
     [RESOURCE_SCOPES_DELETE] = {"resource_scopes_delete",
@@ -155,10 +159,20 @@ static void clear_item(void *item)
     resource_clear(item);
 }
 
-enum err store_pg_resource_list(struct store *s, struct resource **out, size_t *n)
+enum err store_pg_resource_list(struct store *s, const char *after, size_t limit,
+                                struct resource **out, size_t *n)
 {
-    return store_pg_list(s, &sql[RESOURCE_LIST], NULL, sizeof **out, fill_resource, clear_item,
+    struct pg_params p = {0};
+
+    store_pg_text(&p, after);
+    store_pg_int(&p, (int64_t)limit);
+    return store_pg_list(s, &sql[RESOURCE_LIST], &p, sizeof **out, fill_resource, clear_item,
                          (void **)out, n);
+}
+
+enum err store_pg_resources_version(struct store *s, int64_t *version)
+{
+    return store_pg_counter(s, &sql[RESOURCES_VERSION], version);
 }
 
 enum err store_pg_token_ttl_record(struct store *s, int64_t ttl)

@@ -59,7 +59,8 @@ const char *const store_sqlite_sql[ST_COUNT] = {
                          "sector_identifier_uri = ?20, sector = ?21, id_token_alg = ?22, "
                          "secret_sealed = ?23, require_mfa = ?24 WHERE id = ?1",
     [ST_CLIENT_DELETE] = "DELETE FROM clients WHERE id = ?1",
-    [ST_CLIENT_LIST] = "SELECT " CLIENT_COLUMNS " FROM clients ORDER BY created_at, rowid",
+    [ST_CLIENT_LIST] = "SELECT " CLIENT_COLUMNS " FROM clients WHERE (created_at, id) > (?1, ?2) "
+                       "ORDER BY created_at, id LIMIT ?3",
     [ST_CLIENT_ID_TOKEN_ALGS] = "SELECT DISTINCT id_token_alg FROM clients",
     [ST_KEY_INSERT] = "INSERT INTO signing_keys (kid, alg, private_enc, public_jwk, created_at, "
                       "not_before, retire_after) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL)",
@@ -165,7 +166,9 @@ const char *const store_sqlite_sql[ST_COUNT] = {
     [ST_RESOURCE_UPDATE] = "UPDATE resources SET name = ?2, scope = ?3, access_token_format = ?4, "
                            "access_token_ttl = ?5, updated_at = ?7 WHERE id = ?1",
     [ST_RESOURCE_DELETE] = "DELETE FROM resources WHERE id = ?1",
-    [ST_RESOURCE_LIST] = "SELECT " RESOURCE_COLUMNS " FROM resources ORDER BY id",
+    [ST_RESOURCE_LIST] =
+        "SELECT " RESOURCE_COLUMNS " FROM resources WHERE id > ?1 ORDER BY id LIMIT ?2",
+    [ST_RESOURCES_VERSION] = "SELECT value FROM meta WHERE name = 'resources_version'",
     [ST_RESOURCE_SCOPE_INSERT] = "INSERT INTO resource_scopes (scope, resource_id) VALUES (?1, ?2)",
     [ST_RESOURCE_SCOPES_DELETE] = "DELETE FROM resource_scopes WHERE resource_id = ?1",
     [ST_TOKEN_TTL_RECORD] =
@@ -760,6 +763,7 @@ const struct store_ops store_sqlite_ops = {
     .resource_update = store_sqlite_resource_update,
     .resource_delete = store_sqlite_resource_delete,
     .resource_list = store_sqlite_resource_list,
+    .resources_version = store_sqlite_resources_version,
     .token_ttl_record = store_sqlite_token_ttl_record,
     .token_ttl_max = store_sqlite_token_ttl_max,
     .session_client_add = store_sqlite_session_client_add,

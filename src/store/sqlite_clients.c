@@ -212,7 +212,8 @@ static enum err fill_client(sqlite3_stmt *st, void *item)
     return row_to_client(st, item);
 }
 
-enum err store_sqlite_client_list(struct store *s, struct client **out, size_t *n)
+enum err store_sqlite_client_list(struct store *s, const struct client_filter *f,
+                                  struct client **out, size_t *n)
 {
     struct conn *c = store_sqlite_conn_get(s);
     sqlite3_stmt *st = c ? store_sqlite_stmt(c, ST_CLIENT_LIST) : NULL;
@@ -221,6 +222,9 @@ enum err store_sqlite_client_list(struct store *s, struct client **out, size_t *
 
     if (!st)
         return ERR_STORE;
+    sqlite3_bind_int64(st, 1, f->after_created_at);
+    sqlite3_bind_text(st, 2, f->after_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)f->limit);
     e = store_sqlite_collect(c, st, sizeof **out, fill_client, &items, n);
     if (e) {
         client_list_free(items, *n);

@@ -74,6 +74,7 @@ enum stmt_id {
     ST_RESOURCE_UPDATE,
     ST_RESOURCE_DELETE,
     ST_RESOURCE_LIST,
+    ST_RESOURCES_VERSION,
     ST_RESOURCE_SCOPE_INSERT,
     ST_RESOURCE_SCOPES_DELETE,
     ST_TOKEN_TTL_RECORD,
@@ -203,7 +204,8 @@ enum err store_sqlite_client_get(struct store *s, const char *id, struct client 
 enum err store_sqlite_client_insert(struct store *s, const struct client *c);
 enum err store_sqlite_client_update(struct store *s, const struct client *c);
 enum err store_sqlite_client_delete(struct store *s, const char *id);
-enum err store_sqlite_client_list(struct store *s, struct client **out, size_t *n);
+enum err store_sqlite_client_list(struct store *s, const struct client_filter *f,
+                                  struct client **out, size_t *n);
 enum err store_sqlite_client_id_token_algs(struct store *s, struct strlist *out);
 enum err store_sqlite_key_add(struct store *s, const struct signing_key *k, int64_t retire_others);
 enum err store_sqlite_key_list(struct store *s, struct signing_key **out, size_t *n);
@@ -235,7 +237,9 @@ enum err store_sqlite_resource_get(struct store *s, const char *id, struct resou
 enum err store_sqlite_resource_insert(struct store *s, const struct resource *r);
 enum err store_sqlite_resource_update(struct store *s, const struct resource *r);
 enum err store_sqlite_resource_delete(struct store *s, const char *id);
-enum err store_sqlite_resource_list(struct store *s, struct resource **out, size_t *n);
+enum err store_sqlite_resource_list(struct store *s, const char *after, size_t limit,
+                                    struct resource **out, size_t *n);
+enum err store_sqlite_resources_version(struct store *s, int64_t *version);
 enum err store_sqlite_token_ttl_record(struct store *s, int64_t ttl);
 enum err store_sqlite_token_ttl_max(struct store *s, int64_t *out);
 

@@ -144,7 +144,8 @@ static enum err fill_resource(sqlite3_stmt *st, void *item)
     return row_to_resource(st, item);
 }
 
-enum err store_sqlite_resource_list(struct store *s, struct resource **out, size_t *n)
+enum err store_sqlite_resource_list(struct store *s, const char *after, size_t limit,
+                                    struct resource **out, size_t *n)
 {
     struct conn *c = store_sqlite_conn_get(s);
     sqlite3_stmt *st = c ? store_sqlite_stmt(c, ST_RESOURCE_LIST) : NULL;
@@ -153,6 +154,8 @@ enum err store_sqlite_resource_list(struct store *s, struct resource **out, size
 
     if (!st)
         return ERR_STORE;
+    sqlite3_bind_text(st, 1, after, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
     e = store_sqlite_collect(c, st, sizeof **out, fill_resource, &items, n);
     if (e) {
         resource_list_free(items, *n);
@@ -160,6 +163,11 @@ enum err store_sqlite_resource_list(struct store *s, struct resource **out, size
     }
     *out = items;
     return ERR_OK;
+}
+
+enum err store_sqlite_resources_version(struct store *s, int64_t *version)
+{
+    return store_sqlite_counter(s, ST_RESOURCES_VERSION, "resources_version", version);
 }
 
 enum err store_sqlite_token_ttl_record(struct store *s, int64_t ttl)

@@ -95,6 +95,13 @@ const char *store_backend_name(const char *url)
     return b ? b->name : NULL;
 }
 
+unsigned store_backend_features(const char *url)
+{
+    const struct store_ops *b = backend_for(url);
+
+    return b ? b->features : 0;
+}
+
 void store_close(struct store *s)
 {
     if (s)
@@ -143,11 +150,19 @@ enum err store_client_id_token_algs(struct store *s, struct strlist *out)
     return store_timed(t0, s->ops->client_id_token_algs(s, out));
 }
 
-enum err store_client_list(struct store *s, struct client **out, size_t *n)
+enum err store_client_list(struct store *s, const struct client_filter *f, struct client **out,
+                           size_t *n)
 {
+    struct client_filter page = *f;
     double t0 = clock_ms();
 
-    return store_timed(t0, s->ops->client_list(s, out, n));
+    if (f->limit < 1 || f->limit > LIMIT_LIST_PAGE)
+        return ERR_INVALID_REQUEST;
+    if (!page.after_id || !*page.after_id) {
+        page.after_created_at = INT64_MIN; /* (INT64_MIN, "") precedes every client */
+        page.after_id = "";
+    }
+    return store_timed(t0, s->ops->client_list(s, &page, out, n));
 }
 
 enum err store_key_add(struct store *s, const struct signing_key *k, int64_t retire_others)

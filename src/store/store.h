@@ -294,6 +294,13 @@ struct audit_filter {
     size_t limit;      /* the most events returned (0 returns none) */
 };
 
+/* Where a page of store_client_list begins. */
+struct client_filter {
+    int64_t after_created_at; /* the last client of the page before: created_at */
+    const char *after_id;     /* and id; NULL or "": the first page */
+    size_t limit;
+};
+
 /* What store_open_with passes to a backend besides the URL. */
 struct store_settings {
     long timeout_ms; /* database.timeout_ms: the longest a connection attempt or a
@@ -302,9 +309,16 @@ struct store_settings {
 
 #define STORE_TIMEOUT_MS_DEFAULT 5000
 
+/* What a backend offers beyond the operations every one has (store_ops'
+ * features), for what must differ above store/ without naming a backend. */
+#define STORE_SHARED                                                                               \
+    0x1u /* several instances, on several machines, may use one                                    \
+            database at once (docs/SCALING.md) */
+
 struct store_ops {
     const char *name;   /* "sqlite", "postgresql": for messages */
     const char *scheme; /* "sqlite:"; NULL when url_selects decides */
+    unsigned features;  /* STORE_… bits */
     /* Whether url is this backend's (NULL: it starts with scheme). */
     bool (*url_selects)(const char *url);
     /* Whether url, this backend's, is well formed; if not, a one-line reason
@@ -318,7 +332,8 @@ struct store_ops {
     enum err (*client_insert)(struct store *s, const struct client *c);
     enum err (*client_update)(struct store *s, const struct client *c);
     enum err (*client_delete)(struct store *s, const char *id);
-    enum err (*client_list)(struct store *s, struct client **out, size_t *n);
+    enum err (*client_list)(struct store *s, const struct client_filter *f, struct client **out,
+                            size_t *n);
     enum err (*key_add)(struct store *s, const struct signing_key *k, int64_t retire_others);
     enum err (*key_list)(struct store *s, struct signing_key **out, size_t *n);
     enum err (*keys_version)(struct store *s, int64_t *version);
@@ -379,7 +394,9 @@ struct store_ops {
     enum err (*resource_insert)(struct store *s, const struct resource *r);
     enum err (*resource_update)(struct store *s, const struct resource *r);
     enum err (*resource_delete)(struct store *s, const char *id);
-    enum err (*resource_list)(struct store *s, struct resource **out, size_t *n);
+    enum err (*resource_list)(struct store *s, const char *after, size_t limit,
+                              struct resource **out, size_t *n);
+    enum err (*resources_version)(struct store *s, int64_t *version);
     enum err (*token_ttl_record)(struct store *s, int64_t ttl);
     enum err (*token_ttl_max)(struct store *s, int64_t *out);
     enum err (*client_id_token_algs)(struct store *s, struct strlist *out);
@@ -452,6 +469,8 @@ enum err store_url_check(const char *url, char *why, size_t whylen);
 /* The name of the backend that takes url ("sqlite", "postgresql"); NULL
  * when none does. */
 const char *store_backend_name(const char *url);
+/* The STORE_… bits of the backend that takes url; 0 when none does. */
+unsigned store_backend_features(const char *url);
 
 /* Appends the operations' latency and error count to t (GET /metrics). */
 struct metrics_text;
@@ -470,8 +489,13 @@ enum err store_client_insert(struct store *s, const struct client *c);
 enum err store_client_update(struct store *s, const struct client *c);
 /* Deletes the client and every token issued to it. ERR_NOT_FOUND. */
 enum err store_client_delete(struct store *s, const char *id);
-/* All clients, oldest first; caller frees with client_list_free. */
-enum err store_client_list(struct store *s, struct client **out, size_t *n);
+/* One page of clients, oldest first (created_at, then id bytewise): at most
+ * f->limit (1 to LIMIT_LIST_PAGE; ERR_INVALID_REQUEST otherwise) clients
+ * that sort after the one which ended the page before (f->after_created_at
+ * and f->after_id; after_id NULL or "": the first page). That client may be
+ * gone meanwhile. Caller frees with client_list_free. */
+enum err store_client_list(struct store *s, const struct client_filter *f, struct client **out,
+                           size_t *n);
 /* Appends to out each ID token algorithm some client has, once. */
 enum err store_client_id_token_algs(struct store *s, struct strlist *out);
 
@@ -573,8 +597,15 @@ enum err store_resource_insert(struct store *s, const struct resource *r);
 enum err store_resource_update(struct store *s, const struct resource *r);
 /* ERR_NOT_FOUND. */
 enum err store_resource_delete(struct store *s, const char *id);
-/* All resources ordered by id; caller frees with resource_list_free. */
-enum err store_resource_list(struct store *s, struct resource **out, size_t *n);
+/* One page of resources ordered by id (bytewise): at most limit (1 to
+ * LIMIT_LIST_PAGE; ERR_INVALID_REQUEST otherwise) whose id sorts after
+ * `after` (NULL or "": the first page). Caller frees with
+ * resource_list_free. */
+enum err store_resource_list(struct store *s, const char *after, size_t limit,
+                             struct resource **out, size_t *n);
+/* A number that changes, in the same transaction, whenever any resource
+ * (or its scopes) is inserted, updated or deleted, by any process. */
+enum err store_resources_version(struct store *s, int64_t *version);
 void resource_clear(struct resource *r);
 void resource_list_free(struct resource *list, size_t n);
 

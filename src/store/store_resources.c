@@ -35,11 +35,21 @@ enum err store_resource_delete(struct store *s, const char *id)
     return store_timed(t0, s->ops->resource_delete(s, id));
 }
 
-enum err store_resource_list(struct store *s, struct resource **out, size_t *n)
+enum err store_resource_list(struct store *s, const char *after, size_t limit,
+                             struct resource **out, size_t *n)
 {
     double t0 = clock_ms();
 
-    return store_timed(t0, s->ops->resource_list(s, out, n));
+    if (limit < 1 || limit > LIMIT_LIST_PAGE)
+        return ERR_INVALID_REQUEST;
+    return store_timed(t0, s->ops->resource_list(s, after ? after : "", limit, out, n));
+}
+
+enum err store_resources_version(struct store *s, int64_t *version)
+{
+    double t0 = clock_ms();
+
+    return store_timed(t0, s->ops->resources_version(s, version));
 }
 
 enum err store_token_ttl_record(struct store *s, int64_t ttl)

@@ -4,6 +4,10 @@ prepared as an older version left it."""
 # What each migration made that a replay would make again, in the order it is
 # undone (migrations without an entry only change rows).
 UNDO = {
+    22: ["DROP TRIGGER resources_del",
+         "DROP TRIGGER resources_upd",
+         "DROP TRIGGER resources_ins",
+         "DROP INDEX clients_page"],
     21: ["ALTER TABLE tokens DROP COLUMN amr",
          "ALTER TABLE tokens DROP COLUMN auth_time"],
     20: ["DROP TABLE webauthn_challenges",

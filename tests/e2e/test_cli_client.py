@@ -4,6 +4,7 @@ must meet (docs/CLI.md), and the one-line usage errors (exit 2) for the rest.
 Most tests need no running server: the CLI works on the database alone."""
 
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -18,6 +19,9 @@ def cli(make_server):
     server = make_server(start=False)
     assert server.cli("migrate").returncode == 0
     return server
+
+
+LIST_PAGE = 100  # LIMIT_LIST_PAGE (src/core/limits.h): the clients the CLI reads at once
 
 
 def usage_error(result):
@@ -524,3 +528,20 @@ def test_public_client_turned_confidential_gets_a_secret_and_back(cli):
     assert "client_secret" not in back and back["token_endpoint_auth_method"] == "none"
     result = cli.cli("client", "rotate-secret", client["client_id"])
     assert result.returncode == 1 and "no secret" in result.stderr
+
+
+def test_a_list_longer_than_a_page_is_complete(cli):
+    """`client list` reads the clients a page at a time: past one page every
+    client is listed once, oldest first, in JSON and in text alike."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        made = list(pool.map(lambda i: create(cli, f"c{i:03}")["client_id"],
+                             range(LIST_PAGE + 5)))
+    listed = cli.cli_json("client", "list")
+    assert len(listed) == len(made)
+    assert sorted(c["client_id"] for c in listed) == sorted(made)
+    times = [c["created_at"] for c in listed]
+    assert times == sorted(times)
+    text = cli.cli("client", "list")
+    assert text.returncode == 0, text.stderr
+    assert [line.split()[0] for line in text.stdout.splitlines()] == \
+        [c["client_id"] for c in listed]

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from conftest import REPO
+from conftest import ON_POSTGRES, REPO
 
 
 def documented_settings():
@@ -26,10 +26,28 @@ def write(server, text):
     server.config_path.write_text(text)
 
 
+SHARED = "several instances may share it (docs/SCALING.md)"
+ALONE = "one instance only (docs/SCALING.md)"
+
+
 def test_check_accepts_a_good_config(server):
     result = server.cli("config", "check")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"configuration ok ({server.config_path})\n"
+    database = f"postgresql, {SHARED}" if ON_POSTGRES else f"sqlite, {ALONE}"
+    assert result.stdout == f"configuration ok ({server.config_path})\ndatabase: {database}\n"
+
+
+@pytest.mark.parametrize("url, says", [
+    ("sqlite:other.db", f"sqlite, {ALONE}"),
+    ("postgresql://oidcd@db.invalid/oidcd", f"postgresql, {SHARED}"),
+    ("host=db.invalid dbname=oidcd", f"postgresql, {SHARED}"),
+])
+def test_check_says_which_backend_the_url_picks_and_whether_it_is_shared(server, url, says):
+    """No connection is made: the backends' own tables answer."""
+    write(server, f"[database]\nurl = {url}\n")
+    result = server.cli("config", "check")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1] == f"database: {says}"
 
 
 @pytest.mark.parametrize("text", [

@@ -2,6 +2,8 @@
 endpoint's resource parameter, the audience of access tokens, introspection
 and discovery (issue 10 §1, and §2's scopes_supported)."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 import requests
 
@@ -10,6 +12,7 @@ from conftest import (assert_oauth_error, get_token, jwt_claims_unverified, make
 
 BOOKS = "https://books.example.com"
 FILMS = "https://films.example.com/api"
+LIST_PAGE = 100  # LIMIT_LIST_PAGE (src/core/limits.h): the resources read at once
 
 
 def resource(server, *args):
@@ -92,6 +95,31 @@ def test_resource_ids_are_unique_and_flags_are_checked(server):
     assert resource(server, "delete", FILMS).returncode == 1
 
 
+def test_more_resources_than_a_page_are_all_seen(server):
+    """The CLI and the server read the resources a page at a time: past one
+    page every one is listed once, in order, guards its scopes, is published
+    in discovery and can be a token's audience."""
+    ids = [f"https://api-{i:03}.example" for i in range(LIST_PAGE + 5)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda i: create_resource(server, ids[i], f"s{i:03}"), range(len(ids))))
+    listed = server.cli_json("resource", "list")
+    assert [r["id"] for r in listed] == ids
+    text = resource(server, "list")
+    assert [line.split()[0] for line in text.stdout.splitlines()] == ids
+    # the owner of the last scope is on the second page
+    line = usage_error(resource(server, "create", "--id", BOOKS, "--scope", f"s{len(ids) - 1:03}"))
+    assert ids[-1] in line
+
+    def published():
+        doc = server.get("/.well-known/openid-configuration").json()
+        return set(doc["scopes_supported"]) >= {f"s{i:03}" for i in range(len(ids))}
+    assert wait_until(published, timeout=3)
+    owner = make_owner(server, scope=f"s000 s{len(ids) - 1:03}")
+    token = get_token(server, owner, resource=ids[-1])["access_token"]
+    assert claims_of(server, token)["aud"] == ids[-1]
+    assert claims_of(server, token)["scope"] == f"s{len(ids) - 1:03}"
+
+
 # -- token endpoint -------------------------------------------------------------
 
 
@@ -126,6 +154,20 @@ def test_without_resource_aud_is_every_resource_owning_a_granted_scope(apis):
     # a scope no resource owns leaves the token for the client, as before
     claims = claims_of(apis, get_access_token_for(apis, owner, "other"))
     assert claims["aud"] == owner["client_id"]
+
+
+def test_a_resource_changed_while_the_server_runs_is_seen_within_a_second(apis):
+    """The server caches the resources and reads them again when their
+    change counter moves (checked once a second)."""
+    owner = make_owner(apis, scope="read_books read_films")
+    assert claims_of(apis, get_access_token_for(apis, owner, "read_films"))["aud"] == FILMS
+    assert resource(apis, "update", FILMS, "--scope", "watch_films").returncode == 0
+    assert wait_until(lambda: claims_of(apis, get_access_token_for(apis, owner, "read_films"))[
+        "aud"] == owner["client_id"], timeout=2)
+    assert resource(apis, "delete", BOOKS).returncode == 0
+    assert wait_until(lambda: apis.token_basic(owner, resource=BOOKS).status_code == 400,
+                      timeout=2)
+    assert_oauth_error(apis.token_basic(owner, resource=BOOKS), 400, "invalid_target")
 
 
 def get_access_token_for(server, owner, scope):

@@ -48,6 +48,9 @@ void ct_hash(const struct ct *t, const char *what, unsigned char out[HASH_LEN]);
 /* Registers confidential client id (grant types authorization_code and
  * refresh_token, scope "openid"), with a back-channel logout URI or NULL. */
 enum err ct_add_client(struct ct *t, const char *id, const char *backchannel_uri);
+/* The same, created at created_at (ct_add_client: 100). */
+enum err ct_add_client_at(struct ct *t, const char *id, const char *backchannel_uri,
+                          int64_t created_at);
 /* Registers the enabled user sub with this username and no password. */
 enum err ct_add_user(struct ct *t, const char *sub, const char *username);
 
@@ -62,6 +65,13 @@ struct refresh_token ct_refresh(const struct ct *t, const char *what, const char
 void ct_add_token(const struct ct *t, const char *what, const char *jti, int64_t expires_at);
 /* Whether that token is stored. */
 bool ct_token_stored(const struct ct *t, const char *what);
+
+/* Walks the clients created from `from` to `to` in pages of limit,
+ * asserting that each page is in order and follows on from the one before,
+ * and copies those of this case (ids holding its tag) into out, at most
+ * max (caller frees each with client_clear); returns how many. */
+size_t ct_clients_between(const struct ct *t, int64_t from, int64_t to, size_t limit,
+                          struct client *out, size_t max);
 
 /* Whether token_state reports jti revoked (for t->client). */
 bool ct_revoked(const struct ct *t, const char *jti);
@@ -99,6 +109,8 @@ extern const struct CMUnitTest ct_factors_tests[];
 extern const size_t ct_factors_count;
 extern const struct CMUnitTest ct_passkeys_tests[];
 extern const size_t ct_passkeys_count;
+extern const struct CMUnitTest ct_lists_tests[];
+extern const size_t ct_lists_count;
 
 #define CT_CASE(f) cmocka_unit_test_setup_teardown(f, ct_setup, ct_teardown)
 

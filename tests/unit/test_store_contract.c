@@ -90,6 +90,12 @@ void ct_hash(const struct ct *t, const char *what, unsigned char out[HASH_LEN])
 
 enum err ct_add_client(struct ct *t, const char *id, const char *backchannel_uri)
 {
+    return ct_add_client_at(t, id, backchannel_uri, 100);
+}
+
+enum err ct_add_client_at(struct ct *t, const char *id, const char *backchannel_uri,
+                          int64_t created_at)
+{
     struct client c = {0};
     enum err rc;
 
@@ -103,7 +109,7 @@ enum err ct_add_client(struct ct *t, const char *id, const char *backchannel_uri
     hash_sha256(id, strlen(id), c.secret_hash);
     c.enabled = true;
     c.require_consent = true;
-    c.created_at = 100;
+    c.created_at = created_at;
     rc = strlist_split(&c.grant_types, "authorization_code refresh_token", " ");
     if (!rc)
         rc = strlist_split(&c.redirect_uris, "https://app.example/cb", " ");
@@ -278,6 +284,7 @@ static int run_all(const char *url, size_t index)
         {ct_sweep_tests, ct_sweep_count, "sweep, races"},
         {ct_factors_tests, ct_factors_count, "second factors, pending sign-ins, a user's sessions"},
         {ct_passkeys_tests, ct_passkeys_count, "passkeys, WebAuthn challenges"},
+        {ct_lists_tests, ct_lists_count, "pages of clients and resources"},
     };
     char name[160], title[256];
     int failed = 0;

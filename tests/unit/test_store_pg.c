@@ -423,23 +423,25 @@ static void client_update_and_delete(void **state)
 static void clients_list_oldest_first_with_their_algorithms(void **state)
 {
     struct fx *f = *state;
-    static const char *const ids[] = {"zeta", "alpha", "mid"};
+    static const char *const ids[] = {"zeta", "alpha", "Mid"};
+    static const char *const sorted[] = {"Mid", "alpha", "zeta"}; /* bytewise */
+    struct client_filter first = {.limit = LIMIT_LIST_PAGE};
     struct client c, *list = NULL;
     struct strlist algs = {0};
     size_t n = 0, i;
 
     NEED_SERVER(f);
     for (i = 0; i < 3; i++) {
-        make_client(&c, ids[i], 500); /* the same second: insertion order */
+        make_client(&c, ids[i], 500); /* the same second: by id, bytewise */
         if (i == 1)
             snprintf(c.id_token_alg, sizeof c.id_token_alg, "ES256");
         assert_int_equal(store_client_insert(f->store, &c), ERR_OK);
         client_clear(&c);
     }
-    assert_int_equal(store_client_list(f->store, &list, &n), ERR_OK);
+    assert_int_equal(store_client_list(f->store, &first, &list, &n), ERR_OK);
     assert_int_equal(n, 3);
     for (i = 0; i < 3; i++)
-        assert_string_equal(list[i].id, ids[i]);
+        assert_string_equal(list[i].id, sorted[i]);
     client_list_free(list, n);
     assert_int_equal(store_client_id_token_algs(f->store, &algs), ERR_OK);
     assert_int_equal(algs.n, 2);
@@ -562,7 +564,7 @@ static void resource_scopes_belong_to_one_resource(void **state)
     /* write_books is free again */
     other.scope = (char *)"read_films write_books";
     assert_int_equal(store_resource_update(f->store, &other), ERR_OK);
-    assert_int_equal(store_resource_list(f->store, &list, &n), ERR_OK);
+    assert_int_equal(store_resource_list(f->store, NULL, LIMIT_LIST_PAGE, &list, &n), ERR_OK);
     assert_int_equal(n, 2);
     assert_string_equal(list[0].id, "https://books.example");
     assert_false(list[1].has_format);
