@@ -20,7 +20,7 @@ sources() {
     bearer) echo src/core/bearer.c src/core/text.c ;;
     jwt) echo src/jose/jwt.c src/jose/jwk.c src/jose/jws.c src/core/b64url.c src/core/hash.c \
         src/core/log.c src/core/clock.c src/core/text.c ;;
-    config) echo src/core/config.c src/core/config_settings.c src/core/claim_name.c src/core/db_url.c src/core/text.c ;;
+    config) echo src/core/config.c src/core/config_settings.c src/core/config_webauthn.c src/core/claim_name.c src/core/db_url.c src/core/text.c ;;
     scope) echo src/oauth/scope.c src/core/strlist.c src/core/text.c ;;
     b64url) echo src/core/b64url.c ;;
     redirect_uri) echo src/oauth/client_rules.c src/oauth/scope.c src/core/strlist.c src/core/url.c \
@@ -31,7 +31,7 @@ sources() {
         src/core/url.c src/core/form.c src/core/buf.c src/core/strlist.c src/core/text.c \
         src/core/errors.c src/oauth/pkce.c src/core/hash.c src/core/b64url.c src/core/rand.c \
         src/oauth/resource.c src/store/store_resources.c src/store/timing.c src/core/metrics.c \
-        src/core/clock.c src/oauth/claims_request.c src/oauth/claims.c src/core/config.c src/core/config_settings.c \
+        src/core/clock.c src/oauth/claims_request.c src/oauth/claims.c src/core/config.c src/core/config_settings.c src/core/config_webauthn.c \
         src/core/claim_name.c src/oauth/mfa_level.c \
         src/core/db_url.c ;;
     render) echo src/ui/render.c src/core/buf.c src/core/errors.c ;;

@@ -22,8 +22,15 @@ bool ui_embedded_get(const char *name, const char **data, size_t *len)
 
 static const struct ui_scope_item scopes[] = {{V, V}, {V, NULL}};
 static const struct ui_field fields[] = {{V, V}, {V, ""}};
-static const struct ui_login_view login = {V, V, V, V, V};
-static const struct ui_consent_view consent = {V, scopes, 2, V, V};
+#define PASSKEY {V, V, V, V, V, V, V, V, V, V, V}
+static const struct ui_session_item sessions[] = {{V, V, V, V, NULL, V}};
+static const struct ui_passkey_item passkeys[] = {{V, V, V, V, V, V}, {V, V, V, NULL, V, V}};
+static const struct ui_login_view login = {V, V, V, V, V, PASSKEY};
+static const struct ui_mfa_view mfa = {V, V, V, V, V, PASSKEY};
+static const struct ui_account_view account = {
+    V, V, V, fields, 2, V, V, NULL, V, V, V, fields, 2, sessions, 1, V, V, V, passkeys, 2,
+    PASSKEY};
+static const struct ui_consent_view consent = {V, scopes, 2, scopes, 2, V, V};
 static const struct ui_error_view error = {V, V};
 static const struct ui_logout_view logout = {V, V, V, V, V};
 static const struct ui_logged_out_view logged_out = {0};
@@ -38,6 +45,8 @@ static const void *const views[UI_PAGES] = {
     [UI_LOGGED_OUT] = &logged_out,
     [UI_FORM_POST] = &form_post,
     [UI_CHECK_SESSION] = &check_session,
+    [UI_MFA] = &mfa,
+    [UI_ACCOUNT] = &account,
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

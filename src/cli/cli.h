@@ -22,7 +22,8 @@ int cli_events(int argc, char **argv, const struct config *cfg);
 int cli_consent(int argc, char **argv, const struct config *cfg);
 
 /* Logs a warning for each setting that works but should be changed (an
- * http:// issuer on a host that is not loopback). */
+ * http:// issuer on a host that is not loopback) or leaves something off
+ * (passkeys, for an issuer at an IP address). */
 void cli_warn_config(const struct config *cfg);
 
 /* If argv[*i] is the flag `name` ("--x"), returns 1 and, when value is not

@@ -11,8 +11,14 @@
 
 void cli_warn_config(const struct config *cfg)
 {
+    char rp_id[CONFIG_RP_ID_MAX + 1];
     struct url_parts u;
 
+    if (!config_webauthn_rp_id(cfg, rp_id))
+        log_kv(LOG_WARN,
+               "passkeys are off: the issuer's host is an IP address, which no browser takes as "
+               "a WebAuthn RP ID; an issuer at a domain name (localhost will do) offers them",
+               "issuer", cfg->issuer, NULL);
     if (strncmp(cfg->issuer, "http://", 7) != 0 ||
         url_parse(cfg->issuer, strlen(cfg->issuer), &u) != ERR_OK || url_host_is_loopback(u.host))
         return;

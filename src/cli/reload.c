@@ -32,6 +32,7 @@ static const char *const restart_only[] = {
     "backchannel.timeout_ms",
     "backchannel.retries",
     "metrics.listen",
+    "webauthn.rp_id", /* follows the issuer; every passkey is bound to it */
 };
 
 bool reload_needs_restart(const char *section, const char *key)

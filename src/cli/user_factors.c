@@ -1,11 +1,12 @@
 /* oidcd user add-totp|factors|reset-factors: an operator's view of a user's
- * second factors. */
+ * second factors (TOTP, recovery codes, passkeys). */
 #include <jansson.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/b64url.h"
 #include "core/base32.h"
 #include "core/buf.h"
 #include "oauth/mfa.h"
@@ -85,28 +86,94 @@ static int add_totp(const struct config *cfg, struct store *s, const struct user
     return status;
 }
 
+/* The passkeys as a JSON array (NULL when out of memory): no key, only what
+ * tells them apart. */
+static json_t *passkeys_json(const struct passkey *list, size_t n)
+{
+    json_t *a = json_array();
+    char id[LIMIT_WEBAUTHN_CREDENTIAL_ID * 4 / 3 + 4];
+    size_t i;
+
+    for (i = 0; a && i < n; i++) {
+        const struct passkey *p = &list[i];
+
+        id[b64url_encode(p->cred_id, p->cred_id_len, id)] = '\0';
+        /* json_array_append_new takes the object's one reference */
+        if (json_array_append_new(
+                a, json_pack("{s:s, s:s, s:I, s:I, s:b}", "name", p->name, "credential_id", id,
+                             "created_at", (json_int_t)p->created_at, "last_used_at",
+                             (json_int_t)p->last_used_at, "synced", p->backed_up)) != 0) {
+            json_decref(a);
+            a = NULL;
+        }
+    }
+    return a;
+}
+
+static int print_factors_json(const struct user *u, const struct mfa_status *st,
+                              const struct passkey *list, size_t n)
+{
+    json_t *o = json_pack(
+        "{s:s, s:s, s:{s:b, s:b, s:I, s:I}, s:{s:I, s:I, s:I}, s:o}", "sub", u->sub, "username",
+        u->username, "totp", "enrolled", st->totp, "confirmed", st->totp_confirmed, "created_at",
+        (json_int_t)st->totp_created_at, "last_used_at", (json_int_t)st->totp_last_used_at,
+        "recovery_codes", "total", (json_int_t)st->recovery_total, "left",
+        (json_int_t)st->recovery_left, "last_used_at", (json_int_t)st->recovery_last_used_at,
+        "passkeys", passkeys_json(list, n));
+
+    if (!o)
+        return cli_fail(EXIT_FAIL, "cannot write the factors: %s", err_str(ERR_NOMEM));
+    print_json(o);
+    return EXIT_OK;
+}
+
+/* A passkey's name as its owner typed it, but a control character shown as
+ * '?', so that a name cannot move the operator's cursor or clear a line. */
+static void print_name(const char *name)
+{
+    for (; *name; name++)
+        putchar((unsigned char)*name < 0x20 || *name == 0x7f ? '?' : *name);
+}
+
+static void print_passkey(const struct passkey *p)
+{
+    char created[CLI_TIME_SIZE], used[CLI_TIME_SIZE] = "never";
+
+    cli_time_text(p->created_at, created);
+    if (p->last_used_at)
+        cli_time_text(p->last_used_at, used);
+    printf("  ");
+    print_name(p->name);
+    printf(": created %s, last used %s%s\n", created, used, p->backed_up ? ", synced" : "");
+}
+
 static int print_factors(const struct config *cfg, struct store *s, const struct user *u, bool json)
 {
     struct oauth_ctx ctx = {cfg, s, NULL};
+    struct passkey *list = NULL;
     struct mfa_status st;
+    size_t n = 0, i;
     enum err rc = mfa_status_get(&ctx, u->sub, &st);
+    int status = EXIT_OK;
 
+    if (!rc)
+        rc = store_passkeys_of_user(s, u->sub, &list, &n);
     if (rc)
         return cli_fail(EXIT_FAIL, "cannot read the factors: %s", err_str(rc));
     if (json) {
-        print_json(json_pack(
-            "{s:s, s:s, s:{s:b, s:b, s:I, s:I}, s:{s:I, s:I, s:I}}", "sub", u->sub, "username",
-            u->username, "totp", "enrolled", st.totp, "confirmed", st.totp_confirmed, "created_at",
-            (json_int_t)st.totp_created_at, "last_used_at", (json_int_t)st.totp_last_used_at,
-            "recovery_codes", "total", (json_int_t)st.recovery_total, "left",
-            (json_int_t)st.recovery_left, "last_used_at", (json_int_t)st.recovery_last_used_at));
-        return EXIT_OK;
+        status = print_factors_json(u, &st, list, n);
+        passkey_list_free(list, n);
+        return status;
     }
     printf("totp:           %s\n", !st.totp            ? "none"
                                    : st.totp_confirmed ? "confirmed"
                                                        : "enrolment not confirmed");
     printf("recovery codes: %zu of %zu left\n", st.recovery_left, st.recovery_total);
-    return EXIT_OK;
+    printf("passkeys:       %zu\n", n);
+    for (i = 0; i < n; i++)
+        print_passkey(&list[i]);
+    passkey_list_free(list, n);
+    return status;
 }
 
 static int reset_factors(struct store *s, const struct user *u)

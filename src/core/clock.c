@@ -41,3 +41,14 @@ void clock_cond_init(pthread_cond_t *cond)
     pthread_cond_init(cond, &attr);
     pthread_condattr_destroy(&attr);
 }
+
+void clock_text_utc(int64_t t, char *out, size_t size)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+
+    if (!size)
+        return;
+    if (!gmtime_r(&tt, &tm) || !strftime(out, size, "%Y-%m-%d %H:%M UTC", &tm))
+        out[0] = '\0';
+}

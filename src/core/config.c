@@ -609,6 +609,9 @@ static enum err load(struct config *c, const char *path, struct trace *trace, ch
                  c->argon2_memory_kib, c->argon2_parallelism);
         return ERR_CONFIG;
     }
+    rc = config_webauthn_check(c, why, whylen);
+    if (rc)
+        return rc;
     if (c->threads == 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         c->threads = n > 0 ? n : 1;

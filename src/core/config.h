@@ -18,6 +18,9 @@ struct config_scope {
     char description[256]; /* description: shown on the consent page, may be empty */
 };
 
+/* The longest RP ID (a DNS name, RFC 1035 §2.3.4). */
+#define CONFIG_RP_ID_MAX 253
+
 /* A host:port to listen on. */
 struct config_address {
     char host[256]; /* a name or an address, IPv6 without brackets */
@@ -67,6 +70,10 @@ struct config {
     long backchannel_timeout_ms;                   /* backchannel.timeout_ms, per delivery */
     long backchannel_retries;                      /* backchannel.retries after the first */
     long audit_retention_days;                     /* audit.retention_days */
+    char webauthn_rp_id[CONFIG_RP_ID_MAX + 1];     /* webauthn.rp_id; "" = the issuer's host */
+    long webauthn_timeout_seconds;                 /* webauthn.timeout_seconds */
+    char webauthn_counter_policy[8];               /* webauthn.counter_policy: refuse or log */
+    char webauthn_attestation[8];                  /* webauthn.attestation: none or direct */
     struct config_scope scopes[CONFIG_SCOPES_MAX]; /* [scope.NAME], in file order */
     size_t nscopes;
 };
@@ -100,6 +107,13 @@ enum err config_explain(const struct config *loaded, config_item_fn *each, void 
 typedef bool config_change_fn(const char *section, const char *key, void *arg);
 void config_each_change(struct config *fresh, const struct config *old, config_change_fn *each,
                         void *arg);
+
+/* The RP ID of passkeys (WebAuthn Level 3 §5.1.2) into out, lower-case:
+ * webauthn.rp_id, else the issuer's host. False, out "", when passkeys are
+ * off: the issuer's host is an IP address (no browser takes one as an RP
+ * ID) and webauthn.rp_id is empty. config_load has checked that a set
+ * rp_id is the issuer's host or a domain it is under. */
+bool config_webauthn_rp_id(const struct config *c, char out[CONFIG_RP_ID_MAX + 1]);
 
 /* The [scope.NAME] section named name, or NULL. Borrowed from c. */
 const struct config_scope *config_scope_get(const struct config *c, const char *name);

@@ -70,6 +70,10 @@ const struct setting config_settings[] = {
     BOOL("introspection", "validate_audience_scope", introspection_validate_audience_scope, "true"),
     BOOL("introspection", "response_scope", introspection_response_scope, "false"),
     LONG("audit", "retention_days", audit_retention_days, "90", 1, 36500),
+    STR_OPT("webauthn", "rp_id", webauthn_rp_id, ""),
+    LONG("webauthn", "timeout_seconds", webauthn_timeout_seconds, "300", 30, 3600),
+    CHOICE("webauthn", "counter_policy", webauthn_counter_policy, "refuse", "refuse log"),
+    CHOICE("webauthn", "attestation", webauthn_attestation, "none", "none direct"),
     {"metrics", "listen", K_LISTEN_OPT, offsetof(struct config, metrics), 0, "", 0, 0, NULL},
 };
 

@@ -37,6 +37,11 @@ struct setting {
 /* At most this many settings (the loader's trace keeps one slot each). */
 #define CONFIG_SETTINGS_MAX 64
 
+/* The rules between settings that one value alone cannot break:
+ * webauthn.rp_id against server.issuer (config_webauthn.c). ERR_CONFIG
+ * with a one-line reason in why. */
+enum err config_webauthn_check(const struct config *c, char *why, size_t whylen);
+
 extern const struct setting config_settings[];
 extern const size_t config_settings_count;
 

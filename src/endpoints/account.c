@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/text.h"
+#include "endpoints/account_passkeys.h"
 #include "endpoints/app.h"
 #include "endpoints/page.h"
 #include "endpoints/signin.h"
@@ -28,6 +29,7 @@
 /* What one request to the page holds, freed by account_clear. */
 struct account {
     struct session se;
+    char token[SESSION_TOKEN_SIZE]; /* the session's: the add-a-passkey form is bound to it */
     struct user user;
     struct mfa_status st;
     struct ui_field claims[ACCOUNT_CLAIMS_MAX];
@@ -45,6 +47,7 @@ struct account {
     char started[LIMIT_USER_SESSIONS][40];
     const char *notice, *error;
     char totp_on[128], recovery_summary[160];
+    struct account_passkeys pk;
 };
 
 static void account_clear(struct account *ac)
@@ -57,6 +60,8 @@ static void account_clear(struct account *ac)
     qr_svg_clear(&ac->qr);
     session_list_free(ac->sessions, ac->nsessions);
     session_clear(&ac->se);
+    OPENSSL_cleanse(ac->token, sizeof ac->token);
+    account_passkeys_clear(&ac->pk);
     user_clear(&ac->user);
     OPENSSL_cleanse(ac->secret_text, sizeof ac->secret_text);
     OPENSSL_cleanse(&ac->codes, sizeof ac->codes);
@@ -80,16 +85,6 @@ static void read_claims(struct account *ac)
             name, json_is_string(v) ? json_string_value(v) : ac->claim_values[ac->nclaims]};
         ac->nclaims++;
     }
-}
-
-/* A UTC date and time for the page. */
-static void when(int64_t t, char *out, size_t size)
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-
-    if (!gmtime_r(&tt, &tm) || !strftime(out, size, "%Y-%m-%d %H:%M UTC", &tm))
-        text_copy(out, size, "");
 }
 
 /* The QR code and key text of the secret being set up, if any. */
@@ -127,13 +122,22 @@ static enum err read_sessions(const struct app *a, struct account *ac, const cha
 
     for (i = 0; !rc && i < ac->nsessions && i < LIMIT_USER_SESSIONS; i++) {
         const struct session *se = &ac->sessions[i];
-        when(se->created_at, ac->started[i], sizeof ac->started[i]);
+        clock_text_utc(se->created_at, ac->started[i], sizeof ac->started[i]);
         bool current = strcmp(se->sid, ac->se.sid) == 0;
         ac->session_items[i] = (struct ui_session_item){
             ac->started[i],         se->address, se->sid, current ? "yes" : NULL,
             current ? NULL : "yes", csrf};
     }
     return rc;
+}
+
+/* The name a browser shows for the account while adding a passkey: the
+ * claim name when the user has one, else the username. */
+static const char *display_name(const struct account *ac)
+{
+    const char *name = json_string_value(json_object_get(ac->claims_json, "name"));
+
+    return name && *name ? name : ac->user.username;
 }
 
 static void show(const struct app *a, const struct http_request *req, struct http_response *resp,
@@ -149,12 +153,14 @@ static void show(const struct app *a, const struct http_request *req, struct htt
         rc = page_csrf_token(a, req, resp, csrf);
     if (!rc)
         rc = read_sessions(a, ac, csrf);
+    if (!rc)
+        rc = account_passkeys_read(a, &ac->user, display_name(ac), ac->token, csrf, &ac->pk);
     if (rc) {
         log_kv(LOG_ERROR, "account page failed", "error", err_str(rc), NULL);
         page_error(a, resp, 500, "Something went wrong", "Please try again in a moment.");
         return;
     }
-    when(ac->st.totp_created_at, at, sizeof at);
+    clock_text_utc(ac->st.totp_created_at, at, sizeof at);
     snprintf(ac->totp_on, sizeof ac->totp_on,
              "On since %s: signing in asks for a code from your app.", at);
     if (ac->st.recovery_total == 0)
@@ -164,7 +170,7 @@ static void show(const struct app *a, const struct http_request *req, struct htt
                  "%zu of %zu recovery codes left%s%s.", ac->st.recovery_left, ac->st.recovery_total,
                  ac->st.recovery_last_used_at ? "; one was last used " : "",
                  ac->st.recovery_last_used_at
-                     ? (when(ac->st.recovery_last_used_at, at, sizeof at), at)
+                     ? (clock_text_utc(ac->st.recovery_last_used_at, at, sizeof at), at)
                      : "");
     v = (struct ui_account_view){ac->user.username,
                                  ac->notice,
@@ -185,16 +191,12 @@ static void show(const struct app *a, const struct http_request *req, struct htt
                                  ac->session_items,
                                  ac->nsessions,
                                  ac->nsessions > 1 ? "yes" : NULL,
-                                 csrf};
+                                 csrf,
+                                 ac->pk.summary,
+                                 ac->pk.items,
+                                 ac->pk.n,
+                                 ac->pk.form.view};
     page_render(a, resp, 200, UI_ACCOUNT, &v);
-}
-
-static void audit(const struct app *a, const struct http_request *req, const char *sub,
-                  const char *type, bool ok, const char *detail)
-{
-    struct audit_who who = {sub, sub, NULL, req->client_address[0] ? req->client_address : NULL};
-
-    audit_record(a->oauth.store, type, ok, &who, detail);
 }
 
 /* Fresh recovery codes, shown on this page only. */
@@ -208,7 +210,7 @@ static enum err regenerate(const struct app *a, const struct http_request *req, 
     for (i = 0; i < RECOVERY_CODES; i++)
         ac->code_fields[i] = (struct ui_field){ac->codes.text[i], NULL};
     ac->ncodes = RECOVERY_CODES;
-    audit(a, req, ac->user.sub, "recovery_codes.regenerated", true, NULL);
+    signin_audit(a, req, NULL, false, ac->user.sub, "recovery_codes.regenerated", true, NULL);
     return ERR_OK;
 }
 
@@ -254,44 +256,42 @@ static enum err end_sessions(const struct app *a, const struct http_request *req
         return ERR_OK;
     }
     if (!rc) {
-        audit(a, req, ac->user.sub, "session.ended", true, others ? "all others" : "one");
+        signin_audit(a, req, NULL, false, ac->user.sub, "session.ended", true,
+                     others ? "all others" : "one");
         ac->notice = others ? "You are signed out everywhere else." : "That session is signed out.";
     }
     return rc;
 }
 
-/* A user who has a second factor changes factors only from a session that
- * showed one: a stolen password-only session (one from before the factor,
- * say) must not mint recovery codes or start a new secret. Without a
- * factor, the first one may be set up from any session. False, with the
- * page's message set (or *rc an error), when the change is refused. */
+/* mfa_factors_may_change: false, with the page's message set (or *rc an
+ * error), when the change is refused. */
 static bool factors_may_change(const struct app *a, struct account *ac, enum err *rc)
 {
-    struct mfa_status st = {0};
+    bool may = false;
 
-    *rc = mfa_status_get(&a->oauth, ac->user.sub, &st);
-    if (*rc)
-        return false;
-    if (!mfa_status_has_factor(&st))
-        return true;
-    if (mfa_level_of_amr(ac->se.amr) >= MFA_LEVEL_MFA)
-        return true;
-    ac->error = "This session was signed in with the password alone. Sign out, then sign in "
-                "with your second factor to change it.";
-    return false;
+    *rc = mfa_factors_may_change(&a->oauth, ac->user.sub, ac->se.amr, &may);
+    if (!*rc && !may)
+        ac->error = ACCOUNT_PASSWORD_ALONE;
+    return may;
 }
 
 static enum err do_action(const struct app *a, const struct http_request *req, struct account *ac,
                           const char *action)
 {
-    char key[LIMIT_SUB + 8];
+    char key[MFA_THROTTLE_KEY_SIZE];
     const char *field = NULL;
+    bool passkey = strncmp(action, "passkey_", 8) == 0;
     enum err rc;
 
-    snprintf(key, sizeof key, "mfa:%s", ac->user.sub);
-    if ((strcmp(action, "totp_start") == 0 || strcmp(action, "recovery_regenerate") == 0) &&
+    mfa_throttle_key(ac->user.sub, key);
+    if ((strcmp(action, "totp_start") == 0 || strcmp(action, "recovery_regenerate") == 0 ||
+         passkey) &&
         !factors_may_change(a, ac, &rc))
         return rc;
+    if (passkey)
+        return passkey_enabled(a->oauth.cfg)
+                   ? account_passkeys_change(a, req, ac->user.sub, action, &ac->notice, &ac->error)
+                   : ERR_INVALID_REQUEST;
     if (strcmp(action, "totp_start") == 0) {
         unsigned char secret[TOTP_SECRET_LEN];
         struct totp_factor f = {0};
@@ -315,7 +315,7 @@ static enum err do_action(const struct app *a, const struct http_request *req, s
             return ERR_OK;
         }
         if (!rc) {
-            audit(a, req, ac->user.sub, "mfa.enrolled", true, "totp");
+            signin_audit(a, req, NULL, false, ac->user.sub, "mfa.enrolled", true, "totp");
             ac->notice = "The authenticator app is on. Signing in now asks for a code from it.";
             if (mfa_status_get(&a->oauth, ac->user.sub, &ac->st) == ERR_OK &&
                 ac->st.recovery_left == 0)
@@ -336,7 +336,7 @@ static enum err do_action(const struct app *a, const struct http_request *req, s
         if (!rc)
             rc = store_totp_delete(a->oauth.store, ac->user.sub);
         if (!rc) {
-            audit(a, req, ac->user.sub, "mfa.removed", true, "totp");
+            signin_audit(a, req, NULL, false, ac->user.sub, "mfa.removed", true, "totp");
             ac->notice = "The authenticator app is off.";
         }
         return rc;
@@ -357,7 +357,7 @@ void endpoint_account(void *app, const struct http_request *req, struct http_res
     enum err rc;
 
     memset(&ac, 0, sizeof ac);
-    rc = signin_session(a, req, &ac.se);
+    rc = signin_session_token(a, req, &ac.se, ac.token);
     if (rc == ERR_NOT_FOUND) {
         snprintf(url, sizeof url, "%s/login", a->oauth.cfg->issuer);
         http_response_redirect(resp, 303, url);

@@ -101,6 +101,11 @@ void endpoint_authorize(void *app, const struct http_request *req, struct http_r
 void endpoint_login(void *app, const struct http_request *req, struct http_response *resp);
 void endpoint_account(void *app, const struct http_request *req, struct http_response *resp);
 void endpoint_login_mfa(void *app, const struct http_request *req, struct http_response *resp);
+/* POST /login/passkey and /account/passkey: passkey forms answered (404
+ * where passkeys are off). */
+void endpoint_login_passkey(void *app, const struct http_request *req, struct http_response *resp);
+void endpoint_account_passkey(void *app, const struct http_request *req,
+                              struct http_response *resp);
 void endpoint_consent(void *app, const struct http_request *req, struct http_response *resp);
 void endpoint_logout(void *app, const struct http_request *req, struct http_response *resp);
 /* RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0). */

@@ -98,6 +98,7 @@ static json_t *endpoints(const struct config *cfg)
 static json_t *sign_in(const struct config *cfg, const struct strlist *algs,
                        const struct strlist *claims)
 {
+    char rp_id[CONFIG_RP_ID_MAX + 1];
     json_t *doc = json_pack(
         "{s:[ssss], s:[ssssss], s:[sss], s:[ss], s:[ssss], s:b, s:b, s:b, s:b, s:[ss], s:o, "
         "s:o, s:b, s:b, s:[ss]}",
@@ -111,9 +112,15 @@ static json_t *sign_in(const struct config *cfg, const struct strlist *algs,
         "subject_types_supported", "public", "pairwise", "id_token_signing_alg_values_supported",
         string_array(algs), "claims_supported", string_array(claims),
         "backchannel_logout_supported", 1, "backchannel_logout_session_supported", 1,
-        /* the levels a sign-in reaches now (urn:oidcd:acr:phr, a passkey, is not one yet) */
+        /* the levels a sign-in reaches (and urn:oidcd:acr:phr, below, where passkeys are on) */
         "acr_values_supported", MFA_ACR_PWD, MFA_ACR_MFA);
 
+    if (doc && config_webauthn_rp_id(cfg, rp_id) &&
+        json_array_append_new(json_object_get(doc, "acr_values_supported"),
+                              json_string(MFA_ACR_PHR))) {
+        json_decref(doc);
+        doc = NULL;
+    }
     /* Session Management §2.1: only when the iframe is served */
     if (doc && cfg->session_management &&
         json_object_set_new(doc, "check_session_iframe", endpoint_url(cfg, "/check-session"))) {

@@ -9,6 +9,7 @@
 #include "endpoints/app.h"
 #include "endpoints/login_event.h"
 #include "endpoints/page.h"
+#include "endpoints/passkey_form.h"
 #include "endpoints/signin.h"
 #include "oauth/login.h"
 #include "oauth/mfa.h"
@@ -24,8 +25,14 @@ static void show_form(const struct app *a, const struct http_request *req,
                       const char *username, const char *error)
 {
     char csrf[PAGE_CSRF_SIZE];
-    struct ui_login_view v = {s ? (s->client.name ? s->client.name : s->client.id) : NULL, username,
-                              error, csrf, next};
+    struct passkey_form pk;
+    struct ui_login_view v = {s ? (s->client.name ? s->client.name : s->client.id) : NULL,
+                              username,
+                              error,
+                              csrf,
+                              next,
+                              {0}};
+    enum err rc;
 
     /* the form posts here, and its answer leads on to the client */
     if (page_csrf_token(a, req, resp, csrf) ||
@@ -33,7 +40,15 @@ static void show_form(const struct app *a, const struct http_request *req,
         page_error(a, resp, 500, "Something went wrong", "Please try again in a moment.");
         return;
     }
+    /* a username-less sign-in, its challenge bound to this browser's CSRF
+     * cookie: no page of another browser can answer it. Without it the
+     * password still signs in. */
+    rc = passkey_form_get(a, WEBAUTHN_PURPOSE_SIGNIN, csrf, "", &pk);
+    if (rc)
+        log_kv(LOG_ERROR, "could not offer a passkey sign-in", "error", err_str(rc), NULL);
+    v.passkey = pk.view;
     page_render(a, resp, 200, UI_LOGIN, &v);
+    passkey_form_clear(&pk);
 }
 
 static void server_error(const struct app *a, struct http_response *resp, enum err rc)

@@ -9,6 +9,7 @@
 #include "core/url.h"
 #include "endpoints/metrics.h"
 #include "endpoints/page.h"
+#include "oauth/audit.h"
 #include "oauth/client_cache.h"
 #include "oauth/grant_implicit.h"
 #include "oauth/mfa.h"
@@ -25,15 +26,23 @@ void signin_clear(struct signin *s)
     authorize_request_clear(&s->ar);
 }
 
-enum err signin_session(const struct app *app, const struct http_request *req, struct session *se)
+enum err signin_session_token(const struct app *app, const struct http_request *req,
+                              struct session *se, char token[SESSION_TOKEN_SIZE])
 {
-    char token[SESSION_TOKEN_SIZE];
-
     memset(se, 0, sizeof *se);
     if (page_session_get(app, req, token))
         return ERR_NOT_FOUND;
     /* a session whose user was deleted or disabled is not found */
     return session_lookup(&app->oauth, token, se);
+}
+
+enum err signin_session(const struct app *app, const struct http_request *req, struct session *se)
+{
+    char token[SESSION_TOKEN_SIZE];
+    enum err rc = signin_session_token(app, req, se, token);
+
+    OPENSSL_cleanse(token, sizeof token);
+    return rc;
 }
 
 static enum err fatal(struct authorize_error *e, enum err code, const char *description)
@@ -375,6 +384,15 @@ void signin_signed_in(const struct app *a, struct http_response *resp, const str
     signin_send_to(a, resp, 303, "/authorize", &again, true);
 }
 
+void signin_audit(const struct app *a, const struct http_request *req, const struct signin *s,
+                  bool has, const char *sub, const char *type, bool ok, const char *detail)
+{
+    struct audit_who who = {sub, sub, has ? s->ar.client_id : NULL,
+                            req->client_address[0] ? req->client_address : NULL};
+
+    audit_record(a->oauth.store, type, ok, &who, detail);
+}
+
 void signin_throttled(const struct app *a, struct http_response *resp, long retry_after)
 {
     char seconds[32], message[256];
@@ -388,26 +406,46 @@ void signin_throttled(const struct app *a, struct http_response *resp, long retr
     http_response_header(resp, "Retry-After", seconds);
 }
 
+enum mfa_level signin_level_needed(const struct app *a, const struct signin *s)
+{
+    enum mfa_level need = a->oauth.cfg->login_require_mfa ? MFA_LEVEL_MFA : MFA_LEVEL_PWD;
+
+    if (s && s->client.require_mfa && need < MFA_LEVEL_MFA)
+        need = MFA_LEVEL_MFA;
+    if (s && s->ar.acr_min > (int)need)
+        need = (enum mfa_level)s->ar.acr_min;
+    return need;
+}
+
 bool signin_mfa_required(const struct app *a, const struct signin *s)
 {
-    if (a->oauth.cfg->login_require_mfa)
-        return true;
-    return s && (s->client.require_mfa || s->ar.acr_min >= MFA_LEVEL_MFA);
+    return signin_level_needed(a, s) >= MFA_LEVEL_MFA;
 }
 
 bool signin_step_up(const struct app *a, struct http_response *resp, const struct signin *s,
                     const struct session *se, int status)
 {
     const struct authorize_request *r = &s->ar;
+    enum mfa_level need = signin_level_needed(a, s);
 
-    if (!signin_mfa_required(a, s) || mfa_level_of_amr(se->amr) >= MFA_LEVEL_MFA)
+    if (mfa_level_of_amr(se->amr) >= need)
         return false;
     if (r->prompt & PROMPT_NONE)
         signin_reply_error(a, resp, r, ERR_INTERACTION_REQUIRED,
-                           "the request needs a second factor the session has not shown");
+                           need >= MFA_LEVEL_PHR
+                               ? "the request needs a passkey the session has not shown"
+                               : "the request needs a second factor the session has not shown");
     else
         signin_send_to(a, resp, status, "/login/mfa", r, false);
     return true;
+}
+
+void signin_no_passkey(const struct app *a, struct http_response *resp)
+{
+    resp->error = "passkey_required";
+    page_error(a, resp, 403, "A passkey is needed",
+               "The application you came from asks for a sign-in with a passkey, and your "
+               "account has none yet. Add one on your account page (/account), then try again.");
 }
 
 void signin_no_second_factor(const struct app *a, struct http_response *resp)

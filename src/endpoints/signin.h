@@ -9,6 +9,8 @@
 
 #include "endpoints/app.h"
 #include "oauth/authorize_request.h"
+#include "oauth/mfa.h"
+#include "oauth/session.h"
 
 /* An authorization request and the client it names. */
 struct signin {
@@ -23,6 +25,11 @@ void signin_clear(struct signin *s);
  * names a session that has not expired, of a user who still exists and is
  * enabled. ERR_NOT_FOUND when there is none; ERR_STORE, ERR_NOMEM. */
 enum err signin_session(const struct app *app, const struct http_request *req, struct session *se);
+
+/* signin_session, and the session's token into token (the secret a passkey
+ * challenge is bound to; the caller wipes it). */
+enum err signin_session_token(const struct app *app, const struct http_request *req,
+                              struct session *se, char token[SESSION_TOKEN_SIZE]);
 
 /* Reads the authorization request in p (a query or a form): looks its
  * client up and validates it (authorize_request_parse's rules and errors,
@@ -88,20 +95,29 @@ enum err signin_read_next(const struct app *app, const struct http_request *req,
 enum err signin_end_session(const struct app *app, const struct http_request *req,
                             struct http_response *resp);
 
-/* Whether a second factor is needed whatever the user has: login.require_mfa,
- * or s (NULL: no request) from a client with require_mfa or asking for acr
- * mfa or above. */
+/* The level a sign-in must reach whatever the user has: MFA_LEVEL_MFA for
+ * login.require_mfa or, with s (NULL: no request), a client with
+ * require_mfa; the level s's acr values ask for when stronger (acr_min);
+ * else MFA_LEVEL_PWD. */
+enum mfa_level signin_level_needed(const struct app *app, const struct signin *s);
+
+/* Whether a second factor is needed whatever the user has:
+ * signin_level_needed is MFA_LEVEL_MFA or above. */
 bool signin_mfa_required(const struct app *app, const struct signin *s);
 
-/* Step-up: when s needs a second factor (signin_mfa_required) that the
- * session se has not shown, answers for it — the second-factor page
- * (redirect with status), or interaction_required with prompt=none — and
- * returns true. Every path that issues to a client asks this first. */
+/* Step-up: when s needs a level (signin_level_needed) that the session se
+ * has not reached, answers for it — the second-factor page (redirect with
+ * status), or interaction_required with prompt=none — and returns true.
+ * Every path that issues to a client asks this first. */
 bool signin_step_up(const struct app *app, struct http_response *resp, const struct signin *s,
                     const struct session *se, int status);
 
 /* The 403 page for a user without a second factor where one is needed. */
 void signin_no_second_factor(const struct app *app, struct http_response *resp);
+
+/* The 403 page for a user without a passkey where the request asks for
+ * one (urn:oidcd:acr:phr). */
+void signin_no_passkey(const struct app *app, struct http_response *resp);
 
 /* Ends the session the browser had (if any), starts a new one for sub
  * authenticated by amr and sets its cookie: never the old id again (no
@@ -113,6 +129,12 @@ enum err signin_start_session(const struct app *app, const struct http_request *
  * session now counts, or a page saying so when there is no request. */
 void signin_signed_in(const struct app *app, struct http_response *resp, const struct signin *s,
                       bool has);
+
+/* Records the audit event type (ok, detail) of a sign-in step of the user
+ * sub (actor and user), with s's client when there is a request (has) and
+ * req's address. */
+void signin_audit(const struct app *app, const struct http_request *req, const struct signin *s,
+                  bool has, const char *sub, const char *type, bool ok, const char *detail);
 
 /* The 429 page of a throttled attempt, with Retry-After. */
 void signin_throttled(const struct app *app, struct http_response *resp, long retry_after);

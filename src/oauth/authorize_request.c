@@ -422,17 +422,17 @@ static enum err read_claims(const struct params *p, struct authorize_request *ou
     return rc ? invalid(e, why) : ERR_OK;
 }
 
-/* The weakest level this server reaches among the acr values in list (a
- * space-separated text or a strlist); false when it reaches none of them.
- * urn:oidcd:acr:phr (a passkey) is not reached yet. */
-static bool weakest_level(const struct strlist *values, int *out)
+/* The weakest level this server reaches (top the strongest) among the acr
+ * values in list (a space-separated text or a strlist); false when it
+ * reaches none of them. */
+static bool weakest_level(const struct strlist *values, enum mfa_level top, int *out)
 {
     enum mfa_level level;
     bool found = false;
     size_t i;
 
     for (i = 0; i < values->n; i++) {
-        if (!mfa_level_of_acr(values->items[i], &level) || level > MFA_LEVEL_MFA)
+        if (!mfa_level_of_acr(values->items[i], &level) || level > top)
             continue;
         if (!found || (int)level < *out)
             *out = (int)level;
@@ -446,19 +446,19 @@ static bool weakest_level(const struct strlist *values, int *out)
  * counts, and unknown ones are passed over) and from an essential acr of
  * the claims parameter (§5.5.1.1), the stronger of the two. False when the
  * essential acr names no level this server reaches: it cannot be met. */
-static bool acr_level_needed(struct authorize_request *r)
+static bool acr_level_needed(struct authorize_request *r, enum mfa_level top)
 {
     struct strlist asked = {0};
     int level = 0;
 
     r->acr_min = MFA_LEVEL_PWD;
     if (r->acr_values && !strlist_split(&asked, r->acr_values, " ") &&
-        weakest_level(&asked, &level))
+        weakest_level(&asked, top, &level))
         r->acr_min = level;
     strlist_free(&asked);
     if (!r->claims.acr_essential)
         return true;
-    if (!weakest_level(&r->claims.acr_values, &level))
+    if (!weakest_level(&r->claims.acr_values, top, &level))
         return false;
     if (level > r->acr_min)
         r->acr_min = level;
@@ -469,13 +469,20 @@ enum err authorize_request_check_claims(const struct oauth_ctx *ctx, const struc
                                         struct authorize_request *r, struct authorize_error *e)
 {
     const char *held = c->scope ? c->scope : "";
+    char rp_id[CONFIG_RP_ID_MAX + 1];
+    bool passkeys = config_webauthn_rp_id(ctx->cfg, rp_id);
     enum err rc;
 
     memset(e, 0, sizeof *e);
-    if (!acr_level_needed(r))
+    /* urn:oidcd:acr:phr is reached by a passkey, where they are on */
+    if (!acr_level_needed(r, passkeys ? MFA_LEVEL_PHR : MFA_LEVEL_MFA))
         return redirect_error(e, ERR_ACCESS_DENIED,
-                              "the essential acr values asked for cannot be met: this server "
-                              "signs in with urn:oidcd:acr:pwd or urn:oidcd:acr:mfa");
+                              passkeys ? "the essential acr values asked for cannot be met: this "
+                                         "server signs in with urn:oidcd:acr:pwd, "
+                                         "urn:oidcd:acr:mfa or urn:oidcd:acr:phr"
+                                       : "the essential acr values asked for cannot be met: this "
+                                         "server signs in with urn:oidcd:acr:pwd or "
+                                         "urn:oidcd:acr:mfa");
     rc = claims_keep_released(ctx->cfg, held, &r->claims.userinfo);
     if (!rc)
         rc = claims_keep_released(ctx->cfg, held, &r->claims.id_token);

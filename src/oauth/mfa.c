@@ -1,6 +1,7 @@
 #include "oauth/mfa.h"
 
 #include <openssl/crypto.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@ enum err mfa_status_get(const struct oauth_ctx *ctx, const char *sub, struct mfa
 {
     struct totp_factor f = {0};
     struct recovery_code *codes = NULL;
+    struct passkey *keys = NULL;
     size_t n = 0, i;
     enum err rc;
 
@@ -32,12 +34,28 @@ enum err mfa_status_get(const struct oauth_ctx *ctx, const char *sub, struct mfa
     }
     out->recovery_total = rc ? 0 : n;
     free(codes);
+    if (rc)
+        return rc;
+    n = 0;
+    rc = store_passkeys_of_user(ctx->store, sub, &keys, &n);
+    out->passkeys = n;
+    passkey_list_free(keys, n);
     return rc;
 }
 
 bool mfa_status_has_factor(const struct mfa_status *st)
 {
-    return st->totp_confirmed || st->recovery_left > 0;
+    return st->totp_confirmed || st->recovery_left > 0 || st->passkeys > 0;
+}
+
+enum err mfa_factors_may_change(const struct oauth_ctx *ctx, const char *sub, const char *amr,
+                                bool *out)
+{
+    struct mfa_status st;
+    enum err rc = mfa_status_get(ctx, sub, &st);
+
+    *out = !rc && (!mfa_status_has_factor(&st) || mfa_level_of_amr(amr) >= MFA_LEVEL_MFA);
+    return rc;
 }
 
 enum err mfa_totp_enrol(const struct oauth_ctx *ctx, const char *sub, bool confirmed,
@@ -154,4 +172,9 @@ enum err mfa_recovery_regenerate(const struct oauth_ctx *ctx, const char *sub, i
     if (rc)
         OPENSSL_cleanse(out, sizeof *out);
     return rc;
+}
+
+void mfa_throttle_key(const char *sub, char out[MFA_THROTTLE_KEY_SIZE])
+{
+    snprintf(out, MFA_THROTTLE_KEY_SIZE, "mfa:%s", sub);
 }

@@ -16,7 +16,7 @@
 
 #define MFA_ACR_PWD "urn:oidcd:acr:pwd"
 #define MFA_ACR_MFA "urn:oidcd:acr:mfa"
-#define MFA_ACR_PHR "urn:oidcd:acr:phr" /* reserved: a passkey */
+#define MFA_ACR_PHR "urn:oidcd:acr:phr" /* phishing-resistant: a passkey */
 
 /* The amr of a session signed in with a password and then a TOTP code or a
  * recovery code (both one-time passwords, RFC 8176 §2: "otp"). */
@@ -35,14 +35,24 @@ struct mfa_status {
     size_t recovery_total;         /* recovery codes of the current set */
     size_t recovery_left;          /* … not used yet */
     int64_t recovery_last_used_at; /* 0: none used */
+    size_t passkeys;               /* passkeys registered */
 };
 
 /* The user's factors. ERR_STORE, ERR_NOMEM. */
 enum err mfa_status_get(const struct oauth_ctx *ctx, const char *sub, struct mfa_status *out);
 
-/* Whether the user has a second factor that signs in (a confirmed TOTP; or
- * recovery codes left). */
+/* Whether the user has a second factor that signs in (a confirmed TOTP,
+ * recovery codes left, or a passkey). */
 bool mfa_status_has_factor(const struct mfa_status *st);
+
+/* Whether a session that proved amr may change the user's factors into
+ * *out: a user who has a second factor changes factors only from a session
+ * that showed one (a stolen password-only session, one from before the
+ * factor say, must not mint recovery codes, start a new secret or add a
+ * passkey); without one, the first may be set up from any session.
+ * ERR_STORE, ERR_NOMEM. */
+enum err mfa_factors_may_change(const struct oauth_ctx *ctx, const char *sub, const char *amr,
+                                bool *out);
 
 /* A fresh TOTP secret for the user into secret, stored sealed, replacing
  * any earlier one; confirmed (it counts at once: the operator hands it
@@ -82,8 +92,15 @@ enum err mfa_recovery_use(const struct oauth_ctx *ctx, const char *sub, const ch
 enum err mfa_recovery_regenerate(const struct oauth_ctx *ctx, const char *sub, int64_t now,
                                  struct recovery_codes *out);
 
-/* The level a session's amr reaches: MFA_LEVEL_MFA when it holds "mfa",
- * else MFA_LEVEL_PWD. */
+/* The login throttle's account (oauth/login_throttle.h) for the user's
+ * second factors, codes and passkeys alike: apart from the password's
+ * ("pwd:" and the username), limited alike. */
+#define MFA_THROTTLE_KEY_SIZE (LIMIT_SUB + 8)
+void mfa_throttle_key(const char *sub, char out[MFA_THROTTLE_KEY_SIZE]);
+
+/* The level a session's amr reaches: MFA_LEVEL_PHR when it holds "mfa" and
+ * a key that proved possession bound to the origin ("hwk" or "swk": a
+ * passkey), MFA_LEVEL_MFA when it holds "mfa" alone, else MFA_LEVEL_PWD. */
 enum mfa_level mfa_level_of_amr(const char *amr);
 
 /* The acr value of a level. */

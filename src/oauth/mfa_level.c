@@ -8,7 +8,9 @@
 
 enum mfa_level mfa_level_of_amr(const char *amr)
 {
-    return amr && text_has_word(amr, "mfa") ? MFA_LEVEL_MFA : MFA_LEVEL_PWD;
+    if (!amr || !text_has_word(amr, "mfa"))
+        return MFA_LEVEL_PWD;
+    return text_has_word(amr, "hwk") || text_has_word(amr, "swk") ? MFA_LEVEL_PHR : MFA_LEVEL_MFA;
 }
 
 const char *mfa_acr(enum mfa_level level)

@@ -222,4 +222,12 @@ const struct store_ops store_pg_ops = {
     .pending_delete = store_pg_pending_delete,
     .sessions_of_user = store_pg_sessions_of_user,
     .session_end_for_user = store_pg_session_end_for_user,
+    .passkey_insert = store_pg_passkey_insert,
+    .passkey_get = store_pg_passkey_get,
+    .passkeys_of_user = store_pg_passkeys_of_user,
+    .passkey_use = store_pg_passkey_use,
+    .passkey_rename = store_pg_passkey_rename,
+    .passkey_delete = store_pg_passkey_delete,
+    .webauthn_challenge_put = store_pg_webauthn_challenge_put,
+    .webauthn_challenge_take = store_pg_webauthn_challenge_take,
 };

@@ -17,6 +17,7 @@ enum {
     RECOVERY_DELETE,
     RECOVERY_USE,
     RECOVERY_LIST,
+    PASSKEYS_DELETE,
 };
 
 /* The inserts select the user, so none is written for a user not there. */
@@ -43,6 +44,8 @@ static const struct pg_stmt sql[] = {
     [RECOVERY_LIST] = {"recovery_list", "SELECT hash, created_at, coalesce(used_at, 0) "
                                         "FROM recovery_codes WHERE user_sub = $1 "
                                         "ORDER BY created_at, seq"},
+    /* a reset takes the passkeys too (postgres_passkeys.c keeps the rest) */
+    [PASSKEYS_DELETE] = {"passkeys_delete", "DELETE FROM passkeys WHERE user_sub = $1"},
 };
 
 enum err store_pg_totp_put(struct store *s, const struct totp_factor *f)
@@ -196,7 +199,9 @@ static enum err factors_delete_body(struct pg_conn *c, void *arg)
 {
     enum err e = delete_by_sub(c, TOTP_DELETE, arg);
 
-    return e ? e : delete_by_sub(c, RECOVERY_DELETE, arg);
+    if (!e)
+        e = delete_by_sub(c, RECOVERY_DELETE, arg);
+    return e ? e : delete_by_sub(c, PASSKEYS_DELETE, arg);
 }
 
 enum err store_pg_factors_delete(struct store *s, const char *sub)

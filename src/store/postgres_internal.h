@@ -278,6 +278,22 @@ enum err store_pg_recovery_codes_list(struct store *s, const char *sub, struct r
                                       size_t *n);
 enum err store_pg_factors_delete(struct store *s, const char *sub);
 
+/* postgres_passkeys.c */
+enum err store_pg_passkey_insert(struct store *s, const struct passkey *p);
+enum err store_pg_passkey_get(struct store *s, const unsigned char *cred_id, size_t len,
+                              struct passkey *out);
+enum err store_pg_passkeys_of_user(struct store *s, const char *sub, struct passkey **out,
+                                   size_t *n);
+enum err store_pg_passkey_use(struct store *s, const unsigned char *cred_id, size_t len,
+                              uint32_t old_count, uint32_t new_count, bool backed_up, int64_t now);
+enum err store_pg_passkey_rename(struct store *s, const char *sub, const unsigned char *cred_id,
+                                 size_t len, const char *name);
+enum err store_pg_passkey_delete(struct store *s, const char *sub, const unsigned char *cred_id,
+                                 size_t len);
+enum err store_pg_webauthn_challenge_put(struct store *s, const struct webauthn_challenge *c);
+enum err store_pg_webauthn_challenge_take(struct store *s, const unsigned char hash[HASH_LEN],
+                                          struct webauthn_challenge *out);
+
 /* postgres_pending.c */
 enum err store_pg_pending_insert(struct store *s, const struct session *p);
 enum err store_pg_pending_get(struct store *s, const unsigned char id_hash[HASH_LEN],

@@ -20,6 +20,7 @@ enum {
     SWEEP_CONSENTS,
     SWEEP_REFRESH,
     SWEEP_PENDING,
+    SWEEP_CHALLENGES,
 };
 
 static const struct pg_stmt sql[] = {
@@ -54,6 +55,8 @@ static const struct pg_stmt sql[] = {
     [SWEEP_CONSENTS] = {"sweep_consents", "DELETE FROM consents WHERE expires_at < $1"},
     [SWEEP_REFRESH] = {"sweep_refresh", "DELETE FROM refresh_tokens WHERE expires_at < $1"},
     [SWEEP_PENDING] = {"sweep_pending", "DELETE FROM signin_pending WHERE expires_at < $1"},
+    [SWEEP_CHALLENGES] = {"sweep_challenges",
+                          "DELETE FROM webauthn_challenges WHERE expires_at < $1"},
 };
 
 enum err store_pg_token_insert(struct store *s, const struct token *t)
@@ -161,7 +164,7 @@ static enum err sweep_body(struct pg_conn *c, void *arg)
 {
     static const int sweeps[] = {
         SWEEP_TOKENS, SWEEP_REVOCATIONS, SWEEP_KEYS,    SWEEP_SESSION_CLIENTS, SWEEP_SESSIONS,
-        SWEEP_CODES,  SWEEP_CONSENTS,    SWEEP_REFRESH, SWEEP_PENDING,
+        SWEEP_CODES,  SWEEP_CONSENTS,    SWEEP_REFRESH, SWEEP_PENDING,         SWEEP_CHALLENGES,
     };
     int64_t *args = arg; /* [0]: now, [1]: removed */
     enum err e = ERR_OK;

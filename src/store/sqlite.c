@@ -32,6 +32,11 @@ extern const struct store_ops store_sqlite_ops;
     "family, client_id, user_sub, scope, auth_time, sid, issued_at, expires_at, used_at, "         \
     "at_jti, at_expires_at, resource, family_issued_at, claims_userinfo, claims_id_token, amr"
 
+#define PASSKEY_COLUMNS                                                                            \
+    "p.user_sub, p.cred_id, p.name, p.alg, p.public_key, p.sign_count, p.aaguid, "                 \
+    "p.user_verified, p.backup_eligible, p.backed_up, p.fmt, p.transports, p.created_at, "         \
+    "coalesce(p.last_used_at, 0)"
+
 #define CODE_COLUMNS                                                                               \
     "client_id, redirect_uri, user_sub, scope, nonce, code_challenge, code_challenge_method, "     \
     "auth_time, amr, sid, created_at, expires_at, used_at, at_jti, at_expires_at, rt_hash, "       \
@@ -251,6 +256,28 @@ const char *const store_sqlite_sql[ST_COUNT] = {
                             "ORDER BY created_at DESC, rowid DESC LIMIT ?3",
     [ST_SESSION_END_SID] = "DELETE FROM sessions WHERE user_sub = ?1 AND sid = ?2",
     [ST_SESSION_END_OTHERS] = "DELETE FROM sessions WHERE user_sub = ?1 AND sid <> ?2",
+    /* passkeys (sqlite_passkeys.c): -1 for no such user, else how many */
+    [ST_PASSKEY_SLOTS] = "SELECT CASE WHEN EXISTS (SELECT 1 FROM users WHERE sub = ?1) "
+                         "THEN (SELECT count(*) FROM passkeys WHERE user_sub = ?1) ELSE -1 END",
+    [ST_PASSKEY_INSERT] = "INSERT INTO passkeys (user_sub, cred_id, name, alg, public_key, "
+                          "sign_count, aaguid, user_verified, backup_eligible, backed_up, fmt, "
+                          "transports, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                          "?10, ?11, ?12, ?13) ON CONFLICT (cred_id) DO NOTHING",
+    [ST_PASSKEY_GET] = "SELECT " PASSKEY_COLUMNS " FROM passkeys p JOIN users u "
+                       "ON u.sub = p.user_sub WHERE p.cred_id = ?1 AND u.enabled = 1",
+    [ST_PASSKEYS_OF_USER] = "SELECT " PASSKEY_COLUMNS " FROM passkeys p WHERE p.user_sub = ?1 "
+                            "ORDER BY p.created_at, p.rowid",
+    /* the counter rule: of two assertions with one count, one moves it */
+    [ST_PASSKEY_USE] = "UPDATE passkeys SET sign_count = ?3, backed_up = ?4, last_used_at = ?5 "
+                       "WHERE cred_id = ?1 AND sign_count = ?2",
+    [ST_PASSKEY_RENAME] = "UPDATE passkeys SET name = ?3 WHERE user_sub = ?1 AND cred_id = ?2",
+    [ST_PASSKEY_DELETE] = "DELETE FROM passkeys WHERE user_sub = ?1 AND cred_id = ?2",
+    [ST_PASSKEYS_DELETE] = "DELETE FROM passkeys WHERE user_sub = ?1",
+    [ST_CHALLENGE_PUT] = "INSERT INTO webauthn_challenges (hash, binding, purpose, user_sub, "
+                         "expires_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (hash) DO NOTHING",
+    [ST_CHALLENGE_TAKE] = "DELETE FROM webauthn_challenges WHERE hash = ?1 "
+                          "RETURNING hash, binding, purpose, user_sub, expires_at",
+    [ST_SWEEP_CHALLENGES] = "DELETE FROM webauthn_challenges WHERE expires_at < ?1",
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
@@ -753,4 +780,12 @@ const struct store_ops store_sqlite_ops = {
     .pending_delete = store_sqlite_pending_delete,
     .sessions_of_user = store_sqlite_sessions_of_user,
     .session_end_for_user = store_sqlite_session_end_for_user,
+    .passkey_insert = store_sqlite_passkey_insert,
+    .passkey_get = store_sqlite_passkey_get,
+    .passkeys_of_user = store_sqlite_passkeys_of_user,
+    .passkey_use = store_sqlite_passkey_use,
+    .passkey_rename = store_sqlite_passkey_rename,
+    .passkey_delete = store_sqlite_passkey_delete,
+    .webauthn_challenge_put = store_sqlite_webauthn_challenge_put,
+    .webauthn_challenge_take = store_sqlite_webauthn_challenge_take,
 };

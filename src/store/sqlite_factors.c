@@ -1,6 +1,7 @@
-/* SQLite backend: second factors (migration 19). The replay rules live in
- * the statements: a TOTP step is accepted only past the stored one, a
- * recovery code only while unused, each by one UPDATE. */
+/* SQLite backend: second factors (migration 19; passkeys, migration 20, are
+ * in sqlite_passkeys.c). The replay rules live in the statements: a TOTP
+ * step is accepted only past the stored one, a recovery code only while
+ * unused, each by one UPDATE. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -177,5 +178,7 @@ enum err store_sqlite_factors_delete(struct store *s, const char *sub)
     e = delete_by_sub(c, ST_TOTP_DELETE, sub, ERR_OK, "totp_delete");
     if (!e)
         e = delete_by_sub(c, ST_RECOVERY_DELETE, sub, ERR_OK, "recovery_codes_delete");
+    if (!e)
+        e = delete_by_sub(c, ST_PASSKEYS_DELETE, sub, ERR_OK, "passkeys_delete");
     return store_sqlite_txn_end(c, e);
 }

@@ -104,6 +104,18 @@ enum stmt_id {
     ST_SESSIONS_OF_USER,
     ST_SESSION_END_SID,
     ST_SESSION_END_OTHERS,
+    /* passkeys and WebAuthn challenges (sqlite_passkeys.c) */
+    ST_PASSKEY_SLOTS,
+    ST_PASSKEY_INSERT,
+    ST_PASSKEY_GET,
+    ST_PASSKEYS_OF_USER,
+    ST_PASSKEY_USE,
+    ST_PASSKEY_RENAME,
+    ST_PASSKEY_DELETE,
+    ST_PASSKEYS_DELETE,
+    ST_CHALLENGE_PUT,
+    ST_CHALLENGE_TAKE,
+    ST_SWEEP_CHALLENGES,
     /* consents (sqlite_consents.c) */
     ST_CONSENT_LIST,
     ST_CONSENT_REVOKE_REFRESH_ATS,
@@ -170,6 +182,13 @@ enum err store_sqlite_counter(struct store *s, enum stmt_id id, const char *what
 enum err store_sqlite_row_by_text(struct store *s, enum stmt_id id, const char *key,
                                   enum err (*fill)(sqlite3_stmt *, void *), void *out,
                                   const char *what);
+
+/* Steps a statement that yields at most one row, reading it with fill while
+ * holding the write turn (it may be a write with RETURNING). ERR_NOT_FOUND
+ * when it yields none. */
+enum err store_sqlite_step_one(struct conn *c, sqlite3_stmt *st,
+                               enum err (*fill)(sqlite3_stmt *, void *), void *out,
+                               const char *what);
 
 /* A copy of a text column ("" for NULL); NULL when out of memory. */
 char *store_sqlite_column_dup(sqlite3_stmt *st, int col);
@@ -272,6 +291,22 @@ enum err store_sqlite_recovery_code_use(struct store *s, const char *sub,
 enum err store_sqlite_recovery_codes_list(struct store *s, const char *sub,
                                           struct recovery_code **out, size_t *n);
 enum err store_sqlite_factors_delete(struct store *s, const char *sub);
+/* Passkeys and WebAuthn challenges (sqlite_passkeys.c). */
+enum err store_sqlite_passkey_insert(struct store *s, const struct passkey *p);
+enum err store_sqlite_passkey_get(struct store *s, const unsigned char *cred_id, size_t len,
+                                  struct passkey *out);
+enum err store_sqlite_passkeys_of_user(struct store *s, const char *sub, struct passkey **out,
+                                       size_t *n);
+enum err store_sqlite_passkey_use(struct store *s, const unsigned char *cred_id, size_t len,
+                                  uint32_t old_count, uint32_t new_count, bool backed_up,
+                                  int64_t now);
+enum err store_sqlite_passkey_rename(struct store *s, const char *sub, const unsigned char *cred_id,
+                                     size_t len, const char *name);
+enum err store_sqlite_passkey_delete(struct store *s, const char *sub, const unsigned char *cred_id,
+                                     size_t len);
+enum err store_sqlite_webauthn_challenge_put(struct store *s, const struct webauthn_challenge *c);
+enum err store_sqlite_webauthn_challenge_take(struct store *s, const unsigned char hash[HASH_LEN],
+                                              struct webauthn_challenge *out);
 /* Pending sign-ins (sqlite_signin.c). */
 enum err store_sqlite_pending_insert(struct store *s, const struct session *p);
 enum err store_sqlite_pending_get(struct store *s, const unsigned char id_hash[HASH_LEN],

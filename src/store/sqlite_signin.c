@@ -38,11 +38,9 @@ static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
         sqlite3_bind_null(st, i);
 }
 
-/* Steps a statement that yields at most one row, reading it with fill while
- * holding the write turn (it may be a write with RETURNING). ERR_NOT_FOUND
- * when it yields none. */
-static enum err step_one(struct conn *c, sqlite3_stmt *st, enum err (*fill)(sqlite3_stmt *, void *),
-                         void *out, const char *what)
+enum err store_sqlite_step_one(struct conn *c, sqlite3_stmt *st,
+                               enum err (*fill)(sqlite3_stmt *, void *), void *out,
+                               const char *what)
 {
     enum err e;
     int rc;
@@ -129,7 +127,7 @@ static enum err row_by_hash(struct store *s, enum stmt_id id, const unsigned cha
     if (!st)
         return ERR_STORE;
     sqlite3_bind_blob(st, 1, hash, HASH_LEN, SQLITE_STATIC);
-    return step_one(c, st, fill, out, what);
+    return store_sqlite_step_one(c, st, fill, out, what);
 }
 
 static enum err session_row_get(struct store *s, enum stmt_id id,
@@ -256,7 +254,7 @@ static enum err code_step(struct conn *c, enum stmt_id id, const unsigned char h
         return ERR_STORE;
     sqlite3_bind_blob(st, 1, hash, HASH_LEN, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, now);
-    return step_one(c, st, fill_code, out, "code_consume");
+    return store_sqlite_step_one(c, st, fill_code, out, "code_consume");
 }
 
 /* One code row through statement id into *out (its hash set), or, with
@@ -457,7 +455,7 @@ enum err store_sqlite_consent_get(struct store *s, const char *user_sub, const c
         return ERR_NOT_FOUND;
     sqlite3_bind_text(st, 1, user_sub, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, client_id, -1, SQLITE_STATIC);
-    e = step_one(c, st, fill_consent, out, "consent_get");
+    e = store_sqlite_step_one(c, st, fill_consent, out, "consent_get");
     if (!e) {
         out->user_sub = strdup(user_sub);
         memcpy(out->client_id, client_id, idlen + 1);

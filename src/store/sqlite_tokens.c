@@ -240,9 +240,9 @@ static enum err sweep_one(struct conn *c, enum stmt_id id, int64_t now, int64_t 
 enum err store_sqlite_sweep(struct store *s, int64_t now, int64_t *removed)
 {
     static const enum stmt_id sweeps[] = {
-        ST_SWEEP_TOKENS,          ST_SWEEP_REVOCATIONS, ST_SWEEP_KEYS,
-        ST_SWEEP_SESSION_CLIENTS, ST_SWEEP_SESSIONS,    ST_SWEEP_CODES,
-        ST_SWEEP_CONSENTS,        ST_SWEEP_REFRESH,     ST_SWEEP_PENDING,
+        ST_SWEEP_TOKENS,   ST_SWEEP_REVOCATIONS, ST_SWEEP_KEYS,     ST_SWEEP_SESSION_CLIENTS,
+        ST_SWEEP_SESSIONS, ST_SWEEP_CODES,       ST_SWEEP_CONSENTS, ST_SWEEP_REFRESH,
+        ST_SWEEP_PENDING,  ST_SWEEP_CHALLENGES,
     };
     struct conn *c = store_sqlite_conn_get(s);
     enum err e = ERR_OK;

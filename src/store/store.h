@@ -234,6 +234,37 @@ struct recovery_code {
     int64_t used_at; /* 0: not used yet */
 };
 
+/* A user's passkey (WebAuthn public key credential). */
+struct passkey {
+    char user_sub[LIMIT_SUB + 1];
+    unsigned char cred_id[LIMIT_WEBAUTHN_CREDENTIAL_ID];
+    size_t cred_id_len;
+    char name[LIMIT_PASSKEY_NAME + 1];
+    int alg;                       /* COSE_ALG_* */
+    unsigned char *public_key_der; /* SubjectPublicKeyInfo, owned */
+    size_t public_key_der_len;
+    uint32_t sign_count;
+    unsigned char aaguid[16];
+    bool user_verified, backup_eligible, backed_up;
+    char fmt[33];                     /* attestation format as kept ("none" …) */
+    char transports[64];              /* space-separated, as the browser reported; "" */
+    int64_t created_at, last_used_at; /* last_used_at 0: never */
+};
+
+/* A WebAuthn challenge issued for one ceremony, kept only as hashes. */
+enum webauthn_purpose {
+    WEBAUTHN_PURPOSE_REGISTER = 1,
+    WEBAUTHN_PURPOSE_SIGNIN = 2,
+    WEBAUTHN_PURPOSE_SECOND_FACTOR = 3
+};
+struct webauthn_challenge {
+    unsigned char hash[HASH_LEN];    /* SHA-256 of the challenge bytes */
+    unsigned char binding[HASH_LEN]; /* SHA-256 of the browser secret it is bound to */
+    int purpose;                     /* enum webauthn_purpose */
+    char user_sub[LIMIT_SUB + 1];    /* "" for a username-less sign-in */
+    int64_t expires_at;
+};
+
 struct backchannel_logout;
 
 /* A security-relevant event (docs/OPERATIONS.md). Never a secret. */
@@ -380,6 +411,20 @@ struct store_ops {
                                  struct session **out, size_t *n);
     enum err (*session_end_for_user)(struct store *s, const char *sub, const char *sid,
                                      bool others);
+    /* passkeys */
+    enum err (*passkey_insert)(struct store *s, const struct passkey *p);
+    enum err (*passkey_get)(struct store *s, const unsigned char *cred_id, size_t len,
+                            struct passkey *out);
+    enum err (*passkeys_of_user)(struct store *s, const char *sub, struct passkey **out, size_t *n);
+    enum err (*passkey_use)(struct store *s, const unsigned char *cred_id, size_t len,
+                            uint32_t old_count, uint32_t new_count, bool backed_up, int64_t now);
+    enum err (*passkey_rename)(struct store *s, const char *sub, const unsigned char *cred_id,
+                               size_t len, const char *name);
+    enum err (*passkey_delete)(struct store *s, const char *sub, const unsigned char *cred_id,
+                               size_t len);
+    enum err (*webauthn_challenge_put)(struct store *s, const struct webauthn_challenge *c);
+    enum err (*webauthn_challenge_take)(struct store *s, const unsigned char hash[HASH_LEN],
+                                        struct webauthn_challenge *out);
 };
 
 struct store {
@@ -458,11 +503,11 @@ enum err store_revocation_add(struct store *s, const char *jti, const char *clie
 enum err store_token_state(struct store *s, const char *client_id, const char *jti,
                            struct token_state *out);
 
-/* Deletes the tokens, revocations, sessions, unused codes, consents and
- * refresh tokens that expired before now (expires_at < now: one expiring at
- * now stays), and keys retired before now. A used code stays while what it
- * issued may still be revoked: until its access tokens have expired and no
- * refresh token of its family is left. An expired session queues no
+/* Deletes the tokens, revocations, sessions, unused codes, consents,
+ * refresh tokens, pending sign-ins and WebAuthn challenges that expired
+ * before now (expires_at < now: one expiring at now stays), and keys retired
+ * before now. A used code stays while what it issued may still be revoked: until its access tokens
+ * have expired and no refresh token of its family is left. An expired session queues no
  * back-channel logout. *removed counts the rows deleted. */
 enum err store_sweep(struct store *s, int64_t now, int64_t *removed);
 
@@ -701,9 +746,9 @@ enum err store_recovery_code_use(struct store *s, const char *sub,
  * array. */
 enum err store_recovery_codes_list(struct store *s, const char *sub, struct recovery_code **out,
                                    size_t *n);
-/* Removes every second factor of the user (TOTP and recovery codes) in one
- * transaction. No factor is not an error. A deleted user's factors go with
- * the user. */
+/* Removes every second factor of the user (TOTP, recovery codes and
+ * passkeys) in one transaction. No factor is not an error. A deleted user's
+ * factors go with the user. */
 enum err store_factors_delete(struct store *s, const char *sub);
 /* A pending sign-in: a password (amr, at auth_time) proven, the second
  * factor not yet. Kept in a struct session (sid unused: ""), in rows apart
@@ -730,6 +775,46 @@ enum err store_session_end_for_user(struct store *s, const char *sub, const char
 void session_list_free(struct session *list, size_t n);
 /* Frees what f holds; the sealed secret is wiped first. Accepts NULL. */
 void totp_factor_clear(struct totp_factor *f);
+
+/* ---- Passkeys (WebAuthn) ----------------------------------------------------- */
+
+/* Insert: ERR_NOT_FOUND no such user; ERR_CONFLICT the credential id exists
+ * (any user); ERR_TOO_LARGE the user has LIMIT_USER_PASSKEYS already
+ * (checked in the same transaction); ERR_INVALID_REQUEST for a passkey no
+ * table holds (no credential id or one past the limit, no public key, a
+ * text field not terminated within its array). */
+enum err store_passkey_insert(struct store *s, const struct passkey *p);
+/* By credential id, of a user who exists and is enabled. ERR_NOT_FOUND.
+ * Free with passkey_clear. */
+enum err store_passkey_get(struct store *s, const unsigned char *cred_id, size_t len,
+                           struct passkey *out);
+/* The user's passkeys, oldest first; free with passkey_list_free. */
+enum err store_passkeys_of_user(struct store *s, const char *sub, struct passkey **out, size_t *n);
+/* After a verified assertion, in one statement: sign_count = new_count,
+ * backed_up, last_used_at = now, only WHERE sign_count = old_count (so that
+ * of two racing assertions with one counter only one counts). ERR_CONFLICT
+ * when no row matched (gone, or the count moved meanwhile). */
+enum err store_passkey_use(struct store *s, const unsigned char *cred_id, size_t len,
+                           uint32_t old_count, uint32_t new_count, bool backed_up, int64_t now);
+/* ERR_NOT_FOUND (not this user's); ERR_INVALID_REQUEST for a name longer
+ * than LIMIT_PASSKEY_NAME. */
+enum err store_passkey_rename(struct store *s, const char *sub, const unsigned char *cred_id,
+                              size_t len, const char *name);
+/* ERR_NOT_FOUND (not this user's). */
+enum err store_passkey_delete(struct store *s, const char *sub, const unsigned char *cred_id,
+                              size_t len);
+/* Frees what p holds. Accepts NULL. */
+void passkey_clear(struct passkey *p);
+void passkey_list_free(struct passkey *list, size_t n);
+
+/* ERR_CONFLICT for a hash that exists; ERR_INVALID_REQUEST for a user_sub
+ * not terminated within its array. */
+enum err store_webauthn_challenge_put(struct store *s, const struct webauthn_challenge *c);
+/* Deletes the challenge with this hash and returns it (DELETE … RETURNING,
+ * one statement): single use whatever the caller then decides; expired or
+ * not (the caller checks). ERR_NOT_FOUND. The sweep removes expired ones. */
+enum err store_webauthn_challenge_take(struct store *s, const unsigned char hash[HASH_LEN],
+                                       struct webauthn_challenge *out);
 
 void session_clear(struct session *se);
 void auth_code_clear(struct auth_code *code);

@@ -38,6 +38,19 @@ struct slot {
     {                                                                                              \
 #field, SLOT_QR, offsetof(type, field), 0, 0, NULL                                         \
     }
+/* The fields of a struct ui_passkey member of a view, as passkey_<field>. */
+#define PASSKEY_TEXT(type, member, field)                                                          \
+    {                                                                                              \
+        "passkey_" #field, SLOT_TEXT, offsetof(type, member) + offsetof(struct ui_passkey, field), \
+            0, 0, NULL                                                                             \
+    }
+#define PASSKEY_SLOTS(type, member)                                                                \
+    PASSKEY_TEXT(type, member, challenge), PASSKEY_TEXT(type, member, rp_id),                      \
+        PASSKEY_TEXT(type, member, timeout_ms), PASSKEY_TEXT(type, member, user_verification),     \
+        PASSKEY_TEXT(type, member, credentials), PASSKEY_TEXT(type, member, rp_name),              \
+        PASSKEY_TEXT(type, member, user_id), PASSKEY_TEXT(type, member, user_name),                \
+        PASSKEY_TEXT(type, member, user_display_name), PASSKEY_TEXT(type, member, algs),           \
+        PASSKEY_TEXT(type, member, attestation)
 #define END                                                                                        \
     {                                                                                              \
         NULL, SLOT_TEXT, 0, 0, 0, NULL                                                             \
@@ -48,13 +61,27 @@ static const struct slot scope_slots[] = {TEXT(struct ui_scope_item, name),
 static const struct slot field_slots[] = {TEXT(struct ui_field, name), TEXT(struct ui_field, value),
                                           END};
 
-static const struct slot login_slots[] = {
-    TEXT(struct ui_login_view, client_name), TEXT(struct ui_login_view, username),
-    TEXT(struct ui_login_view, error),       TEXT(struct ui_login_view, csrf_token),
-    TEXT(struct ui_login_view, next),        END};
-static const struct slot mfa_slots[] = {
-    TEXT(struct ui_mfa_view, client_name), TEXT(struct ui_mfa_view, error),
-    TEXT(struct ui_mfa_view, csrf_token), TEXT(struct ui_mfa_view, next), END};
+static const struct slot login_slots[] = {TEXT(struct ui_login_view, client_name),
+                                          TEXT(struct ui_login_view, username),
+                                          TEXT(struct ui_login_view, error),
+                                          TEXT(struct ui_login_view, csrf_token),
+                                          TEXT(struct ui_login_view, next),
+                                          PASSKEY_SLOTS(struct ui_login_view, passkey),
+                                          END};
+static const struct slot mfa_slots[] = {TEXT(struct ui_mfa_view, client_name),
+                                        TEXT(struct ui_mfa_view, error),
+                                        TEXT(struct ui_mfa_view, csrf_token),
+                                        TEXT(struct ui_mfa_view, next),
+                                        TEXT(struct ui_mfa_view, code_form),
+                                        PASSKEY_SLOTS(struct ui_mfa_view, passkey),
+                                        END};
+static const struct slot passkey_item_slots[] = {TEXT(struct ui_passkey_item, name),
+                                                 TEXT(struct ui_passkey_item, created),
+                                                 TEXT(struct ui_passkey_item, last_used),
+                                                 TEXT(struct ui_passkey_item, synced),
+                                                 TEXT(struct ui_passkey_item, credential_id),
+                                                 TEXT(struct ui_passkey_item, csrf_token),
+                                                 END};
 static const struct slot session_slots[] = {TEXT(struct ui_session_item, started),
                                             TEXT(struct ui_session_item, where),
                                             TEXT(struct ui_session_item, sid),
@@ -77,6 +104,9 @@ static const struct slot account_slots[] = {
     LIST(struct ui_account_view, sessions, nsessions, struct ui_session_item, session_slots),
     TEXT(struct ui_account_view, others),
     TEXT(struct ui_account_view, csrf_token),
+    TEXT(struct ui_account_view, passkeys_summary),
+    LIST(struct ui_account_view, passkeys, npasskeys, struct ui_passkey_item, passkey_item_slots),
+    PASSKEY_SLOTS(struct ui_account_view, passkey),
     END};
 static const struct slot consent_slots[] = {
     TEXT(struct ui_consent_view, client_name),

@@ -27,6 +27,26 @@ enum ui_page {
     UI_PAGES
 };
 
+/* A passkey form, which /static/passkey.js hands to the browser's WebAuthn
+ * API: its options as data attributes, slots passkey_<field> of the page
+ * that has one. challenge NULL or "": no form. */
+struct ui_passkey {
+    const char *challenge; /* base64url; the form also posts it back */
+    const char *rp_id;
+    const char *timeout_ms;
+    const char *user_verification; /* "required" or "preferred" */
+    /* space-separated base64url credential ids: a sign-in's allowCredentials
+     * ("" for any passkey of this site), a registration's excludeCredentials */
+    const char *credentials;
+    /* a registration's only */
+    const char *rp_name;
+    const char *user_id; /* base64url of the user handle */
+    const char *user_name;
+    const char *user_display_name;
+    const char *algs;        /* COSE algorithms, space-separated, preferred first */
+    const char *attestation; /* "none" or "direct" */
+};
+
 /* One view per page; every page also knows {{base}}, the issuer's path (""
  * or "/oidc"), for the stylesheet ({{base}}/static/oidcd.css) and form
  * actions. A NULL string renders as "". All strings are borrowed. */
@@ -36,14 +56,17 @@ struct ui_login_view {
     const char *error;       /* shown when non-empty */
     const char *csrf_token;
     const char *next;
+    struct ui_passkey passkey; /* a username-less sign-in */
 };
 
-/* The second step of sign-in: a TOTP code or a recovery code. */
+/* The second step of sign-in: a TOTP code or a recovery code, a passkey. */
 struct ui_mfa_view {
     const char *client_name; /* may be NULL: no client named */
     const char *error;       /* shown when non-empty */
     const char *csrf_token;
     const char *next;
+    const char *code_form;     /* non-empty: the form for a code shows */
+    struct ui_passkey passkey; /* the user's passkeys */
 };
 
 struct qr_svg;
@@ -56,6 +79,16 @@ struct ui_session_item {
     const char *current;    /* non-empty: the session showing the page … */
     const char *other;      /* … else this (the sign-out button shows only here) */
     const char *csrf_token; /* the page's (a list item knows only its own slots) */
+};
+
+/* One of the user's passkeys on the account page. */
+struct ui_passkey_item {
+    const char *name;
+    const char *created;       /* when, as text */
+    const char *last_used;     /* as a phrase: "last used …" or "never used" */
+    const char *synced;        /* non-empty: backed up to the user's other devices */
+    const char *credential_id; /* base64url: what the rename and remove forms name */
+    const char *csrf_token;    /* the page's */
 };
 
 /* The account page. Lists use struct ui_field (below): claims as name and
@@ -78,6 +111,10 @@ struct ui_account_view {
     size_t nsessions;
     const char *others; /* non-empty: there are sessions besides this one */
     const char *csrf_token;
+    const char *passkeys_summary;
+    const struct ui_passkey_item *passkeys;
+    size_t npasskeys;
+    struct ui_passkey passkey; /* the form that adds one */
 };
 
 struct ui_scope_item {

@@ -4,6 +4,8 @@ prepared as an older version left it."""
 # What each migration made that a replay would make again, in the order it is
 # undone (migrations without an entry only change rows).
 UNDO = {
+    20: ["DROP TABLE webauthn_challenges",
+         "DROP TABLE passkeys"],
     19: ["ALTER TABLE refresh_tokens DROP COLUMN amr",
          "DROP INDEX sessions_user_sub_created",
          "ALTER TABLE sessions DROP COLUMN address",

@@ -137,7 +137,7 @@ def test_restart_only_setting_keeps_its_value_with_a_warning(server, client):
 
 # a valid value other than the test server's for every setting
 OTHER_VALUES = {
-    "server.issuer": "http://127.0.0.1:1/elsewhere", "server.listen": "127.0.0.1:1",
+    "server.issuer": "http://localhost:1/elsewhere", "server.listen": "127.0.0.1:1",
     "server.threads": 3, "server.connection_timeout": 31, "database.url": "sqlite:other.db",
     "database.timeout_ms": 1000,
     "tokens.access_token_ttl": 100, "tokens.code_ttl": 100, "tokens.id_token_ttl": 100,
@@ -153,6 +153,9 @@ OTHER_VALUES = {
     "log.format": "json", "log.flush_interval_ms": 50,
     "introspection.validate_audience_scope": "false", "introspection.response_scope": "true",
     "audit.retention_days": 10, "metrics.listen": "127.0.0.1:1",
+    # an RP ID needs an issuer at a domain name (the one above)
+    "webauthn.rp_id": "localhost", "webauthn.timeout_seconds": 60,
+    "webauthn.counter_policy": "log", "webauthn.attestation": "direct",
 }
 
 

@@ -97,6 +97,8 @@ extern const struct CMUnitTest ct_sweep_tests[];
 extern const size_t ct_sweep_count;
 extern const struct CMUnitTest ct_factors_tests[];
 extern const size_t ct_factors_count;
+extern const struct CMUnitTest ct_passkeys_tests[];
+extern const size_t ct_passkeys_count;
 
 #define CT_CASE(f) cmocka_unit_test_setup_teardown(f, ct_setup, ct_teardown)
 

@@ -419,6 +419,73 @@ static void sign_in_ranges(void **state)
     expect_error("[claims]\nbogus = x\n", "@2", "unknown setting", NULL);
 }
 
+/* Loads text (no error expected) and returns the passkeys' RP ID, "" off. */
+static const char *rp_id_of(const char *text, char out[CONFIG_RP_ID_MAX + 1])
+{
+    struct config c;
+    char why[512];
+
+    write_file(text);
+    if (config_load(&c, path, why, sizeof why))
+        fail_msg("%s", why);
+    unlink(path);
+    config_webauthn_rp_id(&c, out);
+    return out;
+}
+
+static void webauthn_settings(void **state)
+{
+    char id[CONFIG_RP_ID_MAX + 1];
+    struct config c;
+    char why[256];
+
+    (void)state;
+    assert_int_equal(config_load(&c, NULL, why, sizeof why), ERR_OK);
+    assert_string_equal(c.webauthn_rp_id, "");
+    assert_int_equal(c.webauthn_timeout_seconds, 300);
+    assert_string_equal(c.webauthn_counter_policy, "refuse");
+    assert_string_equal(c.webauthn_attestation, "none");
+    /* the default issuer is at an IP address: passkeys are off */
+    assert_false(config_webauthn_rp_id(&c, id));
+    assert_string_equal(id, "");
+    assert_string_equal(rp_id_of("[server]\nissuer = http://LocalHost:9000/x\n", id), "localhost");
+    assert_string_equal(rp_id_of("[server]\nissuer = https://id.example.com\n"
+                                 "[webauthn]\nrp_id = example.com\ntimeout_seconds = 30\n"
+                                 "counter_policy = log\nattestation = direct\n",
+                                 id),
+                        "example.com");
+    assert_string_equal(rp_id_of("[server]\nissuer = https://id.example.com\n"
+                                 "[webauthn]\nrp_id = id.example.com\n",
+                                 id),
+                        "id.example.com");
+    assert_string_equal(rp_id_of("[server]\nissuer = http://[::1]:8000\n", id), "");
+    assert_string_equal(rp_id_of("[server]\nissuer = http://10.0.0.1\n", id), "");
+    assert_string_equal(rp_id_of("[server]\nissuer = http://127.1\n", id), "");
+}
+
+static void webauthn_bad_settings(void **state)
+{
+    (void)state;
+    expect_error("[webauthn]\ntimeout_seconds = 29\n", "@2", "timeout_seconds", NULL);
+    expect_error("[webauthn]\ntimeout_seconds = 3601\n", "@2", "30 to 3600", NULL);
+    expect_error("[webauthn]\ncounter_policy = ignore\n", "@2", "refuse log", NULL);
+    expect_error("[webauthn]\nattestation = indirect\n", "@2", "none direct", NULL);
+    /* not the issuer's host, nor a domain it is under */
+    expect_error("[server]\nissuer = https://id.example.com\n[webauthn]\nrp_id = other.com\n",
+                 "webauthn.rp_id", "id.example.com", NULL);
+    expect_error("[server]\nissuer = https://id.example.com\n"
+                 "[webauthn]\nrp_id = ample.com\n",
+                 "webauthn.rp_id", NULL);
+    expect_error("[server]\nissuer = https://example.com\n[webauthn]\nrp_id = id.example.com\n",
+                 "webauthn.rp_id", NULL);
+    expect_error("[server]\nissuer = http://127.0.0.1:8000\n[webauthn]\nrp_id = 127.0.0.1\n",
+                 "IP address", NULL);
+    expect_error("[server]\nissuer = https://example.com\n[webauthn]\nrp_id = Example.com\n",
+                 "not a domain name", NULL);
+    expect_error("[server]\nissuer = https://example.com\n[webauthn]\nrp_id = .example.com\n",
+                 "not a domain name", NULL);
+}
+
 static void scope_sections(void **state)
 {
     const struct config_scope *sc;
@@ -574,6 +641,8 @@ int main(void)
         cmocka_unit_test_teardown(scope_sections, teardown),
         cmocka_unit_test_teardown(bad_scope_sections, teardown),
         cmocka_unit_test_teardown(claim_names, teardown),
+        cmocka_unit_test_teardown(webauthn_settings, teardown),
+        cmocka_unit_test_teardown(webauthn_bad_settings, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

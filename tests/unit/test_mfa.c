@@ -146,6 +146,30 @@ static void recovery_codes_once(void **state)
     assert_true(mfa_status_has_factor(&st));
 }
 
+static void a_passkey_is_a_factor(void **state)
+{
+    struct fixture *f = *state;
+    unsigned char der[] = {0x30, 0x00};
+    struct passkey p = {.cred_id = {1, 2, 3, 4},
+                        .cred_id_len = 4,
+                        .name = "Passkey",
+                        .alg = -7,
+                        .public_key_der = der,
+                        .public_key_der_len = sizeof der,
+                        .fmt = "none",
+                        .created_at = 100};
+    struct mfa_status st;
+
+    assert_int_equal(mfa_status_get(&f->ctx, "user-1", &st), ERR_OK);
+    assert_false(mfa_status_has_factor(&st));
+    memcpy(p.user_sub, "user-1", sizeof "user-1");
+    assert_int_equal(store_passkey_insert(f->t.store, &p), ERR_OK);
+    assert_int_equal(mfa_status_get(&f->ctx, "user-1", &st), ERR_OK);
+    assert_int_equal(st.passkeys, 1);
+    assert_false(st.totp || st.recovery_total);
+    assert_true(mfa_status_has_factor(&st));
+}
+
 static void acr_levels(void **state)
 {
     enum mfa_level level;
@@ -155,6 +179,13 @@ static void acr_levels(void **state)
     assert_int_equal(mfa_level_of_amr("pwd otp mfa"), MFA_LEVEL_MFA);
     assert_int_equal(mfa_level_of_amr("pwd mfaX"), MFA_LEVEL_PWD);
     assert_int_equal(mfa_level_of_amr(NULL), MFA_LEVEL_PWD);
+    /* a passkey: possession of a key bound to the origin, and mfa */
+    assert_int_equal(mfa_level_of_amr("hwk user mfa"), MFA_LEVEL_PHR);
+    assert_int_equal(mfa_level_of_amr("swk user mfa"), MFA_LEVEL_PHR);
+    assert_int_equal(mfa_level_of_amr("pwd hwk user mfa"), MFA_LEVEL_PHR);
+    assert_int_equal(mfa_level_of_amr("pwd hwk"), MFA_LEVEL_PWD);
+    assert_int_equal(mfa_level_of_amr("pwd hwkX user mfa"), MFA_LEVEL_MFA);
+    assert_string_equal(mfa_acr(MFA_LEVEL_PHR), "urn:oidcd:acr:phr");
     assert_string_equal(mfa_acr(MFA_LEVEL_MFA), "urn:oidcd:acr:mfa");
     assert_true(mfa_level_of_acr("urn:oidcd:acr:pwd", &level) && level == MFA_LEVEL_PWD);
     assert_true(mfa_level_of_acr("urn:oidcd:acr:phr", &level) && level == MFA_LEVEL_PHR);
@@ -167,6 +198,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(enrol_confirm_use_once, setup, teardown),
         cmocka_unit_test_setup_teardown(racing_checks_of_one_code_one_wins, setup, teardown),
         cmocka_unit_test_setup_teardown(recovery_codes_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_passkey_is_a_factor, setup, teardown),
         cmocka_unit_test(acr_levels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -140,6 +140,58 @@ static void built_in_pages_parse_and_render(void **state)
     ui_free(ui);
 }
 
+/* The passkey forms: only with a challenge, their options as data
+ * attributes, the one script from the static route. */
+static void passkey_forms(void **state)
+{
+    struct ui *ui = NULL;
+    struct ui_login_view login = {.csrf_token = "c", .next = "n"};
+    struct ui_account_view account = {.username = "alice", .csrf_token = "c"};
+    const struct ui_passkey_item items[] = {
+        {"Laptop<", "then", "never used yet", "yes", "AAEC", "c"}};
+    char why[256] = "", *out;
+    size_t len;
+
+    (void)state;
+    assert_int_equal(ui_open(NULL, &ui, why, sizeof why), ERR_OK);
+    assert_int_equal(ui_render(ui, UI_LOGIN, "/oidc", &login, &out, &len), ERR_OK);
+    assert_null(strstr(out, "data-passkey"));
+    assert_null(strstr(out, "passkey.js"));
+    free(out);
+    login.passkey = (struct ui_passkey){.challenge = "ch",
+                                        .rp_id = "example.com",
+                                        .timeout_ms = "300000",
+                                        .user_verification = "required",
+                                        .credentials = ""};
+    assert_int_equal(ui_render(ui, UI_LOGIN, "/oidc", &login, &out, &len), ERR_OK);
+    assert_non_null(strstr(out, "action=\"/oidc/login/passkey\" class=\"passkey\" "
+                                "data-passkey=\"get\" data-challenge=\"ch\" "
+                                "data-rp-id=\"example.com\" data-timeout-ms=\"300000\" "
+                                "data-user-verification=\"required\" data-allow=\"\""));
+    assert_non_null(strstr(out, "name=\"challenge\" value=\"ch\""));
+    assert_non_null(strstr(out, "<script src=\"/oidc/static/passkey.js\"></script>"));
+    free(out);
+    /* the account page: no section where passkeys are off */
+    assert_int_equal(ui_render(ui, UI_ACCOUNT, "", &account, &out, &len), ERR_OK);
+    assert_null(strstr(out, "Passkeys"));
+    free(out);
+    account.passkeys = items;
+    account.npasskeys = 1;
+    account.passkey = (struct ui_passkey){.challenge = "ch",
+                                          .rp_id = "example.com",
+                                          .user_id = "dXNlcg",
+                                          .algs = "-7 -8 -257",
+                                          .credentials = "AAEC"};
+    assert_int_equal(ui_render(ui, UI_ACCOUNT, "", &account, &out, &len), ERR_OK);
+    assert_non_null(strstr(out, "data-passkey=\"create\""));
+    assert_non_null(strstr(out, "data-exclude=\"AAEC\" data-algs=\"-7 -8 -257\""));
+    assert_non_null(strstr(out, "<strong>Laptop&lt;</strong>"));
+    assert_non_null(strstr(out, "name=\"credential_id\" value=\"AAEC\""));
+    assert_null(strstr(out, "<script>"));
+    free(out);
+    ui_free(ui);
+}
+
 static void operator_dir_overrides_one_template(void **state)
 {
     char dir[] = "/tmp/oidcd-ui-XXXXXX", path[256], why[256] = "", *out;
@@ -182,6 +234,8 @@ static void static_files(void **state)
     assert_string_equal(type, "text/css; charset=utf-8");
     assert_int_equal(strlen(data), len);
     assert_true(ui_static_get("form_post.js", &data, &len, &type));
+    assert_true(ui_static_get("passkey.js", &data, &len, &type));
+    assert_non_null(strstr(data, "navigator.credentials"));
     assert_string_equal(type, "text/javascript; charset=utf-8");
     assert_false(ui_static_get("login.html", &data, &len, &type));
     assert_false(ui_static_get("nope.css", &data, &len, &type));
@@ -222,6 +276,7 @@ int main(void)
         cmocka_unit_test(list_section),
         cmocka_unit_test(errors_name_file_and_line),
         cmocka_unit_test(built_in_pages_parse_and_render),
+        cmocka_unit_test(passkey_forms),
         cmocka_unit_test(operator_dir_overrides_one_template),
         cmocka_unit_test(static_files),
     };

@@ -277,6 +277,7 @@ static int run_all(const char *url, size_t index)
         {ct_consents_tests, ct_consents_count, "consents: list, revoke"},
         {ct_sweep_tests, ct_sweep_count, "sweep, races"},
         {ct_factors_tests, ct_factors_count, "second factors, pending sign-ins, a user's sessions"},
+        {ct_passkeys_tests, ct_passkeys_count, "passkeys, WebAuthn challenges"},
     };
     char name[160], title[256];
     int failed = 0;
