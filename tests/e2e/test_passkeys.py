@@ -19,6 +19,7 @@ import requests
 
 from conftest import HTTP_TIMEOUT, START_TIMEOUT, verify_jwt, wait_until, write_ini
 from mfa_support import add_totp, factors, mfa_form, totp
+from test_mfa_signin import browser_from
 from signin_support import (RP, SESSION_COOKIE, Browser, Callback, Pkce, alice,  # noqa: F401
                             assert_callback_error, assert_html_security_headers, consent_form,
                             login_form, make_user, parse_forms, redeem, rp, user_cli,
@@ -729,6 +730,39 @@ def test_refusals_are_throttled(make_server):
     assert locked.status_code == 429, locked.text[:500]
     assert int(locked.headers["Retry-After"]) > 0
     assert browser.cookie(SESSION_COOKIE) is None
+
+
+def test_refusals_lock_the_passkeys_account_from_new_addresses(make_server):
+    """Failures with alice's passkey from three addresses lock her account:
+    an address she never signed in from waits, the one she did is let
+    through (login_throttle's rule for a known address)."""
+    server = passkey_server(make_server, {"login": {"max_failures": "3", "lockout_seconds": "60"}})
+    make_user(server)
+    auth, _, _ = enrol(server)
+    passkey_session(server, auth)  # she signs in with it from 127.0.0.1
+    for source in ("127.0.0.2", "127.0.0.3", "127.0.0.4"):
+        browser, page = login_page(server, browser_from(server, source))
+        assert use_passkey(server, browser, page, auth, corrupt_signature=True).status_code == 400
+    browser, page = login_page(server, browser_from(server, "127.0.0.5"))
+    locked = use_passkey(server, browser, page, auth)
+    assert locked.status_code == 429, locked.text[:500]
+    browser, page = login_page(server)
+    assert browser.follow(use_passkey(server, browser, page, auth)).url.endswith("/account")
+
+
+def test_typed_usernames_cannot_lock_a_passkey(server, alice):
+    """Wrong passwords for the username "mfa:" and alice's sub (public: it is
+    in her ID tokens) must not count against her passkey."""
+    auth, _, _ = enrol(server)
+    attacker = browser_from(server, "127.0.0.2")
+    for _ in range(8):
+        page = attacker.follow(attacker.get(server.url("/login")))
+        if login_form(page) is None:
+            break
+        attacker.login(page, username="mfa:" + alice["sub"], password="wrong")
+    owner, page = login_page(server, browser_from(server, "127.0.0.3"))
+    resp = use_passkey(server, owner, page, auth)
+    assert resp.status_code == 303, (resp.status_code, resp.text[:1000])
 
 
 # -- /account: rename and remove ------------------------------------------------------------
