@@ -18,8 +18,8 @@ import pytest
 import requests
 
 from conftest import HTTP_TIMEOUT, START_TIMEOUT, verify_jwt, wait_until, write_ini
-from mfa_support import add_totp, factors, mfa_form, totp
-from test_mfa_signin import browser_from
+from mfa_support import (add_totp, browser_from, factors, mfa_form, totp,
+                         type_second_factor_username)
 from signin_support import (RP, SESSION_COOKIE, Browser, Callback, Pkce, alice,  # noqa: F401
                             assert_callback_error, assert_html_security_headers, consent_form,
                             login_form, make_user, parse_forms, redeem, rp, user_cli,
@@ -754,12 +754,7 @@ def test_typed_usernames_cannot_lock_a_passkey(server, alice):
     """Wrong passwords for the username "mfa:" and alice's sub (public: it is
     in her ID tokens) must not count against her passkey."""
     auth, _, _ = enrol(server)
-    attacker = browser_from(server, "127.0.0.2")
-    for _ in range(8):
-        page = attacker.follow(attacker.get(server.url("/login")))
-        if login_form(page) is None:
-            break
-        attacker.login(page, username="mfa:" + alice["sub"], password="wrong")
+    type_second_factor_username(server, alice["sub"], "127.0.0.2")
     owner, page = login_page(server, browser_from(server, "127.0.0.3"))
     resp = use_passkey(server, owner, page, auth)
     assert resp.status_code == 303, (resp.status_code, resp.text[:1000])
