@@ -3,7 +3,7 @@
 import pytest
 import requests
 
-from conftest import verify_jwt
+from conftest import verify_jwt, write_ini
 
 DISCOVERY_PATHS = ["/.well-known/openid-configuration",
                    "/.well-known/oauth-authorization-server"]
@@ -128,8 +128,20 @@ def test_sign_in_metadata(server, path):
     for name in ("request", "request_uri"):
         assert doc[f"{name}_parameter_supported"] is False
     assert doc["subject_types_supported"] == ["public", "pairwise"]
+    # an issuer at an IP address has no passkeys, so no phr
     assert doc["acr_values_supported"] == ["urn:oidcd:acr:pwd", "urn:oidcd:acr:mfa"]
     assert doc["end_session_endpoint"] == server.issuer + "/end-session"
+
+
+def test_acr_phr_is_listed_where_passkeys_are_on(make_server):
+    server = make_server(start=False)
+    server.issuer = f"http://localhost:{server.port}"
+    server.sections["server"]["issuer"] = server.issuer
+    write_ini(server.config_path, server.sections)
+    server.start()
+    doc = server.get("/.well-known/openid-configuration").json()
+    assert doc["acr_values_supported"] == ["urn:oidcd:acr:pwd", "urn:oidcd:acr:mfa",
+                                           "urn:oidcd:acr:phr"]
 
 
 def test_claims_supported(server):
