@@ -9,7 +9,9 @@ import struct
 import time
 import urllib.parse
 
-from signin_support import user_cli
+import requests.adapters
+
+from signin_support import Browser, login_form, user_cli
 
 
 def totp(secret_b32, at=None, step_offset=0):
@@ -64,3 +66,33 @@ def sign_in_with_code(browser, client, code_of, **params):
     assert "csrf_token" in form.fields and "next" in form.fields, form
     resp = browser.submit(resp, form, code=code_of())
     return browser.run(resp, expect_login=False)
+
+
+class SourceAdapter(requests.adapters.HTTPAdapter):
+    """Connects from another loopback address: the server sees another client."""
+
+    def __init__(self, source):
+        self.source = source
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.source, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def browser_from(server, source):
+    browser = Browser(server)
+    browser.session.mount("http://", SourceAdapter(source))
+    return browser
+
+
+def type_second_factor_username(server, sub, source, times=8):
+    """Wrong passwords at /login from source for the username "mfa:" and
+    sub (the name the second step's failures are counted under), until the
+    login page stops showing."""
+    attacker = browser_from(server, source)
+    for _ in range(times):
+        page = attacker.follow(attacker.get(server.url("/login")))
+        if login_form(page) is None:
+            break
+        attacker.login(page, username="mfa:" + sub, password="wrong")

@@ -7,10 +7,10 @@ nothing."""
 import secrets
 
 import requests
-import requests.adapters
 
 from conftest import HTTP_TIMEOUT
-from mfa_support import add_totp, mfa_form, sign_in_with_code, totp, wait_next_step
+from mfa_support import (add_totp, browser_from, mfa_form, sign_in_with_code, totp,
+                         type_second_factor_username, wait_next_step)
 from signin_support import (RP, SESSION_COOKIE, Browser, Callback, alice,  # noqa: F401
                             login_form, rp)
 
@@ -123,35 +123,12 @@ def test_a_user_without_totp_signs_in_with_the_password_alone(server, alice, rp)
     assert "code" in callback.params
 
 
-class SourceAdapter(requests.adapters.HTTPAdapter):
-    """Connects from another loopback address: the server sees another client."""
-
-    def __init__(self, source):
-        self.source = source
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self.source, 0)
-        super().init_poolmanager(*args, **kwargs)
-
-
-def browser_from(server, source):
-    browser = Browser(server)
-    browser.session.mount("http://", SourceAdapter(source))
-    return browser
-
-
 def test_typed_usernames_cannot_lock_anyones_second_factor(server, alice, rp):
     """Failures at /login count against the username typed; typing
     "mfa:" and alice's sub (public: it is in her ID tokens) must not count
     against her second-factor step, which she takes from another address."""
     secret = add_totp(server)["secret"]
-    attacker = browser_from(server, "127.0.0.2")
-    for _ in range(8):
-        page = attacker.follow(attacker.get(server.url("/login")))
-        if login_form(page) is None:
-            break
-        attacker.login(page, username="mfa:" + alice["sub"], password="wrong")
+    type_second_factor_username(server, alice["sub"], "127.0.0.2")
     owner = browser_from(server, "127.0.0.3")
     resp = owner.follow(owner.login(owner.follow(owner.authorize(rp, scope="openid"))))
     assert mfa_form(resp) is not None, resp.text[:2000]
