@@ -145,6 +145,7 @@ static void show(const struct app *a, const struct http_request *req, struct htt
 {
     char csrf[PAGE_CSRF_SIZE], at[40] = "";
     struct ui_account_view v = {0};
+    const char *totp_off;
     enum err rc = mfa_status_get(&a->oauth, ac->user.sub, &ac->st);
 
     if (!rc)
@@ -172,13 +173,17 @@ static void show(const struct app *a, const struct http_request *req, struct htt
                  ac->st.recovery_last_used_at
                      ? (clock_text_utc(ac->st.recovery_last_used_at, at, sizeof at), at)
                      : "");
+    /* a passkey or recovery codes are a second factor too */
+    totp_off = ac->st.totp                      ? NULL
+               : mfa_status_has_factor(&ac->st) ? "Off."
+                                                : "Off: signing in needs only your password.";
     v = (struct ui_account_view){ac->user.username,
                                  ac->notice,
                                  ac->error,
                                  ac->claims,
                                  ac->nclaims,
                                  ac->st.totp_confirmed ? ac->totp_on : NULL,
-                                 ac->st.totp ? NULL : "Off: signing in needs only your password.",
+                                 totp_off,
                                  ac->qr.svg ? &ac->qr : NULL,
                                  ac->secret_text,
                                  ac->recovery_summary,
@@ -263,16 +268,21 @@ static enum err end_sessions(const struct app *a, const struct http_request *req
     return rc;
 }
 
+const char *account_change_refused(enum mfa_change why)
+{
+    return why == MFA_CHANGE_NEEDS_SIGNIN ? ACCOUNT_SIGN_IN_AGAIN : ACCOUNT_PASSWORD_ALONE;
+}
+
 /* mfa_factors_may_change: false, with the page's message set (or *rc an
  * error), when the change is refused. */
 static bool factors_may_change(const struct app *a, struct account *ac, enum err *rc)
 {
-    bool may = false;
+    enum mfa_change may;
 
-    *rc = mfa_factors_may_change(&a->oauth, ac->user.sub, ac->se.amr, &may);
-    if (!*rc && !may)
-        ac->error = ACCOUNT_PASSWORD_ALONE;
-    return may;
+    *rc = mfa_factors_may_change(&a->oauth, &ac->se, clock_now(), &may);
+    if (!*rc && may != MFA_CHANGE_ALLOWED)
+        ac->error = account_change_refused(may);
+    return !*rc && may == MFA_CHANGE_ALLOWED;
 }
 
 static enum err do_action(const struct app *a, const struct http_request *req, struct account *ac,

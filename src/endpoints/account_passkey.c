@@ -120,7 +120,7 @@ static void try_add(const struct app *a, const struct http_request *req, struct 
 {
     struct passkey_ceremony c;
     const char *why = NULL;
-    bool may = false;
+    enum mfa_change may = MFA_CHANGE_NEEDS_FACTOR;
     enum err rc = take_challenge(a, req, se, token, &c, &why);
 
     if (rc == ERR_ACCESS_DENIED) {
@@ -128,14 +128,16 @@ static void try_add(const struct app *a, const struct http_request *req, struct 
         return;
     }
     if (!rc)
-        rc = mfa_factors_may_change(&a->oauth, se->user_sub, se->amr, &may);
+        rc = mfa_factors_may_change(&a->oauth, se, clock_now(), &may);
     if (rc) {
         failed(a, resp, rc);
-    } else if (!may) {
+    } else if (may != MFA_CHANGE_ALLOWED) {
         signin_audit(a, req, NULL, false, se->user_sub, "passkey.added", false,
-                     "the session was signed in with the password alone");
+                     may == MFA_CHANGE_NEEDS_SIGNIN
+                         ? "the session's sign-in was too long ago for a first factor"
+                         : "the session was signed in with the password alone");
         resp->error = "access_denied";
-        page_error(a, resp, 403, NOT_ADDED, ACCOUNT_PASSWORD_ALONE);
+        page_error(a, resp, 403, NOT_ADDED, account_change_refused(may));
     } else {
         add(a, req, resp, se, &c);
     }

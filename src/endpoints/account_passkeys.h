@@ -7,11 +7,18 @@
 
 #include "core/clock.h"
 #include "endpoints/passkey_form.h"
+#include "oauth/mfa.h"
 
 /* Why a change to the factors was refused (mfa_factors_may_change). */
 #define ACCOUNT_PASSWORD_ALONE                                                                     \
     "This session was signed in with the password alone. Sign out, then sign in with your "        \
     "second factor to change it."
+#define ACCOUNT_SIGN_IN_AGAIN                                                                      \
+    "You signed in more than ten minutes ago. Sign out and sign in again, then set up your "       \
+    "second factor: that is how we know it is you."
+
+/* The message for a refused change. */
+const char *account_change_refused(enum mfa_change why);
 
 struct account_passkeys {
     struct passkey *list;

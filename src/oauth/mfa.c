@@ -48,13 +48,19 @@ bool mfa_status_has_factor(const struct mfa_status *st)
     return st->totp_confirmed || st->recovery_left > 0 || st->passkeys > 0;
 }
 
-enum err mfa_factors_may_change(const struct oauth_ctx *ctx, const char *sub, const char *amr,
-                                bool *out)
+enum err mfa_factors_may_change(const struct oauth_ctx *ctx, const struct session *se, int64_t now,
+                                enum mfa_change *out)
 {
     struct mfa_status st;
-    enum err rc = mfa_status_get(ctx, sub, &st);
+    enum err rc = mfa_status_get(ctx, se->user_sub, &st);
 
-    *out = !rc && (!mfa_status_has_factor(&st) || mfa_level_of_amr(amr) >= MFA_LEVEL_MFA);
+    *out = MFA_CHANGE_ALLOWED;
+    if (rc)
+        *out = MFA_CHANGE_NEEDS_FACTOR;
+    else if (mfa_status_has_factor(&st) && mfa_level_of_amr(se->amr) < MFA_LEVEL_MFA)
+        *out = MFA_CHANGE_NEEDS_FACTOR;
+    else if (!mfa_status_has_factor(&st) && now - se->auth_time > MFA_FIRST_FACTOR_WINDOW)
+        *out = MFA_CHANGE_NEEDS_SIGNIN;
     return rc;
 }
 

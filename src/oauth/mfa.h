@@ -45,14 +45,26 @@ enum err mfa_status_get(const struct oauth_ctx *ctx, const char *sub, struct mfa
  * recovery codes left, or a passkey). */
 bool mfa_status_has_factor(const struct mfa_status *st);
 
-/* Whether a session that proved amr may change the user's factors into
- * *out: a user who has a second factor changes factors only from a session
- * that showed one (a stolen password-only session, one from before the
- * factor say, must not mint recovery codes, start a new secret or add a
- * passkey); without one, the first may be set up from any session.
- * ERR_STORE, ERR_NOMEM. */
-enum err mfa_factors_may_change(const struct oauth_ctx *ctx, const char *sub, const char *amr,
-                                bool *out);
+/* Seconds after a sign-in in which a session may set up the user's first
+ * second factor. */
+#define MFA_FIRST_FACTOR_WINDOW 600
+
+/* What a session may do to its user's factors. */
+enum mfa_change {
+    MFA_CHANGE_ALLOWED,
+    MFA_CHANGE_NEEDS_FACTOR, /* the user has a factor; the session did not show one */
+    MFA_CHANGE_NEEDS_SIGNIN, /* no factor yet; the session's sign-in is too old */
+};
+
+/* Whether the session se may change its user's factors at now, into *out.
+ * A user who has a second factor changes factors only from a session that
+ * showed one (a stolen password-only session, one from before the factor
+ * say, must not mint recovery codes, start a new secret or add a passkey).
+ * Without one, the first is set up only within MFA_FIRST_FACTOR_WINDOW of
+ * the sign-in, so that a session taken later cannot tie the account to the
+ * taker's factor. ERR_STORE, ERR_NOMEM. */
+enum err mfa_factors_may_change(const struct oauth_ctx *ctx, const struct session *se, int64_t now,
+                                enum mfa_change *out);
 
 /* A fresh TOTP secret for the user into secret, stored sealed, replacing
  * any earlier one; confirmed (it counts at once: the operator hands it

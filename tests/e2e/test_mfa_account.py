@@ -161,3 +161,24 @@ def test_sessions_listed_and_signed_out(server, alice):
     resp = third.post(server.url("/account"), {**account_form(page, "totp_start").fields,
                                                "action": "session_end", "sid": "nope"})
     assert "had ended already" in resp.text
+
+
+def test_a_first_factor_needs_a_recent_sign_in(server, alice):
+    """With no factor yet, a session signed in more than ten minutes ago
+    cannot start an authenticator app or make recovery codes: a cookie taken
+    later must not tie the account to the taker's factor."""
+    browser, page = signed_in(server)
+    server.db_rows("UPDATE sessions SET auth_time = auth_time - 601")
+    page = browser.follow(browser.get(server.url("/account")))
+    for action in ("totp_start", "recovery_regenerate"):
+        form = account_form(page, action)
+        assert form is not None, (action, page.text[:3000])
+        resp = browser.follow(browser.submit(page, form))
+        assert "more than ten minutes ago" in resp.text, (action, resp.text[:3000])
+        assert "<svg" not in resp.text
+    listed = factors(server)
+    assert not listed["totp"]["enrolled"] and not listed["recovery_codes"]["total"], listed
+    # signed in again: allowed
+    browser, page = signed_in(server)
+    page = browser.submit(page, account_form(page, "totp_start"))
+    assert page.status_code == 200 and "<svg" in page.text

@@ -310,6 +310,26 @@ def test_a_password_only_session_cannot_add_to_a_user_with_a_factor(server, alic
     assert [p["name"] for p in passkeys_of(server)] == ["Phone"]
 
 
+def test_a_first_passkey_needs_a_recent_sign_in(server, alice):
+    """With no factor yet, a session signed in more than ten minutes ago (a
+    cookie taken later, say) must not add one: it would tie the account to
+    the taker's key. A fresh sign-in may."""
+    browser, page = password_session(server)
+    server.db_rows("UPDATE sessions SET auth_time = auth_time - 601")
+    page = browser.follow(browser.get(server.url("/account")))
+    resp = add_passkey(server, browser, page, Authenticator(), name="Taker")
+    assert resp.status_code == 403 and "more than ten minutes ago" in resp.text, (
+        resp.status_code, resp.text[:3000])
+    assert passkeys_of(server) == []
+    refused = [e for e in events(server, "--type", "passkey.added") if e["outcome"] != "ok"]
+    assert refused and "too long ago" in refused[0]["detail"], refused
+    assert "signing in needs only your password" in page.text
+    _, _, after = enrol(server, name="Mine")
+    assert [p["name"] for p in passkeys_of(server)] == ["Mine"]
+    # the page no longer says the password alone signs in
+    assert "signing in needs only your password" not in after.text, after.text[:3000]
+
+
 def _csrf(page):
     return [f for f in parse_forms(page.text) if "csrf_token" in f.fields][0].fields["csrf_token"]
 
