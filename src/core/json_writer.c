@@ -10,34 +10,6 @@ static void put(struct json_writer *w, const void *p, size_t n)
         w->rc = buf_append(&w->b, p, n);
 }
 
-/* Length of the well-formed UTF-8 sequence (RFC 3629) at s, or 0: no
- * overlong forms, no surrogates, nothing past U+10FFFF. */
-static size_t utf8_len(const unsigned char *s, const unsigned char *end)
-{
-    size_t len, i;
-    uint32_t cp;
-
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        len = 2, cp = s[0] & 0x1fu;
-    else if (s[0] >= 0xe0 && s[0] <= 0xef)
-        len = 3, cp = s[0] & 0x0fu;
-    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-        len = 4, cp = s[0] & 0x07u;
-    else
-        return 0;
-    if ((size_t)(end - s) < len)
-        return 0;
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = cp << 6 | (s[i] & 0x3fu);
-    }
-    if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-        (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-        return 0;
-    return len;
-}
-
 static void put_escaped(struct json_writer *w, unsigned char c)
 {
     static const char hex[] = "0123456789abcdef";
@@ -88,7 +60,7 @@ static void put_string(struct json_writer *w, const char *s)
         if (*p < 0x80) {
             put_escaped(w, *p);
             n = 1;
-        } else if ((n = utf8_len(p, end)) != 0) {
+        } else if ((n = text_utf8_len(p, end)) != 0) {
             put(w, p, n);
         } else {
             put(w, "\\ufffd", 6);

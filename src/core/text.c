@@ -111,3 +111,46 @@ bool text_has_word(const char *list, const char *word)
     }
     return false;
 }
+
+size_t text_utf8_len(const unsigned char *s, const unsigned char *end)
+{
+    size_t len, i;
+    uint32_t cp;
+
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        len = 2, cp = s[0] & 0x1fu;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef)
+        len = 3, cp = s[0] & 0x0fu;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        len = 4, cp = s[0] & 0x07u;
+    else
+        return 0;
+    if ((size_t)(end - s) < len)
+        return 0;
+    for (i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3fu);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+        return 0;
+    return len;
+}
+
+bool text_is_utf8_line(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+
+    while (p < end) {
+        size_t len = 1;
+        if (*p >= 0x80)
+            len = text_utf8_len(p, end);
+        else if (*p < 0x20 || *p == 0x7f)
+            return false;
+        if (!len)
+            return false;
+        p += len;
+    }
+    return true;
+}

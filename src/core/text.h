@@ -41,4 +41,13 @@ bool text_is_ows(char c);
  * is not part of a header field's value (RFC 9110 §5.5). */
 void text_trim_ows(const char **s, size_t *len);
 
+/* Length of the well-formed UTF-8 sequence (RFC 3629) of two to four bytes
+ * at s (before end), or 0: no overlong forms, no surrogates, nothing past
+ * U+10FFFF. */
+size_t text_utf8_len(const unsigned char *s, const unsigned char *end);
+
+/* Whether the n bytes at s are well-formed UTF-8 without control
+ * characters (C0 and DEL): text fit for one line of a page or a listing. */
+bool text_is_utf8_line(const char *s, size_t n);
+
 #endif

@@ -92,11 +92,16 @@ static enum err read_enrolment(const struct app *a, struct account *ac)
 {
     unsigned char secret[TOTP_SECRET_LEN];
     bool confirmed = false;
+    enum mfa_change may;
     struct buf uri;
     enum err rc;
 
     if (!ac->st.totp || ac->st.totp_confirmed)
         return ERR_OK;
+    /* the key only to a session that may finish setting it up */
+    rc = mfa_factors_may_change(&a->oauth, &ac->se, clock_now(), &may);
+    if (rc || may != MFA_CHANGE_ALLOWED)
+        return rc;
     rc = mfa_totp_secret(&a->oauth, ac->user.sub, &confirmed, secret);
     buf_init(&uri, 2048);
     if (!rc)
@@ -173,10 +178,14 @@ static void show(const struct app *a, const struct http_request *req, struct htt
                  ac->st.recovery_last_used_at
                      ? (clock_text_utc(ac->st.recovery_last_used_at, at, sizeof at), at)
                      : "");
-    /* a passkey or recovery codes are a second factor too */
-    totp_off = ac->st.totp                      ? NULL
-               : mfa_status_has_factor(&ac->st) ? "Off."
-                                                : "Off: signing in needs only your password.";
+    if (ac->st.totp_confirmed || ac->qr.svg) /* on, or being set up from this session */
+        totp_off = NULL;
+    else if (ac->st.totp) /* set up from another session, its key not shown here */
+        totp_off = "Being set up. Sign in again to finish setting it up here.";
+    else if (mfa_status_has_factor(&ac->st)) /* a passkey or recovery codes */
+        totp_off = "Off.";
+    else
+        totp_off = "Off: signing in needs only your password.";
     v = (struct ui_account_view){ac->user.username,
                                  ac->notice,
                                  ac->error,
@@ -294,8 +303,8 @@ static enum err do_action(const struct app *a, const struct http_request *req, s
     enum err rc;
 
     mfa_throttle_key(ac->user.sub, key);
-    if ((strcmp(action, "totp_start") == 0 || strcmp(action, "recovery_regenerate") == 0 ||
-         passkey) &&
+    if ((strcmp(action, "totp_start") == 0 || strcmp(action, "totp_confirm") == 0 ||
+         strcmp(action, "recovery_regenerate") == 0 || passkey) &&
         !factors_may_change(a, ac, &rc))
         return rc;
     if (passkey)

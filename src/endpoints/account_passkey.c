@@ -89,8 +89,8 @@ static void add(const struct app *a, const struct http_request *req, struct http
     read_response(req, &r, &name);
     if (!passkey_name_clean(name, clean)) {
         refuse(
-            a, req, resp, se->user_sub, "the name is too long",
-            "A passkey's name is at most 64 bytes. Go back, choose a shorter one and try again.");
+            a, req, resp, se->user_sub, "the name is too long or not text",
+            "A passkey's name is at most 64 bytes of text. Go back, choose another and try again.");
         return;
     }
     rc = passkey_register(&a->oauth, c, &r, clean, clock_now(), &pk, &why);
@@ -134,7 +134,7 @@ static void try_add(const struct app *a, const struct http_request *req, struct 
     } else if (may != MFA_CHANGE_ALLOWED) {
         signin_audit(a, req, NULL, false, se->user_sub, "passkey.added", false,
                      may == MFA_CHANGE_NEEDS_SIGNIN
-                         ? "the session's sign-in was too long ago for a first factor"
+                         ? "the session's sign-in was too long ago"
                          : "the session was signed in with the password alone");
         resp->error = "access_denied";
         page_error(a, resp, 403, NOT_ADDED, account_change_refused(may));

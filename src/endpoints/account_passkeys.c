@@ -76,7 +76,7 @@ enum err account_passkeys_change(const struct app *a, const struct http_request 
         (rename && params_get_one(&req->form, "name", &typed)))
         return ERR_INVALID_REQUEST;
     if (rename && !passkey_name_clean(typed, name)) {
-        *error = "That name is too long: a passkey's name is at most 64 bytes.";
+        *error = "That name cannot be used: a passkey's name is at most 64 bytes of text.";
         return ERR_OK;
     }
     rc = rename ? passkey_rename(&a->oauth, sub, id, name) : passkey_remove(&a->oauth, sub, id);

@@ -14,8 +14,8 @@
     "This session was signed in with the password alone. Sign out, then sign in with your "        \
     "second factor to change it."
 #define ACCOUNT_SIGN_IN_AGAIN                                                                      \
-    "You signed in more than ten minutes ago. Sign out and sign in again, then set up your "       \
-    "second factor: that is how we know it is you."
+    "You signed in more than ten minutes ago. Sign out and sign in again, then change how you "    \
+    "sign in: that is how we know it is you."
 
 /* The message for a refused change. */
 const char *account_change_refused(enum mfa_change why);

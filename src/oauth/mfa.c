@@ -59,7 +59,7 @@ enum err mfa_factors_may_change(const struct oauth_ctx *ctx, const struct sessio
         *out = MFA_CHANGE_NEEDS_FACTOR;
     else if (mfa_status_has_factor(&st) && mfa_level_of_amr(se->amr) < MFA_LEVEL_MFA)
         *out = MFA_CHANGE_NEEDS_FACTOR;
-    else if (!mfa_status_has_factor(&st) && now - se->auth_time > MFA_FIRST_FACTOR_WINDOW)
+    else if (now - se->auth_time > MFA_CHANGE_WINDOW)
         *out = MFA_CHANGE_NEEDS_SIGNIN;
     return rc;
 }

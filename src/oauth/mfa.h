@@ -45,24 +45,26 @@ enum err mfa_status_get(const struct oauth_ctx *ctx, const char *sub, struct mfa
  * recovery codes left, or a passkey). */
 bool mfa_status_has_factor(const struct mfa_status *st);
 
-/* Seconds after a sign-in in which a session may set up the user's first
- * second factor. */
-#define MFA_FIRST_FACTOR_WINDOW 600
+/* Seconds after a sign-in in which a session may change the user's
+ * factors. */
+#define MFA_CHANGE_WINDOW 600
 
 /* What a session may do to its user's factors. */
 enum mfa_change {
     MFA_CHANGE_ALLOWED,
     MFA_CHANGE_NEEDS_FACTOR, /* the user has a factor; the session did not show one */
-    MFA_CHANGE_NEEDS_SIGNIN, /* no factor yet; the session's sign-in is too old */
+    MFA_CHANGE_NEEDS_SIGNIN, /* the session's sign-in is too old */
 };
 
 /* Whether the session se may change its user's factors at now, into *out.
  * A user who has a second factor changes factors only from a session that
  * showed one (a stolen password-only session, one from before the factor
  * say, must not mint recovery codes, start a new secret or add a passkey).
- * Without one, the first is set up only within MFA_FIRST_FACTOR_WINDOW of
- * the sign-in, so that a session taken later cannot tie the account to the
- * taker's factor. ERR_STORE, ERR_NOMEM. */
+ * And any change, the first factor's set-up included, only within
+ * MFA_CHANGE_WINDOW of the session's sign-in: a session cookie taken later
+ * must not tie the account to the taker's factor, nor add the taker's
+ * passkey (a sign-in of its own) and remove the user's. ERR_STORE,
+ * ERR_NOMEM. */
 enum err mfa_factors_may_change(const struct oauth_ctx *ctx, const struct session *se, int64_t now,
                                 enum mfa_change *out);
 

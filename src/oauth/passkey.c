@@ -29,7 +29,7 @@ bool passkey_name_clean(const char *name, char out[LIMIT_PASSKEY_NAME + 1])
         n--;
     if (!n)
         return text_copy(out, LIMIT_PASSKEY_NAME + 1, PASSKEY_DEFAULT_NAME);
-    if (n > LIMIT_PASSKEY_NAME)
+    if (n > LIMIT_PASSKEY_NAME || !text_is_utf8_line(name, n))
         return false;
     memcpy(out, name, n);
     out[n] = '\0';

@@ -50,7 +50,8 @@ bool passkey_enabled(const struct config *cfg);
 
 /* The name a user gave a passkey, checked: NULL or blank is
  * PASSKEY_DEFAULT_NAME; surrounding spaces go. Into out; false when longer
- * than LIMIT_PASSKEY_NAME bytes. */
+ * than LIMIT_PASSKEY_NAME bytes, or not UTF-8 text without control
+ * characters. */
 bool passkey_name_clean(const char *name, char out[LIMIT_PASSKEY_NAME + 1]);
 
 /* Finishes a registration for the user of the taken challenge c (checked

@@ -3,6 +3,7 @@ authenticator app set up from the page (its key read from the page, codes
 computed here), confirmed only by a code, recovery codes shown once and
 single use, turning the app off with the password, CSRF refused, sign-out."""
 
+import hashlib
 import re
 
 from mfa_support import factors, mfa_form, totp, wait_next_step
@@ -182,3 +183,29 @@ def test_a_first_factor_needs_a_recent_sign_in(server, alice):
     browser, page = signed_in(server)
     page = browser.submit(page, account_form(page, "totp_start"))
     assert page.status_code == 200 and "<svg" in page.text
+
+
+def test_an_old_session_cannot_finish_an_enrolment(server, alice):
+    """An app set up from a fresh session but not yet confirmed: an old
+    session (a cookie taken since) is neither shown its key nor let confirm
+    it with a code, which would make the taker's app the user's factor."""
+    fresh, page = signed_in(server)
+    page = fresh.submit(page, account_form(page, "totp_start"))
+    secret = secret_on(page)
+    stale, stale_page = signed_in(server)
+    server.db_rows("UPDATE sessions SET auth_time = auth_time - 601 WHERE id_hash = ?",
+                   (hashlib.sha256(stale.cookie().encode()).digest(),))
+    stale_page = stale.follow(stale.get(server.url("/account")))
+    assert secret not in stale_page.text and "<svg" not in stale_page.text
+    form = account_form(stale_page, "totp_confirm")
+    if form is None:  # the page offers no confirmation: post one as a forger would
+        form = account_form(stale_page, "totp_start")
+        form.fields["action"] = "totp_confirm"
+    resp = stale.follow(stale.submit(stale_page, form, code=totp(secret)))
+    assert "more than ten minutes ago" in resp.text, resp.text[:3000]
+    assert not factors(server)["totp"]["confirmed"]
+    # the fresh session finishes it
+    page = fresh.follow(fresh.get(server.url("/account")))
+    resp = fresh.follow(fresh.submit(page, account_form(page, "totp_confirm"),
+                                     code=totp(secret)))
+    assert factors(server)["totp"]["confirmed"], resp.text[:3000]

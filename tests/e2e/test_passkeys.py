@@ -310,6 +310,48 @@ def test_a_password_only_session_cannot_add_to_a_user_with_a_factor(server, alic
     assert [p["name"] for p in passkeys_of(server)] == ["Phone"]
 
 
+@pytest.mark.parametrize("name", [b"\xff\xfe bad", b"lone \x80", b"overlong \xc0\xaf",
+                                  b"surrogate \xed\xa0\x80"])
+def test_a_name_that_is_not_text_is_refused(server, alice, name):
+    """A name is shown on pages and listed by the CLI (JSON too): well-formed
+    UTF-8, on adding and on renaming (control bytes stop at the form parser)."""
+    browser, page = password_session(server)
+    resp = add_passkey(server, browser, page, Authenticator(), name=name)
+    assert resp.status_code == 400 and NOT_ADDED in resp.text, (resp.status_code, resp.text[:2000])
+    assert passkeys_of(server) == []
+    page = browser.follow(browser.get(server.url("/account")))
+    auth = Authenticator()
+    assert_added(server, add_passkey(server, browser, page, auth, name="Laptop"))
+    browser, page = passkey_session(server, auth)  # a session that may change it
+    resp = browser.post(server.url("/account"), {"csrf_token": _csrf(page),
+                                                 "action": "passkey_rename",
+                                                 "credential_id": auth.last.id, "name": name})
+    assert "cannot be used" in browser.follow(resp).text
+    assert [p["name"] for p in passkeys_of(server)] == ["Laptop"]
+
+
+def test_an_old_session_changes_no_passkey(server, alice):
+    """A session signed in with a passkey a long time ago (a cookie taken
+    since) may neither add the taker's passkey, which would be a sign-in of
+    its own, nor remove or rename the user's; signed in again, it may."""
+    auth, _, _ = enrol(server, name="Mine")
+    browser, page = passkey_session(server, auth)
+    server.db_rows("UPDATE sessions SET auth_time = auth_time - 601")
+    page = browser.follow(browser.get(server.url("/account")))
+    resp = add_passkey(server, browser, page, Authenticator(), name="Taker")
+    assert resp.status_code == 403 and "more than ten minutes ago" in resp.text, (
+        resp.status_code, resp.text[:3000])
+    page = browser.follow(browser.get(server.url("/account")))
+    for action, more in (("passkey_rename", {"name": "Taken"}), ("passkey_remove", {})):
+        resp = browser.post(server.url("/account"), {"csrf_token": _csrf(page), "action": action,
+                                                     "credential_id": auth.last.id, **more})
+        assert "more than ten minutes ago" in browser.follow(resp).text, action
+    assert [p["name"] for p in passkeys_of(server)] == ["Mine"]
+    browser, page = passkey_session(server, auth)
+    assert_added(server, add_passkey(server, browser, page, Authenticator(), name="Second"))
+    assert sorted(p["name"] for p in passkeys_of(server)) == ["Mine", "Second"]
+
+
 def test_a_first_passkey_needs_a_recent_sign_in(server, alice):
     """With no factor yet, a session signed in more than ten minutes ago (a
     cookie taken later, say) must not add one: it would tie the account to
@@ -814,7 +856,8 @@ def test_rename_and_remove(server, alice):
                                                      "name": "Hijack"})
         assert "That passkey is not on your account" in resp.text, resp.text[:3000]
     resp = browser.post(server.url("/account"), {**rename.fields, "name": "x" * 65})
-    assert "That name is too long" in resp.text, resp.text[:3000]
+    assert "That name cannot be used" in resp.text and "at most 64 bytes" in resp.text, (
+        resp.text[:3000])
     assert [p["name"] for p in passkeys_of(server)] == ["Work laptop", "Phone"]
 
     remove = account_form(page, "passkey_remove", auth.last.id)
