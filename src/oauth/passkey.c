@@ -1,5 +1,6 @@
 #include "oauth/passkey.h"
 
+#include <ctype.h>
 #include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,19 +74,31 @@ static enum err decode(const char *text, size_t max, bool optional, const char *
     return ERR_OK;
 }
 
+/* The issuer's origin as a browser writes it (RFC 6454 §6.2): scheme and
+ * host in lower case, no port where it is the scheme's default, so that an
+ * issuer written "https://ID.example.com:443" still matches. */
+static void issuer_origin(const char *issuer, char origin[ORIGIN_SIZE])
+{
+    const char *host = strstr(issuer, "://");
+    size_t n = host ? (size_t)(host + 3 - issuer) : 0, i;
+
+    n += strcspn(issuer + n, "/");
+    if (n >= ORIGIN_SIZE)
+        n = 0; /* matches no origin a browser sends */
+    for (i = 0; i < n; i++)
+        origin[i] = (char)tolower((unsigned char)issuer[i]);
+    origin[n] = '\0';
+    if ((strncmp(origin, "https://", 8) == 0 && n > 12 && strcmp(origin + n - 4, ":443") == 0) ||
+        (strncmp(origin, "http://", 7) == 0 && n > 10 && strcmp(origin + n - 3, ":80") == 0))
+        *strrchr(origin, ':') = '\0';
+}
+
 /* What a ceremony of c must match, into e (rp_id and origin hold its texts). */
 static void expect_of(const struct oauth_ctx *ctx, const struct passkey_ceremony *c,
                       bool require_uv, char rp_id[CONFIG_RP_ID_MAX + 1], char origin[ORIGIN_SIZE],
                       struct webauthn_expect *e)
 {
-    const char *host = strstr(ctx->cfg->issuer, "://");
-    size_t n = host ? (size_t)(host + 3 - ctx->cfg->issuer) : 0;
-
-    n += strcspn(ctx->cfg->issuer + n, "/");
-    if (n >= ORIGIN_SIZE)
-        n = 0; /* matches no origin a browser sends */
-    memcpy(origin, ctx->cfg->issuer, n);
-    origin[n] = '\0';
+    issuer_origin(ctx->cfg->issuer, origin);
     config_webauthn_rp_id(ctx->cfg, rp_id);
     *e = (struct webauthn_expect){rp_id, origin, c->challenge, require_uv};
 }
