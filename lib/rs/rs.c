@@ -22,7 +22,13 @@ int64_t rs_monotonic(void)
 
 int64_t rs_now(void)
 {
-    return (int64_t)time(NULL);
+    struct timespec ts;
+
+    /* not time(NULL): on Linux it reads the coarse clock, which lags this one
+     * by up to a tick, so that a token issued at the turn of a second on the
+     * same host would look issued in the future to a check without leeway */
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec;
 }
 
 static int fail(char *err, size_t errlen, int code, const char *what)
