@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { createPublicKey, randomBytes, verify } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import {
-  Server, closeAll, freePort, launchBrowser, pkce, redeemCode, screenshot, startRelyingParty,
+  Server, clickAndPost, closeAll, freePort, launchBrowser, pkce, redeemCode, screenshot, startRelyingParty,
 } from './support.mjs';
 
 const PASSWORD = 'correct horse battery staple';
@@ -101,9 +101,9 @@ test('add a passkey on /account, sign out, sign in with it username-less: acr ph
   await shots(page, 'passkey-account-add');
 
   await add.locator('input[name=name]').fill('Laptop');
-  await add.locator('button').first().click();
+  const added = await clickAndPost(page, add.locator('button').first(), '/account/passkey');
+  assert.equal(added.status(), 303);
   await page.waitForURL('**/account');
-  await page.waitForLoadState();
   assert.match(await page.locator('main').innerText(), /Laptop/);
   const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
   assert.equal(credentials.length, 1);
@@ -111,8 +111,7 @@ test('add a passkey on /account, sign out, sign in with it username-less: acr ph
   assert.equal(credentials[0].rpId, 'localhost');
   await shots(page, 'passkey-account');
 
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.waitForLoadState();
+  await clickAndPost(page, page.getByRole('button', { name: 'Sign out' }), '/logout');
 
   const { verifier, challenge } = pkce();
   const state = randomBytes(9).toString('base64url');
@@ -156,8 +155,7 @@ test('the passkey as the second factor after the password', async () => {
   assert.ok(kept, 'the test before did not get as far as signing in with the passkey');
   const { page, cdp, authenticatorId } = kept;
   await page.goto(server.url('/account'));
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.waitForLoadState();
+  await clickAndPost(page, page.getByRole('button', { name: 'Sign out' }), '/logout');
 
   await page.goto(server.url('/account'));
   await page.waitForURL('**/login');

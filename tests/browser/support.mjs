@@ -270,6 +270,19 @@ export async function redeemCode(server, client, redirectUri, code, verifier) {
   return { status: resp.status, body: await resp.json() };
 }
 
+// Clicks a button whose form is posted to path, perhaps only later by a
+// script (passkey.js posts after the authenticator answers), and waits for
+// the answer and the page it leads to. waitForURL alone returns at once
+// when the page posts to where it already is (/account to /account).
+export async function clickAndPost(page, button, path) {
+  const posted = page.waitForResponse((r) => r.request().method() === 'POST'
+    && new URL(r.url()).pathname === path);
+  await button.click();
+  const response = await posted;
+  await page.waitForLoadState();
+  return response;
+}
+
 // On oidcd's pages after /authorize: logs in as username when the login form
 // shows, and allows when the consent page asks.
 export async function passSignIn(page, username, password) {
