@@ -1,8 +1,8 @@
 // Passkeys: a form with data-passkey="create" or "get" carries the WebAuthn
 // options as data attributes (base64url without padding where binary). When
 // its button is pressed this script asks the browser
-// (navigator.credentials.create or .get), puts the answer in the form's
-// hidden inputs, base64url again, and submits the form; the server checks
+// (navigator.credentials.create or .get), puts the answer in hidden inputs
+// it adds to the form, base64url again, and submits the form; the server checks
 // everything. A file, not inline script, so the pages' CSP forbids inline
 // script. The forms come hidden: they show only where this script runs and
 // the browser has WebAuthn; every other form of the page works without it.
