@@ -193,6 +193,13 @@ bool page_csrf_ok(const struct app *app, const struct http_request *req)
     return CRYPTO_memcmp(cookie, field, CSRF_LEN) == 0;
 }
 
+const char *page_csrf_posted(const struct app *app, const struct http_request *req)
+{
+    const char *cookie;
+
+    return page_csrf_ok(app, req) && csrf_cookie(app, req, &cookie) ? cookie : NULL;
+}
+
 /* A Cookie header over its caps hides every cookie in it: without this
  * answer the browser would look signed out and every form would fail its
  * CSRF check, again and again (a sibling site can plant that many). */
