@@ -195,9 +195,11 @@ bool page_csrf_ok(const struct app *app, const struct http_request *req)
 
 const char *page_csrf_posted(const struct app *app, const struct http_request *req)
 {
-    const char *cookie;
+    const char *field;
 
-    return page_csrf_ok(app, req) && csrf_cookie(app, req, &cookie) ? cookie : NULL;
+    /* the field, not the cookie: a cookie's value is not NUL-terminated */
+    return page_csrf_ok(app, req) && !params_get_one(&req->form, "csrf_token", &field) ? field
+                                                                                       : NULL;
 }
 
 /* A Cookie header over its caps hides every cookie in it: without this

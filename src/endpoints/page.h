@@ -71,8 +71,9 @@ enum err page_csrf_token(const struct app *app, const struct http_request *req,
  * compared in constant time); false when either is missing or malformed. */
 bool page_csrf_ok(const struct app *app, const struct http_request *req);
 
-/* The CSRF cookie's value when the form posted it too (page_csrf_ok), as a
- * secret this browser holds (borrowed from req); NULL when not. */
+/* The CSRF token the form posted when it equals the cookie (page_csrf_ok):
+ * a secret this browser holds, NUL-terminated (borrowed from req); NULL
+ * when not. */
 const char *page_csrf_posted(const struct app *app, const struct http_request *req);
 
 /* The server's gate (http_server_options.gate), run before the handler of
