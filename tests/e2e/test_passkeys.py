@@ -740,7 +740,8 @@ def test_a_sign_in_challenge_does_not_add_a_passkey(server, alice):
     assert page.url.endswith("/account"), page.url
     create = passkey_form(page.text, "create")
     assert create.fields["csrf_token"] == signin.fields["csrf_token"]
-    form = PasskeyForm(create.action, "create", {**create.data, "challenge": signin.data["challenge"]},
+    form = PasskeyForm(create.action, "create",
+                       {**create.data, "challenge": signin.data["challenge"]},
                        {**create.fields, "challenge": signin.fields["challenge"]})
     log_from = len(server.log_text())
     resp = answer_create(server, browser, page, form, Authenticator())
