@@ -1,5 +1,6 @@
 /* oidcd serve: open everything, serve until SIGTERM or SIGINT, then drain;
  * SIGHUP reloads the configuration (cli/reload.c). */
+#include <openssl/crypto.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include "oauth/client_cache.h"
 #include "oauth/login_throttle.h"
 #include "oauth/password.h"
+#include "oauth/signin_challenge.h"
 #include "oauth/token_cache.h"
 #include "oauth/user_cache.h"
 #include "store/store.h"
@@ -241,6 +243,7 @@ int cli_serve(int argc, char **argv, const struct config *cfg)
     struct store *s = NULL;
     struct keystore *keys = NULL;
     struct app app = {0};
+    struct signin_challenge_key signin_key;
     char why[512] = "";
     sigset_t set;
     int status;
@@ -259,6 +262,9 @@ int cli_serve(int argc, char **argv, const struct config *cfg)
     status = open_signin(cfg, &app);
     if (status == EXIT_OK)
         status = open_state(cfg, &s, &keys);
+    /* shared by every instance on the database: read once, used per page */
+    if (status == EXIT_OK && signin_challenge_key_load(keys, &signin_key))
+        status = cli_fail(EXIT_FAIL, "cannot read or make the passkey sign-in key");
     if (status == EXIT_OK && app_gens_open(&app, cfg))
         status = cli_fail(EXIT_FAIL, "out of memory");
     if (status == EXIT_OK) {
@@ -267,11 +273,13 @@ int cli_serve(int argc, char **argv, const struct config *cfg)
         app.oauth.cfg = cfg;
         app.oauth.store = s;
         app.oauth.keys = keys;
+        app.oauth.signin_key = &signin_key;
         status = run(cfg, &app);
     }
     token_cache_clear();
     client_cache_clear();
     user_cache_clear();
+    OPENSSL_cleanse(&signin_key, sizeof signin_key);
     keystore_free(keys);
     store_close(s);
     ui_free(app.ui);

@@ -73,7 +73,7 @@ static int add_totp(const struct config *cfg, struct store *s, const struct user
     enum err rc = keystore_open_kek_file(s, cfg->encryption_key_file, &ks, why, sizeof why);
 
     if (!rc) {
-        struct oauth_ctx ctx = {cfg, s, ks};
+        struct oauth_ctx ctx = {cfg, s, ks, NULL};
         /* confirmed at once: the operator hands the secret over */
         rc = mfa_totp_enrol(&ctx, u->sub, true, secret);
     }
@@ -149,7 +149,7 @@ static void print_passkey(const struct passkey *p)
 
 static int print_factors(const struct config *cfg, struct store *s, const struct user *u, bool json)
 {
-    struct oauth_ctx ctx = {cfg, s, NULL};
+    struct oauth_ctx ctx = {cfg, s, NULL, NULL};
     struct passkey *list = NULL;
     struct mfa_status st;
     size_t n = 0, i;

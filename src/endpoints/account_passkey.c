@@ -64,7 +64,9 @@ static enum err take_challenge(const struct app *a, const struct http_request *r
 
     if (params_get_one(&req->form, "challenge", &text))
         text = NULL;
-    rc = passkey_challenge_take(&a->oauth, text, c, why);
+    /* a sign-in's challenge, signed for this browser's CSRF cookie, is
+     * refused as another ceremony's once taken */
+    rc = passkey_challenge_take(&a->oauth, text, page_csrf_posted(a, req), clock_now(), c, why);
     if (rc)
         return rc;
     if (!passkey_challenge_check(c, WEBAUTHN_PURPOSE_REGISTER, token, clock_now(), why))

@@ -54,12 +54,12 @@ static const char *purpose_name(const struct attempt *t)
 static enum err take_challenge(const struct app *a, const struct http_request *req,
                                enum mfa_level need, struct attempt *t)
 {
-    const char *text = NULL, *csrf = NULL;
+    const char *text = NULL, *csrf = page_csrf_posted(a, req);
     enum err rc;
 
     if (params_get_one(&req->form, "challenge", &text))
         text = NULL;
-    rc = passkey_challenge_take(&a->oauth, text, &t->c, &t->why);
+    rc = passkey_challenge_take(&a->oauth, text, csrf, clock_now(), &t->c, &t->why);
     if (rc)
         return rc;
     if (t->c.stored.purpose == WEBAUTHN_PURPOSE_SECOND_FACTOR) {
@@ -71,9 +71,6 @@ static enum err take_challenge(const struct app *a, const struct http_request *r
                    ? ERR_OK
                    : ERR_ACCESS_DENIED;
     }
-    /* the gate checked that the field equals the CSRF cookie */
-    if (params_get_one(&req->form, "csrf_token", &csrf))
-        csrf = NULL;
     return passkey_challenge_check(&t->c, WEBAUTHN_PURPOSE_SIGNIN, csrf, clock_now(), &t->why)
                ? ERR_OK
                : ERR_ACCESS_DENIED;

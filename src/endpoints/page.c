@@ -193,6 +193,15 @@ bool page_csrf_ok(const struct app *app, const struct http_request *req)
     return CRYPTO_memcmp(cookie, field, CSRF_LEN) == 0;
 }
 
+const char *page_csrf_posted(const struct app *app, const struct http_request *req)
+{
+    const char *field;
+
+    /* the field, not the cookie: a cookie's value is not NUL-terminated */
+    return page_csrf_ok(app, req) && !params_get_one(&req->form, "csrf_token", &field) ? field
+                                                                                       : NULL;
+}
+
 /* A Cookie header over its caps hides every cookie in it: without this
  * answer the browser would look signed out and every form would fail its
  * CSRF check, again and again (a sibling site can plant that many). */

@@ -71,6 +71,11 @@ enum err page_csrf_token(const struct app *app, const struct http_request *req,
  * compared in constant time); false when either is missing or malformed. */
 bool page_csrf_ok(const struct app *app, const struct http_request *req);
 
+/* The CSRF token the form posted when it equals the cookie (page_csrf_ok):
+ * a secret this browser holds, NUL-terminated (borrowed from req); NULL
+ * when not. */
+const char *page_csrf_posted(const struct app *app, const struct http_request *req);
+
 /* The server's gate (http_server_options.gate), run before the handler of
  * every HTML, session or CSRF route: a Cookie header over its caps gets a 400
  * page, and a POST to a ROUTE_CSRF route that fails page_csrf_ok a 403 page;

@@ -15,6 +15,7 @@
 #include "jose/jwk.h"
 #include "jose/jws.h"
 #include "jose/jwt.h"
+#include "jose/server_secret.h"
 #include "jose/subject.h"
 
 struct loaded_key {
@@ -531,4 +532,9 @@ enum err keystore_subject_key(struct keystore *ks, const struct subject_key **ou
     *out = ks->subjects;
     pthread_mutex_unlock(&ks->lock);
     return rc;
+}
+
+enum err keystore_server_secret(struct keystore *ks, const char *name, unsigned char *out, size_t n)
+{
+    return server_secret_load(ks->store, &ks->kek, name, out, n);
 }

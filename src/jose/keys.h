@@ -91,6 +91,12 @@ struct subject_key;
  * the first call and kept (borrowed: lives as long as ks). */
 enum err keystore_subject_key(struct keystore *ks, const struct subject_key **out);
 
+/* The n-byte server secret stored under name (jose/server_secret.h),
+ * opened with ks's key-encryption key into out; made first when there is
+ * none. ERR_CRYPTO, ERR_STORE. */
+enum err keystore_server_secret(struct keystore *ks, const char *name, unsigned char *out,
+                                size_t n);
+
 /* The JWKS document of every published key; newly allocated, caller frees. */
 char *keystore_jwks(struct keystore *ks);
 

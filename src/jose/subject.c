@@ -1,42 +1,14 @@
 #include "jose/subject.h"
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "core/b64url.h"
-#include "core/rand.h"
-
-#define SECRET_NAME "pairwise_subject"
-#define SECRET_AAD "server_secrets:pairwise_subject"
+#include "jose/server_secret.h"
 
 enum err subject_key_load(struct store *s, const struct kek *kek, struct subject_key *out)
 {
-    struct subject_key fresh;
-    unsigned char *sealed = NULL, *stored = NULL;
-    size_t sealed_len = 0, stored_len = 0;
-    char *opened = NULL;
-    enum err rc = rand_bytes(fresh.key, sizeof fresh.key);
-
-    if (!rc)
-        rc = kek_seal(kek, SECRET_AAD, fresh.key, sizeof fresh.key, &sealed, &sealed_len);
-    OPENSSL_cleanse(&fresh, sizeof fresh);
-    if (!rc)
-        rc = store_secret_get_or_add(s, SECRET_NAME, sealed, sealed_len, &stored, &stored_len);
-    /* a sealed key of another length is no key of ours */
-    if (!rc && stored_len != sealed_len)
-        rc = ERR_CRYPTO;
-    if (!rc)
-        rc = kek_open(kek, SECRET_AAD, stored, stored_len, &opened);
-    if (!rc)
-        memcpy(out->key, opened, SUBJECT_KEY_LEN);
-    if (opened)
-        OPENSSL_cleanse(opened, SUBJECT_KEY_LEN);
-    free(opened);
-    free(sealed);
-    free(stored);
-    return rc;
+    return server_secret_load(s, kek, "pairwise_subject", out->key, sizeof out->key);
 }
 
 /* One AES-256-SIV pass over n bytes of in into out: encrypting makes the tag,

@@ -5,11 +5,16 @@
 #include "jose/keys.h"
 #include "store/store.h"
 
+struct signin_challenge_key;
+
 /* What the protocol logic needs from the running server; borrowed. */
 struct oauth_ctx {
     const struct config *cfg;
     struct store *store;
     struct keystore *keys;
+    /* signs username-less passkey challenges (oauth/signin_challenge.h),
+     * read at start-up; NULL where none is issued (the CLI) */
+    const struct signin_challenge_key *signin_key;
 };
 
 /* A successful token response (RFC 6749 §5.1). Fields the grant does not

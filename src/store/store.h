@@ -257,7 +257,10 @@ struct passkey {
 enum webauthn_purpose {
     WEBAUTHN_PURPOSE_REGISTER = 1,
     WEBAUTHN_PURPOSE_SIGNIN = 2,
-    WEBAUTHN_PURPOSE_SECOND_FACTOR = 3
+    WEBAUTHN_PURPOSE_SECOND_FACTOR = 3,
+    /* not a challenge to take: the hash of a signed sign-in challenge that
+     * was used (oauth/signin_challenge.h), kept so it serves once */
+    WEBAUTHN_PURPOSE_SPENT = 4
 };
 struct webauthn_challenge {
     unsigned char hash[HASH_LEN];    /* SHA-256 of the challenge bytes */

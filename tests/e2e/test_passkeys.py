@@ -729,13 +729,72 @@ def test_a_registration_challenge_does_not_sign_in(server, alice):
                    session_before=browser.cookie(SESSION_COOKIE))
 
 
+def test_a_sign_in_challenge_does_not_add_a_passkey(server, alice):
+    """The login page's challenge (signed for this browser's CSRF cookie)
+    answered as a registration on the account page of the same browser."""
+    browser = Browser(server)
+    resp = browser.follow(browser.get(server.url("/account")))
+    signin = passkey_form(resp.text, "get")
+    assert signin is not None and login_form(resp) is not None, resp.text[:2000]
+    page = browser.follow(browser.login(resp, "alice"))
+    assert page.url.endswith("/account"), page.url
+    create = passkey_form(page.text, "create")
+    assert create.fields["csrf_token"] == signin.fields["csrf_token"]
+    form = PasskeyForm(create.action, "create",
+                       {**create.data, "challenge": signin.data["challenge"]},
+                       {**create.fields, "challenge": signin.fields["challenge"]})
+    log_from = len(server.log_text())
+    resp = answer_create(server, browser, page, form, Authenticator())
+    assert resp.status_code == 400 and NOT_ADDED in resp.text, (resp.status_code, resp.text[:2000])
+    assert passkeys_of(server) == []
+    assert wait_until(lambda: re.search(r"challenge was issued for another ceremony",
+                                        new_log(server, log_from))), new_log(server, log_from)
+
+
+def test_showing_the_login_page_stores_nothing(server, alice):
+    """Anyone may load /login as often as they like: its passkey challenge is
+    signed for the browser, not stored, so no view writes a row."""
+    same, seen = Browser(server), set()
+    for _ in range(5):
+        for browser in (Browser(server), same):
+            _, page = login_page(server, browser)
+            form = passkey_form(page.text, "get")
+            assert form is not None and len(form.challenge) == 32, page.text[:2000]
+            seen.add(form.challenge)
+    assert len(seen) == 10
+    assert server.db_value("SELECT count(*) FROM webauthn_challenges") == 0
+    # used, it is recorded (once, as spent) so that it serves once
+    auth, _, _ = enrol(server)
+    passkey_session(server, auth)
+    rows = server.db_rows("SELECT purpose, count(*) FROM webauthn_challenges GROUP BY purpose")
+    assert (2, 1) not in rows and dict(rows).get(4) == 1, rows
+
+
 def test_an_expired_challenge_is_refused(make_server):
+    """A sign-in's challenge carries its expiry (signed): the server cannot be
+    told it is later than it is, so this waits the shortest timeout out."""
     server = passkey_server(make_server, {"webauthn": {"timeout_seconds": 30}})
     make_user(server)
     auth, _, _ = enrol(server)
     browser, page = login_page(server)
     form = passkey_form(page.text, "get")
     assert form.data["timeout-ms"] == "30000"
+    expires = int.from_bytes(form.challenge[11:16], "big")
+    assert abs(expires - (time.time() + 30)) <= 5, expires
+    time.sleep(max(0.0, expires - time.time() + 1.1))
+    log_from = len(server.log_text())
+    resp = answer_get(server, browser, page, form, auth)
+    assert_refused(server, browser, resp, r"challenge has expired", log_from)
+    # nothing kept of it: only a used one's hash is (purpose 4)
+    assert server.db_value("SELECT count(*) FROM webauthn_challenges WHERE purpose = 4") == 0
+
+
+def test_an_expired_stored_challenge_is_refused(make_server):
+    """A registration's challenge is stored: expired in the store, it is refused."""
+    server = passkey_server(make_server, {"webauthn": {"timeout_seconds": 30}})
+    make_user(server)
+    browser, page = password_session(server)
+    form = passkey_form(page.text, "create")
     kept = hashlib.sha256(form.challenge).digest()
     [(expires,)] = server.db_rows("SELECT expires_at FROM webauthn_challenges WHERE hash = ?",
                                   (kept,))
@@ -744,8 +803,11 @@ def test_an_expired_challenge_is_refused(make_server):
     server.db_rows("UPDATE webauthn_challenges SET expires_at = ? WHERE hash = ?",
                    (int(time.time()) - 1, kept))
     log_from = len(server.log_text())
-    resp = answer_get(server, browser, page, form, auth)
-    assert_refused(server, browser, resp, r"challenge has expired", log_from)
+    resp = answer_create(server, browser, page, form, Authenticator())
+    assert resp.status_code == 400 and NOT_ADDED in resp.text, (resp.status_code, resp.text[:2000])
+    assert passkeys_of(server) == []
+    assert wait_until(lambda: re.search(r"challenge has expired", new_log(server, log_from))), \
+        new_log(server, log_from)
 
 
 def test_a_counter_going_back_is_refused(server, alice):

@@ -10,8 +10,11 @@ import threading
 import pytest
 import requests
 
-from conftest import HTTP_TIMEOUT, jwt_header, verify_jwt, wait_until
-from signin_support import Browser, assert_callback_ok, full_flow, make_rp, make_user, redeem
+from conftest import HTTP_TIMEOUT, jwt_header, verify_jwt, wait_until, write_ini
+from signin_support import (SESSION_COOKIE, Browser, assert_callback_ok, full_flow, make_rp,
+                            make_user, redeem)
+from webauthn_support import passkey_form
+from test_passkeys import USED, assert_refused, enrol, login_page
 from test_postgres import pg_db, pg_server  # noqa: F401 (fixtures)
 from test_userinfo import userinfo
 from user_token_support import create_rp, user_tokens
@@ -32,6 +35,36 @@ def pair(pg_db, make_server):  # noqa: F811
                             "keys": {"encryption_key_file": a.kek_path}})
     make_user(a)
     return a, b, make_rp(a, grant_types=GRANTS)
+
+
+def test_a_passkey_sign_in_offered_by_one_instance_is_answered_at_the_other(  # noqa: F811
+        pg_db, make_server):
+    """/login's challenge is signed, not stored, with the key every instance
+    on the database shares (server_secrets): the other instance takes it,
+    and it serves once across both."""
+    _, url = pg_db
+    a = make_server(config={"database": {"url": url}}, start=False)
+    b = make_server(config={"database": {"url": url}}, start=False)
+    a.issuer = f"http://localhost:{a.port}"  # b's own URL reaches b
+    for server in (a, b):  # one issuer, as behind a load balancer: a's
+        server.sections["server"]["issuer"] = a.issuer
+        server.sections.setdefault("keys", {})["encryption_key_file"] = str(a.kek_path)
+        write_ini(server.config_path, server.sections)
+    a.start()
+    b.start()
+    make_user(a)
+    auth, _, _ = enrol(a)
+    browser, page = login_page(a)
+    form = passkey_form(page.text, "get")
+    fields = auth.get_assertion(form, a.issuer)
+    at_b = f"http://localhost:{b.port}/login/passkey"
+    resp = browser.post(at_b, form.post_data(fields))
+    assert resp.status_code == 303, (resp.status_code, resp.text[:2000])
+    session = browser.cookie(SESSION_COOKIE)
+    log_from = len(a.log_text())
+    fields = auth.get_assertion(form, a.issuer)  # a fresh assertion: the counter moved on
+    again = browser.post(a.url("/login/passkey"), form.post_data(fields))
+    assert_refused(a, browser, again, USED, log_from, session_before=session)
 
 
 def at_once(*calls):

@@ -459,6 +459,33 @@ static void racing_takes_of_one_challenge_one_wins(void **state)
     }
 }
 
+static void *spend_race(void *arg)
+{
+    struct racer *r = arg;
+    struct webauthn_challenge c = make_challenge(r->t, "spent", "", WEBAUTHN_PURPOSE_SPENT, 400);
+
+    r->result = store_webauthn_challenge_put(r->t->s, &c);
+    return NULL;
+}
+
+/* A signed sign-in challenge serves once because only one insert of its
+ * hash succeeds, also when two instances record it at the same moment. */
+static void racing_spends_of_one_challenge_one_wins(void **state)
+{
+    struct ct *t = *state;
+    struct webauthn_challenge c = make_challenge(t, "spent", "", WEBAUTHN_PURPOSE_SPENT, 400);
+    struct webauthn_challenge got;
+    enum err a, b;
+    int round;
+
+    for (round = 0; round < 20; round++) {
+        race_two(t, spend_race, &a, &b);
+        assert_one_wins(a, b, ERR_CONFLICT);
+        assert_int_equal(store_webauthn_challenge_take(t->s, c.hash, &got), ERR_OK);
+        assert_int_equal(got.purpose, WEBAUTHN_PURPOSE_SPENT);
+    }
+}
+
 static void sweep_removes_expired_challenges(void **state)
 {
     struct ct *t = *state;
@@ -492,6 +519,7 @@ const struct CMUnitTest ct_passkeys_tests[] = {
     CT_CASE(passkeys_go_with_reset_and_user),
     CT_CASE(challenge_is_taken_once),
     CT_CASE(racing_takes_of_one_challenge_one_wins),
+    CT_CASE(racing_spends_of_one_challenge_one_wins),
     CT_CASE(sweep_removes_expired_challenges),
 };
 const size_t ct_passkeys_count = sizeof ct_passkeys_tests / sizeof ct_passkeys_tests[0];

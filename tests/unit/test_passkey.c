@@ -1,6 +1,7 @@
 /* oauth/passkey.c and oauth/passkey_challenge.c against a temporary store,
  * with the chromium vectors (tests/unit/webauthn_vectors.h): challenges are
- * single use, expire, serve one purpose and one browser; a registration is
+ * single use, expire, serve one purpose and one browser (a sign-in's signed,
+ * not stored, each byte covered by its MAC); a registration is
  * stored with the attestation kept as configured; an assertion checks whose
  * the passkey is, user verification, the counter under either policy, and
  * says hwk or swk. */
@@ -16,6 +17,7 @@
 #include "core/text.h"
 #include "oauth/mfa.h"
 #include "oauth/passkey.h"
+#include "oauth/signin_challenge.h"
 #include "store_fixture.h"
 #include "webauthn_vectors.h"
 
@@ -24,6 +26,7 @@
 struct fixture {
     struct temp_store t;
     struct config cfg;
+    struct signin_challenge_key key;
     struct oauth_ctx ctx;
 };
 
@@ -39,6 +42,8 @@ static int setup(void **state)
     text_copy(f->cfg.issuer, sizeof f->cfg.issuer, WA_ORIGIN);
     f->ctx.cfg = &f->cfg;
     f->ctx.store = f->t.store;
+    memset(f->key.key, 0x5c, sizeof f->key.key);
+    f->ctx.signin_key = &f->key;
     *state = f;
     return 0;
 }
@@ -67,7 +72,7 @@ static void challenges_serve_once_one_purpose_one_browser(void **state)
                                              "user-1", NOW, other),
                      ERR_OK);
     assert_string_not_equal(text, other);
-    assert_int_equal(passkey_challenge_take(&f->ctx, text, &c, &why), ERR_OK);
+    assert_int_equal(passkey_challenge_take(&f->ctx, text, "cookie-a", NOW, &c, &why), ERR_OK);
     assert_string_equal(c.stored.user_sub, "user-1");
     assert_int_equal(c.stored.expires_at, NOW + 300);
     assert_true(passkey_challenge_check(&c, WEBAUTHN_PURPOSE_REGISTER, "cookie-a", NOW, &why));
@@ -80,13 +85,175 @@ static void challenges_serve_once_one_purpose_one_browser(void **state)
         passkey_challenge_check(&c, WEBAUTHN_PURPOSE_REGISTER, "cookie-a", NOW + 300, &why));
     assert_non_null(strstr(why, "expired"));
     /* taken: gone */
-    assert_int_equal(passkey_challenge_take(&f->ctx, text, &c, &why), ERR_ACCESS_DENIED);
+    assert_int_equal(passkey_challenge_take(&f->ctx, text, "cookie-a", NOW, &c, &why),
+                     ERR_ACCESS_DENIED);
     assert_non_null(strstr(why, "used already"));
     /* not one the server could have issued */
-    assert_int_equal(passkey_challenge_take(&f->ctx, NULL, &c, &why), ERR_ACCESS_DENIED);
-    assert_int_equal(passkey_challenge_take(&f->ctx, "short", &c, &why), ERR_ACCESS_DENIED);
+    assert_int_equal(passkey_challenge_take(&f->ctx, NULL, "cookie-a", NOW, &c, &why),
+                     ERR_ACCESS_DENIED);
+    assert_int_equal(passkey_challenge_take(&f->ctx, "short", "cookie-a", NOW, &c, &why),
+                     ERR_ACCESS_DENIED);
     text[5] = '!';
-    assert_int_equal(passkey_challenge_take(&f->ctx, text, &c, &why), ERR_ACCESS_DENIED);
+    assert_int_equal(passkey_challenge_take(&f->ctx, text, "cookie-a", NOW, &c, &why),
+                     ERR_ACCESS_DENIED);
+}
+
+#define ROWS "SELECT count(*) FROM webauthn_challenges"
+
+/* A username-less sign-in's challenge: issued for "cookie-a" at NOW, its
+ * text into text and its bytes into bytes. */
+static void issue_signin(struct fixture *f, char text[PASSKEY_CHALLENGE_TEXT_SIZE],
+                         unsigned char bytes[WEBAUTHN_CHALLENGE_LEN])
+{
+    size_t n = 0;
+
+    assert_int_equal(
+        passkey_challenge_issue(&f->ctx, WEBAUTHN_PURPOSE_SIGNIN, "cookie-a", "", NOW, text),
+        ERR_OK);
+    assert_int_equal(b64url_decode(text, strlen(text), bytes, &n), 0);
+    assert_int_equal(n, WEBAUTHN_CHALLENGE_LEN);
+}
+
+/* Anyone may ask for one, so issuing it writes nothing; its first use is
+ * recorded and a second refused as a stored one's would be. */
+static void signin_challenges_are_signed_and_serve_once(void **state)
+{
+    struct fixture *f = *state;
+    char text[PASSKEY_CHALLENGE_TEXT_SIZE], other[PASSKEY_CHALLENGE_TEXT_SIZE];
+    unsigned char bytes[WEBAUTHN_CHALLENGE_LEN], h[HASH_LEN];
+    struct webauthn_challenge spent;
+    struct passkey_ceremony c;
+    const char *why = NULL;
+
+    issue_signin(f, text, bytes);
+    issue_signin(f, other, bytes);
+    assert_int_equal(strlen(text), 43);
+    assert_string_not_equal(text, other);
+    assert_int_equal(temp_store_count(&f->t, ROWS), 0);
+    assert_int_equal(passkey_challenge_take(&f->ctx, text, "cookie-a", NOW, &c, &why), ERR_OK);
+    assert_int_equal(c.stored.purpose, WEBAUTHN_PURPOSE_SIGNIN);
+    assert_int_equal(c.stored.expires_at, NOW + 300);
+    assert_string_equal(c.stored.user_sub, "");
+    assert_true(passkey_challenge_check(&c, WEBAUTHN_PURPOSE_SIGNIN, "cookie-a", NOW, &why));
+    /* a sign-in's challenge serves no other ceremony */
+    assert_false(passkey_challenge_check(&c, WEBAUTHN_PURPOSE_REGISTER, "cookie-a", NOW, &why));
+    assert_non_null(strstr(why, "another ceremony"));
+    assert_false(
+        passkey_challenge_check(&c, WEBAUTHN_PURPOSE_SECOND_FACTOR, "cookie-a", NOW, &why));
+    assert_non_null(strstr(why, "another ceremony"));
+    /* replayed: refused, the first use's record kept until past its expiry */
+    assert_int_equal(temp_store_count(&f->t, ROWS), 1);
+    assert_int_equal(passkey_challenge_take(&f->ctx, text, "cookie-a", NOW, &c, &why),
+                     ERR_ACCESS_DENIED);
+    assert_non_null(strstr(why, "used already"));
+    assert_int_equal(temp_store_count(&f->t, ROWS), 1);
+    assert_int_equal(b64url_decode(text, strlen(text), bytes, &(size_t){0}), 0);
+    hash_sha256(bytes, sizeof bytes, h);
+    assert_int_equal(store_webauthn_challenge_take(f->t.store, h, &spent), ERR_OK);
+    assert_int_equal(spent.purpose, WEBAUTHN_PURPOSE_SPENT);
+    assert_true(spent.expires_at > NOW + 300);
+}
+
+/* A stored challenge's purpose never makes a signed one of it, nor the
+ * other way round. */
+static void stored_and_signed_challenges_keep_their_ceremonies(void **state)
+{
+    struct fixture *f = *state;
+    char text[PASSKEY_CHALLENGE_TEXT_SIZE];
+    unsigned char bytes[WEBAUTHN_CHALLENGE_LEN];
+    struct passkey_ceremony c;
+    const char *why = NULL;
+    int i;
+
+    /* a random one never has the signed ones' mark (else one in 256 would
+     * be taken for a signed one and refused) */
+    for (i = 0; i < 600; i++) {
+        assert_int_equal(passkey_challenge_issue(&f->ctx, WEBAUTHN_PURPOSE_REGISTER, "cookie-a",
+                                                 "user-1", NOW, text),
+                         ERR_OK);
+        assert_int_equal(b64url_decode(text, strlen(text), bytes, &(size_t){0}), 0);
+        assert_false(signin_challenge_is_one(bytes));
+    }
+    assert_int_equal(passkey_challenge_issue(&f->ctx, WEBAUTHN_PURPOSE_SECOND_FACTOR, "cookie-a",
+                                             "user-1", NOW, text),
+                     ERR_OK);
+    assert_int_equal(temp_store_count(&f->t, ROWS), 601);
+    assert_int_equal(passkey_challenge_take(&f->ctx, text, "cookie-a", NOW, &c, &why), ERR_OK);
+    assert_false(passkey_challenge_check(&c, WEBAUTHN_PURPOSE_SIGNIN, "cookie-a", NOW, &why));
+    assert_non_null(strstr(why, "another ceremony"));
+    assert_int_equal(passkey_challenge_issue(&f->ctx, WEBAUTHN_PURPOSE_REGISTER, "cookie-a",
+                                             "user-1", NOW, text),
+                     ERR_OK);
+    assert_int_equal(passkey_challenge_take(&f->ctx, text, "cookie-a", NOW, &c, &why), ERR_OK);
+    assert_false(passkey_challenge_check(&c, WEBAUTHN_PURPOSE_SIGNIN, "cookie-a", NOW, &why));
+    assert_non_null(strstr(why, "another ceremony"));
+}
+
+/* Every byte is covered: the mark, the nonce, the expiry and the MAC
+ * itself. An altered one is refused and nothing is recorded for it. */
+static void signin_challenge_alterations_are_refused(void **state)
+{
+    struct fixture *f = *state;
+    char text[PASSKEY_CHALLENGE_TEXT_SIZE], bad[PASSKEY_CHALLENGE_TEXT_SIZE];
+    unsigned char bytes[WEBAUTHN_CHALLENGE_LEN], changed[WEBAUTHN_CHALLENGE_LEN];
+    struct signin_challenge_key other;
+    struct passkey_ceremony c;
+    const char *why = NULL;
+    size_t i;
+    int bit;
+
+    issue_signin(f, text, bytes);
+    for (i = 0; i < sizeof bytes; i++)
+        for (bit = 0; bit < 8; bit++) {
+            memcpy(changed, bytes, sizeof bytes);
+            changed[i] ^= (unsigned char)(1u << bit);
+            b64url_encode(changed, sizeof changed, bad);
+            assert_int_equal(passkey_challenge_take(&f->ctx, bad, "cookie-a", NOW, &c, &why),
+                             ERR_ACCESS_DENIED);
+        }
+    assert_int_equal(temp_store_count(&f->t, ROWS), 0);
+    /* another browser's, one with no browser secret, or another key's */
+    assert_int_equal(passkey_challenge_take(&f->ctx, text, "cookie-b", NOW, &c, &why),
+                     ERR_ACCESS_DENIED);
+    assert_non_null(strstr(why, "another browser"));
+    assert_int_equal(passkey_challenge_take(&f->ctx, text, NULL, NOW, &c, &why), ERR_ACCESS_DENIED);
+    memset(other.key, 0x5d, sizeof other.key);
+    f->ctx.signin_key = &other;
+    assert_int_equal(passkey_challenge_take(&f->ctx, text, "cookie-a", NOW, &c, &why),
+                     ERR_ACCESS_DENIED);
+    f->ctx.signin_key = NULL;
+    assert_int_equal(passkey_challenge_take(&f->ctx, text, "cookie-a", NOW, &c, &why),
+                     ERR_ACCESS_DENIED);
+    assert_int_equal(
+        passkey_challenge_issue(&f->ctx, WEBAUTHN_PURPOSE_SIGNIN, "cookie-a", "", NOW, bad),
+        ERR_CONFIG);
+    assert_int_equal(temp_store_count(&f->t, ROWS), 0);
+    /* none of that spent it */
+    f->ctx.signin_key = &f->key;
+    assert_int_equal(passkey_challenge_take(&f->ctx, text, "cookie-a", NOW, &c, &why), ERR_OK);
+    assert_true(passkey_challenge_check(&c, WEBAUTHN_PURPOSE_SIGNIN, "cookie-a", NOW, &why));
+}
+
+/* It expires webauthn.timeout_seconds after it was issued, and an expired
+ * one is refused without a record. */
+static void signin_challenges_expire(void **state)
+{
+    struct fixture *f = *state;
+    char text[PASSKEY_CHALLENGE_TEXT_SIZE];
+    unsigned char bytes[WEBAUTHN_CHALLENGE_LEN];
+    struct passkey_ceremony c;
+    const char *why = NULL;
+
+    issue_signin(f, text, bytes);
+    assert_int_equal(passkey_challenge_take(&f->ctx, text, "cookie-a", NOW + 300, &c, &why),
+                     ERR_OK);
+    assert_false(passkey_challenge_check(&c, WEBAUTHN_PURPOSE_SIGNIN, "cookie-a", NOW + 300, &why));
+    assert_non_null(strstr(why, "expired"));
+    assert_int_equal(temp_store_count(&f->t, ROWS), 0);
+    assert_int_equal(passkey_challenge_take(&f->ctx, text, "cookie-a", NOW + 299, &c, &why),
+                     ERR_OK);
+    assert_true(passkey_challenge_check(&c, WEBAUTHN_PURPOSE_SIGNIN, "cookie-a", NOW + 299, &why));
+    assert_int_equal(temp_store_count(&f->t, ROWS), 1);
 }
 
 /* A challenge with the vectors' bytes (all 0xa1 or all 0xb2), taken. */
@@ -104,7 +271,7 @@ static void vector_ceremony(struct fixture *f, enum webauthn_purpose purpose, co
     assert_int_equal(passkey_challenge_take(&f->ctx,
                                             purpose == WEBAUTHN_PURPOSE_REGISTER ? WA_REG_CHALLENGE
                                                                                  : WA_GET_CHALLENGE,
-                                            out, &why),
+                                            "cookie-a", NOW, out, &why),
                      ERR_OK);
 }
 
@@ -342,6 +509,12 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(challenges_serve_once_one_purpose_one_browser, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(signin_challenges_are_signed_and_serve_once, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(stored_and_signed_challenges_keep_their_ceremonies, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(signin_challenge_alterations_are_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(signin_challenges_expire, setup, teardown),
         cmocka_unit_test_setup_teardown(registers_each_vector, setup, teardown),
         cmocka_unit_test_setup_teardown(attestation_direct_keeps_the_format, setup, teardown),
         cmocka_unit_test_setup_teardown(registration_refusals, setup, teardown),

@@ -1,5 +1,5 @@
 /* Pairwise subjects (jose/subject.c): AES-SIV round trips per sector, and
- * the one key every process of a database shares. */
+ * the one key every process of a database shares (jose/server_secret.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include "jose/server_secret.h"
 #include "jose/subject.h"
 #include "oauth/client_sector.h"
 #include "store_fixture.h"
@@ -65,6 +66,27 @@ static void key_is_made_once_and_sealed(void **state)
     assert_int_equal(subject_key_load(t->store, &other, &two), ERR_CRYPTO);
 }
 
+/* Each server secret is its own (jose/server_secret.h): another name gets
+ * another one, sealed so that it does not open as the first. */
+static void server_secrets_are_kept_apart_by_name(void **state)
+{
+    struct temp_store *t = *state;
+    unsigned char a[32], b[32], again[32];
+    struct subject_key k;
+
+    assert_int_equal(server_secret_load(t->store, &kek, "passkey_signin", a, sizeof a), ERR_OK);
+    assert_int_equal(server_secret_load(t->store, &kek, "passkey_signin", again, sizeof again),
+                     ERR_OK);
+    assert_memory_equal(a, again, sizeof a);
+    assert_int_equal(subject_key_load(t->store, &kek, &k), ERR_OK);
+    assert_memory_not_equal(a, k.key, sizeof a);
+    assert_int_equal(server_secret_load(t->store, &kek, "other", b, sizeof b), ERR_OK);
+    assert_memory_not_equal(a, b, sizeof a);
+    /* asked for with another length, it is no secret of ours */
+    assert_int_equal(server_secret_load(t->store, &kek, "other", b, 16), ERR_CRYPTO);
+    assert_int_equal(temp_store_count(t, "SELECT count(*) FROM server_secrets"), 3);
+}
+
 /* A host sector and a client's own id never bind in the same bytes, so no
  * host can be chosen to meet a native app's sector. */
 static void host_and_client_sectors_are_kept_apart(void **state)
@@ -86,6 +108,8 @@ int main(void)
                                         temp_store_teardown),
         cmocka_unit_test_setup_teardown(longest_sub_fits, temp_store_setup, temp_store_teardown),
         cmocka_unit_test_setup_teardown(key_is_made_once_and_sealed, temp_store_setup,
+                                        temp_store_teardown),
+        cmocka_unit_test_setup_teardown(server_secrets_are_kept_apart_by_name, temp_store_setup,
                                         temp_store_teardown),
         cmocka_unit_test(host_and_client_sectors_are_kept_apart),
     };
