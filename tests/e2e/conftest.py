@@ -151,6 +151,13 @@ NOT_UNDER_MEMCHECK = {
     # the ceremonies' C runs under memcheck in unit/test_passkey.c and test_webauthn.c; this
     # module's 80 cases (clean under memcheck when it was written) took 7 minutes of the pass
     "test_passkeys.py": "its C runs under memcheck in the unit tests test_passkey, test_webauthn",
+    # the four below took a fifth of the pass (each test starts its own server, ~5 s under
+    # memcheck); what they vary runs under memcheck in a unit test, and their servers' other
+    # paths in the other modules
+    "test_cli_config.py": "configuration checks: unit test_config runs them under memcheck",
+    "test_discovery.py": "metadata for each configuration: discovery runs in the sign-in modules",
+    "test_claims_parameter.py": "the claims parameter: unit test_claims runs its parser",
+    "test_file_modes.py": "file modes and owners at start-up, not the server's memory",
 }
 
 
@@ -395,8 +402,10 @@ def assert_basic_challenge(resp):
 class Server:
     """One oidcd instance with its own directory, config, database and log."""
 
-    def __init__(self, workdir, issuer_path="", config=None, env=None):
+    def __init__(self, workdir, issuer_path="", config=None, env=None, memcheck=True):
         self.dir = Path(workdir)
+        # under OIDCD_VALGRIND, whether `oidcd serve` runs under memcheck
+        self.memcheck = VALGRIND and memcheck
         self.dir.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.issuer = f"http://127.0.0.1:{self.port}{issuer_path}"
@@ -433,7 +442,7 @@ class Server:
     def spawn(self, env=None):
         """Start `oidcd serve` without waiting for it to be ready."""
         argv = [OIDCD_BIN, "serve", "--config", str(self.config_path)]
-        if VALGRIND:
+        if self.memcheck:
             self._make_first_key(env)
             argv = valgrind_argv(self.dir / "valgrind.%p.log") + argv
         log = open(self.log_path, "ab")
@@ -448,7 +457,7 @@ class Server:
             )
         finally:
             log.close()
-        if VALGRIND:
+        if self.memcheck:
             MEMCHECK.track(f"oidcd serve in {self.dir}", self.proc,
                            self.dir / f"valgrind.{self.proc.pid}.log")
         return self.proc
@@ -532,7 +541,7 @@ class Server:
             return None
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
-            if VALGRIND and sig in (signal.SIGTERM, signal.SIGINT):
+            if self.memcheck and sig in (signal.SIGTERM, signal.SIGINT):
                 self.proc.oidcd_stop_signal = signal.Signals(sig)
                 timeout = max(timeout, STOP_TIMEOUT)
         try:
@@ -671,14 +680,15 @@ def cli_flags(flags):
 
 @pytest.fixture
 def make_server(tmp_path):
-    """Factory: make_server(issuer_path="", config={...}, env={...}, start=True).
+    """Factory: make_server(issuer_path="", config={...}, env={...}, start=True,
+    memcheck=True); memcheck=False keeps that server out of the valgrind pass.
 
     Every server made here is checked at teardown: if still running it must
     answer /healthz (so no error test may have broken it), then it is stopped."""
     servers = []
 
-    def make(issuer_path="", config=None, env=None, start=True):
-        server = Server(tmp_path / f"srv{len(servers)}", issuer_path, config, env)
+    def make(issuer_path="", config=None, env=None, start=True, memcheck=True):
+        server = Server(tmp_path / f"srv{len(servers)}", issuer_path, config, env, memcheck)
         servers.append(server)
         if start:
             server.start()
