@@ -25,6 +25,7 @@
 #define LIMIT_LOGIN_HINT 256          /* bytes of login_hint */
 #define LIMIT_ACR_VALUES 256          /* bytes of acr_values */
 #define LIMIT_USER_SESSIONS 50        /* sessions the account page lists */
+#define LIMIT_USER_AGENT 1024         /* bytes of a User-Agent read for a session label */
 #define LIMIT_UI_LOCALES 256          /* bytes of ui_locales */
 #define LIMIT_ID_TOKEN_HINT LIMIT_JWT /* bytes of id_token_hint */
 #define LIMIT_CODE_CHALLENGE 128      /* bytes of code_challenge (RFC 7636 §4.2: 43 to 128) */

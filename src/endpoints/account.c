@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/text.h"
+#include "core/user_agent.h"
 #include "endpoints/account_passkeys.h"
 #include "endpoints/app.h"
 #include "endpoints/page.h"
@@ -130,8 +131,15 @@ static enum err read_sessions(const struct app *a, struct account *ac, const cha
         clock_text_utc(se->created_at, ac->started[i], sizeof ac->started[i]);
         bool current = strcmp(se->sid, ac->se.sid) == 0;
         ac->session_items[i] = (struct ui_session_item){
-            ac->started[i],         se->address, se->sid, current ? "yes" : NULL,
-            current ? NULL : "yes", csrf};
+            /* sessions from before labels were kept have none */
+            .browser = se->browser ? se->browser : USER_AGENT_UNKNOWN,
+            .started = ac->started[i],
+            .where = se->address,
+            .sid = se->sid,
+            .current = current ? "yes" : NULL,
+            .other = current ? NULL : "yes",
+            .csrf_token = csrf,
+        };
     }
     return rc;
 }

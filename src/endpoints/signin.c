@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/limits.h"
 #include "core/log.h"
 #include "core/url.h"
+#include "core/user_agent.h"
 #include "endpoints/metrics.h"
 #include "endpoints/page.h"
 #include "oauth/audit.h"
@@ -348,7 +350,9 @@ enum err signin_end_session(const struct app *a, const struct http_request *req,
 enum err signin_start_session(const struct app *a, const struct http_request *req,
                               struct http_response *resp, const char *sub, const char *amr)
 {
-    char token[SESSION_TOKEN_SIZE];
+    char token[SESSION_TOKEN_SIZE], browser[USER_AGENT_LABEL_SIZE];
+    const char *ua = http_request_header(req, "User-Agent");
+    struct session_origin origin = {req->client_address[0] ? req->client_address : NULL, browser};
     enum err rc;
 
     if (!page_session_get(a, req, token)) {
@@ -356,8 +360,9 @@ enum err signin_start_session(const struct app *a, const struct http_request *re
         if (rc)
             return rc;
     }
-    rc = session_create(&a->oauth, sub, amr, req->client_address[0] ? req->client_address : NULL,
-                        token, NULL);
+    /* strnlen: a header past the cap is unknown, however long it is */
+    user_agent_label(ua, ua ? strnlen(ua, LIMIT_USER_AGENT + 1) : 0, browser);
+    rc = session_create(&a->oauth, sub, amr, &origin, token, NULL);
     if (!rc)
         rc = page_session_set(a, resp, token, a->oauth.cfg->session_ttl);
     OPENSSL_cleanse(token, sizeof token);

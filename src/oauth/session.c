@@ -10,7 +10,8 @@
 #define SID_BYTES 16
 
 enum err session_create(const struct oauth_ctx *ctx, const char *user_sub, const char *amr,
-                        const char *address, char token[SESSION_TOKEN_SIZE], struct session *out)
+                        const struct session_origin *origin, char token[SESSION_TOKEN_SIZE],
+                        struct session *out)
 {
     struct session se = {0};
     int64_t now = clock_now();
@@ -24,7 +25,10 @@ enum err session_create(const struct oauth_ctx *ctx, const char *user_sub, const
     hash_sha256(token, SESSION_TOKEN_LEN, se.id_hash);
     se.user_sub = (char *)user_sub;
     se.amr = (char *)amr;
-    se.address = (char *)address;
+    if (origin) {
+        se.address = (char *)origin->address;
+        se.browser = (char *)origin->browser;
+    }
     se.auth_time = now;
     se.created_at = now;
     se.expires_at = now + ctx->cfg->session_ttl;
@@ -33,6 +37,7 @@ enum err session_create(const struct oauth_ctx *ctx, const char *user_sub, const
         goto out;
     *out = se;
     out->address = NULL;
+    out->browser = NULL;
     out->user_sub = strdup(user_sub);
     out->amr = strdup(amr);
     if (!out->user_sub || !out->amr) {

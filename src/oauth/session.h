@@ -12,13 +12,21 @@
 #define SESSION_TOKEN_LEN 43   /* its base64url text */
 #define SESSION_TOKEN_SIZE (SESSION_TOKEN_LEN + 1)
 
+/* Where a session was started, as the account page shows it; either may be
+ * NULL (unknown). */
+struct session_origin {
+    const char *address; /* the client's address */
+    const char *browser; /* the browser's label (user_agent_label) */
+};
+
 /* Starts a session for user_sub, authenticated now by amr (space-separated,
- * "pwd"), from address (the client's, for the account page; may be NULL): a fresh random token into
- * token (never reused, so a login cannot be fixed to a value an attacker knows), a fresh random
- * public sid, expiring after session.ttl. When out is not NULL it gets the stored session (caller
- * frees with session_clear). */
+ * "pwd"), from origin (may be NULL): a fresh random token into token (never reused, so a login
+ * cannot be fixed to a value an attacker knows), a fresh random public sid, expiring after
+ * session.ttl. When out is not NULL it gets the stored session, without its origin (caller frees
+ * with session_clear). */
 enum err session_create(const struct oauth_ctx *ctx, const char *user_sub, const char *amr,
-                        const char *address, char token[SESSION_TOKEN_SIZE], struct session *out);
+                        const struct session_origin *origin, char token[SESSION_TOKEN_SIZE],
+                        struct session *out);
 
 /* The live session whose token is token (caller frees with
  * session_clear). ERR_NOT_FOUND when the value is malformed, unknown or

@@ -24,7 +24,7 @@ static const struct pg_stmt sql[] = {
     [PENDING_DELETE] = {"pending_delete", "DELETE FROM signin_pending WHERE id_hash = $1"},
     [SESSIONS_OF_USER] = {"sessions_of_user",
                           "SELECT sid, user_sub, auth_time, amr, created_at, expires_at, "
-                          "address FROM sessions WHERE user_sub = $1 AND expires_at > $2 "
+                          "address, browser FROM sessions WHERE user_sub = $1 AND expires_at > $2 "
                           "ORDER BY created_at DESC, seq DESC LIMIT $3"},
     /* the sessions trigger queues the back-channel logouts */
     [END_SID] = {"session_end_sid", "DELETE FROM sessions WHERE user_sub = $1 AND sid = $2"},
@@ -58,7 +58,8 @@ enum err store_pg_pending_delete(struct store *s, const unsigned char id_hash[HA
     return store_pg_change(s, &sql[PENDING_DELETE], &p);
 }
 
-/* store_pg_fill_session, and the address (column 6) a listed session shows. */
+/* store_pg_fill_session, and the address and browser (columns 6 and 7) a
+ * listed session shows. */
 static enum err fill_listed_session(const PGresult *r, int row, void *item)
 {
     struct session *se = item;
@@ -66,6 +67,8 @@ static enum err fill_listed_session(const PGresult *r, int row, void *item)
 
     if (!e)
         se->address = store_pg_get_text_or_null(r, row, 6, &e);
+    if (!e)
+        se->browser = store_pg_get_text_or_null(r, row, 7, &e);
     return e;
 }
 

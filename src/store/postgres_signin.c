@@ -30,8 +30,8 @@ enum {
 static const struct pg_stmt sql[] = {
     [SESSION_INSERT] = {"session_insert",
                         "INSERT INTO sessions (id_hash, sid, user_sub, auth_time, amr, "
-                        "created_at, expires_at, address) "
-                        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"},
+                        "created_at, expires_at, address, browser) "
+                        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"},
     /* a session is only as good as its user: deleted or disabled, it is gone */
     [SESSION_GET] = {"session_get",
                      "SELECT s.sid, s.user_sub, s.auth_time, s.amr, s.created_at, s.expires_at "
@@ -76,6 +76,7 @@ enum err store_pg_session_insert(struct store *s, const struct session *se)
     store_pg_int(&p, se->created_at);
     store_pg_int(&p, se->expires_at);
     store_pg_text(&p, se->address && *se->address ? se->address : NULL);
+    store_pg_text(&p, se->browser && *se->browser ? se->browser : NULL);
     return store_pg_run(s, &sql[SESSION_INSERT], &p, NULL);
 }
 

@@ -87,8 +87,8 @@ const char *const store_sqlite_sql[ST_COUNT] = {
                       "AND retire_after < ?1",
     /* sign-in (sqlite_signin.c) */
     [ST_SESSION_INSERT] = "INSERT INTO sessions (id_hash, sid, user_sub, auth_time, amr, "
-                          "created_at, expires_at, address) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                          "created_at, expires_at, address, browser) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     /* a session is only as good as its user: deleted or disabled, it is gone */
     [ST_SESSION_GET] = "SELECT s.sid, s.user_sub, s.auth_time, s.amr, s.created_at, s.expires_at "
                        "FROM sessions s JOIN users u ON u.sub = s.user_sub "
@@ -254,9 +254,10 @@ const char *const store_sqlite_sql[ST_COUNT] = {
                        "WHERE p.id_hash = ?1 AND u.enabled = 1",
     [ST_PENDING_DELETE] = "DELETE FROM signin_pending WHERE id_hash = ?1",
     [ST_SWEEP_PENDING] = "DELETE FROM signin_pending WHERE expires_at < ?1",
-    [ST_SESSIONS_OF_USER] = "SELECT sid, user_sub, auth_time, amr, created_at, expires_at, "
-                            "address FROM sessions WHERE user_sub = ?1 AND expires_at > ?2 "
-                            "ORDER BY created_at DESC, rowid DESC LIMIT ?3",
+    [ST_SESSIONS_OF_USER] =
+        "SELECT sid, user_sub, auth_time, amr, created_at, expires_at, "
+        "address, browser FROM sessions WHERE user_sub = ?1 AND expires_at > ?2 "
+        "ORDER BY created_at DESC, rowid DESC LIMIT ?3",
     [ST_SESSION_END_SID] = "DELETE FROM sessions WHERE user_sub = ?1 AND sid = ?2",
     [ST_SESSION_END_OTHERS] = "DELETE FROM sessions WHERE user_sub = ?1 AND sid <> ?2",
     /* passkeys (sqlite_passkeys.c): -1 for no such user, else how many */

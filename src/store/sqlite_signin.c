@@ -83,6 +83,8 @@ static enum err session_row_insert(struct store *s, enum stmt_id id, const struc
     sqlite3_bind_int64(st, 7, se->expires_at);
     if (se->address && *se->address)
         sqlite3_bind_text(st, 8, se->address, -1, SQLITE_STATIC);
+    if (se->browser && *se->browser)
+        sqlite3_bind_text(st, 9, se->browser, -1, SQLITE_STATIC);
     return store_sqlite_exec(c, st, what);
 }
 
@@ -589,7 +591,8 @@ enum err store_sqlite_refresh_family_revoke(struct store *s, const char *family)
     return store_sqlite_txn_end(c, e);
 }
 
-/* fill_session, and the address (column 6) a listed session shows. */
+/* fill_session, and the address and browser (columns 6 and 7) a listed
+ * session shows. */
 static enum err fill_listed_session(sqlite3_stmt *st, void *item)
 {
     struct session *se = item;
@@ -599,6 +602,9 @@ static enum err fill_listed_session(sqlite3_stmt *st, void *item)
     e = fill_session(st, se);
     if (!e && sqlite3_column_type(st, 6) != SQLITE_NULL &&
         !(se->address = store_sqlite_column_dup(st, 6)))
+        e = ERR_NOMEM;
+    if (!e && sqlite3_column_type(st, 7) != SQLITE_NULL &&
+        !(se->browser = store_sqlite_column_dup(st, 7)))
         e = ERR_NOMEM;
     return e;
 }

@@ -133,6 +133,8 @@ struct session {
     int64_t expires_at;
     char *address; /* where it was started; NULL: unknown (read only by
                       store_sessions_of_user) */
+    char *browser; /* what it was started in, as user_agent_label names it;
+                      NULL: unknown (read only by store_sessions_of_user) */
 };
 
 /* An authorization code, stored as its SHA-256, with all it is bound to. */

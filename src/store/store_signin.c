@@ -127,6 +127,7 @@ void session_clear(struct session *se)
     free(se->user_sub);
     free(se->amr);
     free(se->address);
+    free(se->browser);
     memset(se, 0, sizeof *se);
 }
 

@@ -82,13 +82,11 @@ static const struct slot passkey_item_slots[] = {TEXT(struct ui_passkey_item, na
                                                  TEXT(struct ui_passkey_item, credential_id),
                                                  TEXT(struct ui_passkey_item, csrf_token),
                                                  END};
-static const struct slot session_slots[] = {TEXT(struct ui_session_item, started),
-                                            TEXT(struct ui_session_item, where),
-                                            TEXT(struct ui_session_item, sid),
-                                            TEXT(struct ui_session_item, current),
-                                            TEXT(struct ui_session_item, other),
-                                            TEXT(struct ui_session_item, csrf_token),
-                                            END};
+static const struct slot session_slots[] = {
+    TEXT(struct ui_session_item, browser),    TEXT(struct ui_session_item, started),
+    TEXT(struct ui_session_item, where),      TEXT(struct ui_session_item, sid),
+    TEXT(struct ui_session_item, current),    TEXT(struct ui_session_item, other),
+    TEXT(struct ui_session_item, csrf_token), END};
 static const struct slot account_slots[] = {
     TEXT(struct ui_account_view, username),
     TEXT(struct ui_account_view, notice),

@@ -73,6 +73,7 @@ struct qr_svg;
 
 /* One of the user's sessions on the account page. */
 struct ui_session_item {
+    const char *browser;    /* what it was started in ("Firefox on Linux") */
     const char *started;    /* when, as text */
     const char *where;      /* the address it was started from */
     const char *sid;        /* what the sign-out form names it by */

@@ -4,6 +4,7 @@ prepared as an older version left it."""
 # What each migration made that a replay would make again, in the order it is
 # undone (migrations without an entry only change rows).
 UNDO = {
+    23: ["ALTER TABLE sessions DROP COLUMN browser"],
     22: ["DROP TRIGGER resources_del",
          "DROP TRIGGER resources_upd",
          "DROP TRIGGER resources_ins",

@@ -16,10 +16,17 @@ def account_form(resp, action):
     return forms[0] if forms else None
 
 
-def signed_in(server):
+FIREFOX_ON_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+SAFARI_ON_IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
+                    "(KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1")
+
+
+def signed_in(server, user_agent=None):
     """A browser signed in with the password alone (no application): it lands
-    on /account."""
+    on /account. It sends user_agent as its User-Agent, when given."""
     browser = Browser(server)
+    if user_agent is not None:
+        browser.session.headers["User-Agent"] = user_agent
     resp = browser.follow(browser.get(server.url("/account")))
     assert login_form(resp) is not None
     resp = browser.follow(browser.login(resp))
@@ -145,23 +152,51 @@ def test_sessions_listed_and_signed_out(server, alice):
     third, page = signed_in(server)
     items = re.findall(r'name="sid" value="([^"]+)"', page.text)
     # three sessions; a sign-out button for the two others only
-    assert page.text.count("Since ") == 3 and "(this browser)" in page.text
+    assert page.text.count(", since ") == 3 and "(this browser)" in page.text
     assert len(items) == 2 and "127.0.0.1" in page.text
     forms = [f for f in parse_forms(page.text) if f.fields.get("action") == "session_end"]
     page = third.submit(page, forms[0])
-    assert "That session is signed out" in page.text and page.text.count("Since ") == 2
+    assert "That session is signed out" in page.text and page.text.count(", since ") == 2
     # one of first and second is signed out now
     alive = [b for b in (first, second)
              if b.get(server.url("/account")).status_code == 200]
     assert len(alive) == 1
     page = third.submit(page, account_form(page, "sessions_end_others"))
-    assert "signed out everywhere else" in page.text and page.text.count("Since ") == 1
+    assert "signed out everywhere else" in page.text and page.text.count(", since ") == 1
     assert alive[0].get(server.url("/account")).status_code == 303
     assert third.get(server.url("/account")).status_code == 200
     # another user's session cannot be named
     resp = third.post(server.url("/account"), {**account_form(page, "totp_start").fields,
                                                "action": "session_end", "sid": "nope"})
     assert "had ended already" in resp.text
+
+
+def session_lines(page):
+    """The account page's sessions, as (what it was started in, is this
+    browser) pairs, newest first."""
+    return [(what, bool(current)) for what, current in re.findall(
+        r'<li><span>([^<]*), since [^<]*</span>( <strong>\(this browser\)</strong>)?', page.text)]
+
+
+def test_sessions_show_the_browser_they_were_started_in(server, alice):
+    signed_in(server, FIREFOX_ON_LINUX)
+    signed_in(server, SAFARI_ON_IPHONE)
+    # a header no browser sends is no label, and nothing of it reaches the page
+    hostile, page = signed_in(server, "<script>alert(1)</script>")
+    assert session_lines(page) == [("Unknown browser", True), ("Safari on iPhone", False),
+                                   ("Firefox on Linux", False)], page.text
+    assert "<script>alert" not in page.text and "&lt;script&gt;" not in page.text
+    huge, page = signed_in(server, FIREFOX_ON_LINUX + " " + "A" * 4000)
+    assert session_lines(page)[0] == ("Unknown browser", True)
+    # only the label is stored, never the header
+    assert sorted(r[0] for r in server.db_rows("SELECT browser FROM sessions")) == [
+        "Firefox on Linux", "Safari on iPhone", "Unknown browser", "Unknown browser"]
+    assert b"Gecko/20100101" not in server.stored_bytes()
+    # a session from before labels were kept is shown as unknown too
+    server.db_rows("UPDATE sessions SET browser = NULL WHERE browser = 'Safari on iPhone'")
+    page = huge.get(server.url("/account"))
+    assert [what for what, _ in session_lines(page)] == [
+        "Unknown browser", "Unknown browser", "Unknown browser", "Firefox on Linux"]
 
 
 def test_a_first_factor_needs_a_recent_sign_in(server, alice):

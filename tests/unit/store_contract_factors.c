@@ -337,22 +337,28 @@ static void sessions_of_user_and_ending_them(void **state)
     size_t n;
 
     a.address = "192.0.2.1";
+    a.browser = "Firefox on Linux";
     b.address = "2001:db8::2";
+    b.browser = "Safari on iPhone";
+    c.browser = ""; /* none, as for the sessions from before the column */
     b.created_at = 120;
     c.created_at = 120; /* the same second as b, stored after it */
     assert_int_equal(store_session_insert(t->s, &a), ERR_OK);
     assert_int_equal(store_session_insert(t->s, &b), ERR_OK);
     assert_int_equal(store_session_insert(t->s, &c), ERR_OK);
     assert_int_equal(store_session_insert(t->s, &old), ERR_OK);
-    /* the live ones at 200, newest first, with where each started */
+    /* the live ones at 200, newest first, with where and in what each started */
     assert_int_equal(store_sessions_of_user(t->s, t->user, 200, &list, &n), ERR_OK);
     assert_int_equal(n, 3);
     assert_string_equal(list[0].sid, c.sid);
     assert_null(list[0].address);
+    assert_null(list[0].browser);
     assert_string_equal(list[1].sid, b.sid);
     assert_string_equal(list[1].address, "2001:db8::2");
+    assert_string_equal(list[1].browser, "Safari on iPhone");
     assert_string_equal(list[2].sid, a.sid);
     assert_string_equal(list[2].address, "192.0.2.1");
+    assert_string_equal(list[2].browser, "Firefox on Linux");
     assert_string_equal(list[2].amr, "pwd");
     assert_int_equal(list[2].expires_at, 5000);
     session_list_free(list, n);
@@ -365,7 +371,10 @@ static void sessions_of_user_and_ending_them(void **state)
     assert_int_equal(store_session_end_for_user(t->s, t->user, a.sid, true), ERR_OK);
     assert_int_equal(store_session_get(t->s, c.id_hash, &got), ERR_NOT_FOUND);
     assert_int_equal(store_session_get(t->s, old.id_hash, &got), ERR_NOT_FOUND);
+    /* a session looked up by its cookie carries neither */
     assert_int_equal(store_session_get(t->s, a.id_hash, &got), ERR_OK);
+    assert_null(got.address);
+    assert_null(got.browser);
     session_clear(&got);
     assert_int_equal(store_sessions_of_user(t->s, t->user, 200, &list, &n), ERR_OK);
     assert_int_equal(n, 1);

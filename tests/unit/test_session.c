@@ -87,6 +87,25 @@ static void every_login_gets_a_fresh_cookie(void **state)
     session_clear(&sb);
 }
 
+/* Where and in what a session was started is stored with it, for the
+ * account page's list. */
+static void the_origin_is_kept_for_the_list(void **state)
+{
+    struct fixture *f = *state;
+    char cookie[SESSION_TOKEN_SIZE];
+    struct session_origin origin = {"192.0.2.7", "Firefox on Linux"};
+    struct session *list;
+    size_t n;
+
+    assert_int_equal(session_create(&f->ctx, "user-1", "pwd", &origin, cookie, NULL), ERR_OK);
+    assert_int_equal(store_sessions_of_user(f->ctx.store, "user-1", clock_now(), &list, &n),
+                     ERR_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(list[0].address, "192.0.2.7");
+    assert_string_equal(list[0].browser, "Firefox on Linux");
+    session_list_free(list, n);
+}
+
 static void expired_or_malformed_is_none(void **state)
 {
     struct fixture *f = *state;
@@ -198,6 +217,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(a_session_is_found_by_its_cookie, setup, teardown),
         cmocka_unit_test_setup_teardown(every_login_gets_a_fresh_cookie, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_origin_is_kept_for_the_list, setup, teardown),
         cmocka_unit_test_setup_teardown(expired_or_malformed_is_none, setup, teardown),
         cmocka_unit_test_setup_teardown(consent_is_remembered_per_scope_set, setup, teardown),
         cmocka_unit_test_setup_teardown(consent_covers_claims_by_name, setup, teardown),
