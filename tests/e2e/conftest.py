@@ -151,7 +151,7 @@ NOT_UNDER_MEMCHECK = {
     # the ceremonies' C runs under memcheck in unit/test_passkey.c and test_webauthn.c; this
     # module's 80 cases (clean under memcheck when it was written) took 7 minutes of the pass
     "test_passkeys.py": "its C runs under memcheck in the unit tests test_passkey, test_webauthn",
-    # the four below took a fifth of the pass (each test starts its own server, ~5 s under
+    # the four below took a sixth of the pass (each test starts its own server, ~5 s under
     # memcheck); what they vary runs under memcheck in a unit test, and their servers' other
     # paths in the other modules
     "test_cli_config.py": "configuration checks: unit test_config runs them under memcheck",
